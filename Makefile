@@ -1,0 +1,78 @@
+# Gee monorepo. `make test` is what CI runs (see .ci/run).
+SHELL := /bin/bash
+GO ?= go
+TOOLS := $(CURDIR)/.tools
+STATICCHECK_VERSION := v0.8.2
+PROTOC_GEN_GO_VERSION := v1.36.12
+PROTOC_GEN_GO_GRPC_VERSION := v1.5.1
+STATICCHECK := $(TOOLS)/staticcheck-$(STATICCHECK_VERSION)
+
+# -race needs cgo and a C compiler; without one the tests still run, without the detector.
+RACE := $(shell if [ "$$($(GO) env CGO_ENABLED)" = 1 ] && command -v "$$($(GO) env CC)" >/dev/null 2>&1; then echo -race; fi)
+TEST_TIMEOUT ?= 15m
+PKGS ?= ./...
+
+.PHONY: all test test-go test-long fmt-check vet lint staticcheck bench bench-root bench-peers build proto tools clean
+
+all: build test
+
+test: fmt-check vet staticcheck test-go
+
+test-go:
+	@if [ -z "$(RACE)" ]; then echo "make test: no C compiler/cgo, running WITHOUT -race"; fi
+	$(GO) test $(RACE) -timeout $(TEST_TIMEOUT) -count=1 $(PKGS)
+
+# Long chaos and soak tests live behind the `long` build tag.
+test-long:
+	$(GO) test $(RACE) -tags long -timeout 60m -count=1 $(PKGS)
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "not gofmt-formatted:"; echo "$$out"; exit 1; fi
+
+vet:
+	$(GO) vet $(PKGS)
+	cd bench && $(GO) vet ./...
+
+$(STATICCHECK):
+	@mkdir -p $(TOOLS)
+	GOBIN=$(TOOLS) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	mv $(TOOLS)/staticcheck $(STATICCHECK)
+
+staticcheck: $(STATICCHECK)
+	$(STATICCHECK) $(PKGS)
+
+lint: fmt-check vet staticcheck
+
+# Root benchmarks, then the side-by-side comparisons against peers (bench/), which print ratios.
+bench: bench-root bench-peers
+
+bench-root:
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+bench-peers:
+	cd bench && $(GO) run ./cmd/compare
+
+build:
+	@mkdir -p bin
+	@for d in cmd/*/; do \
+		[ -f "$$d/main.go" ] || continue; \
+		name=$$(basename $$d); echo "build bin/$$name"; \
+		$(GO) build -o bin/$$name ./$$d || exit 1; \
+	done
+
+tools: $(STATICCHECK)
+	GOBIN=$(TOOLS) $(GO) install google.golang.org/protobuf/cmd/protoc-gen-go@$(PROTOC_GEN_GO_VERSION)
+	GOBIN=$(TOOLS) $(GO) install google.golang.org/grpc/cmd/protoc-gen-go-grpc@$(PROTOC_GEN_GO_GRPC_VERSION)
+
+# Regenerates every *.pb.go from its .proto. Needs protoc (Debian: apt-get install protobuf-compiler).
+proto: tools
+	@command -v protoc >/dev/null || { echo "protoc not found: apt-get install -y protobuf-compiler"; exit 1; }
+	@for f in $$(git ls-files '*.proto'); do \
+		echo "protoc $$f"; \
+		PATH=$(TOOLS):$$PATH protoc -I. --go_out=. --go_opt=paths=source_relative \
+			--go-grpc_out=. --go-grpc_opt=paths=source_relative $$f || exit 1; \
+	done
+
+clean:
+	rm -rf bin $(TOOLS)
