@@ -21,6 +21,7 @@ test: fmt-check vet staticcheck test-go
 test-go:
 	@if [ -z "$(RACE)" ]; then echo "make test: no C compiler/cgo, running WITHOUT -race"; fi
 	$(GO) test $(RACE) -timeout $(TEST_TIMEOUT) -count=1 $(PKGS)
+	cd bench && $(GO) test -timeout $(TEST_TIMEOUT) -count=1 ./...
 
 # Long chaos and soak tests live behind the `long` build tag.
 test-long:
