@@ -1,0 +1,5 @@
+package singleflight
+
+import "runtime"
+
+func runtimeGosched() { runtime.Gosched() }
