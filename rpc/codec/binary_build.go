@@ -1,0 +1,142 @@
+package codec
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"reflect"
+)
+
+// build compiles the encoder and decoder of t; building records types in
+// progress so recursive types refer to their own (later filled) codec.
+func build(t reflect.Type, building map[reflect.Type]*typeCodec) (*typeCodec, error) {
+	if c, ok := building[t]; ok {
+		return c, nil
+	}
+	if c, ok := cache.Load(t); ok {
+		return c.(*typeCodec), nil
+	}
+	tc := &typeCodec{minSize: 1}
+	building[t] = tc
+	var err error
+	switch t.Kind() {
+	case reflect.Bool:
+		tc.enc, tc.dec = encBool, decBool
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		tc.enc, tc.dec = encInt, decInt
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
+		tc.enc, tc.dec = encUint, decUint
+	case reflect.Float32:
+		tc.enc, tc.dec = encFloat32, decFloat32
+	case reflect.Float64:
+		tc.enc, tc.dec = encFloat64, decFloat64
+	case reflect.String:
+		tc.enc, tc.dec = encString, decString
+	case reflect.Pointer:
+		err = buildPointer(tc, t, building)
+	case reflect.Slice:
+		err = buildSlice(tc, t, building)
+	case reflect.Array:
+		err = buildArray(tc, t, building)
+	case reflect.Map:
+		err = buildMap(tc, t, building)
+	case reflect.Struct:
+		err = buildStruct(tc, t, building)
+	default:
+		err = fmt.Errorf("binary codec: unsupported type %s", t)
+	}
+	if err != nil {
+		delete(building, t)
+		return nil, err
+	}
+	return tc, nil
+}
+
+func encBool(b []byte, v reflect.Value) []byte {
+	if v.Bool() {
+		return append(b, 1)
+	}
+	return append(b, 0)
+}
+
+func decBool(r *reader, v reflect.Value) error {
+	p, err := r.next(1)
+	if err != nil {
+		return err
+	}
+	if p[0] > 1 {
+		return fmt.Errorf("binary codec: invalid bool byte %d", p[0])
+	}
+	v.SetBool(p[0] == 1)
+	return nil
+}
+
+func encInt(b []byte, v reflect.Value) []byte { return binary.AppendVarint(b, v.Int()) }
+
+func decInt(r *reader, v reflect.Value) error {
+	x, err := r.varint()
+	if err != nil {
+		return err
+	}
+	if v.OverflowInt(x) {
+		return fmt.Errorf("binary codec: %d overflows %s", x, v.Type())
+	}
+	v.SetInt(x)
+	return nil
+}
+
+func encUint(b []byte, v reflect.Value) []byte { return binary.AppendUvarint(b, v.Uint()) }
+
+func decUint(r *reader, v reflect.Value) error {
+	x, err := r.uvarint()
+	if err != nil {
+		return err
+	}
+	if v.OverflowUint(x) {
+		return fmt.Errorf("binary codec: %d overflows %s", x, v.Type())
+	}
+	v.SetUint(x)
+	return nil
+}
+
+func encFloat32(b []byte, v reflect.Value) []byte {
+	return binary.LittleEndian.AppendUint32(b, math.Float32bits(float32(v.Float())))
+}
+
+func decFloat32(r *reader, v reflect.Value) error {
+	p, err := r.next(4)
+	if err != nil {
+		return err
+	}
+	v.SetFloat(float64(math.Float32frombits(binary.LittleEndian.Uint32(p))))
+	return nil
+}
+
+func encFloat64(b []byte, v reflect.Value) []byte {
+	return binary.LittleEndian.AppendUint64(b, math.Float64bits(v.Float()))
+}
+
+func decFloat64(r *reader, v reflect.Value) error {
+	p, err := r.next(8)
+	if err != nil {
+		return err
+	}
+	v.SetFloat(math.Float64frombits(binary.LittleEndian.Uint64(p)))
+	return nil
+}
+
+func encString(b []byte, v reflect.Value) []byte {
+	s := v.String()
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+func decString(r *reader, v reflect.Value) error {
+	n, err := r.length(1)
+	if err != nil {
+		return err
+	}
+	p, _ := r.next(n)
+	v.SetString(string(p))
+	return nil
+}

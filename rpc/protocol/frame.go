@@ -1,0 +1,105 @@
+package protocol
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Kind says what a frame carries.
+type Kind byte
+
+// Frame kinds.
+const (
+	KindRequest  Kind = 0
+	KindResponse Kind = 1
+	KindCancel   Kind = 2 // client abandons call Seq; the server cancels its handler
+)
+
+// Flag bits of a frame.
+const (
+	FlagGzip byte = 1 << 0 // body is gzip-compressed
+)
+
+// DefaultMaxFrame bounds a frame's size unless configured otherwise.
+const DefaultMaxFrame = 4 << 20
+
+// Header is the encoding-side view of a frame header.
+type Header struct {
+	Kind     Kind
+	Flags    byte
+	Seq      uint64
+	Method   string // "Service.Method"
+	Error    string
+	Deadline int64 // Unix nanoseconds; 0 means none
+	Meta     map[string]string
+}
+
+// StartFrame appends a frame's length placeholder and header to dst; the
+// caller appends the body and calls FinishFrame(dst, start).
+func StartFrame(dst []byte, h *Header) (out []byte, start int) {
+	start = len(dst)
+	dst = append(dst, 0, 0, 0, 0, byte(h.Kind), h.Flags)
+	dst = binary.AppendUvarint(dst, h.Seq)
+	dst = appendString(dst, h.Method)
+	dst = appendString(dst, h.Error)
+	dst = binary.AppendVarint(dst, h.Deadline)
+	dst = binary.AppendUvarint(dst, uint64(len(h.Meta)))
+	for k, v := range h.Meta {
+		dst = appendString(appendString(dst, k), v)
+	}
+	return dst, start
+}
+
+// FinishFrame writes the length prefix of the frame started at start.
+func FinishFrame(dst []byte, start int) []byte {
+	binary.BigEndian.PutUint32(dst[start:], uint32(len(dst)-start-4))
+	return dst
+}
+
+func appendString(dst []byte, s string) []byte {
+	return append(binary.AppendUvarint(dst, uint64(len(s))), s...)
+}
+
+// Frame is a parsed frame; its byte slices alias the read buffer and are
+// valid until the next ReadFrame.
+type Frame struct {
+	Kind     Kind
+	Flags    byte
+	Seq      uint64
+	Method   []byte
+	Error    []byte
+	Deadline int64
+	Meta     []byte // raw pairs section; see ParseMeta
+	MetaN    int
+	Body     []byte
+}
+
+// ErrFrameTooLarge reports a length prefix over the configured maximum.
+var ErrFrameTooLarge = errors.New("protocol: frame exceeds maximum size")
+
+// ReadFrame reads one frame's payload into buf (grown as needed, at most
+// max bytes) and returns the payload.
+func ReadFrame(r *bufio.Reader, buf []byte, max int) ([]byte, error) {
+	var lp [4]byte
+	if _, err := io.ReadFull(r, lp[:]); err != nil {
+		return buf, err
+	}
+	n := int(binary.BigEndian.Uint32(lp[:]))
+	if n > max {
+		return buf, fmt.Errorf("%w: %d > %d bytes", ErrFrameTooLarge, n, max)
+	}
+	if cap(buf) < n {
+		buf = make([]byte, n)
+	}
+	buf = buf[:n]
+	if _, err := io.ReadFull(r, buf); err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return buf, fmt.Errorf("protocol: truncated frame: %w", err)
+	}
+	return buf, nil
+}
