@@ -1,0 +1,240 @@
+// Package tree is the router's radix tree: static text, whole-segment params
+// (optionally constrained) and a trailing catch-all, matched with precedence
+// static > param > catch-all and backtracking, without allocating.
+package tree
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Param is one matched path parameter.
+type Param struct {
+	Key   string
+	Value string
+}
+
+// Params is the list of matched parameters, in path order.
+type Params []Param
+
+// Get returns the value of the named parameter and whether it was present.
+func (ps Params) Get(name string) (string, bool) {
+	for i := range ps {
+		if ps[i].Key == name {
+			return ps[i].Value, true
+		}
+	}
+	return "", false
+}
+
+// ByName returns the value of the named parameter, or "".
+func (ps Params) ByName(name string) string {
+	v, _ := ps.Get(name)
+	return v
+}
+
+// node is a static run of bytes, a param or a catch-all; what follows it
+// hangs below it.
+type node[V any] struct {
+	prefix   string     // static text (static nodes only)
+	indices  string     // first byte of each static child, parallel to children
+	children []*node[V] // static children
+	cparams  []*node[V] // constrained params, tried in registration order
+	param    *node[V]   // unconstrained param, tried after cparams
+	catchAll *node[V]
+
+	name       string            // wildcard name
+	constraint string            // wildcard constraint as written
+	check      func(string) bool // compiled constraint, nil for any
+	owner      string            // first pattern through this wildcard, for conflict errors
+
+	value   V
+	has     bool
+	pattern string
+}
+
+// Tree maps route patterns to values.
+type Tree[V any] struct {
+	root      node[V]
+	maxParams int
+	patterns  []string
+}
+
+// MaxParams is the largest number of params any route captures.
+func (t *Tree[V]) MaxParams() int { return t.maxParams }
+
+// Patterns lists the registered patterns in registration order.
+func (t *Tree[V]) Patterns() []string { return t.patterns }
+
+// Add registers pattern. A duplicate, or a wildcard clashing with another
+// route's wildcard at the same position, is an error naming both routes.
+func (t *Tree[V]) Add(pattern string, v V) error {
+	toks, err := parse(pattern)
+	if err != nil {
+		return err
+	}
+	n := &t.root
+	params := 0
+	for _, tok := range toks {
+		switch tok.kind {
+		case tokStatic:
+			n = n.addStatic(tok.text)
+		case tokParam:
+			params++
+			if n, err = n.addParam(tok, pattern); err != nil {
+				return err
+			}
+		case tokCatchAll:
+			params++
+			if n, err = n.addCatchAll(tok, pattern); err != nil {
+				return err
+			}
+		}
+	}
+	if n.has {
+		return fmt.Errorf("route %q conflicts with existing route %q", pattern, n.pattern)
+	}
+	n.value, n.has, n.pattern = v, true, pattern
+	t.maxParams = max(t.maxParams, params)
+	t.patterns = append(t.patterns, pattern)
+	return nil
+}
+
+// addStatic walks or splits static children so that text ends at a node.
+func (n *node[V]) addStatic(text string) *node[V] {
+	for text != "" {
+		i := strings.IndexByte(n.indices, text[0])
+		if i < 0 {
+			c := &node[V]{prefix: text}
+			n.indices += text[:1]
+			n.children = append(n.children, c)
+			return c
+		}
+		c := n.children[i]
+		l := commonPrefix(c.prefix, text)
+		if l < len(c.prefix) {
+			mid := &node[V]{prefix: c.prefix[:l], indices: c.prefix[l : l+1], children: []*node[V]{c}}
+			c.prefix = c.prefix[l:]
+			n.children[i] = mid
+			c = mid
+		}
+		text = text[l:]
+		n = c
+	}
+	return n
+}
+
+func commonPrefix(a, b string) int {
+	i := 0
+	for i < len(a) && i < len(b) && a[i] == b[i] {
+		i++
+	}
+	return i
+}
+
+func (n *node[V]) addParam(tok token, pattern string) (*node[V], error) {
+	if tok.constraint == "" {
+		if n.param == nil {
+			n.param = &node[V]{name: tok.text, owner: pattern}
+		}
+		return sameName(n.param, tok, pattern)
+	}
+	for _, p := range n.cparams {
+		if p.constraint == tok.constraint {
+			return sameName(p, tok, pattern)
+		}
+	}
+	check, _ := compileConstraint(tok.constraint) // validated by parse
+	p := &node[V]{name: tok.text, constraint: tok.constraint, check: check, owner: pattern}
+	n.cparams = append(n.cparams, p)
+	return p, nil
+}
+
+func (n *node[V]) addCatchAll(tok token, pattern string) (*node[V], error) {
+	if n.catchAll == nil {
+		n.catchAll = &node[V]{name: tok.text, owner: pattern}
+	}
+	return sameName(n.catchAll, tok, pattern)
+}
+
+// sameName rejects two names for one wildcard position: a request could not
+// say which name its value belongs to.
+func sameName[V any](p *node[V], tok token, pattern string) (*node[V], error) {
+	if p.name != tok.text {
+		return nil, fmt.Errorf("route %q: wildcard %q conflicts with %q of existing route %q",
+			pattern, tok.text, p.name, p.owner)
+	}
+	return p, nil
+}
+
+// Find matches path, appending captured params to *ps. It reports the
+// matched value and pattern; on a miss *ps is left as it was.
+func (t *Tree[V]) Find(path string, ps *Params) (v V, pattern string, ok bool) {
+	n := t.root.find(path, ps)
+	if n == nil {
+		return v, "", false
+	}
+	return n.value, n.pattern, true
+}
+
+// find matches path below n (whose own text is already consumed).
+func (n *node[V]) find(path string, ps *Params) *node[V] {
+	if path == "" {
+		if n.has {
+			return n
+		}
+		return nil
+	}
+	c0 := path[0]
+	for i := 0; i < len(n.indices); i++ {
+		if n.indices[i] != c0 {
+			continue
+		}
+		c := n.children[i]
+		if len(path) >= len(c.prefix) && path[:len(c.prefix)] == c.prefix {
+			if r := c.find(path[len(c.prefix):], ps); r != nil {
+				return r
+			}
+		}
+		break
+	}
+	if n.param != nil || n.cparams != nil {
+		if r := n.findParam(path, ps); r != nil {
+			return r
+		}
+	}
+	if n.catchAll != nil && c0 == '/' && n.catchAll.has {
+		*ps = append(*ps, Param{Key: n.catchAll.name, Value: path})
+		return n.catchAll
+	}
+	return nil
+}
+
+func (n *node[V]) findParam(path string, ps *Params) *node[V] {
+	end := strings.IndexByte(path, '/')
+	if end < 0 {
+		end = len(path)
+	}
+	if end == 0 {
+		return nil
+	}
+	seg, rest := path[:end], path[end:]
+	k := len(*ps)
+	for _, p := range n.cparams {
+		if p.check(seg) {
+			*ps = append(*ps, Param{Key: p.name, Value: seg})
+			if r := p.find(rest, ps); r != nil {
+				return r
+			}
+			*ps = (*ps)[:k]
+		}
+	}
+	if p := n.param; p != nil {
+		*ps = append(*ps, Param{Key: p.name, Value: seg})
+		if r := p.find(rest, ps); r != nil {
+			return r
+		}
+		*ps = (*ps)[:k]
+	}
+	return nil
+}

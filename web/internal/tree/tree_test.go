@@ -1,0 +1,224 @@
+package tree
+
+import (
+	"bufio"
+	"os"
+	"strings"
+	"testing"
+)
+
+type route struct{ method, pattern string }
+
+func loadGitHub(t testing.TB) []route {
+	f, err := os.Open("testdata/github.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var rs []route
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		m, p, _ := strings.Cut(sc.Text(), " ")
+		rs = append(rs, route{m, p})
+	}
+	return rs
+}
+
+// concrete turns ":name" segments into "v-name" and returns the params expected.
+func concrete(pattern string) (string, Params) {
+	segs := strings.Split(pattern, "/")
+	var ps Params
+	for i, s := range segs {
+		if strings.HasPrefix(s, ":") {
+			segs[i] = "v-" + s[1:]
+			ps = append(ps, Param{s[1:], segs[i]})
+		}
+	}
+	return strings.Join(segs, "/"), ps
+}
+
+func TestGitHubRoutesResolve(t *testing.T) {
+	rs := loadGitHub(t)
+	if len(rs) != 203 {
+		t.Fatalf("want 203 routes, got %d", len(rs))
+	}
+	trees := map[string]*Tree[int]{}
+	for i, r := range rs {
+		if trees[r.method] == nil {
+			trees[r.method] = &Tree[int]{}
+		}
+		if err := trees[r.method].Add(r.pattern, i); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, r := range rs {
+		path, want := concrete(r.pattern)
+		var ps Params
+		v, pat, ok := trees[r.method].Find(path, &ps)
+		if !ok || v != i || pat != r.pattern {
+			t.Fatalf("%s %s: got %d %q %v, want %d %q", r.method, path, v, pat, ok, i, r.pattern)
+		}
+		if len(ps) != len(want) {
+			t.Fatalf("%s: params %v, want %v", path, ps, want)
+		}
+		for j := range want {
+			if ps[j] != want[j] {
+				t.Fatalf("%s: params %v, want %v", path, ps, want)
+			}
+		}
+	}
+	if trees["GET"].MaxParams() != 4 {
+		t.Fatalf("max params %d, want 4", trees["GET"].MaxParams())
+	}
+}
+
+func mustTree(t *testing.T, patterns ...string) *Tree[string] {
+	t.Helper()
+	tr := &Tree[string]{}
+	for _, p := range patterns {
+		if err := tr.Add(p, p); err != nil {
+			t.Fatalf("add %q: %v", p, err)
+		}
+	}
+	return tr
+}
+
+func TestPrecedenceAndBacktracking(t *testing.T) {
+	tr := mustTree(t,
+		"/users/new", "/users/:id", "/users/:id/edit", "/users/*rest",
+		"/files/{id:int}", "/files/{name:[a-z]+}", "/files/:other",
+		"/src/*filepath", "/", "/a/:x/c", "/a/b/d", "/u/{uuid:uuid}",
+	)
+	cases := []struct {
+		path, want string
+		params     Params
+	}{
+		{"/users/new", "/users/new", nil},
+		{"/users/newer", "/users/:id", Params{{"id", "newer"}}},
+		{"/users/42", "/users/:id", Params{{"id", "42"}}},
+		{"/users/42/edit", "/users/:id/edit", Params{{"id", "42"}}},
+		{"/users/42/x/y", "/users/*rest", Params{{"rest", "/42/x/y"}}},
+		{"/users/new/edit", "/users/:id/edit", Params{{"id", "new"}}},
+		{"/files/-12", "/files/{id:int}", Params{{"id", "-12"}}},
+		{"/files/abc", "/files/{name:[a-z]+}", Params{{"name", "abc"}}},
+		{"/files/ABC", "/files/:other", Params{{"other", "ABC"}}},
+		{"/src/", "/src/*filepath", Params{{"filepath", "/"}}},
+		{"/src/css/a.css", "/src/*filepath", Params{{"filepath", "/css/a.css"}}},
+		{"/", "/", nil},
+		{"/a/b/c", "/a/:x/c", Params{{"x", "b"}}},
+		{"/a/b/d", "/a/b/d", nil},
+		{"/u/123e4567-e89b-12d3-a456-426614174000", "/u/{uuid:uuid}", Params{{"uuid", "123e4567-e89b-12d3-a456-426614174000"}}},
+	}
+	for _, c := range cases {
+		var ps Params
+		_, pat, ok := tr.Find(c.path, &ps)
+		if !ok || pat != c.want {
+			t.Errorf("%s: got %q %v, want %q", c.path, pat, ok, c.want)
+			continue
+		}
+		if len(ps) != len(c.params) {
+			t.Errorf("%s: params %v, want %v", c.path, ps, c.params)
+			continue
+		}
+		for i := range ps {
+			if ps[i] != c.params[i] {
+				t.Errorf("%s: params %v, want %v", c.path, ps, c.params)
+			}
+		}
+	}
+	for _, miss := range []string{"/src", "/users", "/files/", "/u/nope", "/a/b", "/nothing"} {
+		var ps Params
+		if _, pat, ok := tr.Find(miss, &ps); ok {
+			t.Errorf("%s: unexpected match %q", miss, pat)
+		}
+		if len(ps) != 0 {
+			t.Errorf("%s: params left behind on miss: %v", miss, ps)
+		}
+	}
+}
+
+func TestConflictsNameBothRoutes(t *testing.T) {
+	cases := [][2]string{
+		{"/users/:id", "/users/:name"},
+		{"/files/*path", "/files/*rest"},
+		{"/x/{id:int}", "/x/{n:int}"},
+		{"/dup", "/dup"},
+		{"/p/:id/a", "/p/:id/a"},
+	}
+	for _, c := range cases {
+		tr := mustTree(t, c[0])
+		err := tr.Add(c[1], c[1])
+		if err == nil {
+			t.Fatalf("%q after %q: no conflict reported", c[1], c[0])
+		}
+		if !strings.Contains(err.Error(), c[0]) || !strings.Contains(err.Error(), c[1]) {
+			t.Errorf("error %q does not name both %q and %q", err, c[0], c[1])
+		}
+	}
+}
+
+func TestBadPatterns(t *testing.T) {
+	for _, p := range []string{"", "users", "/a/:", "/a/*", "/a/*x/b", "/a/:x:y", "/a/{id", "/a/{id:[}", "/a/:x/:x", "/a/{x}y"} {
+		if err := (&Tree[int]{}).Add(p, 0); err == nil {
+			t.Errorf("pattern %q accepted", p)
+		} else if !strings.Contains(err.Error(), "route") {
+			t.Errorf("pattern %q: error %q does not name the route", p, err)
+		}
+	}
+}
+
+func TestFindFold(t *testing.T) {
+	tr := mustTree(t, "/Users/:id/Profile", "/static/*f", "/about")
+	cases := map[string]string{
+		"/users/Bob/profile": "/Users/Bob/Profile",
+		"/ABOUT":             "/about",
+		"/STATIC/A/B":        "/static/A/B",
+	}
+	for in, want := range cases {
+		got, ok := tr.FindFold(in)
+		if !ok || got != want {
+			t.Errorf("FindFold(%q) = %q %v, want %q", in, got, ok, want)
+		}
+	}
+	if _, ok := tr.FindFold("/nope"); ok {
+		t.Error("FindFold matched /nope")
+	}
+}
+
+func TestCleanPath(t *testing.T) {
+	cases := map[string]string{
+		"":             "/",
+		"a":            "/a",
+		"//a//b/":      "/a/b/",
+		"/a/./b/../c":  "/a/c",
+		"/../../etc":   "/etc",
+		"/a/b/..":      "/a",
+		"/a/b/../":     "/a/",
+		"/.":           "/",
+		"/a/%2e%2e/b":  "/a/%2e%2e/b",
+		"/a\\..\\b/..": "/",
+	}
+	for in, want := range cases {
+		if got := CleanPath(in); got != want {
+			t.Errorf("CleanPath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestFindDoesNotAllocate(t *testing.T) {
+	tr := &Tree[int]{}
+	for i, r := range loadGitHub(t) {
+		if r.method == "GET" {
+			_ = tr.Add(r.pattern, i)
+		}
+	}
+	ps := make(Params, 0, tr.MaxParams())
+	allocs := testing.AllocsPerRun(100, func() {
+		ps = ps[:0]
+		tr.Find("/repos/julienschmidt/httprouter/stargazers", &ps)
+		tr.Find("/user/repos", &ps)
+	})
+	if allocs != 0 {
+		t.Fatalf("Find allocates %v times", allocs)
+	}
+}
