@@ -1,0 +1,227 @@
+package rpc
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gee-project/gee/rpc/codec"
+	"github.com/gee-project/gee/rpc/protocol"
+)
+
+// serverConn is one client connection: a read loop that decodes requests
+// and a goroutine per call that writes the reply.
+type serverConn struct {
+	s      *Server
+	c      io.ReadWriteCloser
+	codec  codec.Codec
+	gzip   bool
+	wmu    sync.Mutex
+	bw     *bufio.Writer
+	wbuf   []byte
+	queued atomic.Int32 // writers waiting; the last one flushes
+
+	mu       sync.Mutex
+	inflight map[uint64]context.CancelFunc
+	closed   atomic.Bool
+}
+
+func newServerConn(s *Server, c io.ReadWriteCloser) *serverConn {
+	return &serverConn{s: s, c: c, bw: bufio.NewWriterSize(c, 16<<10), inflight: map[uint64]context.CancelFunc{}}
+}
+
+func (sc *serverConn) close() {
+	if sc.closed.CompareAndSwap(false, true) {
+		sc.c.Close()
+	}
+}
+
+func (sc *serverConn) logf(format string, args ...any) {
+	if sc.closed.Load() || sc.s.closing.Load() {
+		return // errors caused by our own close are not news
+	}
+	addr := "conn"
+	if nc, ok := sc.c.(net.Conn); ok {
+		addr = nc.RemoteAddr().String()
+	}
+	sc.s.log.Printf("geerpc: %s: "+format, append([]any{addr}, args...)...)
+}
+
+func (sc *serverConn) serve() {
+	defer sc.shutdownCalls()
+	defer sc.close()
+	br := bufio.NewReaderSize(sc.c, 16<<10)
+	opt, err := protocol.ReadOption(br)
+	if err != nil {
+		sc.logf("%v", err)
+		return
+	}
+	if sc.codec, err = codec.Get(opt.Codec); err != nil {
+		sc.logf("%v", err)
+		return
+	}
+	sc.gzip = opt.Compress == protocol.CompressGzip
+	var buf []byte
+	for {
+		buf, err = protocol.ReadFrame(br, buf, sc.s.maxFrame)
+		if err != nil {
+			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
+				sc.logf("closing connection: %v", err)
+			}
+			return
+		}
+		if err := sc.handleFrame(buf); err != nil {
+			sc.logf("closing connection: %v", err)
+			return
+		}
+		if cap(buf) > 64<<10 {
+			buf = nil // do not pin a rare huge frame's buffer
+		}
+	}
+}
+
+// shutdownCalls cancels calls still running when the connection goes away.
+func (sc *serverConn) shutdownCalls() {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	for _, cancel := range sc.inflight {
+		cancel()
+	}
+}
+
+func (sc *serverConn) handleFrame(p []byte) error {
+	f, err := protocol.ParseFrame(p)
+	if err != nil {
+		return err
+	}
+	switch f.Kind {
+	case protocol.KindCancel:
+		sc.mu.Lock()
+		cancel := sc.inflight[f.Seq]
+		sc.mu.Unlock()
+		if cancel != nil {
+			cancel()
+		}
+		return nil
+	case protocol.KindRequest:
+		sc.startCall(&f)
+		return nil
+	default:
+		return fmt.Errorf("unexpected frame kind %d from client", f.Kind)
+	}
+}
+
+// startCall decodes a request in the read loop (so the buffer can be
+// reused) and runs the method in its own goroutine.
+func (sc *serverConn) startCall(f *protocol.Frame) {
+	m := sc.s.lookup(f.Method)
+	if m == nil {
+		sc.reply(f.Seq, fmt.Sprintf("rpc: can't find method %q", f.Method), nil)
+		return
+	}
+	body := f.Body
+	if f.Flags&protocol.FlagGzip != 0 {
+		var err error
+		if body, err = gunzip(body, sc.s.maxFrame); err != nil {
+			sc.reply(f.Seq, err.Error(), nil)
+			return
+		}
+	}
+	argp := m.newArgs()
+	if err := sc.codec.Unmarshal(body, argp.Interface()); err != nil {
+		sc.reply(f.Seq, fmt.Sprintf("rpc: decoding arguments of %s.%s: %v", m.service, m.name, err), nil)
+		return
+	}
+	ctx, cancel := sc.callContext(f)
+	seq := f.Seq
+	go func() {
+		replyp := m.newReply()
+		err, ran := sc.s.invoke(ctx, m, m.full, argp, replyp)
+		sc.mu.Lock()
+		delete(sc.inflight, seq)
+		sc.mu.Unlock()
+		cancel()
+		if err != nil {
+			sc.reply(seq, err.Error(), nil)
+		} else if ran {
+			sc.reply(seq, "", replyp.Interface())
+		}
+	}()
+}
+
+func (sc *serverConn) callContext(f *protocol.Frame) (context.Context, context.CancelFunc) {
+	var ctx context.Context
+	var cancel context.CancelFunc
+	if f.Deadline != 0 {
+		ctx, cancel = context.WithDeadline(sc.s.baseCtx, time.Unix(0, f.Deadline))
+	} else {
+		ctx, cancel = context.WithCancel(sc.s.baseCtx)
+	}
+	if f.MetaN > 0 {
+		ctx = context.WithValue(ctx, metaKey{}, Metadata(protocol.ParseMeta(f)))
+	}
+	sc.mu.Lock()
+	sc.inflight[f.Seq] = cancel
+	sc.mu.Unlock()
+	return ctx, cancel
+}
+
+// reply writes a response frame; an empty errMsg means success with body
+// reply. Writers batch: only the last queued writer flushes.
+func (sc *serverConn) reply(seq uint64, errMsg string, reply any) {
+	sc.queued.Add(1)
+	sc.wmu.Lock()
+	defer sc.wmu.Unlock()
+	h := protocol.Header{Kind: protocol.KindResponse, Seq: seq, Error: errMsg}
+	if reply != nil {
+		var err error
+		sc.wbuf, err = appendBody(sc.wbuf[:0], &h, sc.codec, reply, sc.gzip)
+		if err != nil {
+			h = protocol.Header{Kind: protocol.KindResponse, Seq: seq, Error: "rpc: encoding reply: " + err.Error()}
+			reply = nil
+		}
+	}
+	if reply == nil {
+		var start int
+		sc.wbuf, start = protocol.StartFrame(sc.wbuf[:0], &h)
+		sc.wbuf = protocol.FinishFrame(sc.wbuf, start)
+	}
+	if _, err := sc.bw.Write(sc.wbuf); err != nil {
+		sc.queued.Add(-1)
+		sc.close()
+		return
+	}
+	if sc.queued.Add(-1) == 0 {
+		if err := sc.bw.Flush(); err != nil {
+			sc.close()
+		}
+	}
+	if cap(sc.wbuf) > 64<<10 {
+		sc.wbuf = nil
+	}
+}
+
+// appendBody appends a whole frame with header h and body v to dst.
+func appendBody(dst []byte, h *protocol.Header, c codec.Codec, v any, gz bool) ([]byte, error) {
+	if gz {
+		raw, err := c.Marshal(nil, v)
+		if err != nil {
+			return dst, err
+		}
+		h.Flags |= protocol.FlagGzip
+		dst, start := protocol.StartFrame(dst, h)
+		return protocol.FinishFrame(gzipAppend(dst, raw), start), nil
+	}
+	dst, start := protocol.StartFrame(dst, h)
+	dst, err := c.Marshal(dst, v)
+	if err != nil {
+		return dst, err
+	}
+	return protocol.FinishFrame(dst, start), nil
+}
