@@ -1,0 +1,82 @@
+package raft
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// None is the zero node ID: no leader, no vote.
+const None uint64 = 0
+
+// noLimit disables a size limit.
+const noLimit = math.MaxUint64
+
+// Config configures one Raft node.
+type Config struct {
+	// ID identifies this node; it must be non-zero.
+	ID uint64
+	// ElectionTick is the number of Ticks without hearing from a leader
+	// before a follower campaigns; the actual timeout is randomized in
+	// [ElectionTick, 2*ElectionTick).
+	ElectionTick int
+	// HeartbeatTick is the number of Ticks between leader heartbeats.
+	HeartbeatTick int
+	// Storage holds the stable log, HardState and snapshot.
+	Storage Storage
+	// Applied is the last index the application has already applied
+	// (set it on restart so entries are not re-delivered).
+	Applied uint64
+	// MaxSizePerMsg caps the bytes of entries in one append message
+	// (0 means one entry per message).
+	MaxSizePerMsg uint64
+	// MaxInflightMsgs caps unacknowledged append messages per follower
+	// while replicating.
+	MaxInflightMsgs int
+	// CheckQuorum makes a leader step down when it has not heard from a
+	// quorum within an election timeout, and makes followers ignore votes
+	// while they are in contact with a leader.
+	CheckQuorum bool
+	// PreVote runs a pre-election that does not bump terms, so a node
+	// rejoining after a partition cannot disrupt a healthy leader.
+	PreVote bool
+	// Logger receives diagnostics; nil logs warnings and errors to stderr.
+	Logger Logger
+	// Rand drives the randomized election timeout; nil uses a randomly
+	// seeded source. Simulations set it to make runs reproducible.
+	Rand *rand.Rand
+}
+
+// Validate reports the first invalid field of c.
+func (c *Config) Validate() error {
+	switch {
+	case c.ID == None:
+		return errors.New("raft: Config.ID must not be 0")
+	case c.HeartbeatTick <= 0:
+		return fmt.Errorf("raft: Config.HeartbeatTick must be > 0, got %d", c.HeartbeatTick)
+	case c.ElectionTick <= c.HeartbeatTick:
+		return fmt.Errorf("raft: Config.ElectionTick (%d) must be greater than HeartbeatTick (%d)",
+			c.ElectionTick, c.HeartbeatTick)
+	case c.Storage == nil:
+		return errors.New("raft: Config.Storage must not be nil")
+	case c.MaxInflightMsgs <= 0:
+		return fmt.Errorf("raft: Config.MaxInflightMsgs must be > 0, got %d", c.MaxInflightMsgs)
+	}
+	return nil
+}
+
+// Errors returned to callers for input they control or peers send.
+var (
+	// ErrProposalDropped means the proposal was not appended (no leader,
+	// leadership transfer in progress, node removed, or a conf change is
+	// already pending); the caller may retry.
+	ErrProposalDropped = errors.New("raft: proposal dropped")
+	// ErrStepLocalMsg means a local-only message type was given to Step.
+	ErrStepLocalMsg = errors.New("raft: cannot step raft local message")
+	// ErrStepPeerNotFound means a response came from a node not in the
+	// configuration.
+	ErrStepPeerNotFound = errors.New("raft: cannot step as peer not found")
+	// ErrEmptyMessage means Step got a nil message.
+	ErrEmptyMessage = errors.New("raft: nil message")
+)

@@ -1,0 +1,151 @@
+package raft
+
+import (
+	"slices"
+
+	pb "github.com/gee-project/gee/kv/raft/raftpb"
+)
+
+// stepCandidate handles messages while (pre-)campaigning.
+func stepCandidate(r *raft, m *pb.Message) error {
+	myResp := pb.MessageType_MsgVoteResp
+	if r.state == StatePreCandidate {
+		myResp = pb.MessageType_MsgPreVoteResp
+	}
+	switch m.Type {
+	case pb.MessageType_MsgProp:
+		return ErrProposalDropped
+	case pb.MessageType_MsgApp:
+		r.becomeFollower(m.Term, m.From)
+		r.handleAppendEntries(m)
+	case pb.MessageType_MsgHeartbeat:
+		r.becomeFollower(m.Term, m.From)
+		r.handleHeartbeat(m)
+	case pb.MessageType_MsgSnap:
+		r.becomeFollower(m.Term, m.From)
+		r.handleSnapshot(m)
+	case myResp:
+		_, _, res := r.poll(m.From, !m.Reject)
+		switch res {
+		case voteWon:
+			if r.state == StatePreCandidate {
+				r.campaign(campaignElection)
+			} else {
+				r.becomeLeader()
+				r.bcastAppend()
+			}
+		case voteLost:
+			r.becomeFollower(r.Term, None)
+		}
+	}
+	return nil
+}
+
+// stepFollower handles messages while following.
+func stepFollower(r *raft, m *pb.Message) error {
+	switch m.Type {
+	case pb.MessageType_MsgProp:
+		if r.lead == None {
+			return ErrProposalDropped
+		}
+		m.To = r.lead
+		r.send(m)
+	case pb.MessageType_MsgApp:
+		r.electionElapsed = 0
+		r.lead = m.From
+		r.handleAppendEntries(m)
+	case pb.MessageType_MsgHeartbeat:
+		r.electionElapsed = 0
+		r.lead = m.From
+		r.handleHeartbeat(m)
+	case pb.MessageType_MsgSnap:
+		r.electionElapsed = 0
+		r.lead = m.From
+		r.handleSnapshot(m)
+	case pb.MessageType_MsgTransferLeader, pb.MessageType_MsgReadIndex:
+		if r.lead == None {
+			return nil
+		}
+		m.To = r.lead
+		r.send(m)
+	case pb.MessageType_MsgTimeoutNow:
+		// Leader transfer: campaign now, skipping pre-vote and leases.
+		r.hup(campaignForced)
+	case pb.MessageType_MsgReadIndexResp:
+		if len(m.Entries) != 1 {
+			r.logger.Errorf("raft: %x got MsgReadIndexResp with %d entries, want 1", r.id, len(m.Entries))
+			return nil
+		}
+		r.readStates = append(r.readStates, ReadState{Index: m.Index, RequestCtx: m.Entries[0].Data})
+	}
+	return nil
+}
+
+// handleAppendEntries runs the §5.3 consistency check and appends; on a
+// mismatch it rejects with a hint for fast backtracking.
+func (r *raft) handleAppendEntries(m *pb.Message) {
+	if m.Index < r.raftLog.committed {
+		r.send(&pb.Message{To: m.From, Type: pb.MessageType_MsgAppResp, Index: r.raftLog.committed})
+		return
+	}
+	if slices.Contains(m.Entries, nil) {
+		r.logger.Errorf("raft: %x got MsgApp with a nil entry from %x; ignored", r.id, m.From)
+		return
+	}
+	if last, ok := r.raftLog.maybeAppend(m.Index, m.LogTerm, m.Commit, m.Entries); ok {
+		r.send(&pb.Message{To: m.From, Type: pb.MessageType_MsgAppResp, Index: last})
+		return
+	}
+	hint := min(m.Index, r.raftLog.lastIndex())
+	hint, hintTerm := r.raftLog.findConflictByTerm(hint, m.LogTerm)
+	r.send(&pb.Message{To: m.From, Type: pb.MessageType_MsgAppResp, Index: m.Index,
+		Reject: true, RejectHint: hint, LogTerm: hintTerm})
+}
+
+func (r *raft) handleHeartbeat(m *pb.Message) {
+	r.raftLog.commitTo(m.Commit)
+	r.send(&pb.Message{To: m.From, Type: pb.MessageType_MsgHeartbeatResp, Context: m.Context})
+}
+
+// handleSnapshot installs a leader's snapshot if it is newer than our
+// commit index (§7), answering with our resulting last index.
+func (r *raft) handleSnapshot(m *pb.Message) {
+	if m.Snapshot.GetMetadata() == nil {
+		r.logger.Errorf("raft: %x got MsgSnap without metadata from %x; ignored", r.id, m.From)
+		return
+	}
+	if r.restore(m.Snapshot) {
+		r.send(&pb.Message{To: m.From, Type: pb.MessageType_MsgAppResp, Index: r.raftLog.lastIndex()})
+		return
+	}
+	r.send(&pb.Message{To: m.From, Type: pb.MessageType_MsgAppResp, Index: r.raftLog.committed})
+}
+
+// restore replaces log and membership with snapshot s; false if s is not
+// newer than what we have committed or our log already contains it.
+func (r *raft) restore(s *pb.Snapshot) bool {
+	md := s.Metadata
+	if md.Index <= r.raftLog.committed {
+		return false
+	}
+	if !slices.Contains(md.GetConfState().GetVoters(), r.id) {
+		r.logger.Warningf("raft: %x ignored a snapshot whose membership does not include it", r.id)
+		return false
+	}
+	if r.raftLog.matchTerm(md.Index, md.Term) {
+		r.raftLog.commitTo(md.Index)
+		return false
+	}
+	r.raftLog.restore(s)
+	r.prs = map[uint64]*Progress{}
+	last := r.raftLog.lastIndex()
+	for _, id := range md.GetConfState().GetVoters() {
+		pr := &Progress{Next: last + 1, Inflights: NewInflights(r.maxInflight)}
+		if id == r.id {
+			pr.Match = last
+		}
+		r.prs[id] = pr
+	}
+	r.syncIDs()
+	return true
+}

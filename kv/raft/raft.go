@@ -1,0 +1,317 @@
+package raft
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+
+	pb "github.com/gee-project/gee/kv/raft/raftpb"
+)
+
+// StateType is a node's role.
+type StateType uint8
+
+// Roles.
+const (
+	StateFollower StateType = iota
+	StateCandidate
+	StateLeader
+	StatePreCandidate
+)
+
+func (s StateType) String() string {
+	switch s {
+	case StateFollower:
+		return "StateFollower"
+	case StateCandidate:
+		return "StateCandidate"
+	case StateLeader:
+		return "StateLeader"
+	case StatePreCandidate:
+		return "StatePreCandidate"
+	}
+	return fmt.Sprintf("StateType(%d)", uint8(s))
+}
+
+// campaignTransfer marks votes caused by leader transfer, which may break
+// a follower's leader lease.
+var campaignTransfer = []byte("CampaignTransfer")
+
+type stepFunc func(r *raft, m *pb.Message) error
+
+// raft is the protocol state machine; RawNode is its public face.
+type raft struct {
+	id   uint64
+	Term uint64
+	Vote uint64
+
+	raftLog    *raftLog
+	readStates []ReadState
+
+	maxMsgSize  uint64
+	maxInflight int
+	prs         map[uint64]*Progress
+	ids         []uint64 // sorted keys of prs: deterministic iteration
+	matchBuf    []uint64
+
+	state StateType
+	votes map[uint64]bool
+	msgs  []*pb.Message
+
+	lead             uint64
+	leadTransferee   uint64
+	pendingConfIndex uint64
+	readOnly         *readOnly
+	pendingReadIndex []*pb.Message
+
+	electionElapsed           int
+	heartbeatElapsed          int
+	checkQuorum               bool
+	preVote                   bool
+	heartbeatTimeout          int
+	electionTimeout           int
+	randomizedElectionTimeout int
+	rand                      *rand.Rand
+
+	tick   func()
+	step   stepFunc
+	logger Logger
+}
+
+func newRaft(c *Config) (*raft, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	logger := c.Logger
+	if logger == nil {
+		logger = newStderrLogger()
+	}
+	rl, err := newLog(c.Storage, logger)
+	if err != nil {
+		return nil, err
+	}
+	hs, cs, err := c.Storage.InitialState()
+	if err != nil {
+		return nil, fmt.Errorf("raft: storage InitialState: %w", err)
+	}
+	r := &raft{
+		id: c.ID, raftLog: rl, maxMsgSize: c.MaxSizePerMsg, maxInflight: c.MaxInflightMsgs,
+		prs: map[uint64]*Progress{}, electionTimeout: c.ElectionTick, heartbeatTimeout: c.HeartbeatTick,
+		checkQuorum: c.CheckQuorum, preVote: c.PreVote, rand: c.Rand, logger: logger,
+		readOnly: newReadOnly(),
+	}
+	for _, id := range cs.GetVoters() {
+		r.prs[id] = &Progress{Next: 1, Inflights: NewInflights(r.maxInflight)}
+	}
+	r.syncIDs()
+	if err := r.loadState(hs); err != nil {
+		return nil, err
+	}
+	if c.Applied > 0 {
+		if c.Applied > r.raftLog.committed {
+			return nil, fmt.Errorf("raft: Config.Applied %d is beyond the persisted commit index %d",
+				c.Applied, r.raftLog.committed)
+		}
+		r.raftLog.appliedTo(c.Applied)
+	}
+	r.becomeFollower(r.Term, None)
+	return r, nil
+}
+
+func (r *raft) loadState(hs *pb.HardState) error {
+	if hs == nil || (hs.Term == 0 && hs.Vote == 0 && hs.Commit == 0) {
+		return nil
+	}
+	if hs.Commit < r.raftLog.committed || hs.Commit > r.raftLog.lastIndex() {
+		return fmt.Errorf("raft: persisted HardState commit %d is out of range [%d, %d]",
+			hs.Commit, r.raftLog.committed, r.raftLog.lastIndex())
+	}
+	r.raftLog.committed = hs.Commit
+	r.Term = hs.Term
+	r.Vote = hs.Vote
+	return nil
+}
+
+func (r *raft) softState() SoftState { return SoftState{Lead: r.lead, RaftState: r.state} }
+
+func (r *raft) hardState() hardState {
+	return hardState{term: r.Term, vote: r.Vote, commit: r.raftLog.committed}
+}
+
+// send queues m for the caller, stamping From and (for non-vote,
+// non-forwarded messages) the current term.
+func (r *raft) send(m *pb.Message) {
+	if m.From == None {
+		m.From = r.id
+	}
+	switch m.Type {
+	case pb.MessageType_MsgVote, pb.MessageType_MsgVoteResp,
+		pb.MessageType_MsgPreVote, pb.MessageType_MsgPreVoteResp:
+		// The term is set by the caller: it is the campaign's term.
+	case pb.MessageType_MsgProp, pb.MessageType_MsgReadIndex:
+		// Forwarded requests carry no term: the leader treats them as local.
+	default:
+		m.Term = r.Term
+	}
+	r.msgs = append(r.msgs, m)
+}
+
+func (r *raft) reset(term uint64) {
+	if r.Term != term {
+		r.Term = term
+		r.Vote = None
+	}
+	r.lead = None
+	r.electionElapsed = 0
+	r.heartbeatElapsed = 0
+	r.resetRandomizedElectionTimeout()
+	r.abortLeaderTransfer()
+	r.votes = map[uint64]bool{}
+	last := r.raftLog.lastIndex()
+	for id, pr := range r.prs {
+		*pr = Progress{Next: last + 1, Inflights: pr.Inflights}
+		pr.Inflights.reset()
+		if id == r.id {
+			pr.Match = last
+		}
+	}
+	r.pendingConfIndex = 0
+	r.readOnly = newReadOnly()
+	r.pendingReadIndex = nil
+}
+
+func (r *raft) resetRandomizedElectionTimeout() {
+	var n int
+	if r.rand != nil {
+		n = r.rand.IntN(r.electionTimeout)
+	} else {
+		n = rand.IntN(r.electionTimeout)
+	}
+	r.randomizedElectionTimeout = r.electionTimeout + n
+}
+
+func (r *raft) pastElectionTimeout() bool {
+	return r.electionElapsed >= r.randomizedElectionTimeout
+}
+
+// promotable reports whether this node is a voter and may campaign.
+func (r *raft) promotable() bool {
+	return r.prs[r.id] != nil
+}
+
+func (r *raft) quorum() int { return len(r.prs)/2 + 1 }
+
+func (r *raft) becomeFollower(term, lead uint64) {
+	r.step = stepFollower
+	r.reset(term)
+	r.tick = r.tickElection
+	r.lead = lead
+	r.state = StateFollower
+}
+
+func (r *raft) becomeCandidate() {
+	r.step = stepCandidate
+	r.reset(r.Term + 1)
+	r.tick = r.tickElection
+	r.Vote = r.id
+	r.state = StateCandidate
+}
+
+func (r *raft) becomePreCandidate() {
+	r.step = stepCandidate
+	r.votes = map[uint64]bool{}
+	r.tick = r.tickElection
+	r.lead = None
+	r.state = StatePreCandidate
+}
+
+func (r *raft) becomeLeader() {
+	r.step = stepLeader
+	r.reset(r.Term)
+	r.tick = r.tickHeartbeat
+	r.lead = r.id
+	r.state = StateLeader
+	self := r.prs[r.id]
+	self.BecomeReplicate()
+	self.RecentActive = true
+	// No conf change may be proposed until the entries of earlier terms,
+	// which may hold one, are applied.
+	r.pendingConfIndex = r.raftLog.lastIndex()
+	r.appendEntry(&pb.Entry{})
+}
+
+// tickElection runs on followers and candidates.
+func (r *raft) tickElection() {
+	r.electionElapsed++
+	if r.promotable() && r.pastElectionTimeout() {
+		r.electionElapsed = 0
+		_ = r.Step(&pb.Message{From: r.id, Type: pb.MessageType_MsgHup})
+	}
+}
+
+// tickHeartbeat runs on leaders.
+func (r *raft) tickHeartbeat() {
+	r.heartbeatElapsed++
+	r.electionElapsed++
+	if r.electionElapsed >= r.electionTimeout {
+		r.electionElapsed = 0
+		if r.checkQuorum {
+			_ = r.Step(&pb.Message{From: r.id, Type: pb.MessageType_MsgCheckQuorum})
+		}
+		if r.state == StateLeader && r.leadTransferee != None {
+			r.abortLeaderTransfer()
+		}
+	}
+	if r.state != StateLeader {
+		return
+	}
+	if r.heartbeatElapsed >= r.heartbeatTimeout {
+		r.heartbeatElapsed = 0
+		_ = r.Step(&pb.Message{From: r.id, Type: pb.MessageType_MsgBeat})
+	}
+}
+
+func (r *raft) abortLeaderTransfer() { r.leadTransferee = None }
+
+// appendEntry stamps and appends entries as leader, counting itself.
+func (r *raft) appendEntry(es ...*pb.Entry) {
+	li := r.raftLog.lastIndex()
+	for i, e := range es {
+		e.Term = r.Term
+		e.Index = li + 1 + uint64(i)
+	}
+	li = r.raftLog.append(es...)
+	r.prs[r.id].MaybeUpdate(li)
+	r.maybeCommit()
+}
+
+// maybeCommit advances commit to the highest index a quorum of voters
+// holds, if that entry is of the current term (§5.4.2).
+func (r *raft) maybeCommit() bool {
+	if len(r.prs) == 0 {
+		return false
+	}
+	r.matchBuf = r.matchBuf[:0]
+	for _, pr := range r.prs {
+		r.matchBuf = append(r.matchBuf, pr.Match)
+	}
+	slices.Sort(r.matchBuf)
+	mci := r.matchBuf[len(r.matchBuf)-r.quorum()]
+	return r.raftLog.maybeCommit(mci, r.Term)
+}
+
+// committedEntryInCurrentTerm reports whether this leader has committed
+// anything yet (its no-op), needed before serving ReadIndex.
+func (r *raft) committedEntryInCurrentTerm() bool {
+	t, err := r.raftLog.term(r.raftLog.committed)
+	return err == nil && t == r.Term
+}
+
+// syncIDs rebuilds the sorted voter list after membership changes.
+func (r *raft) syncIDs() {
+	r.ids = r.ids[:0]
+	for id := range r.prs {
+		r.ids = append(r.ids, id)
+	}
+	slices.Sort(r.ids)
+}

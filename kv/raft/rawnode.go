@@ -1,0 +1,222 @@
+package raft
+
+import (
+	"errors"
+	"fmt"
+
+	pb "github.com/gee-project/gee/kv/raft/raftpb"
+	"google.golang.org/protobuf/proto"
+)
+
+// SoftState is volatile state that need not be persisted.
+type SoftState struct {
+	Lead      uint64
+	RaftState StateType
+}
+
+// hardState is a comparable copy of pb.HardState.
+type hardState struct{ term, vote, commit uint64 }
+
+func (h hardState) proto() *pb.HardState {
+	return &pb.HardState{Term: h.term, Vote: h.vote, Commit: h.commit}
+}
+
+// Ready is a batch of work for the caller. Contract, in order: persist
+// HardState, Entries and Snapshot; then send Messages; then apply
+// CommittedEntries (and Snapshot); then call Advance(rd).
+type Ready struct {
+	// SoftState is non-nil when leader or role changed.
+	SoftState *SoftState
+	// HardState is non-nil when term, vote or commit changed.
+	HardState *pb.HardState
+	// ReadStates answer ReadIndex requests.
+	ReadStates []ReadState
+	// Entries must be appended to stable storage before sending Messages.
+	Entries []*pb.Entry
+	// Snapshot, if non-nil, must be installed in stable storage.
+	Snapshot *pb.Snapshot
+	// CommittedEntries are ready to apply to the state machine.
+	CommittedEntries []*pb.Entry
+	// Messages go to peers after the above is durable.
+	Messages []*pb.Message
+	// MustSync says whether the write must be fsynced.
+	MustSync bool
+}
+
+// RawNode drives a raft state machine; it is not safe for concurrent use.
+type RawNode struct {
+	raft       *raft
+	prevSoftSt SoftState
+	prevHardSt hardState
+}
+
+// NewRawNode builds a node from cfg, restoring state from cfg.Storage.
+func NewRawNode(cfg *Config) (*RawNode, error) {
+	if cfg == nil {
+		return nil, errors.New("raft: nil Config")
+	}
+	r, err := newRaft(cfg)
+	if err != nil {
+		return nil, err
+	}
+	return &RawNode{raft: r, prevSoftSt: r.softState(), prevHardSt: r.hardState()}, nil
+}
+
+// Tick advances the logical clock by one tick.
+func (rn *RawNode) Tick() { rn.raft.tick() }
+
+// Campaign makes this node start an election now.
+func (rn *RawNode) Campaign() error {
+	return rn.raft.Step(&pb.Message{Type: pb.MessageType_MsgHup})
+}
+
+// Propose asks to append data to the log; ErrProposalDropped if this node
+// cannot accept it now. Success does not mean it will commit.
+func (rn *RawNode) Propose(data []byte) error {
+	return rn.raft.Step(&pb.Message{Type: pb.MessageType_MsgProp, From: rn.raft.id,
+		Entries: []*pb.Entry{{Data: data}}})
+}
+
+// ProposeConfChange proposes a membership change; apply it with
+// ApplyConfChange once it is committed.
+func (rn *RawNode) ProposeConfChange(cc *pb.ConfChange) error {
+	if cc == nil {
+		return errors.New("raft: nil ConfChange")
+	}
+	data, err := proto.Marshal(cc)
+	if err != nil {
+		return fmt.Errorf("raft: encode ConfChange: %w", err)
+	}
+	return rn.raft.Step(&pb.Message{Type: pb.MessageType_MsgProp, From: rn.raft.id,
+		Entries: []*pb.Entry{{Type: pb.EntryType_EntryConfChange, Data: data}}})
+}
+
+// ApplyConfChange applies a committed conf change and returns the new
+// membership, which the caller should persist with its next snapshot.
+func (rn *RawNode) ApplyConfChange(cc *pb.ConfChange) *pb.ConfState {
+	return rn.raft.applyConfChange(cc)
+}
+
+// Step feeds a message received from a peer.
+func (rn *RawNode) Step(m *pb.Message) error {
+	if m == nil {
+		return ErrEmptyMessage
+	}
+	if IsLocalMsg(m.Type) {
+		return ErrStepLocalMsg
+	}
+	if IsResponseMsg(m.Type) && rn.raft.prs[m.From] == nil {
+		return ErrStepPeerNotFound
+	}
+	return rn.raft.Step(m)
+}
+
+// TransferLeader asks the leader to hand leadership to node to.
+func (rn *RawNode) TransferLeader(to uint64) {
+	_ = rn.raft.Step(&pb.Message{Type: pb.MessageType_MsgTransferLeader, From: to})
+}
+
+// ReadIndex requests a linearizable read; the answer arrives as a
+// ReadState carrying rctx, which must be non-empty and unique.
+func (rn *RawNode) ReadIndex(rctx []byte) error {
+	if len(rctx) == 0 {
+		return errors.New("raft: ReadIndex context must not be empty")
+	}
+	if rn.raft.lead == None {
+		return fmt.Errorf("%w: no leader to serve ReadIndex", ErrProposalDropped)
+	}
+	return rn.raft.Step(&pb.Message{Type: pb.MessageType_MsgReadIndex,
+		Entries: []*pb.Entry{{Data: rctx}}})
+}
+
+// ReportUnreachable tells the leader a message to id could not be sent.
+func (rn *RawNode) ReportUnreachable(id uint64) {
+	_ = rn.raft.Step(&pb.Message{Type: pb.MessageType_MsgUnreachable, From: id})
+}
+
+// ReportSnapshot tells the leader whether sending a snapshot to id worked.
+func (rn *RawNode) ReportSnapshot(id uint64, ok bool) {
+	_ = rn.raft.Step(&pb.Message{Type: pb.MessageType_MsgSnapStatus, From: id, Reject: !ok})
+}
+
+// HasReady reports whether Ready would return anything.
+func (rn *RawNode) HasReady() bool {
+	r := rn.raft
+	return r.softState() != rn.prevSoftSt ||
+		r.hardState() != rn.prevHardSt ||
+		r.raftLog.unstable.snapshot != nil ||
+		len(r.msgs) > 0 || len(r.raftLog.unstable.entries) > 0 ||
+		r.raftLog.hasNextEnts() || len(r.readStates) > 0
+}
+
+// Ready returns the pending work; call Advance(rd) once it is handled.
+func (rn *RawNode) Ready() Ready {
+	r := rn.raft
+	rd := Ready{
+		Entries:          r.raftLog.unstable.entries,
+		CommittedEntries: r.raftLog.nextEnts(),
+		Messages:         r.msgs,
+		ReadStates:       r.readStates,
+		Snapshot:         r.raftLog.unstable.snapshot,
+	}
+	if ss := r.softState(); ss != rn.prevSoftSt {
+		rd.SoftState = &ss
+		rn.prevSoftSt = ss
+	}
+	if hs := r.hardState(); hs != rn.prevHardSt {
+		rd.HardState = hs.proto()
+		rd.MustSync = hs.term != rn.prevHardSt.term || hs.vote != rn.prevHardSt.vote
+	}
+	rd.MustSync = rd.MustSync || len(rd.Entries) > 0
+	r.msgs = nil
+	r.readStates = nil
+	return rd
+}
+
+// Advance tells the node that rd was persisted, sent and applied.
+func (rn *RawNode) Advance(rd Ready) {
+	l := rn.raft.raftLog
+	if rd.HardState != nil {
+		rn.prevHardSt = hardState{rd.HardState.Term, rd.HardState.Vote, rd.HardState.Commit}
+	}
+	if n := len(rd.Entries); n > 0 {
+		e := rd.Entries[n-1]
+		l.unstable.stableTo(e.Index, e.Term)
+	}
+	if rd.Snapshot != nil {
+		l.unstable.stableSnapTo(rd.Snapshot.Metadata.Index)
+		if idx := rd.Snapshot.Metadata.Index; idx > l.applied {
+			l.applied = idx
+		}
+	}
+	if n := len(rd.CommittedEntries); n > 0 {
+		l.appliedTo(rd.CommittedEntries[n-1].Index)
+	}
+}
+
+// Status is a snapshot of a node's state for monitoring and tests.
+type Status struct {
+	ID             uint64
+	Term           uint64
+	Vote           uint64
+	Commit         uint64
+	Applied        uint64
+	SoftState      SoftState
+	LeadTransferee uint64
+	// Progress is the leader's view of each voter (nil on followers).
+	Progress map[uint64]Progress
+}
+
+// Status returns the node's current state.
+func (rn *RawNode) Status() Status {
+	r := rn.raft
+	s := Status{ID: r.id, Term: r.Term, Vote: r.Vote, Commit: r.raftLog.committed,
+		Applied: r.raftLog.applied, SoftState: r.softState(), LeadTransferee: r.leadTransferee}
+	if r.state == StateLeader {
+		s.Progress = make(map[uint64]Progress, len(r.prs))
+		for id, pr := range r.prs {
+			s.Progress[id] = pr.clone()
+		}
+	}
+	return s
+}
