@@ -1,0 +1,306 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/gee-project/gee/web/internal/tree"
+)
+
+// Engine is the framework's router and http.Handler. Create it with New or
+// Default, register routes, then serve it or call Run.
+type Engine struct {
+	RouterGroup
+
+	// RedirectTrailingSlash redirects /foo/ to /foo (or back) when only the
+	// other form is routed: 301 for GET, 308 otherwise. Default true.
+	RedirectTrailingSlash bool
+	// RedirectFixedPath redirects a path that matches only once cleaned
+	// and/or compared case-insensitively. Default false.
+	RedirectFixedPath bool
+	// HandleMethodNotAllowed answers 405 with an Allow header when the path
+	// is routed for other methods. Default true.
+	HandleMethodNotAllowed bool
+	// HandleOPTIONS answers OPTIONS automatically with an Allow header when
+	// no OPTIONS route matches. Default true.
+	HandleOPTIONS bool
+	// UseRawPath matches on the escaped path, so a param may hold "%2F";
+	// param values are unescaped. Default false.
+	UseRawPath bool
+	// MaxMultipartMemory bounds the memory ParseMultipartForm may use.
+	MaxMultipartMemory int64
+
+	trees     [len(methods)]*tree.Tree[HandlersChain]
+	custom    map[string]*tree.Tree[HandlersChain]
+	routes    []RouteInfo
+	maxParams int
+
+	noRoute, noMethod       HandlersChain
+	allNoRoute, allNoMethod HandlersChain
+	allOptions              HandlersChain
+
+	trusted  []netip.Prefix
+	ipHeader []string
+
+	funcMap   template.FuncMap
+	delims    [2]string
+	templates *template.Template
+	pool      sync.Pool
+}
+
+// New returns an engine without middleware.
+func New() *Engine {
+	e := &Engine{
+		RedirectTrailingSlash:  true,
+		HandleMethodNotAllowed: true,
+		HandleOPTIONS:          true,
+		MaxMultipartMemory:     32 << 20,
+		ipHeader:               []string{"X-Forwarded-For", "X-Real-IP"},
+	}
+	e.RouterGroup = RouterGroup{basePath: "/", engine: e, root: true}
+	e.pool.New = func() any { return e.newContext() }
+	e.rebuild404()
+	e.rebuild405()
+	return e
+}
+
+// Default returns an engine with the Logger and Recovery middleware.
+func Default() *Engine {
+	e := New()
+	e.Use(Logger(nil), Recovery(nil))
+	return e
+}
+
+func (e *Engine) newContext() *Context {
+	c := &Context{engine: e, Params: make(Params, 0, e.maxParams)}
+	c.Writer = &c.w
+	return c
+}
+
+// Use appends global middleware, which also runs for 404, 405 and
+// automatic OPTIONS answers.
+func (e *Engine) Use(middleware ...HandlerFunc) IRoutes {
+	e.RouterGroup.Use(middleware...)
+	e.rebuild404()
+	e.rebuild405()
+	return e
+}
+
+// NoRoute sets the handlers for requests no route matches.
+func (e *Engine) NoRoute(handlers ...HandlerFunc) {
+	e.noRoute = handlers
+	e.rebuild404()
+}
+
+// NoMethod sets the handlers for paths routed only for other methods.
+func (e *Engine) NoMethod(handlers ...HandlerFunc) {
+	e.noMethod = handlers
+	e.rebuild405()
+}
+
+func (e *Engine) rebuild404() {
+	e.allNoRoute = e.combineHandlers(e.noRoute)
+	e.allOptions = e.combineHandlers(HandlersChain{answerOptions})
+}
+
+func (e *Engine) rebuild405() { e.allNoMethod = e.combineHandlers(e.noMethod) }
+
+// Routes lists every registered route in registration order.
+func (e *Engine) Routes() []RouteInfo { return append([]RouteInfo(nil), e.routes...) }
+
+// SetTrustedProxies sets the proxies (addresses or CIDRs) whose forwarding
+// headers ClientIP believes. By default no proxy is trusted.
+func (e *Engine) SetTrustedProxies(proxies []string) error {
+	var ps []netip.Prefix
+	for _, p := range proxies {
+		pfx, err := parsePrefix(p)
+		if err != nil {
+			return err
+		}
+		ps = append(ps, pfx)
+	}
+	e.trusted = ps
+	return nil
+}
+
+// SetRemoteIPHeaders sets the headers ClientIP reads behind a trusted proxy.
+func (e *Engine) SetRemoteIPHeaders(headers ...string) { e.ipHeader = headers }
+
+func (e *Engine) addRoute(method, path string, handlers HandlersChain) error {
+	t := e.treeFor(method, true)
+	if err := t.Add(path, handlers); err != nil {
+		return err
+	}
+	e.maxParams = max(e.maxParams, t.MaxParams())
+	e.routes = append(e.routes, RouteInfo{Method: method, Path: path,
+		Handler: nameOf(handlers.Last()), HandlerFunc: handlers.Last()})
+	return nil
+}
+
+func (e *Engine) treeFor(method string, create bool) *tree.Tree[HandlersChain] {
+	if i := methodIndex(method); i >= 0 {
+		if e.trees[i] == nil && create {
+			e.trees[i] = &tree.Tree[HandlersChain]{}
+		}
+		return e.trees[i]
+	}
+	if e.custom == nil {
+		if !create {
+			return nil
+		}
+		e.custom = map[string]*tree.Tree[HandlersChain]{}
+	}
+	t := e.custom[method]
+	if t == nil && create {
+		t = &tree.Tree[HandlersChain]{}
+		e.custom[method] = t
+	}
+	return t
+}
+
+// ServeHTTP routes the request and runs the matched handlers.
+func (e *Engine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c := e.pool.Get().(*Context)
+	c.w.reset(w)
+	c.Request = r
+	c.reset()
+	e.handle(c)
+	c.Request = nil
+	c.w.ResponseWriter = nil
+	e.pool.Put(c)
+}
+
+func (e *Engine) handle(c *Context) {
+	r := c.Request
+	path, raw := r.URL.Path, false
+	if e.UseRawPath && r.URL.RawPath != "" {
+		path, raw = r.URL.RawPath, true
+	}
+	if t := e.treeFor(r.Method, false); t != nil {
+		if hs, full, ok := t.Find(path, &c.Params); ok {
+			if raw {
+				unescapeParams(c.Params)
+			}
+			c.handlers, c.fullPath = hs, full
+			c.Next()
+			c.w.WriteHeaderNow()
+			return
+		}
+		if r.Method != http.MethodConnect && path != "/" && e.redirect(c, t, path) {
+			return
+		}
+	}
+	if r.Method == http.MethodOptions && e.HandleOPTIONS {
+		if allow := e.allowed(c, path); allow != "" {
+			c.w.Header().Set("Allow", allow)
+			e.serveError(c, e.allOptions, http.StatusNoContent, "")
+			return
+		}
+	}
+	if e.HandleMethodNotAllowed {
+		if allow := e.allowed(c, path); allow != "" {
+			c.w.Header().Set("Allow", allow)
+			e.serveError(c, e.allNoMethod, http.StatusMethodNotAllowed, "405 method not allowed")
+			return
+		}
+	}
+	e.serveError(c, e.allNoRoute, http.StatusNotFound, "404 page not found")
+}
+
+func unescapeParams(ps Params) {
+	for i := range ps {
+		if v, err := url.PathUnescape(ps[i].Value); err == nil {
+			ps[i].Value = v
+		}
+	}
+}
+
+// serveError runs the 404/405/OPTIONS chain with code preset, writing the
+// default body if no handler wrote anything.
+func (e *Engine) serveError(c *Context, hs HandlersChain, code int, body string) {
+	c.handlers = hs
+	c.w.status = code
+	c.Next()
+	if c.w.Written() {
+		return
+	}
+	if c.w.status == code && body != "" {
+		c.w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		c.w.WriteHeaderNow()
+		_, _ = c.w.WriteString(body)
+		return
+	}
+	c.w.WriteHeaderNow()
+}
+
+// answerOptions is the automatic OPTIONS handler; Allow is already set.
+func answerOptions(c *Context) { c.Status(http.StatusNoContent) }
+
+// allowed lists the methods whose trees match path, for Allow headers.
+func (e *Engine) allowed(c *Context, path string) string {
+	var b strings.Builder
+	add := func(m string, t *tree.Tree[HandlersChain]) {
+		if t == nil {
+			return
+		}
+		ps := c.Params[:0]
+		if _, _, ok := t.Find(path, &ps); ok {
+			if b.Len() > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(m)
+		}
+	}
+	for i, m := range methods {
+		add(m, e.trees[i])
+	}
+	for m, t := range e.custom {
+		add(m, t)
+	}
+	if b.Len() > 0 && e.HandleOPTIONS && e.trees[6] == nil {
+		b.WriteString(", OPTIONS")
+	}
+	return b.String()
+}
+
+// redirect tries the trailing-slash and fixed-path redirects.
+func (e *Engine) redirect(c *Context, t *tree.Tree[HandlersChain], path string) bool {
+	code := http.StatusMovedPermanently
+	if c.Request.Method != http.MethodGet {
+		code = http.StatusPermanentRedirect
+	}
+	if e.RedirectTrailingSlash {
+		alt := path + "/"
+		if strings.HasSuffix(path, "/") {
+			alt = path[:len(path)-1]
+		}
+		ps := c.Params[:0]
+		if _, _, ok := t.Find(alt, &ps); ok {
+			redirectTo(c, alt, code)
+			return true
+		}
+	}
+	if e.RedirectFixedPath {
+		if fixed, ok := t.FindFold(tree.CleanPath(path)); ok && fixed != path {
+			redirectTo(c, fixed, code)
+			return true
+		}
+	}
+	return false
+}
+
+func redirectTo(c *Context, path string, code int) {
+	u := *c.Request.URL
+	u.Path, u.RawPath = path, ""
+	// A leading "//" would make the Location a protocol-relative URL to another host.
+	target := "/" + strings.TrimLeft(u.EscapedPath(), "/")
+	if u.RawQuery != "" {
+		target += "?" + u.RawQuery
+	}
+	http.Redirect(&c.w, c.Request, target, code)
+	c.w.WriteHeaderNow()
+}

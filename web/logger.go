@@ -1,0 +1,65 @@
+package web
+
+import (
+	"context"
+	"log/slog"
+	"os"
+	"time"
+)
+
+// LoggerConfig configures Logger.
+type LoggerConfig struct {
+	// Logger receives one record per request; default: text to stderr.
+	Logger *slog.Logger
+	// SkipPaths are paths not logged (e.g. health checks).
+	SkipPaths []string
+}
+
+// Logger logs each request with log/slog: method, path, status, latency,
+// size, client IP and any collected errors. Server errors log at Error,
+// client errors at Warn.
+func Logger(cfg *LoggerConfig) HandlerFunc {
+	var conf LoggerConfig
+	if cfg != nil {
+		conf = *cfg
+	}
+	log := conf.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+	}
+	skip := make(map[string]bool, len(conf.SkipPaths))
+	for _, p := range conf.SkipPaths {
+		skip[p] = true
+	}
+	return func(c *Context) {
+		start := time.Now()
+		path := c.Request.URL.Path
+		c.Next()
+		if skip[path] {
+			return
+		}
+		status := c.Writer.Status()
+		level := slog.LevelInfo
+		switch {
+		case status >= 500:
+			level = slog.LevelError
+		case status >= 400:
+			level = slog.LevelWarn
+		}
+		if !log.Enabled(context.Background(), level) {
+			return
+		}
+		attrs := []slog.Attr{
+			slog.String("method", c.Request.Method),
+			slog.String("path", path),
+			slog.Int("status", status),
+			slog.Duration("latency", time.Since(start)),
+			slog.Int("size", max(c.Writer.Size(), 0)),
+			slog.String("ip", c.ClientIP()),
+		}
+		if len(c.Errors) > 0 {
+			attrs = append(attrs, slog.String("errors", c.Errors.String()))
+		}
+		log.LogAttrs(context.Background(), level, "request", attrs...)
+	}
+}
