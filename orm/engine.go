@@ -1,0 +1,157 @@
+// Package orm maps Go structs to tables over database/sql on SQLite,
+// PostgreSQL and MySQL/MariaDB: a chainable, context-aware session API with
+// hooks, transactions with savepoints, and migrations.
+//
+// Values always travel as bind arguments. Where, And and Or take SQL text
+// with ? placeholders plus separate arguments: never build that text from
+// user input.
+package orm
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/gee-project/gee/orm/dialect"
+
+	_ "modernc.org/sqlite" // the default, embedded, pure-Go SQLite driver
+)
+
+// Engine is a connection pool with its dialect, statement cache and logger.
+// It is safe for concurrent use; sessions are not.
+type Engine struct {
+	db      *sql.DB
+	dialect dialect.Dialect
+	stmts   *stmtCache
+	log     *slog.Logger
+	slow    time.Duration
+	texts   sqlTexts
+}
+
+// Option configures an Engine.
+type Option func(*config)
+
+type config struct {
+	logger      *slog.Logger
+	slow        time.Duration
+	noStmtCache bool
+	stmtCap     int
+	interpolate bool
+}
+
+// WithLogger logs statements through l: errors at Error, statements slower
+// than the slow-query threshold at Warn, every statement with its arguments
+// at Debug.
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
+// WithSlowThreshold sets the duration above which a statement logs at Warn.
+func WithSlowThreshold(d time.Duration) Option { return func(c *config) { c.slow = d } }
+
+// WithoutStatementCache executes every statement unprepared.
+func WithoutStatementCache() Option { return func(c *config) { c.noStmtCache = true } }
+
+// WithStatementCacheSize bounds the number of cached prepared statements
+// (default 512); statements beyond it run unprepared.
+func WithStatementCacheSize(n int) Option { return func(c *config) { c.stmtCap = n } }
+
+// WithInterpolation makes the MySQL driver inline escaped arguments into the
+// statement client-side (interpolateParams=true), saving the prepare round
+// trip, and turns the statement cache off. Only valid with Open on "mysql".
+func WithInterpolation() Option { return func(c *config) { c.interpolate = true } }
+
+// Open opens a pool for a database/sql driver and picks the dialect
+// registered under the driver's name ("sqlite", "pgx", "mysql").
+func Open(driverName, dsn string, opts ...Option) (*Engine, error) {
+	d, err := dialect.Get(driverName)
+	if err != nil {
+		return nil, err
+	}
+	c := newConfig(opts)
+	if c.interpolate {
+		if d.Name() != "mysql" {
+			return nil, fmt.Errorf("orm: WithInterpolation needs the mysql driver, not %q", driverName)
+		}
+		dsn = addDSNParam(dsn, "interpolateParams=true")
+	}
+	db, err := sql.Open(driverName, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("orm: open %s: %w", driverName, err)
+	}
+	if d.Name() == "sqlite" && isMemoryDSN(dsn) {
+		db.SetMaxOpenConns(1) // every connection would get its own empty database
+	}
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("orm: connect %s: %w", driverName, err)
+	}
+	return newEngine(db, d, c), nil
+}
+
+// New wraps an open pool. The caller keeps ownership of db's settings;
+// Close closes it.
+func New(db *sql.DB, d dialect.Dialect, opts ...Option) *Engine {
+	return newEngine(db, d, newConfig(opts))
+}
+
+func newConfig(opts []Option) config {
+	c := config{stmtCap: 512}
+	for _, o := range opts {
+		o(&c)
+	}
+	if c.interpolate {
+		c.noStmtCache = true
+	}
+	return c
+}
+
+func newEngine(db *sql.DB, d dialect.Dialect, c config) *Engine {
+	e := &Engine{db: db, dialect: d, log: c.logger, slow: c.slow}
+	if !c.noStmtCache && c.stmtCap > 0 {
+		e.stmts = newStmtCache(db, c.stmtCap)
+	}
+	return e
+}
+
+func isMemoryDSN(dsn string) bool {
+	return dsn == ":memory:" || strings.HasPrefix(dsn, ":memory:?") ||
+		(strings.Contains(dsn, "mode=memory") && !strings.Contains(dsn, "cache=shared"))
+}
+
+func addDSNParam(dsn, p string) string {
+	if strings.Contains(dsn, "?") {
+		return dsn + "&" + p
+	}
+	return dsn + "?" + p
+}
+
+// DB returns the underlying pool.
+func (e *Engine) DB() *sql.DB { return e.db }
+
+// Dialect returns the engine's dialect.
+func (e *Engine) Dialect() dialect.Dialect { return e.dialect }
+
+// Close closes cached statements and the pool.
+func (e *Engine) Close() error {
+	if e.stmts != nil {
+		e.stmts.close()
+	}
+	return e.db.Close()
+}
+
+// NewSession starts a session bound to ctx.
+func (e *Engine) NewSession(ctx context.Context) *Session {
+	return &Session{e: e, ctx: ctx, q: e.db}
+}
+
+// WithContext is NewSession.
+func (e *Engine) WithContext(ctx context.Context) *Session { return e.NewSession(ctx) }
+
+// flushStatements drops cached prepared statements after DDL.
+func (e *Engine) flushStatements() {
+	if e.stmts != nil {
+		e.stmts.flush()
+	}
+}

@@ -1,0 +1,345 @@
+package orm
+
+import (
+	"fmt"
+	"reflect"
+	"unsafe"
+
+	"github.com/gee-project/gee/orm/clause"
+	"github.com/gee-project/gee/orm/schema"
+)
+
+// rowSet is the rows of one struct type passed to Insert or Upsert.
+type rowSet struct {
+	sch   *schema.Schema
+	bases []unsafe.Pointer
+}
+
+// collect groups struct pointers, slices and slice pointers by type.
+func collect(values []any) ([]rowSet, error) {
+	var sets []rowSet
+	add := func(t reflect.Type, base unsafe.Pointer) error {
+		sch, err := schema.ParseType(t)
+		if err != nil {
+			return err
+		}
+		if n := len(sets); n > 0 && sets[n-1].sch == sch {
+			sets[n-1].bases = append(sets[n-1].bases, base)
+			return nil
+		}
+		sets = append(sets, rowSet{sch: sch, bases: []unsafe.Pointer{base}})
+		return nil
+	}
+	for _, v := range values {
+		rv := reflect.ValueOf(v)
+		if rv.Kind() == reflect.Pointer && !rv.IsNil() && rv.Elem().Kind() == reflect.Slice {
+			rv = rv.Elem()
+		}
+		switch {
+		case rv.Kind() == reflect.Pointer && !rv.IsNil() && rv.Elem().Kind() == reflect.Struct:
+			if err := add(rv.Elem().Type(), rv.UnsafePointer()); err != nil {
+				return nil, err
+			}
+		case rv.Kind() == reflect.Slice:
+			if err := collectSlice(rv, add); err != nil {
+				return nil, err
+			}
+		default:
+			return nil, fmt.Errorf("orm: cannot insert %T: want a struct pointer or a slice of structs", v)
+		}
+	}
+	return sets, nil
+}
+
+func collectSlice(rv reflect.Value, add func(reflect.Type, unsafe.Pointer) error) error {
+	et := rv.Type().Elem()
+	for i := 0; i < rv.Len(); i++ {
+		e := rv.Index(i)
+		switch {
+		case et.Kind() == reflect.Struct:
+			if err := add(et, e.Addr().UnsafePointer()); err != nil {
+				return err
+			}
+		case et.Kind() == reflect.Pointer && et.Elem().Kind() == reflect.Struct && !e.IsNil():
+			if err := add(et.Elem(), e.UnsafePointer()); err != nil {
+				return err
+			}
+		default:
+			return fmt.Errorf("orm: cannot insert element %d of %s", i, rv.Type())
+		}
+	}
+	return nil
+}
+
+// Insert inserts struct pointers and slices of structs, one statement per
+// type (chunked under the dialect's parameter limit, inside a transaction
+// when chunked), and fills in generated keys. It returns the rows inserted.
+// Every field is written, zero values included.
+func (s *Session) Insert(values ...any) (int64, error) {
+	return s.insertAll("insert", values)
+}
+
+// Upsert inserts rows, updating every non-key column of rows that conflict
+// on the primary key (or the OnConflict columns). Generated keys are filled
+// in on PostgreSQL only.
+func (s *Session) Upsert(values ...any) (int64, error) {
+	return s.insertAll("upsert", values)
+}
+
+func (s *Session) insertAll(op string, values []any) (int64, error) {
+	defer s.reset()
+	if err := s.takeErr(); err != nil {
+		return 0, err
+	}
+	var total int64
+	if len(values) == 1 { // fast path: one struct pointer
+		rv := reflect.ValueOf(values[0])
+		if rv.Kind() == reflect.Pointer && !rv.IsNil() && rv.Elem().Kind() == reflect.Struct {
+			sch, err := schema.ParseType(rv.Elem().Type())
+			if err != nil {
+				return 0, err
+			}
+			one := [1]unsafe.Pointer{rv.UnsafePointer()}
+			return s.insertSet(op, sch, one[:])
+		}
+	}
+	sets, err := collect(values)
+	if err != nil {
+		return 0, err
+	}
+	for _, set := range sets {
+		n, err := s.insertSet(op, set.sch, set.bases)
+		total += n
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
+}
+
+// insertSet splits rows by whether the auto-increment key is set, since the
+// two kinds need different column lists.
+func (s *Session) insertSet(op string, sch *schema.Schema, bases []unsafe.Pointer) (int64, error) {
+	s.sch = sch
+	if err := s.runHooks(sch, beforeInsert, bases); err != nil {
+		return 0, err
+	}
+	zero, keyed := splitByKey(sch, bases)
+	var total int64
+	for i, part := range [2][]unsafe.Pointer{zero, keyed} {
+		if len(part) == 0 {
+			continue
+		}
+		n, err := s.insertChunks(op, sch, part, i == 0)
+		total += n
+		if err != nil {
+			return total, err
+		}
+	}
+	if err := s.runHooks(sch, afterInsert, bases); err != nil {
+		return total, err
+	}
+	return total, nil
+}
+
+// splitByKey separates rows whose auto-increment key is unset (the database
+// generates it) from rows that carry their own key.
+func splitByKey(sch *schema.Schema, bases []unsafe.Pointer) (zero, keyed []unsafe.Pointer) {
+	if sch.AutoInc == nil {
+		return nil, bases
+	}
+	nz := 0
+	for _, b := range bases {
+		if !sch.AutoInc.IsZero(b) {
+			nz++
+		}
+	}
+	switch nz {
+	case 0:
+		return bases, nil
+	case len(bases):
+		return nil, bases
+	}
+	for _, b := range bases {
+		if sch.AutoInc.IsZero(b) {
+			zero = append(zero, b)
+		} else {
+			keyed = append(keyed, b)
+		}
+	}
+	return zero, keyed
+}
+
+// insertChunks runs one statement per chunk, all in one transaction when
+// there is more than one chunk.
+func (s *Session) insertChunks(op string, sch *schema.Schema, bases []unsafe.Pointer, genKey bool) (int64, error) {
+	cols := insertFields(sch, genKey)
+	per := s.e.dialect.MaxParams() / len(cols)
+	if len(bases) <= per {
+		return s.insertStmt(op, sch, cols, bases, genKey)
+	}
+	var total int64
+	run := func(ts *Session) error {
+		for start := 0; start < len(bases); start += per {
+			end := min(start+per, len(bases))
+			n, err := ts.insertStmt(op, sch, cols, bases[start:end], genKey)
+			total += n
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if s.tx != nil {
+		return total, run(s)
+	}
+	err := s.e.Transaction(s.ctx, run)
+	return total, err
+}
+
+func insertFields(sch *schema.Schema, genKey bool) []*schema.Field {
+	if !genKey {
+		return sch.Fields
+	}
+	out := make([]*schema.Field, 0, len(sch.Fields)-1)
+	for _, f := range sch.Fields {
+		if f != sch.AutoInc {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// insertStmt builds and runs one multi-row INSERT and fills generated keys.
+func (s *Session) insertStmt(op string, sch *schema.Schema, cols []*schema.Field, bases []unsafe.Pointer, genKey bool) (int64, error) {
+	d := s.e.dialect
+	b := s.builder()
+	returning := genKey && d.Returning()
+	var query string
+	if len(bases) == 1 && op == "insert" {
+		k := sqlKey{sch: sch, op: opInsertAll}
+		if genKey {
+			k.op = opInsertNoKey
+		}
+		query, _ = s.e.cachedSQL(k, func(cb *clause.Builder) error {
+			s.writeInsert(cb, op, sch, cols, bases[:1], returning)
+			return nil
+		})
+		for _, f := range cols {
+			b.Args = append(b.Args, f.Value(bases[0]))
+		}
+	} else {
+		s.writeInsert(b, op, sch, cols, bases, returning)
+		query = b.String()
+	}
+	if returning {
+		return s.insertReturning(op, sch, query, bases)
+	}
+	res, err := s.exec(query, b.Args)
+	if err != nil {
+		return 0, s.fail(op, query, err)
+	}
+	n, _ := res.RowsAffected()
+	if genKey && op == "insert" {
+		if err := backfill(d.Name(), sch, res, bases); err != nil {
+			return n, s.fail(op, query, err)
+		}
+	}
+	return n, nil
+}
+
+func (s *Session) writeInsert(b *clause.Builder, op string, sch *schema.Schema, cols []*schema.Field, bases []unsafe.Pointer, returning bool) {
+	b.Raw("INSERT INTO ")
+	b.Ident(sch.Table)
+	b.Raw(" (")
+	for i, f := range cols {
+		if i > 0 {
+			b.Raw(", ")
+		}
+		b.Ident(f.Column)
+	}
+	b.Raw(") VALUES ")
+	for r, base := range bases {
+		if r > 0 {
+			b.Raw(", ")
+		}
+		b.Raw("(")
+		for i, f := range cols {
+			if i > 0 {
+				b.Raw(", ")
+			}
+			b.Bind(f.Value(base))
+		}
+		b.Raw(")")
+	}
+	if op == "upsert" {
+		s.writeConflict(b, sch, cols)
+	}
+	if returning {
+		b.Raw(" RETURNING ")
+		b.Ident(sch.AutoInc.Column)
+	}
+}
+
+func (s *Session) writeConflict(b *clause.Builder, sch *schema.Schema, cols []*schema.Field) {
+	conflict := s.confl
+	if len(conflict) == 0 {
+		for _, f := range sch.PrimaryKeys {
+			conflict = append(conflict, f.Column)
+		}
+	}
+	skip := map[string]bool{}
+	for _, c := range conflict {
+		skip[c] = true
+	}
+	var upd []string
+	for _, f := range cols {
+		if !skip[f.Column] && !f.PrimaryKey {
+			upd = append(upd, f.Column)
+		}
+	}
+	b.Buf = s.e.dialect.Upsert(b.Buf, conflict, upd)
+}
+
+// insertReturning runs an INSERT ... RETURNING key and stores the keys.
+func (s *Session) insertReturning(op string, sch *schema.Schema, query string, bases []unsafe.Pointer) (int64, error) {
+	rows, err := s.query(query, s.b.Args)
+	if err != nil {
+		return 0, s.fail(op, query, err)
+	}
+	defer rows.Close()
+	var n int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return n, s.fail(op, query, err)
+		}
+		if int(n) < len(bases) {
+			sch.AutoInc.SetInt64(bases[n], id)
+		}
+		n++
+	}
+	if err := rows.Err(); err != nil {
+		return n, s.fail(op, query, err)
+	}
+	return n, nil
+}
+
+type lastIDer interface{ LastInsertId() (int64, error) }
+
+// backfill derives keys from LastInsertId: SQLite reports the last row's
+// key, MySQL the first; keys of one statement are consecutive.
+func backfill(dialect string, sch *schema.Schema, res lastIDer, bases []unsafe.Pointer) error {
+	id, err := res.LastInsertId()
+	if err != nil {
+		return fmt.Errorf("reading generated key: %w", err)
+	}
+	first := id - int64(len(bases)) + 1
+	if dialect == "mysql" {
+		first = id
+	}
+	for i, b := range bases {
+		sch.AutoInc.SetInt64(b, first+int64(i))
+	}
+	return nil
+}

@@ -1,0 +1,151 @@
+package orm
+
+import (
+	"context"
+	"database/sql"
+	"time"
+
+	"github.com/gee-project/gee/orm/clause"
+	"github.com/gee-project/gee/orm/schema"
+)
+
+// querier is what *sql.DB and *sql.Tx share.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Session carries a context, an optional transaction and the clauses of the
+// statement being chained. Terminal methods (Find, Insert, ...) run it and
+// clear the clauses, so a session can be reused. Not safe for concurrent use.
+type Session struct {
+	e       *Engine
+	ctx     context.Context
+	q       querier
+	tx      *sql.Tx
+	depth   int // savepoint nesting
+	model   any
+	sch     *schema.Schema
+	conds   []cond
+	condBuf [2]cond
+	order   []orderItem
+	cols    []string
+	limit   int
+	offset  int
+	hasLim  bool
+	hasOff  bool
+	unscope bool
+	confl   []string
+	err     error
+	b       clause.Builder
+}
+
+type cond struct {
+	or   bool
+	col  string // set for In
+	sql  string
+	args []any
+}
+
+type orderItem struct {
+	col  string
+	desc bool
+}
+
+// Context returns the session's context.
+func (s *Session) Context() context.Context { return s.ctx }
+
+// Engine returns the engine the session belongs to.
+func (s *Session) Engine() *Engine { return s.e }
+
+// InTransaction reports whether the session runs inside a transaction.
+func (s *Session) InTransaction() bool { return s.tx != nil }
+
+// child returns a clean session sharing the context and transaction, given to
+// hooks so their statements do not disturb the caller's chain.
+func (s *Session) child() *Session {
+	return &Session{e: s.e, ctx: s.ctx, q: s.q, tx: s.tx, depth: s.depth}
+}
+
+// reset clears the chained clauses after a terminal method.
+func (s *Session) reset() {
+	s.model, s.sch = nil, nil
+	s.conds = s.conds[:0]
+	s.order, s.cols, s.confl = s.order[:0], s.cols[:0], s.confl[:0]
+	s.hasLim, s.hasOff, s.unscope = false, false, false
+	s.err = nil
+}
+
+func (s *Session) builder() *clause.Builder {
+	s.b.D = s.e.dialect
+	s.b.Reset()
+	return &s.b
+}
+
+// exec runs a statement, prepared through the cache outside transactions.
+func (s *Session) exec(query string, args []any) (sql.Result, error) {
+	var start time.Time
+	if s.e.log != nil {
+		start = time.Now()
+	}
+	var res sql.Result
+	st, err := s.stmt(query)
+	if err == nil {
+		if st != nil {
+			res, err = st.ExecContext(s.ctx, args...)
+		} else {
+			res, err = s.q.ExecContext(s.ctx, query, args...)
+		}
+	}
+	if s.e.log != nil {
+		s.e.logStmt(s.ctx, start, query, args, err)
+	}
+	return res, err
+}
+
+// query runs a statement returning rows; the caller closes them and, when
+// logging, calls done.
+func (s *Session) query(query string, args []any) (*sql.Rows, error) {
+	var start time.Time
+	if s.e.log != nil {
+		start = time.Now()
+	}
+	var rows *sql.Rows
+	st, err := s.stmt(query)
+	if err == nil {
+		if st != nil {
+			rows, err = st.QueryContext(s.ctx, args...)
+		} else {
+			rows, err = s.q.QueryContext(s.ctx, query, args...)
+		}
+	}
+	if s.e.log != nil {
+		s.e.logStmt(s.ctx, start, query, args, err)
+	}
+	return rows, err
+}
+
+// stmt returns a cached prepared statement, bound to the transaction when in
+// one, or nil to run unprepared.
+func (s *Session) stmt(query string) (*sql.Stmt, error) {
+	if s.e.stmts == nil {
+		return nil, nil
+	}
+	st, err := s.e.stmts.get(s.ctx, query)
+	if err != nil || st == nil {
+		return nil, err
+	}
+	if s.tx != nil {
+		return s.tx.StmtContext(s.ctx, st), nil
+	}
+	return st, nil
+}
+
+func (s *Session) fail(op, sqlText string, err error) error {
+	e := &Error{Op: op, SQL: sqlText, Err: err}
+	if s.sch != nil {
+		e.Table = s.sch.Table
+	}
+	return e
+}

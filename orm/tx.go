@@ -1,0 +1,79 @@
+package orm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// Transaction runs fn in a transaction: committed when fn returns nil,
+// rolled back when it returns an error or panics (the panic is re-raised).
+func (e *Engine) Transaction(ctx context.Context, fn func(*Session) error) error {
+	return e.NewSession(ctx).Transaction(fn)
+}
+
+// Transaction runs fn in a new transaction, or in a savepoint when the
+// session is already in one, with the same commit/rollback rules.
+func (s *Session) Transaction(fn func(*Session) error) (err error) {
+	if s.tx != nil {
+		return s.savepoint(fn)
+	}
+	tx, err := s.e.db.BeginTx(s.ctx, nil)
+	if err != nil {
+		return fmt.Errorf("orm: begin: %w", err)
+	}
+	ts := &Session{e: s.e, ctx: s.ctx, q: tx, tx: tx}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = tx.Rollback()
+			panic(p)
+		}
+	}()
+	if err := fn(ts); err != nil {
+		if rbErr := tx.Rollback(); rbErr != nil {
+			return errors.Join(err, fmt.Errorf("orm: rollback: %w", rbErr))
+		}
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("orm: commit: %w", err)
+	}
+	return nil
+}
+
+// savepoint runs fn inside SAVEPOINT sp<depth>, rolling back to it on error
+// or panic while the outer transaction continues.
+func (s *Session) savepoint(fn func(*Session) error) error {
+	name := "sp" + itoa(s.depth+1)
+	if _, err := s.tx.ExecContext(s.ctx, "SAVEPOINT "+name); err != nil {
+		return fmt.Errorf("orm: savepoint: %w", err)
+	}
+	ts := &Session{e: s.e, ctx: s.ctx, q: s.tx, tx: s.tx, depth: s.depth + 1}
+	rollback := func() error {
+		_, err := s.tx.ExecContext(s.ctx, "ROLLBACK TO SAVEPOINT "+name)
+		return err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = rollback()
+			panic(p)
+		}
+	}()
+	if err := fn(ts); err != nil {
+		if rbErr := rollback(); rbErr != nil {
+			return errors.Join(err, fmt.Errorf("orm: rollback to savepoint: %w", rbErr))
+		}
+		return err
+	}
+	if _, err := s.tx.ExecContext(s.ctx, "RELEASE SAVEPOINT "+name); err != nil {
+		return fmt.Errorf("orm: release savepoint: %w", err)
+	}
+	return nil
+}
+
+func itoa(n int) string {
+	if n < 10 {
+		return string(rune('0' + n))
+	}
+	return itoa(n/10) + string(rune('0'+n%10))
+}
