@@ -128,10 +128,8 @@ func (r *raft) restore(s *pb.Snapshot) bool {
 	if md.Index <= r.raftLog.committed {
 		return false
 	}
-	if !slices.Contains(md.GetConfState().GetVoters(), r.id) {
-		r.logger.Warningf("raft: %x ignored a snapshot whose membership does not include it", r.id)
-		return false
-	}
+	// A snapshot may predate our own addition: we install it anyway and
+	// learn that we are a voter from the entries that follow it.
 	if r.raftLog.matchTerm(md.Index, md.Term) {
 		r.raftLog.commitTo(md.Index)
 		return false

@@ -51,16 +51,24 @@ type MemoryStorage struct {
 	ents      []*pb.Entry
 }
 
-// NewMemoryStorage returns an empty storage. Passing peers bootstraps a new
-// cluster: the initial membership is those voters at index 0.
+// NewMemoryStorage returns an empty storage, as for a node that will join
+// an existing cluster. Passing peers bootstraps a new cluster instead: the
+// log starts with a snapshot at index 1, term 1 whose membership is peers,
+// so a node added later, whose log is empty, always receives a snapshot
+// (and with it the membership) before any entry.
 func NewMemoryStorage(peers ...uint64) *MemoryStorage {
-	return &MemoryStorage{
+	ms := &MemoryStorage{
 		hardState: &pb.HardState{},
-		snapshot: &pb.Snapshot{Metadata: &pb.SnapshotMetadata{
-			ConfState: &pb.ConfState{Voters: append([]uint64(nil), peers...)},
-		}},
-		ents: []*pb.Entry{{}},
+		snapshot:  &pb.Snapshot{Metadata: &pb.SnapshotMetadata{ConfState: &pb.ConfState{}}},
+		ents:      []*pb.Entry{{}},
 	}
+	if len(peers) > 0 {
+		ms.hardState = &pb.HardState{Term: 1, Commit: 1}
+		ms.snapshot.Metadata = &pb.SnapshotMetadata{Index: 1, Term: 1,
+			ConfState: &pb.ConfState{Voters: append([]uint64(nil), peers...)}}
+		ms.ents[0] = &pb.Entry{Index: 1, Term: 1}
+	}
+	return ms
 }
 
 // InitialState implements Storage.

@@ -1,0 +1,399 @@
+package rafttest
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+
+	"github.com/gee-project/gee/kv/raft"
+	pb "github.com/gee-project/gee/kv/raft/raftpb"
+)
+
+// Options shape one simulation run.
+type Options struct {
+	Seed          uint64
+	Voters        int // initial voters, ids 1..Voters
+	Spares        int // extra nodes that may be added by conf changes
+	Steps         int // chaotic steps before healing
+	HealSteps     int // bound on steps to converge after healing
+	ElectionTick  int
+	HeartbeatTick int
+	MaxSizePerMsg uint64
+	MaxInflight   int
+	CheckQuorum   bool
+	PreVote       bool
+	SnapshotEvery uint64 // applied entries between snapshots (0: never)
+	DropP, DupP   float64
+	MaxDelay      int
+	ConfChanges   bool
+	Partitions    bool
+	Crashes       bool
+}
+
+// DefaultOptions returns a chaotic but convergent configuration.
+func DefaultOptions(seed uint64) Options {
+	return Options{Seed: seed, Voters: 3, Spares: 2, Steps: 1500, HealSteps: 3000,
+		ElectionTick: 10, HeartbeatTick: 2, MaxSizePerMsg: 256, MaxInflight: 4,
+		CheckQuorum: seed%2 == 0, PreVote: seed%3 != 0, SnapshotEvery: 12,
+		DropP: 0.1, DupP: 0.05, MaxDelay: 3, ConfChanges: true, Partitions: true, Crashes: true}
+}
+
+// Cluster is a running simulation.
+type Cluster struct {
+	opts  Options
+	rng   *rand.Rand
+	net   *network
+	nodes []*node // index i holds id i+1
+	now   int
+	chk   *checker
+	// Trace counts events; equal traces for equal seeds prove determinism.
+	Trace        uint64
+	nextProposal uint64
+	acked        map[uint64]bool
+	ccProposed   int
+	// Stats counts the features a run exercised.
+	Stats Stats
+}
+
+// Stats counts protocol events of a run.
+type Stats struct {
+	SnapshotsSent, ConfChangesApplied, ReadStates, TimeoutNows, Restarts int
+}
+
+func (s *Stats) add(o Stats) {
+	s.SnapshotsSent += o.SnapshotsSent
+	s.ConfChangesApplied += o.ConfChangesApplied
+	s.ReadStates += o.ReadStates
+	s.TimeoutNows += o.TimeoutNows
+	s.Restarts += o.Restarts
+}
+
+// NewCluster builds the nodes of a simulation.
+func NewCluster(o Options) (*Cluster, error) {
+	rng := rand.New(rand.NewPCG(o.Seed, 0x5eed))
+	c := &Cluster{opts: o, rng: rng, chk: newChecker(), acked: map[uint64]bool{},
+		net: &network{rng: rng, group: map[uint64]int{}, dropP: o.DropP, dupP: o.DupP, maxDelay: o.MaxDelay}}
+	var peers []uint64
+	for i := 1; i <= o.Voters; i++ {
+		peers = append(peers, uint64(i))
+	}
+	for i := 1; i <= o.Voters+o.Spares; i++ {
+		var p []uint64
+		if i <= o.Voters {
+			p = peers
+		}
+		n, err := newNode(uint64(i), p, rng, &o)
+		if err != nil {
+			return nil, err
+		}
+		c.nodes = append(c.nodes, n)
+	}
+	return c, nil
+}
+
+func (c *Cluster) ids() []uint64 {
+	ids := make([]uint64, len(c.nodes))
+	for i := range c.nodes {
+		ids[i] = uint64(i + 1)
+	}
+	return ids
+}
+
+// Run executes the chaotic phase, then heals and checks convergence.
+func (c *Cluster) Run() error {
+	for ; c.now < c.opts.Steps; c.now++ {
+		if err := c.chaosStep(); err != nil {
+			return fmt.Errorf("seed %d step %d: %w", c.opts.Seed, c.now, err)
+		}
+	}
+	if err := c.heal(); err != nil {
+		return fmt.Errorf("seed %d heal: %w", c.opts.Seed, err)
+	}
+	return nil
+}
+
+// chaosStep performs one random action, then lets every node handle its
+// Ready and checks the invariants.
+func (c *Cluster) chaosStep() error {
+	switch p := c.rng.IntN(100); {
+	case p < 35:
+		c.deliver()
+	case p < 65:
+		c.tickAll(0.9)
+	case p < 80:
+		c.propose()
+	case p < 83:
+		if c.opts.Partitions {
+			c.net.partition(c.ids())
+		}
+	case p < 89:
+		c.net.heal(c.ids())
+	case p < 91:
+		if c.opts.Crashes {
+			c.crash()
+		}
+	case p < 94:
+		if err := c.restart(); err != nil {
+			return err
+		}
+	case p < 96:
+		if c.opts.ConfChanges {
+			c.proposeConfChange()
+		}
+	case p < 98:
+		c.transferLeader()
+	default:
+		c.readIndex()
+	}
+	return c.processReady()
+}
+
+func (c *Cluster) live() []*node {
+	var out []*node
+	for _, n := range c.nodes {
+		if !n.down {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func (c *Cluster) pick() *node {
+	live := c.live()
+	if len(live) == 0 {
+		return nil
+	}
+	return live[c.rng.IntN(len(live))]
+}
+
+func (c *Cluster) deliver() {
+	for _, m := range c.net.due(c.now) {
+		n := c.nodes[m.To-1]
+		if n.down || !c.net.connected(m.From, m.To) {
+			continue
+		}
+		c.Trace = c.Trace*31 + uint64(m.Type) + m.Term
+		// Errors here (unknown peer, dropped forward) are normal traffic.
+		_ = n.rn.Step(m)
+	}
+}
+
+func (c *Cluster) tickAll(p float64) {
+	for _, n := range c.live() {
+		if c.rng.Float64() < p {
+			n.rn.Tick()
+		}
+	}
+}
+
+// propose sends a uniquely numbered command, usually to a node that
+// believes it leads (as a client that found the leader would).
+func (c *Cluster) propose() {
+	n := c.pick()
+	if n == nil {
+		return
+	}
+	if c.rng.IntN(2) == 0 {
+		for _, m := range c.live() {
+			if m.rn.Status().SoftState.RaftState == raft.StateLeader {
+				n = m
+			}
+		}
+	}
+	c.nextProposal++
+	data := binary.BigEndian.AppendUint64(nil, c.nextProposal)
+	data = append(data, make([]byte, c.rng.IntN(64))...)
+	_ = n.rn.Propose(data)
+}
+
+func (c *Cluster) crash() {
+	if n := c.pick(); n != nil {
+		n.down = true
+		n.rn = nil
+	}
+}
+
+func (c *Cluster) restart() error {
+	for _, n := range c.nodes {
+		if n.down {
+			c.Stats.Restarts++
+			return n.start(c.rng, &c.opts)
+		}
+	}
+	return nil
+}
+
+// proposeConfChange adds a spare or removes a member, keeping at least
+// three voters, at most a few times per run.
+func (c *Cluster) proposeConfChange() {
+	n := c.pick()
+	if n == nil || c.ccProposed >= 3 {
+		return
+	}
+	cc := &pb.ConfChange{}
+	members := n.confState.Voters
+	target := uint64(c.rng.IntN(len(c.nodes)) + 1)
+	if slices.Contains(members, target) {
+		if len(members) <= 3 {
+			return
+		}
+		cc.Type, cc.NodeId = pb.ConfChangeType_ConfChangeRemoveNode, target
+	} else {
+		if c.nodes[target-1].removed || c.chk.everMember[target] {
+			return // ids are never reused
+		}
+		cc.Type, cc.NodeId = pb.ConfChangeType_ConfChangeAddNode, target
+	}
+	if n.rn.ProposeConfChange(cc) == nil {
+		c.ccProposed++
+	}
+}
+
+func (c *Cluster) transferLeader() {
+	n := c.pick()
+	if n == nil {
+		return
+	}
+	n.rn.TransferLeader(uint64(c.rng.IntN(len(c.nodes)) + 1))
+}
+
+func (c *Cluster) readIndex() {
+	n := c.pick()
+	if n == nil {
+		return
+	}
+	ctx := binary.BigEndian.AppendUint64(nil, uint64(c.now))
+	ctx = binary.BigEndian.AppendUint64(ctx, n.id)
+	if n.rn.ReadIndex(ctx) == nil {
+		c.chk.reads[string(ctx)] = c.chk.maxAcked
+	}
+}
+
+// processReady drains one Ready from every live node, in id order.
+func (c *Cluster) processReady() error {
+	for _, n := range c.nodes {
+		if n.down || !n.rn.HasReady() {
+			continue
+		}
+		if err := c.handleReady(n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (c *Cluster) handleReady(n *node) error {
+	rd := n.rn.Ready()
+	if err := n.persist(&rd); err != nil {
+		return err
+	}
+	if err := c.chk.afterPersist(n, &rd); err != nil {
+		return err
+	}
+	for _, m := range rd.Messages {
+		ok := c.net.send(m, c.now+1)
+		switch m.Type {
+		case pb.MessageType_MsgSnap:
+			c.Stats.SnapshotsSent++
+			n.rn.ReportSnapshot(m.To, ok)
+		case pb.MessageType_MsgTimeoutNow:
+			c.Stats.TimeoutNows++
+		}
+	}
+	for _, rs := range rd.ReadStates {
+		if err := c.chk.readState(n, rs); err != nil {
+			return err
+		}
+		c.Stats.ReadStates++
+	}
+	for _, e := range rd.CommittedEntries {
+		pid, err := n.apply(e)
+		if err != nil {
+			return err
+		}
+		if err := c.chk.applied(n, e); err != nil {
+			return err
+		}
+		if pid != 0 {
+			c.acked[pid] = true
+		}
+		if e.Type == pb.EntryType_EntryConfChange {
+			c.Stats.ConfChangesApplied++
+		}
+	}
+	n.rn.Advance(rd)
+	for _, id := range n.confState.Voters {
+		c.chk.everMember[id] = true
+	}
+	if !n.isMember() && c.chk.everMember[n.id] {
+		n.removed = true
+	}
+	return n.maybeCompact()
+}
+
+// heal reconnects everyone, restarts crashed nodes and runs a reliable
+// network until every member applied every acknowledged proposal.
+func (c *Cluster) heal() error {
+	c.net.heal(c.ids())
+	c.net.dropP, c.net.dupP = 0, 0
+	for _, n := range c.nodes {
+		if n.down {
+			if err := n.start(c.rng, &c.opts); err != nil {
+				return err
+			}
+		}
+	}
+	for i := 0; i < c.opts.HealSteps; i++ {
+		c.now++
+		c.deliver()
+		if i%2 == 0 {
+			c.tickAll(1)
+		}
+		if err := c.processReady(); err != nil {
+			return fmt.Errorf("step %d: %w", c.now, err)
+		}
+		if i%20 == 19 && c.converged() == nil {
+			return nil
+		}
+	}
+	return c.converged()
+}
+
+// converged reports which member still misses an acknowledged proposal.
+func (c *Cluster) converged() error {
+	members := c.finalMembers()
+	for _, id := range members {
+		n := c.nodes[id-1]
+		for pid := range c.acked {
+			if !n.proposals[pid] {
+				return fmt.Errorf("node %d never applied acknowledged proposal %d (members %v)",
+					id, pid, members)
+			}
+		}
+	}
+	return nil
+}
+
+// finalMembers is the membership seen by the most advanced node.
+func (c *Cluster) finalMembers() []uint64 {
+	best := c.nodes[0]
+	for _, n := range c.nodes {
+		if n.applied > best.applied {
+			best = n
+		}
+	}
+	return best.confState.Voters
+}
+
+// Acked is how many proposals were acknowledged (applied somewhere).
+func (c *Cluster) Acked() int { return len(c.acked) }
+
+// Status exposes a node's raft status for tests.
+func (c *Cluster) Status(id uint64) (raft.Status, bool) {
+	n := c.nodes[id-1]
+	if n.down {
+		return raft.Status{}, false
+	}
+	return n.rn.Status(), true
+}

@@ -1,0 +1,58 @@
+package rafttest
+
+import "testing"
+
+// simSeeds is the number of seeds in the normal test run; the long build
+// tag runs thousands more.
+const simSeeds = 300
+
+func runSeed(t *testing.T, o Options) *Cluster {
+	t.Helper()
+	c, err := NewCluster(o)
+	if err != nil {
+		t.Fatalf("seed %d: %v", o.Seed, err)
+	}
+	if err := c.Run(); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestSimulationSeeds(t *testing.T) {
+	acked := 0
+	var st Stats
+	for seed := uint64(1); seed <= simSeeds; seed++ {
+		c := runSeed(t, DefaultOptions(seed))
+		acked += c.Acked()
+		st.add(c.Stats)
+	}
+	// Every feature must actually be exercised by the chaos.
+	if st.SnapshotsSent == 0 || st.ConfChangesApplied == 0 || st.ReadStates == 0 ||
+		st.TimeoutNows == 0 || st.Restarts == 0 {
+		t.Fatalf("simulation did not exercise every feature: %+v", st)
+	}
+	t.Logf("stats %+v", st)
+	// The simulation must make progress, not just stay safe by doing nothing.
+	if acked < simSeeds*10 {
+		t.Fatalf("only %d proposals acknowledged over %d seeds", acked, simSeeds)
+	}
+	t.Logf("%d proposals acknowledged over %d seeds", acked, simSeeds)
+}
+
+func TestSimulationFiveVoters(t *testing.T) {
+	for seed := uint64(1000); seed < 1040; seed++ {
+		o := DefaultOptions(seed)
+		o.Voters, o.Spares = 5, 0
+		runSeed(t, o)
+	}
+}
+
+func TestSimulationIsDeterministic(t *testing.T) {
+	for _, seed := range []uint64{7, 42, 99} {
+		a := runSeed(t, DefaultOptions(seed))
+		b := runSeed(t, DefaultOptions(seed))
+		if a.Trace != b.Trace || a.Acked() != b.Acked() {
+			t.Fatalf("seed %d: traces differ (%x/%d vs %x/%d)", seed, a.Trace, a.Acked(), b.Trace, b.Acked())
+		}
+	}
+}
