@@ -18,7 +18,7 @@ type seenEntry struct {
 // checker holds the global knowledge the safety properties are checked
 // against.
 type checker struct {
-	leaderOf   map[uint64]uint64   // term -> the leader elected in it
+	leaderOf   map[uint64]uint64    // term -> the leader elected in it
 	committed  map[uint64]*pb.Entry // index -> entry known committed
 	commitTerm map[uint64]uint64    // index -> earliest term it was seen committed in
 	appliedAt  map[uint64]*pb.Entry // index -> entry first applied there
@@ -31,7 +31,7 @@ type checker struct {
 func newChecker() *checker {
 	return &checker{leaderOf: map[uint64]uint64{}, committed: map[uint64]*pb.Entry{},
 		commitTerm: map[uint64]uint64{},
-		appliedAt: map[uint64]*pb.Entry{}, reads: map[string]uint64{}, everMember: map[uint64]bool{},
+		appliedAt:  map[uint64]*pb.Entry{}, reads: map[string]uint64{}, everMember: map[uint64]bool{},
 		entries: map[entryID]seenEntry{}}
 }
 
