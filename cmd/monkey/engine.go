@@ -1,0 +1,40 @@
+package main
+
+import (
+	"io"
+
+	"github.com/gee-project/gee/monkey/ast"
+	"github.com/gee-project/gee/monkey/evaluator"
+	"github.com/gee-project/gee/monkey/object"
+)
+
+// Engine runs a parsed, macro-expanded program; puts output goes to out. It
+// returns the final value, or the runtime error as a *object.Error (Message +
+// Pos) returned through the error interface.
+type Engine func(prog *ast.Program, out io.Writer) (object.Object, error)
+
+// engines holds the runnable engines by -engine name; vm.go adds "vm".
+var engines = map[string]Engine{"eval": evalEngine}
+
+// commands holds extra subcommands (vm.go adds "disasm" and "bench"). Each
+// gets the arguments after its name and returns the exit status.
+var commands = map[string]func(args []string) int{}
+
+// evalEngine runs prog on the tree-walking evaluator.
+func evalEngine(prog *ast.Program, out io.Writer) (object.Object, error) {
+	env := object.NewEnvironment()
+	env.SetOutput(out)
+	res := evaluator.Eval(prog, env)
+	if err, ok := res.(*object.Error); ok {
+		return nil, err
+	}
+	return res, nil
+}
+
+// defaultEngine is "vm" when it is built in, else "eval".
+func defaultEngine() string {
+	if _, ok := engines["vm"]; ok {
+		return "vm"
+	}
+	return "eval"
+}

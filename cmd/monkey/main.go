@@ -1,0 +1,155 @@
+// Command monkey runs Monkey programs: a REPL, files and snippets.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/gee-project/gee/monkey/ast"
+	"github.com/gee-project/gee/monkey/evaluator"
+	"github.com/gee-project/gee/monkey/object"
+	"github.com/gee-project/gee/monkey/parser"
+)
+
+// Exit statuses.
+const (
+	exitOK           = 0
+	exitRuntimeError = 1
+	exitParseError   = 2
+)
+
+func main() {
+	os.Exit(cli(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// stdio bundles the streams a command uses, so tests can capture them.
+type stdio struct {
+	in       io.Reader
+	out, err io.Writer
+}
+
+func cli(args []string, in io.Reader, out, errOut io.Writer) int {
+	std := stdio{in: in, out: out, err: errOut}
+	if len(args) > 0 {
+		if cmd, ok := commands[args[0]]; ok {
+			return cmd(args[1:])
+		}
+		if args[0] == "run" {
+			return runCommand(args[1:], std)
+		}
+	}
+	fs := flag.NewFlagSet("monkey", flag.ContinueOnError)
+	fs.SetOutput(errOut)
+	code := fs.String("e", "", "run `CODE` and print its value")
+	engine := fs.String("engine", defaultEngine(), "engine for -e: "+engineNames())
+	fs.Usage = func() { usage(errOut) }
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitParseError
+	}
+	switch {
+	case isFlagSet(fs, "e"):
+		return runSource("-e", *code, *engine, true, std)
+	case fs.NArg() == 0:
+		return repl(std)
+	}
+	fmt.Fprintf(errOut, "monkey: unknown command %q (see monkey -h)\n", fs.Arg(0))
+	return exitParseError
+}
+
+func isFlagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+func engineNames() string {
+	names := make([]string, 0, len(engines))
+	for n := range engines {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return strings.Join(names, ", ")
+}
+
+func runCommand(args []string, std stdio) int {
+	fs := flag.NewFlagSet("monkey run", flag.ContinueOnError)
+	fs.SetOutput(std.err)
+	engine := fs.String("engine", defaultEngine(), "engine: "+engineNames())
+	fs.Usage = func() { usage(std.err) }
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitParseError
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(std.err, "usage: monkey run [-engine=NAME] FILE")
+		return exitParseError
+	}
+	file := fs.Arg(0)
+	src, err := os.ReadFile(file)
+	if err != nil {
+		fmt.Fprintf(std.err, "monkey: %v\n", err)
+		return exitRuntimeError
+	}
+	return runSource(file, string(src), *engine, false, std)
+}
+
+// runSource parses, expands macros and runs src on the named engine. Errors
+// go to stderr as NAME:LINE:COL: message.
+func runSource(name, src, engineName string, printValue bool, std stdio) int {
+	engine, ok := engines[engineName]
+	if !ok {
+		fmt.Fprintf(std.err, "monkey: unknown engine %q (have %s)\n", engineName, engineNames())
+		return exitParseError
+	}
+	prog, status := prepare(name, src, std.err)
+	if status != exitOK {
+		return status
+	}
+	res, err := engine(prog, std.out)
+	if err != nil {
+		reportRuntime(name, err, std.err)
+		return exitRuntimeError
+	}
+	if printValue && res != nil && res != object.NULL {
+		fmt.Fprintln(std.out, res.Inspect())
+	}
+	return exitOK
+}
+
+// prepare parses src and expands its macros, reporting failures to errOut.
+func prepare(name, src string, errOut io.Writer) (*ast.Program, int) {
+	prog, err := parser.Parse(src)
+	if err != nil {
+		for _, e := range err.(parser.ErrorList) {
+			fmt.Fprintf(errOut, "%s:%s\n", name, e.Error())
+		}
+		return nil, exitParseError
+	}
+	macros := object.NewEnvironment()
+	evaluator.DefineMacros(prog, macros)
+	expanded, merr := evaluator.ExpandMacros(prog, macros)
+	if merr != nil {
+		reportRuntime(name, merr, errOut)
+		return nil, exitRuntimeError
+	}
+	return expanded.(*ast.Program), exitOK
+}
+
+func reportRuntime(name string, err error, errOut io.Writer) {
+	var oe *object.Error
+	if errors.As(err, &oe) && oe.Pos.IsValid() {
+		fmt.Fprintf(errOut, "%s:%s: %s\n", name, oe.Pos, oe.Message)
+		return
+	}
+	fmt.Fprintf(errOut, "%s: %v\n", name, err)
+}

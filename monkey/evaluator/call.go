@@ -1,0 +1,111 @@
+package evaluator
+
+import (
+	"github.com/gee-project/gee/monkey/ast"
+	"github.com/gee-project/gee/monkey/object"
+	"github.com/gee-project/gee/monkey/token"
+)
+
+// proto is a compiled function body, shared by all closures made from one
+// function literal.
+type proto struct {
+	params []*ast.Identifier
+	body   *ast.BlockStatement
+	name   string
+	env    *object.Environment
+	code   *blockNode
+	nslots int
+	// leaf functions contain no function literal, so nothing can capture
+	// their frame and it is reused after the call.
+	leaf bool
+}
+
+type fnNode struct{ proto *proto }
+
+func (f *fnNode) eval(fr *frame) object.Object {
+	p := f.proto
+	return &object.Function{Parameters: p.params, Body: p.body, Env: p.env, Name: p.name, Code: p, Frame: fr}
+}
+
+type callNode struct {
+	fn   node
+	args []node
+	pos  token.Position
+}
+
+func (c *callNode) eval(fr *frame) object.Object {
+	callee := c.fn.eval(fr)
+	if f, ok := callee.(*object.Function); ok {
+		if p, ok := f.Code.(*proto); ok {
+			return c.callFunction(fr, f, p)
+		}
+	}
+	args := make([]object.Object, len(c.args))
+	for i, a := range c.args {
+		args[i] = a.eval(fr)
+	}
+	if b, ok := callee.(*object.Builtin); ok {
+		res := b.Fn(fr.m.out, args...)
+		if err, isErr := res.(*object.Error); isErr {
+			failWith(c.pos, err)
+		}
+		if res == nil {
+			return NULL
+		}
+		return res
+	}
+	fail(c.pos, "not a function: %s", callee.Type())
+	return nil
+}
+
+// callFunction evaluates the arguments straight into the callee's new frame.
+func (c *callNode) callFunction(fr *frame, f *object.Function, p *proto) object.Object {
+	parent, _ := f.Frame.(*frame)
+	m := fr.m
+	var nf *frame
+	if p.leaf {
+		nf = m.acquire(p.nslots, parent)
+	} else {
+		nf = newFrame(p.nslots, parent, m)
+	}
+	for i, a := range c.args {
+		v := a.eval(fr)
+		if i < len(nf.slots) {
+			nf.slots[i] = v
+		}
+	}
+	if len(c.args) != len(p.params) {
+		fail(c.pos, "wrong number of arguments: want=%d, got=%d", len(p.params), len(c.args))
+	}
+	if m.depth >= MaxDepth {
+		fail(c.pos, "stack overflow")
+	}
+	m.depth++
+	res := p.code.eval(nf)
+	m.depth--
+	if p.leaf {
+		m.release(nf)
+	}
+	return res
+}
+
+// Apply calls a Monkey function or builtin with args, for Go code embedding
+// Monkey. It returns the result or the runtime error.
+func Apply(fn object.Object, args []object.Object, env *object.Environment) (result object.Object) {
+	m := &machine{out: env.Output()}
+	defer func() {
+		if r := recover(); r != nil {
+			e, ok := r.(*object.Error)
+			if !ok {
+				panic(r)
+			}
+			result = e
+		}
+	}()
+	consts := make([]node, len(args))
+	for i, a := range args {
+		consts[i] = &constNode{a}
+	}
+	call := &callNode{fn: &constNode{fn}, args: consts}
+	return call.eval(newFrame(0, nil, m))
+}

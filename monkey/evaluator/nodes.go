@@ -1,0 +1,196 @@
+package evaluator
+
+import (
+	"github.com/gee-project/gee/monkey/object"
+	"github.com/gee-project/gee/monkey/token"
+)
+
+type programNode struct {
+	stmts       []node
+	endsWithLet bool
+}
+
+func (p *programNode) eval(fr *frame) object.Object {
+	var res object.Object = NULL
+	for _, s := range p.stmts {
+		res = s.eval(fr)
+		if fr.ret {
+			return fr.retVal
+		}
+	}
+	if p.endsWithLet {
+		return nil
+	}
+	return res
+}
+
+type blockNode struct{ stmts []node }
+
+func (b *blockNode) eval(fr *frame) object.Object {
+	var res object.Object = NULL
+	for _, s := range b.stmts {
+		res = s.eval(fr)
+		if fr.ret {
+			return fr.retVal
+		}
+	}
+	return res
+}
+
+type returnNode struct{ value node }
+
+func (r *returnNode) eval(fr *frame) object.Object {
+	v := r.value.eval(fr)
+	fr.ret, fr.retVal = true, v
+	return v
+}
+
+type letGlobalNode struct {
+	env   *object.Environment
+	slot  int
+	value node
+}
+
+func (l *letGlobalNode) eval(fr *frame) object.Object {
+	l.env.SetAt(l.slot, l.value.eval(fr))
+	return NULL
+}
+
+type letLocalNode struct {
+	slot  int
+	value node
+}
+
+func (l *letLocalNode) eval(fr *frame) object.Object {
+	fr.slots[l.slot] = l.value.eval(fr)
+	return NULL
+}
+
+type constNode struct{ value object.Object }
+
+func (c *constNode) eval(*frame) object.Object { return c.value }
+
+type localNode struct {
+	slot int
+	name string
+	pos  token.Position
+}
+
+func (l *localNode) eval(fr *frame) object.Object {
+	if v := fr.slots[l.slot]; v != nil {
+		return v
+	}
+	fail(l.pos, "identifier not found: %s", l.name)
+	return nil
+}
+
+type outerNode struct {
+	depth, slot int
+	name        string
+	pos         token.Position
+}
+
+func (o *outerNode) eval(fr *frame) object.Object {
+	f := fr
+	for i := 0; i < o.depth; i++ {
+		f = f.parent
+	}
+	if v := f.slots[o.slot]; v != nil {
+		return v
+	}
+	fail(o.pos, "identifier not found: %s", o.name)
+	return nil
+}
+
+type globalNode struct {
+	env     *object.Environment
+	slot    int
+	name    string
+	pos     token.Position
+	builtin *object.Builtin
+}
+
+func (g *globalNode) eval(*frame) object.Object {
+	if v := g.env.At(g.slot); v != nil {
+		return v
+	}
+	if g.builtin != nil {
+		return g.builtin
+	}
+	fail(g.pos, "identifier not found: %s", g.name)
+	return nil
+}
+
+type ifNode struct {
+	cond      node
+	cons, alt *blockNode
+}
+
+func (n *ifNode) eval(fr *frame) object.Object {
+	if object.IsTruthy(n.cond.eval(fr)) {
+		return n.cons.eval(fr)
+	}
+	if n.alt != nil {
+		return n.alt.eval(fr)
+	}
+	return NULL
+}
+
+type arrayNode struct{ elems []node }
+
+func (a *arrayNode) eval(fr *frame) object.Object {
+	elems := make([]object.Object, len(a.elems))
+	for i, e := range a.elems {
+		elems[i] = e.eval(fr)
+	}
+	return &object.Array{Elements: elems}
+}
+
+type hashNode struct {
+	keys, values []node
+	pos          token.Position
+}
+
+func (h *hashNode) eval(fr *frame) object.Object {
+	hash := object.NewHash(len(h.keys))
+	for i, k := range h.keys {
+		key := k.eval(fr)
+		hk, ok := key.(object.Hashable)
+		if !ok {
+			fail(h.pos, "unusable as hash key: %s", key.Type())
+		}
+		hash.Set(hk, h.values[i].eval(fr))
+	}
+	return hash
+}
+
+type indexNode struct {
+	left, index node
+	pos         token.Position
+}
+
+func (n *indexNode) eval(fr *frame) object.Object {
+	left, index := n.left.eval(fr), n.index.eval(fr)
+	switch l := left.(type) {
+	case *object.Array:
+		i, ok := index.(*object.Integer)
+		if !ok {
+			break
+		}
+		if i.Value < 0 || i.Value >= int64(len(l.Elements)) {
+			return NULL
+		}
+		return l.Elements[i.Value]
+	case *object.Hash:
+		key, ok := index.(object.Hashable)
+		if !ok {
+			fail(n.pos, "unusable as hash key: %s", index.Type())
+		}
+		if v, found := l.Get(key); found {
+			return v
+		}
+		return NULL
+	}
+	fail(n.pos, "index operator not supported: %s", left.Type())
+	return nil
+}

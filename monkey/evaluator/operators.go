@@ -1,0 +1,118 @@
+package evaluator
+
+import (
+	"github.com/gee-project/gee/monkey/ast"
+	"github.com/gee-project/gee/monkey/object"
+	"github.com/gee-project/gee/monkey/token"
+)
+
+type prefixNode struct {
+	op    string
+	right node
+	pos   token.Position
+}
+
+func (p *prefixNode) eval(fr *frame) object.Object {
+	right := p.right.eval(fr)
+	switch p.op {
+	case "!":
+		return object.NativeBool(!object.IsTruthy(right))
+	case "-":
+		if i, ok := right.(*object.Integer); ok {
+			return object.NewInteger(-i.Value)
+		}
+	}
+	fail(p.pos, "unknown operator: %s%s", p.op, right.Type())
+	return nil
+}
+
+type opKind uint8
+
+const (
+	opAdd opKind = iota
+	opSub
+	opMul
+	opDiv
+	opLT
+	opGT
+	opEQ
+	opNE
+)
+
+var opKinds = map[string]opKind{"+": opAdd, "-": opSub, "*": opMul, "/": opDiv,
+	"<": opLT, ">": opGT, "==": opEQ, "!=": opNE}
+
+type infixNode struct {
+	kind        opKind
+	op          string
+	left, right node
+	pos         token.Position
+}
+
+func (c *compiler) infix(e *ast.InfixExpression) node {
+	return &infixNode{kind: opKinds[e.Operator], op: e.Operator, left: c.expr(e.Left),
+		right: c.expr(e.Right), pos: e.Token.Pos}
+}
+
+func (n *infixNode) eval(fr *frame) object.Object {
+	left := n.left.eval(fr)
+	right := n.right.eval(fr)
+	if l, ok := left.(*object.Integer); ok {
+		if r, ok := right.(*object.Integer); ok {
+			return n.ints(l.Value, r.Value)
+		}
+	}
+	return n.other(left, right)
+}
+
+func (n *infixNode) ints(l, r int64) object.Object {
+	switch n.kind {
+	case opAdd:
+		return object.NewInteger(l + r)
+	case opSub:
+		return object.NewInteger(l - r)
+	case opMul:
+		return object.NewInteger(l * r)
+	case opDiv:
+		if r == 0 {
+			fail(n.pos, "division by zero")
+		}
+		return object.NewInteger(l / r)
+	case opLT:
+		return object.NativeBool(l < r)
+	case opGT:
+		return object.NativeBool(l > r)
+	case opEQ:
+		return object.NativeBool(l == r)
+	}
+	return object.NativeBool(l != r)
+}
+
+// other handles every operand pair that is not two integers, with the book's
+// rules: strings concatenate and compare by value, == and != compare other
+// values by identity, anything else is a type mismatch or unknown operator.
+func (n *infixNode) other(left, right object.Object) object.Object {
+	if l, ok := left.(*object.String); ok {
+		if r, ok := right.(*object.String); ok {
+			switch n.kind {
+			case opAdd:
+				return &object.String{Value: l.Value + r.Value}
+			case opEQ:
+				return object.NativeBool(l.Value == r.Value)
+			case opNE:
+				return object.NativeBool(l.Value != r.Value)
+			}
+			fail(n.pos, "unknown operator: STRING %s STRING", n.op)
+		}
+	}
+	switch {
+	case n.kind == opEQ:
+		return object.NativeBool(left == right)
+	case n.kind == opNE:
+		return object.NativeBool(left != right)
+	case left.Type() != right.Type():
+		fail(n.pos, "type mismatch: %s %s %s", left.Type(), n.op, right.Type())
+	}
+	fail(n.pos, "unknown operator: %s %s %s", left.Type(), n.op, right.Type())
+	return nil
+}
