@@ -2,7 +2,11 @@
 // hand with protowire, wire-compatible with golang/groupcache's groupcachepb:
 //
 //	message GetRequest  { required string group = 1; required string key = 2; }
-//	message GetResponse { optional bytes value = 1; optional double minute_qps = 2; }
+//	message GetResponse { optional bytes value = 1; optional double minute_qps = 2;
+//	                      optional int64 expire = 3; }
+//
+// Field 3 (expiry in unix nanoseconds) is mailgun/groupcache's extension;
+// golang/groupcache skips it as an unknown field.
 package cachepb
 
 import (
@@ -28,6 +32,7 @@ type GetRequest struct {
 type GetResponse struct {
 	Value     []byte
 	MinuteQPS float64
+	Expire    int64 // unix nanoseconds; 0 = no expiry
 }
 
 // Marshal appends the wire form of r to b.
@@ -72,6 +77,10 @@ func (r *GetResponse) Marshal(b []byte) []byte {
 		b = protowire.AppendTag(b, 2, protowire.Fixed64Type)
 		b = protowire.AppendFixed64(b, math.Float64bits(r.MinuteQPS))
 	}
+	if r.Expire != 0 {
+		b = protowire.AppendTag(b, 3, protowire.VarintType)
+		b = protowire.AppendVarint(b, uint64(r.Expire))
+	}
 	return b
 }
 
@@ -88,7 +97,10 @@ func (r *GetResponse) Unmarshal(b []byte, maxSize int) error {
 			r.Value = append([]byte{}, v...)
 		case num == 2 && typ == protowire.Fixed64Type:
 			r.MinuteQPS = math.Float64frombits(binary.LittleEndian.Uint64(v))
-		case num == 1 || num == 2:
+		case num == 3 && typ == protowire.VarintType:
+			x, _ := protowire.ConsumeVarint(v)
+			r.Expire = int64(x)
+		case num <= 3:
 			return fmt.Errorf("cachepb: GetResponse field %d has wrong wire type %d", num, typ)
 		}
 		return nil

@@ -7,12 +7,12 @@ import (
 )
 
 func TestResponseRoundTrip(t *testing.T) {
-	in := GetResponse{Value: []byte("hello"), MinuteQPS: 12.5}
+	in := GetResponse{Value: []byte("hello"), MinuteQPS: 12.5, Expire: 1700000000123456789}
 	var out GetResponse
 	if err := out.Unmarshal(in.Marshal(nil), 0); err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.Equal(out.Value, in.Value) || out.MinuteQPS != 12.5 {
+	if !bytes.Equal(out.Value, in.Value) || out.MinuteQPS != 12.5 || out.Expire != in.Expire {
 		t.Fatalf("round trip = %+v", out)
 	}
 }
@@ -64,7 +64,7 @@ func TestResponseRejectsBadInput(t *testing.T) {
 
 func TestUnknownFieldsAreSkipped(t *testing.T) {
 	b := (&GetResponse{Value: []byte("v")}).Marshal(nil)
-	b = append(b, 0x18, 0x07) // field 3 varint
+	b = append(b, 0x20, 0x07) // field 4 varint
 	var out GetResponse
 	if err := out.Unmarshal(b, 0); err != nil || string(out.Value) != "v" {
 		t.Fatalf("got %+v, %v", out, err)

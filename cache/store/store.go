@@ -70,20 +70,26 @@ func (s *Store[V]) shard(h uint64) *shard[V] { return &s.shards[h%shardCount] }
 
 // Get returns the live value for key.
 func (s *Store[V]) Get(key string) (v V, ok bool) {
+	v, _, ok = s.Lookup(key)
+	return v, ok
+}
+
+// Lookup is Get that also returns the entry's expiry (0 for none).
+func (s *Store[V]) Lookup(key string) (v V, expire int64, ok bool) {
 	h := maphash.String(s.seed, key)
 	sh := s.shard(h)
 	sh.mu.RLock()
 	e := sh.m[key]
 	sh.mu.RUnlock()
 	if e == nil {
-		return v, false
+		return v, 0, false
 	}
 	if e.expire != 0 && time.Now().UnixNano() >= e.expire {
 		s.removeEntry(key, e)
-		return v, false
+		return v, 0, false
 	}
 	s.record(e)
-	return e.Value, true
+	return e.Value, e.expire, true
 }
 
 // record puts a hit into a read buffer, replaying the buffer when full.

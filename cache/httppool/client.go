@@ -1,0 +1,115 @@
+package httppool
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/gee-project/gee/cache/cachepb"
+)
+
+// ExpireHeader carries a value's expiry (unix nanoseconds) on PUT.
+const ExpireHeader = "X-Geecache-Expire"
+
+// httpPeer is a remote node reached over HTTP.
+type httpPeer struct {
+	base string // base URL + base path
+	addr string
+	pool *Pool
+}
+
+// Addr implements cache.Peer.
+func (h *httpPeer) Addr() string { return h.addr }
+
+func (h *httpPeer) url(group, key string) string {
+	return h.base + url.PathEscape(group) + "/" + url.PathEscape(key)
+}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// Get implements cache.Peer.
+func (h *httpPeer) Get(ctx context.Context, group, key string) ([]byte, float64, time.Time, error) {
+	resp, cancel, err := h.do(ctx, http.MethodGet, group, key, nil, nil)
+	if err != nil {
+		return nil, 0, time.Time{}, err
+	}
+	defer cancel()
+	defer resp.Body.Close()
+	buf := bufPool.Get().(*bytes.Buffer)
+	defer bufPool.Put(buf)
+	buf.Reset()
+	max := h.pool.opts.MaxValueBytes + 64
+	if _, err := buf.ReadFrom(io.LimitReader(resp.Body, int64(max)+1)); err != nil {
+		return nil, 0, time.Time{}, fmt.Errorf("reading response from %s: %w", h.addr, err)
+	}
+	var out cachepb.GetResponse
+	if err := out.Unmarshal(buf.Bytes(), max); err != nil {
+		return nil, 0, time.Time{}, fmt.Errorf("response from %s for %q: %w", h.addr, key, err)
+	}
+	var exp time.Time
+	if out.Expire != 0 {
+		exp = time.Unix(0, out.Expire)
+	}
+	return out.Value, out.MinuteQPS, exp, nil
+}
+
+// Set implements cache.Peer.
+func (h *httpPeer) Set(ctx context.Context, group, key string, value []byte, expire time.Time) error {
+	hdr := http.Header{}
+	if !expire.IsZero() {
+		hdr.Set(ExpireHeader, strconv.FormatInt(expire.UnixNano(), 10))
+	}
+	return h.simple(ctx, http.MethodPut, group, key, value, hdr)
+}
+
+// Remove implements cache.Peer.
+func (h *httpPeer) Remove(ctx context.Context, group, key string) error {
+	return h.simple(ctx, http.MethodDelete, group, key, nil, nil)
+}
+
+func (h *httpPeer) simple(ctx context.Context, method, group, key string, body []byte, hdr http.Header) error {
+	resp, cancel, err := h.do(ctx, method, group, key, body, hdr)
+	if err != nil {
+		return err
+	}
+	defer cancel()
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<16))
+	return resp.Body.Close()
+}
+
+// do sends one request under the pool's timeout; a non-200 status is an
+// error carrying the start of the body. On success the caller must close
+// the body and then call cancel.
+func (h *httpPeer) do(ctx context.Context, method, group, key string, body []byte, hdr http.Header) (*http.Response, context.CancelFunc, error) {
+	ctx, cancel := context.WithTimeout(ctx, h.pool.opts.Timeout)
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, h.url(group, key), rd)
+	if err != nil {
+		cancel()
+		return nil, nil, err
+	}
+	for k, v := range hdr {
+		req.Header[k] = v
+	}
+	resp, err := h.pool.client.Do(req)
+	if err != nil {
+		cancel()
+		return nil, nil, fmt.Errorf("%s %s: %w", method, h.addr, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 256))
+		resp.Body.Close()
+		cancel()
+		return nil, nil, fmt.Errorf("%s %s: status %s: %s", method, h.addr, resp.Status, bytes.TrimSpace(msg))
+	}
+	return resp, cancel, nil
+}

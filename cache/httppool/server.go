@@ -1,0 +1,96 @@
+package httppool
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gee-project/gee/cache/cachepb"
+)
+
+// ServeHTTP answers peers: GET returns a protobuf GetResponse, PUT stores
+// the body as the key's value, DELETE drops the local copy.
+func (p *Pool) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	group, key, err := p.parsePath(r.URL)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	g := p.group(group)
+	if g == nil {
+		http.Error(w, fmt.Sprintf("no such group: %q", group), http.StatusNotFound)
+		return
+	}
+	switch r.Method {
+	case http.MethodGet:
+		v, qps, expire, err := g.ServePeer(r.Context(), key)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+			return
+		}
+		resp := cachepb.GetResponse{Value: []byte(v.String()), MinuteQPS: qps, Expire: unixNano(expire)}
+		w.Header().Set("Content-Type", "application/x-protobuf")
+		_, _ = w.Write(resp.Marshal(nil))
+	case http.MethodPut:
+		p.servePut(w, r, g.SetLocal, key)
+	case http.MethodDelete:
+		g.RemoveLocal(key)
+	default:
+		w.Header().Set("Allow", "GET, PUT, DELETE")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+	}
+}
+
+func (p *Pool) servePut(w http.ResponseWriter, r *http.Request, set func(string, []byte, time.Time), key string) {
+	body, err := io.ReadAll(io.LimitReader(r.Body, int64(p.opts.MaxValueBytes)+1))
+	if err != nil {
+		http.Error(w, "reading body: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	if len(body) > p.opts.MaxValueBytes {
+		http.Error(w, "value too large", http.StatusRequestEntityTooLarge)
+		return
+	}
+	var expire time.Time
+	if s := r.Header.Get(ExpireHeader); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			http.Error(w, "bad "+ExpireHeader+" header: "+err.Error(), http.StatusBadRequest)
+			return
+		}
+		expire = time.Unix(0, n)
+	}
+	set(key, body, expire)
+}
+
+// parsePath splits <basePath><group>/<key>. Segments are path-unescaped,
+// which decodes both our PathEscape and groupcache's QueryEscape (except
+// '+', which groupcache's own server also keeps literally).
+func (p *Pool) parsePath(u *url.URL) (group, key string, err error) {
+	path := u.EscapedPath()
+	if !strings.HasPrefix(path, p.opts.BasePath) {
+		return "", "", fmt.Errorf("path %q is not under %q", path, p.opts.BasePath)
+	}
+	rawGroup, rawKey, ok := strings.Cut(path[len(p.opts.BasePath):], "/")
+	if !ok {
+		return "", "", fmt.Errorf("path %q: want %s<group>/<key>", path, p.opts.BasePath)
+	}
+	if group, err = url.PathUnescape(rawGroup); err != nil {
+		return "", "", fmt.Errorf("group in %q: %w", path, err)
+	}
+	if key, err = url.PathUnescape(rawKey); err != nil {
+		return "", "", fmt.Errorf("key in %q: %w", path, err)
+	}
+	return group, key, nil
+}
+
+func unixNano(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}

@@ -1,0 +1,28 @@
+package cache
+
+import (
+	"context"
+	"time"
+)
+
+// Peer is a remote node as seen by a Group.
+type Peer interface {
+	// Get fetches key from the peer's group. minuteQPS is the peer's
+	// measured rate of remote requests for the key (0 if unknown) and
+	// expire the value's expiry (zero for none).
+	Get(ctx context.Context, group, key string) (value []byte, minuteQPS float64, expire time.Time, err error)
+	// Set stores a value in the peer's group.
+	Set(ctx context.Context, group, key string, value []byte, expire time.Time) error
+	// Remove drops the peer's copy of key.
+	Remove(ctx context.Context, group, key string) error
+	// Addr names the peer, for errors and logs.
+	Addr() string
+}
+
+// PeerPicker chooses the owner of a key among the cluster's peers.
+type PeerPicker interface {
+	// PickPeer returns the owner of key, or ok=false when this node owns it.
+	PickPeer(key string) (p Peer, ok bool)
+	// Peers returns every remote peer (not this node).
+	Peers() []Peer
+}
