@@ -36,11 +36,12 @@ func (ps Params) ByName(name string) string {
 // node is a static run of bytes, a param or a catch-all; what follows it
 // hangs below it.
 type node[V any] struct {
-	prefix   string     // static text (static nodes only)
-	indices  string     // first byte of each static child, parallel to children
-	children []*node[V] // static children
-	cparams  []*node[V] // constrained params, tried in registration order
-	param    *node[V]   // unconstrained param, tried after cparams
+	prefix   string      // static text (static nodes only)
+	indices  string      // first byte of each static child, parallel to children
+	lut      *[256]uint8 // first byte → child index+1, for nodes with many children
+	children []*node[V]  // static children
+	cparams  []*node[V]  // constrained params, tried in registration order
+	param    *node[V]    // unconstrained param, tried after cparams
 	catchAll *node[V]
 
 	name       string            // wildcard name
@@ -48,10 +49,15 @@ type node[V any] struct {
 	check      func(string) bool // compiled constraint, nil for any
 	owner      string            // first pattern through this wildcard, for conflict errors
 
+	wild    bool // has a param or catch-all child
 	value   V
 	has     bool
 	pattern string
 }
+
+// lutMin is the child count above which a node gets a lookup table: a
+// linear scan of indices is faster for few children.
+const lutMin = 6
 
 // Tree maps route patterns to values.
 type Tree[V any] struct {
@@ -108,6 +114,15 @@ func (n *node[V]) addStatic(text string) *node[V] {
 			c := &node[V]{prefix: text}
 			n.indices += text[:1]
 			n.children = append(n.children, c)
+			if len(n.children) > lutMin {
+				if n.lut == nil {
+					n.lut = new([256]uint8)
+					for j := 0; j < len(n.indices); j++ {
+						n.lut[n.indices[j]] = uint8(j + 1)
+					}
+				}
+				n.lut[text[0]] = uint8(len(n.children))
+			}
 			return c
 		}
 		c := n.children[i]
@@ -136,6 +151,7 @@ func (n *node[V]) addParam(tok token, pattern string) (*node[V], error) {
 	if tok.constraint == "" {
 		if n.param == nil {
 			n.param = &node[V]{name: tok.text, owner: pattern}
+			n.wild = true
 		}
 		return sameName(n.param, tok, pattern)
 	}
@@ -147,12 +163,14 @@ func (n *node[V]) addParam(tok token, pattern string) (*node[V], error) {
 	check, _ := compileConstraint(tok.constraint) // validated by parse
 	p := &node[V]{name: tok.text, constraint: tok.constraint, check: check, owner: pattern}
 	n.cparams = append(n.cparams, p)
+	n.wild = true
 	return p, nil
 }
 
 func (n *node[V]) addCatchAll(tok token, pattern string) (*node[V], error) {
 	if n.catchAll == nil {
 		n.catchAll = &node[V]{name: tok.text, owner: pattern}
+		n.wild = true
 	}
 	return sameName(n.catchAll, tok, pattern)
 }
@@ -177,64 +195,99 @@ func (t *Tree[V]) Find(path string, ps *Params) (v V, pattern string, ok bool) {
 	return n.value, n.pattern, true
 }
 
-// find matches path below n (whose own text is already consumed).
+// find matches path below n (whose own text is already consumed). It
+// loops down the tree and recurses only where a static match might fail
+// later and a wildcard sibling must then be tried (backtracking).
 func (n *node[V]) find(path string, ps *Params) *node[V] {
-	if path == "" {
-		if n.has {
-			return n
+	k0 := len(*ps)
+	for {
+		if path == "" {
+			if n.has {
+				return n
+			}
+			break
 		}
-		return nil
-	}
-	c0 := path[0]
-	for i := 0; i < len(n.indices); i++ {
-		if n.indices[i] != c0 {
-			continue
+		c0 := path[0]
+		var next *node[V]
+		if n.lut != nil {
+			if i := n.lut[c0]; i != 0 && hasPrefix(path, n.children[i-1].prefix) {
+				next = n.children[i-1]
+			}
+		} else {
+			for i := 0; i < len(n.indices); i++ {
+				if n.indices[i] == c0 {
+					if c := n.children[i]; hasPrefix(path, c.prefix) {
+						next = c
+					}
+					break
+				}
+			}
 		}
-		c := n.children[i]
-		if len(path) >= len(c.prefix) && path[:len(c.prefix)] == c.prefix {
-			if r := c.find(path[len(c.prefix):], ps); r != nil {
+		if next != nil {
+			rest := path[len(next.prefix):]
+			if !n.wild {
+				n, path = next, rest
+				continue
+			}
+			if r := next.find(rest, ps); r != nil {
 				return r
 			}
+		}
+		if !n.wild {
+			break
+		}
+		if n.param != nil || n.cparams != nil {
+			end := 0
+			for end < len(path) && path[end] != '/' {
+				end++ // segments are short: a plain loop beats IndexByte's call
+			}
+			if end > 0 {
+				seg, rest := path[:end], path[end:]
+				for _, p := range n.cparams {
+					if p.check(seg) {
+						*ps = append(*ps, Param{Key: p.name, Value: seg})
+						if r := p.find(rest, ps); r != nil {
+							return r
+						}
+						*ps = (*ps)[:k0]
+					}
+				}
+				if p := n.param; p != nil {
+					*ps = append(*ps, Param{Key: p.name, Value: seg})
+					if n.catchAll == nil {
+						n, path = p, rest // last alternative: no need to recurse
+						continue
+					}
+					if r := p.find(rest, ps); r != nil {
+						return r
+					}
+					*ps = (*ps)[:k0]
+				}
+			}
+		}
+		if n.catchAll != nil && c0 == '/' && n.catchAll.has {
+			*ps = append(*ps, Param{Key: n.catchAll.name, Value: path})
+			return n.catchAll
 		}
 		break
 	}
-	if n.param != nil || n.cparams != nil {
-		if r := n.findParam(path, ps); r != nil {
-			return r
-		}
-	}
-	if n.catchAll != nil && c0 == '/' && n.catchAll.has {
-		*ps = append(*ps, Param{Key: n.catchAll.name, Value: path})
-		return n.catchAll
-	}
+	*ps = (*ps)[:k0]
 	return nil
 }
 
-func (n *node[V]) findParam(path string, ps *Params) *node[V] {
-	end := strings.IndexByte(path, '/')
-	if end < 0 {
-		end = len(path)
+// hasPrefix compares byte by byte from the second byte (the caller matched
+// the first via indices); prefixes are short, so this beats memequal's call.
+func hasPrefix(path, prefix string) bool {
+	if len(path) < len(prefix) {
+		return false
 	}
-	if end == 0 {
-		return nil
+	if len(prefix) > 8 {
+		return path[1:len(prefix)] == prefix[1:]
 	}
-	seg, rest := path[:end], path[end:]
-	k := len(*ps)
-	for _, p := range n.cparams {
-		if p.check(seg) {
-			*ps = append(*ps, Param{Key: p.name, Value: seg})
-			if r := p.find(rest, ps); r != nil {
-				return r
-			}
-			*ps = (*ps)[:k]
+	for i := 1; i < len(prefix); i++ {
+		if path[i] != prefix[i] {
+			return false
 		}
 	}
-	if p := n.param; p != nil {
-		*ps = append(*ps, Param{Key: p.name, Value: seg})
-		if r := p.find(rest, ps); r != nil {
-			return r
-		}
-		*ps = (*ps)[:k]
-	}
-	return nil
+	return true
 }

@@ -222,3 +222,32 @@ func TestFindDoesNotAllocate(t *testing.T) {
 		t.Fatalf("Find allocates %v times", allocs)
 	}
 }
+
+func BenchmarkFindGitHub(b *testing.B) {
+	rs := loadGitHub(b)
+	trees := map[string]*Tree[int]{}
+	for i, r := range rs {
+		if trees[r.method] == nil {
+			trees[r.method] = &Tree[int]{}
+		}
+		_ = trees[r.method].Add(r.pattern, i)
+	}
+	type q struct {
+		t    *Tree[int]
+		path string
+	}
+	qs := make([]q, len(rs))
+	for i, r := range rs {
+		p, _ := concrete(r.pattern)
+		qs[i] = q{trees[r.method], p}
+	}
+	ps := make(Params, 0, 8)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, q := range qs {
+			ps = ps[:0]
+			q.t.Find(q.path, &ps)
+		}
+	}
+}
