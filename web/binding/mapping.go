@@ -57,7 +57,8 @@ func (s source) mapStruct(v reflect.Value, prefix string) error {
 	t := v.Type()
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
-		if !f.IsExported() {
+		// An embedded struct of unexported type still has settable, exported fields.
+		if !f.IsExported() && !(f.Anonymous && f.Type.Kind() == reflect.Struct) {
 			continue
 		}
 		if err := s.mapField(v.Field(i), f, prefix+f.Name); err != nil {
