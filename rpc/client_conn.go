@@ -32,10 +32,7 @@ type clientConn struct {
 	gzip     bool
 	maxFrame int
 
-	wmu    sync.Mutex
-	bw     *bufio.Writer
-	wbuf   []byte
-	queued atomic.Int32
+	fw frameWriter
 
 	mu      sync.Mutex
 	seq     uint64
@@ -48,22 +45,25 @@ func (c *Client) connect(ctx context.Context) (*clientConn, error) {
 	ctx, cancel := context.WithTimeout(ctx, c.opts.timeout)
 	defer cancel()
 	d := net.Dialer{}
-	nc, err := d.DialContext(ctx, c.network, c.addr)
+	raw, err := d.DialContext(ctx, c.network, c.addr)
 	if err != nil {
 		return nil, fmt.Errorf("rpc: dial %s: %w", c.addr, err)
 	}
 	if dl, ok := ctx.Deadline(); ok {
-		_ = nc.SetDeadline(dl) // handshakes share the connect timeout
+		_ = raw.SetDeadline(dl) // handshakes share the connect timeout
 	}
-	stop := context.AfterFunc(ctx, func() { nc.SetDeadline(time.Unix(1, 0)) })
-	defer stop()
-	if nc, err = c.handshake(ctx, nc); err != nil {
-		nc.Close()
+	stop := context.AfterFunc(ctx, func() { raw.SetDeadline(time.Unix(1, 0)) })
+	nc, err := c.handshake(ctx, raw)
+	if !stop() {
+		err = errors.Join(err, ctx.Err()) // the deadline was poisoned; the conn is unusable
+	}
+	if err != nil {
+		raw.Close()
 		return nil, fmt.Errorf("rpc: connect %s: %w", c.addr, err)
 	}
-	_ = nc.SetDeadline(time.Time{})
+	_ = raw.SetDeadline(time.Time{})
 	cc := &clientConn{nc: nc, codec: c.codec, gzip: c.opts.gzip, maxFrame: c.opts.maxFrame,
-		bw: bufio.NewWriterSize(nc, 16<<10), pending: map[uint64]*call{}}
+		fw: frameWriter{w: nc}, pending: map[uint64]*call{}}
 	go cc.readLoop()
 	return cc, nil
 }
@@ -163,6 +163,10 @@ func (cc *clientConn) call(ctx context.Context, method string, args, reply any) 
 	err := cl.err
 	cl.reply, cl.err = nil, nil
 	callPool.Put(cl)
+	if err != nil && ctx.Err() != nil {
+		// The server gave up on our deadline at about the moment we did.
+		return fmt.Errorf("rpc: call %s: %w (server said: %v)", method, ctx.Err(), err)
+	}
 	return err
 }
 
@@ -177,23 +181,12 @@ func (cc *clientConn) forget(seq uint64) bool {
 	return true
 }
 
-// send writes one request; concurrent senders batch into one flush.
+// send writes one request.
 func (cc *clientConn) send(h *protocol.Header, args any) error {
-	cc.queued.Add(1)
-	cc.wmu.Lock()
-	defer cc.wmu.Unlock()
-	var err error
-	cc.wbuf, err = appendBody(cc.wbuf[:0], h, cc.codec, args, cc.gzip)
-	if err != nil {
-		cc.queued.Add(-1)
-		return fmt.Errorf("rpc: encoding arguments of %s: %w", h.Method, err)
-	}
-	_, err = cc.bw.Write(cc.wbuf)
-	if cc.queued.Add(-1) == 0 && err == nil {
-		err = cc.bw.Flush()
-	}
-	if cap(cc.wbuf) > 64<<10 {
-		cc.wbuf = nil
+	err := cc.fw.put(h, cc.codec, args, cc.gzip)
+	var ee encodeError
+	if errors.As(err, &ee) {
+		return fmt.Errorf("rpc: encoding arguments of %s: %w", h.Method, ee.err)
 	}
 	if err != nil {
 		err = fmt.Errorf("%w: %v", ErrConnLost, err)
@@ -204,17 +197,7 @@ func (cc *clientConn) send(h *protocol.Header, args any) error {
 
 func (cc *clientConn) sendCancel(seq uint64) {
 	h := protocol.Header{Kind: protocol.KindCancel, Seq: seq}
-	cc.queued.Add(1)
-	cc.wmu.Lock()
-	defer cc.wmu.Unlock()
-	var start int
-	cc.wbuf, start = protocol.StartFrame(cc.wbuf[:0], &h)
-	cc.wbuf = protocol.FinishFrame(cc.wbuf, start)
-	_, err := cc.bw.Write(cc.wbuf)
-	if cc.queued.Add(-1) == 0 && err == nil {
-		err = cc.bw.Flush()
-	}
-	if err != nil {
+	if err := cc.fw.put(&h, nil, nil, false); err != nil {
 		go cc.fail(fmt.Errorf("%w: %v", ErrConnLost, err))
 	}
 }

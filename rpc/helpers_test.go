@@ -141,3 +141,13 @@ func contains(s string, subs ...string) bool {
 	}
 	return true
 }
+
+func startServerB(b *testing.B, s *Server) (*Server, *Arith, string) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	go s.Serve(l)
+	b.Cleanup(func() { s.Close() })
+	return s, nil, l.Addr().String()
+}

@@ -45,8 +45,7 @@ type Server struct {
 	methods atomic.Pointer[map[string]*methodType] // copy-on-write, "Svc.Method" keys
 	regMu   sync.Mutex
 
-	baseCtx  context.Context
-	abort    context.CancelFunc
+	jobs     chan job // idle workers wait here
 	closing  atomic.Bool
 	active   atomic.Int64 // calls in flight
 	mu       sync.Mutex
@@ -61,7 +60,7 @@ func NewServer(opts ...ServerOption) *Server {
 	for _, o := range opts {
 		o(s)
 	}
-	s.baseCtx, s.abort = context.WithCancel(context.Background())
+	s.jobs = make(chan job)
 	s.methods.Store(&map[string]*methodType{})
 	s.handler = chainServer(s.interceptors, s.dispatch)
 	return s
@@ -213,7 +212,6 @@ func (s *Server) Close() error {
 }
 
 func (s *Server) closeConns() {
-	s.abort()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for sc := range s.conns {

@@ -22,10 +22,7 @@ type serverConn struct {
 	c      io.ReadWriteCloser
 	codec  codec.Codec
 	gzip   bool
-	wmu    sync.Mutex
-	bw     *bufio.Writer
-	wbuf   []byte
-	queued atomic.Int32 // writers waiting; the last one flushes
+	fw     frameWriter
 
 	mu       sync.Mutex
 	inflight map[uint64]context.CancelFunc
@@ -33,7 +30,7 @@ type serverConn struct {
 }
 
 func newServerConn(s *Server, c io.ReadWriteCloser) *serverConn {
-	return &serverConn{s: s, c: c, bw: bufio.NewWriterSize(c, 16<<10), inflight: map[uint64]context.CancelFunc{}}
+	return &serverConn{s: s, c: c, fw: frameWriter{w: c}, inflight: map[uint64]context.CancelFunc{}}
 }
 
 func (sc *serverConn) close() {
@@ -139,29 +136,31 @@ func (sc *serverConn) startCall(f *protocol.Frame) {
 		return
 	}
 	ctx, cancel := sc.callContext(f)
-	seq := f.Seq
-	go func() {
-		replyp := m.newReply()
-		err, ran := sc.s.invoke(ctx, m, m.full, argp, replyp)
-		sc.mu.Lock()
-		delete(sc.inflight, seq)
-		sc.mu.Unlock()
-		cancel()
-		if err != nil {
-			sc.reply(seq, err.Error(), nil)
-		} else if ran {
-			sc.reply(seq, "", replyp.Interface())
-		}
-	}()
+	sc.s.run(job{sc: sc, m: m, argp: argp, ctx: ctx, cancel: cancel, seq: f.Seq})
+}
+
+// finish runs a decoded call and replies.
+func (sc *serverConn) finish(j *job) {
+	replyp := j.m.newReply()
+	err, ran := sc.s.invoke(j.ctx, j.m, j.m.full, j.argp, replyp)
+	sc.mu.Lock()
+	delete(sc.inflight, j.seq)
+	sc.mu.Unlock()
+	j.cancel()
+	if err != nil {
+		sc.reply(j.seq, err.Error(), nil)
+	} else if ran {
+		sc.reply(j.seq, "", replyp.Interface())
+	}
 }
 
 func (sc *serverConn) callContext(f *protocol.Frame) (context.Context, context.CancelFunc) {
 	var ctx context.Context
 	var cancel context.CancelFunc
 	if f.Deadline != 0 {
-		ctx, cancel = context.WithDeadline(sc.s.baseCtx, time.Unix(0, f.Deadline))
+		ctx, cancel = context.WithDeadline(context.Background(), time.Unix(0, f.Deadline))
 	} else {
-		ctx, cancel = context.WithCancel(sc.s.baseCtx)
+		ctx, cancel = context.WithCancel(context.Background())
 	}
 	if f.MetaN > 0 {
 		ctx = context.WithValue(ctx, metaKey{}, Metadata(protocol.ParseMeta(f)))
@@ -173,55 +172,16 @@ func (sc *serverConn) callContext(f *protocol.Frame) (context.Context, context.C
 }
 
 // reply writes a response frame; an empty errMsg means success with body
-// reply. Writers batch: only the last queued writer flushes.
+// reply.
 func (sc *serverConn) reply(seq uint64, errMsg string, reply any) {
-	sc.queued.Add(1)
-	sc.wmu.Lock()
-	defer sc.wmu.Unlock()
 	h := protocol.Header{Kind: protocol.KindResponse, Seq: seq, Error: errMsg}
-	if reply != nil {
-		var err error
-		sc.wbuf, err = appendBody(sc.wbuf[:0], &h, sc.codec, reply, sc.gzip)
-		if err != nil {
-			h = protocol.Header{Kind: protocol.KindResponse, Seq: seq, Error: "rpc: encoding reply: " + err.Error()}
-			reply = nil
-		}
+	err := sc.fw.put(&h, sc.codec, reply, sc.gzip)
+	var ee encodeError
+	if errors.As(err, &ee) {
+		h = protocol.Header{Kind: protocol.KindResponse, Seq: seq, Error: "rpc: encoding reply: " + ee.Error()}
+		err = sc.fw.put(&h, nil, nil, false)
 	}
-	if reply == nil {
-		var start int
-		sc.wbuf, start = protocol.StartFrame(sc.wbuf[:0], &h)
-		sc.wbuf = protocol.FinishFrame(sc.wbuf, start)
-	}
-	if _, err := sc.bw.Write(sc.wbuf); err != nil {
-		sc.queued.Add(-1)
-		sc.close()
-		return
-	}
-	if sc.queued.Add(-1) == 0 {
-		if err := sc.bw.Flush(); err != nil {
-			sc.close()
-		}
-	}
-	if cap(sc.wbuf) > 64<<10 {
-		sc.wbuf = nil
-	}
-}
-
-// appendBody appends a whole frame with header h and body v to dst.
-func appendBody(dst []byte, h *protocol.Header, c codec.Codec, v any, gz bool) ([]byte, error) {
-	if gz {
-		raw, err := c.Marshal(nil, v)
-		if err != nil {
-			return dst, err
-		}
-		h.Flags |= protocol.FlagGzip
-		dst, start := protocol.StartFrame(dst, h)
-		return protocol.FinishFrame(gzipAppend(dst, raw), start), nil
-	}
-	dst, start := protocol.StartFrame(dst, h)
-	dst, err := c.Marshal(dst, v)
 	if err != nil {
-		return dst, err
+		sc.close()
 	}
-	return protocol.FinishFrame(dst, start), nil
 }

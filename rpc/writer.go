@@ -1,0 +1,108 @@
+package rpc
+
+import (
+	"io"
+	"runtime"
+	"sync"
+
+	"github.com/gee-project/gee/rpc/codec"
+	"github.com/gee-project/gee/rpc/protocol"
+)
+
+// frameWriter coalesces frames from many goroutines into few syscalls:
+// frames are encoded into a shared buffer, and whichever goroutine finds no
+// write in progress becomes the writer and drains the buffer, including
+// frames that others append while its syscall runs.
+type frameWriter struct {
+	w io.Writer
+
+	mu      sync.Mutex
+	buf     []byte
+	spare   []byte
+	writing bool
+	err     error
+}
+
+// encodeError is an encoding failure: the frame was dropped, the
+// connection is still fine.
+type encodeError struct{ err error }
+
+func (e encodeError) Error() string { return e.err.Error() }
+func (e encodeError) Unwrap() error { return e.err }
+
+// put encodes one frame (header only when v is nil) and makes sure it is
+// written. A non-encodeError error means the connection is broken.
+func (fw *frameWriter) put(h *protocol.Header, c codec.Codec, v any, gz bool) error {
+	fw.mu.Lock()
+	if fw.err != nil {
+		err := fw.err
+		fw.mu.Unlock()
+		return err
+	}
+	start := len(fw.buf)
+	var err error
+	fw.buf, err = appendFrame(fw.buf, h, c, v, gz)
+	if err != nil {
+		fw.buf = fw.buf[:start]
+		fw.mu.Unlock()
+		return encodeError{err}
+	}
+	if fw.writing {
+		fw.mu.Unlock()
+		return nil
+	}
+	fw.writing = true
+	// Let goroutines that are about to send run first, so one syscall
+	// carries their frames too.
+	fw.mu.Unlock()
+	runtime.Gosched()
+	fw.mu.Lock()
+	return fw.drainLocked()
+}
+
+// drainLocked writes until the buffer is empty; called with mu held,
+// returns with it released.
+func (fw *frameWriter) drainLocked() error {
+	for len(fw.buf) > 0 {
+		out := fw.buf
+		fw.buf = fw.spare[:0]
+		fw.mu.Unlock()
+		_, err := fw.w.Write(out)
+		fw.mu.Lock()
+		fw.spare = nil
+		if cap(out) <= 256<<10 {
+			fw.spare = out[:0]
+		}
+		if err != nil {
+			fw.err, fw.buf, fw.writing = err, nil, false
+			fw.mu.Unlock()
+			return err
+		}
+	}
+	fw.writing = false
+	fw.mu.Unlock()
+	return nil
+}
+
+// appendFrame appends a whole frame with header h and body v to dst.
+func appendFrame(dst []byte, h *protocol.Header, c codec.Codec, v any, gz bool) ([]byte, error) {
+	if v == nil {
+		dst, start := protocol.StartFrame(dst, h)
+		return protocol.FinishFrame(dst, start), nil
+	}
+	if gz {
+		raw, err := c.Marshal(nil, v)
+		if err != nil {
+			return dst, err
+		}
+		h.Flags |= protocol.FlagGzip
+		dst, start := protocol.StartFrame(dst, h)
+		return protocol.FinishFrame(gzipAppend(dst, raw), start), nil
+	}
+	dst, start := protocol.StartFrame(dst, h)
+	dst, err := c.Marshal(dst, v)
+	if err != nil {
+		return dst, err
+	}
+	return protocol.FinishFrame(dst, start), nil
+}
