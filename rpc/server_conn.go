@@ -18,11 +18,11 @@ import (
 // serverConn is one client connection: a read loop that decodes requests
 // and a goroutine per call that writes the reply.
 type serverConn struct {
-	s      *Server
-	c      io.ReadWriteCloser
-	codec  codec.Codec
-	gzip   bool
-	fw     frameWriter
+	s     *Server
+	c     io.ReadWriteCloser
+	codec codec.Codec
+	gzip  bool
+	fw    frameWriter
 
 	mu       sync.Mutex
 	inflight map[uint64]context.CancelFunc
