@@ -121,16 +121,31 @@ func (c *compiler) expr(e ast.Expression) node {
 	return &constNode{NULL}
 }
 
+// identifier resolves a name the way the book's environments look it up at
+// run time: this function's binding, else an enclosing function's, else a
+// global or builtin. A slot that is still unbound (its let has not run) falls
+// back to the next candidate, so lookups behave as with nested maps.
 func (c *compiler) identifier(id *ast.Identifier) node {
-	depth, slot, ok := c.sc.resolve(id.Value)
-	switch {
-	case !ok:
-		return &globalNode{env: c.env, slot: c.env.Slot(id.Value), name: id.Value, pos: id.Token.Pos,
-			builtin: object.GetBuiltinByName(id.Value)}
-	case depth == 0:
-		return &localNode{slot: slot, name: id.Value, pos: id.Token.Pos}
+	return c.lookup(c.sc, 0, id)
+}
+
+func (c *compiler) lookup(s *scope, depth int, id *ast.Identifier) node {
+	for ; s != nil; s, depth = s.parent, depth+1 {
+		slot, declared := s.slots[id.Value]
+		if depth == 0 && s == c.sc {
+			declared = declared && s.visible[id.Value]
+		}
+		if !declared {
+			continue
+		}
+		fallback := c.lookup(s.parent, depth+1, id)
+		if depth == 0 {
+			return &localNode{slot: slot, fallback: fallback}
+		}
+		return &outerNode{depth: depth, slot: slot, fallback: fallback}
 	}
-	return &outerNode{depth: depth, slot: slot, name: id.Value, pos: id.Token.Pos}
+	return &globalNode{env: c.env, slot: c.env.Slot(id.Value), name: id.Value, pos: id.Token.Pos,
+		builtin: object.GetBuiltinByName(id.Value)}
 }
 
 // function compiles a function body in a new scope nested in the current one.

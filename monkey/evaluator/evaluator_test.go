@@ -174,6 +174,11 @@ func TestFunctionsAndClosures(t *testing.T) {
 		{"let f = fn() { let even = fn(n) { if (n == 0) { true } else { odd(n - 1) } }; " +
 			"let odd = fn(n) { if (n == 0) { false } else { even(n - 1) } }; even(10) }; f()", "true"},
 		{"let x = 1; let f = fn() { x }; let x = 2; f()", "2"},
+		{`let x = "global"; let f = fn() { let show = fn() { x }; let before = show(); let x = "local"; ` +
+			`[before, show(), x] }; f()`, "[global, local, local]"},
+		{"let f = fn() { if (false) { let y = 1 }; y }; f()", "ERROR 1:42: identifier not found: y"},
+		{"let y = 5; let f = fn() { if (false) { let y = 1 }; y }; f()", "5"},
+		{"let f = fn(a) { let a = a * 2; a }; f(21)", "42"},
 		{"let fact = fn(n) { if (n < 2) { 1 } else { n * fact(n - 1) } }; fact(20)", "2432902008176640000"},
 		{"let fib = fn(n) { if (n < 2) { n } else { fib(n - 1) + fib(n - 2) } }; fib(15)", "610"},
 		{"let deep = fn(n) { if (n == 0) { 0 } else { 1 + deep(n - 1) } }; deep(5000)", "5000"},

@@ -71,23 +71,20 @@ type constNode struct{ value object.Object }
 func (c *constNode) eval(*frame) object.Object { return c.value }
 
 type localNode struct {
-	slot int
-	name string
-	pos  token.Position
+	slot     int
+	fallback node // where the book's lookup would go while the slot is unbound
 }
 
 func (l *localNode) eval(fr *frame) object.Object {
 	if v := fr.slots[l.slot]; v != nil {
 		return v
 	}
-	fail(l.pos, "identifier not found: %s", l.name)
-	return nil
+	return l.fallback.eval(fr)
 }
 
 type outerNode struct {
 	depth, slot int
-	name        string
-	pos         token.Position
+	fallback    node
 }
 
 func (o *outerNode) eval(fr *frame) object.Object {
@@ -98,8 +95,7 @@ func (o *outerNode) eval(fr *frame) object.Object {
 	if v := f.slots[o.slot]; v != nil {
 		return v
 	}
-	fail(o.pos, "identifier not found: %s", o.name)
-	return nil
+	return o.fallback.eval(fr)
 }
 
 type globalNode struct {

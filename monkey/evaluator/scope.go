@@ -26,24 +26,6 @@ func newScope(parent *scope, params []*ast.Identifier, body *ast.BlockStatement)
 	return s
 }
 
-// resolve finds name as seen from code in s: a local declared so far, else a
-// name of an enclosing function (any of its lets, since nested functions run
-// later), else not found (a global).
-func (s *scope) resolve(name string) (depth, slot int, ok bool) {
-	if s == nil {
-		return 0, 0, false
-	}
-	if s.visible[name] {
-		return 0, s.slots[name], true
-	}
-	for d, p := 1, s.parent; p != nil; d, p = d+1, p.parent {
-		if i, found := p.slots[name]; found {
-			return d, i, true
-		}
-	}
-	return 0, 0, false
-}
-
 // collectLets calls declare for each let in body, not entering nested
 // function or macro literals (they have scopes of their own).
 func collectLets(n ast.Node, declare func(string)) {

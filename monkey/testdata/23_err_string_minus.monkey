@@ -1,0 +1,3 @@
+let s = "Hello";
+puts(s + " World");
+s - "World"

@@ -1,0 +1,4 @@
+let f = fn(x) {
+  x + foobar
+};
+f(1)

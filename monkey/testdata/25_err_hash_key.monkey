@@ -1,0 +1,3 @@
+let h = {"name": "Monkey"};
+puts(h["name"]);
+h[fn(x) { x }]

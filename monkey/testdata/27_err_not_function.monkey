@@ -1,0 +1,3 @@
+let notfn = 5;
+puts("calling");
+notfn(1, 2)

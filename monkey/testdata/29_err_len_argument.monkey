@@ -1,0 +1,2 @@
+puts(len("ok"));
+len(1)

@@ -1,0 +1,2 @@
+let one = fn(a) { a };
+one()

@@ -1,0 +1,3 @@
+let forever = fn(n) { forever(n + 1) };
+puts("recursing");
+forever(0)

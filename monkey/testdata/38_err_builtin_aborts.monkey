@@ -1,0 +1,4 @@
+puts("first");
+let x = first(42);
+puts("not reached");
+x

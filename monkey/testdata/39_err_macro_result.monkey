@@ -1,0 +1,2 @@
+let bad = macro(x) { 1 };
+bad(2)

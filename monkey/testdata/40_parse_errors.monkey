@@ -1,0 +1,5 @@
+let x = ;
+let y 5;
+let ok = fn(a, b) { a + b };
+puts(ok(1 2));
+}
