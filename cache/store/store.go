@@ -26,14 +26,60 @@ const (
 
 type entry[V any] struct {
 	eviction.Node[V]
-	expire int64 // unix nanoseconds; 0 = never
-	live   bool  // in the policy; guarded by Store.mu
+	expire int64     // unix nanoseconds; 0 = never
+	live   bool      // in the policy; guarded by Store.mu
+	same   *entry[V] // next entry whose key has the same 64-bit hash
 }
 
+// shard maps key hashes to entries, so a lookup hashes the key string once
+// (for the shard and the map) and compares it once. Keys whose 64-bit
+// hashes collide are chained through entry.same.
 type shard[V any] struct {
 	mu sync.RWMutex
-	m  map[string]*entry[V]
+	m  map[uint64]*entry[V]
 	_  [32]byte
+}
+
+func (sh *shard[V]) find(h uint64, key string) *entry[V] {
+	e := sh.m[h]
+	for e != nil && e.Key != key {
+		e = e.same
+	}
+	return e
+}
+
+// put links e in place of any entry with the same key and returns the
+// entry it replaced. sh.mu is held for writing.
+func (sh *shard[V]) put(e *entry[V]) *entry[V] {
+	old := sh.unlink(e.Hash, e.Key, nil)
+	e.same = sh.m[e.Hash]
+	sh.m[e.Hash] = e
+	return old
+}
+
+// unlink removes the entry for key (only if it is want, when want is not
+// nil) and returns it. sh.mu is held for writing.
+func (sh *shard[V]) unlink(h uint64, key string, want *entry[V]) *entry[V] {
+	var prev *entry[V]
+	for e := sh.m[h]; e != nil; prev, e = e, e.same {
+		if e.Key != key {
+			continue
+		}
+		if want != nil && e != want {
+			return nil
+		}
+		switch {
+		case prev != nil:
+			prev.same = e.same
+		case e.same != nil:
+			sh.m[h] = e.same
+		default:
+			delete(sh.m, h)
+		}
+		e.same = nil
+		return e
+	}
+	return nil
 }
 
 type readBuf[V any] struct {
@@ -61,7 +107,7 @@ type Store[V any] struct {
 func New[V any](pol eviction.Policy[V], onEvict func(key string, v V)) *Store[V] {
 	s := &Store[V]{seed: maphash.MakeSeed(), pol: pol, onEvict: onEvict}
 	for i := range s.shards {
-		s.shards[i].m = make(map[string]*entry[V])
+		s.shards[i].m = make(map[uint64]*entry[V])
 	}
 	return s
 }
@@ -79,7 +125,7 @@ func (s *Store[V]) Lookup(key string) (v V, expire int64, ok bool) {
 	h := maphash.String(s.seed, key)
 	sh := s.shard(h)
 	sh.mu.RLock()
-	e := sh.m[key]
+	e := sh.find(h, key)
 	sh.mu.RUnlock()
 	if e == nil {
 		return v, 0, false
@@ -141,8 +187,7 @@ func (s *Store[V]) Set(key string, value V, size int64, expire int64) {
 	s.drainAll()
 	sh := s.shard(h)
 	sh.mu.Lock()
-	old := sh.m[key]
-	sh.m[key] = e
+	old := sh.put(e)
 	sh.mu.Unlock()
 	if old != nil && old.live {
 		s.pol.Remove(&old.Node)
@@ -156,15 +201,14 @@ func (s *Store[V]) Set(key string, value V, size int64, expire int64) {
 func (s *Store[V]) evict(n *eviction.Node[V]) {
 	sh := s.shard(n.Hash)
 	sh.mu.Lock()
-	e := sh.m[n.Key]
-	if e != nil && &e.Node == n {
-		delete(sh.m, n.Key)
-		e.live = false
-	}
-	sh.mu.Unlock()
+	e := sh.find(n.Hash, n.Key)
 	if e == nil || &e.Node != n {
+		sh.mu.Unlock()
 		return
 	}
+	sh.unlink(n.Hash, n.Key, e)
+	e.live = false
+	sh.mu.Unlock()
 	s.evictions.Add(1)
 	if s.onEvict != nil {
 		s.onEvict(n.Key, n.Value)
@@ -176,7 +220,7 @@ func (s *Store[V]) Delete(key string) bool {
 	h := maphash.String(s.seed, key)
 	sh := s.shard(h)
 	sh.mu.RLock()
-	e := sh.m[key]
+	e := sh.find(h, key)
 	sh.mu.RUnlock()
 	return e != nil && s.removeEntry(key, e)
 }
@@ -187,10 +231,7 @@ func (s *Store[V]) removeEntry(key string, e *entry[V]) bool {
 	defer s.mu.Unlock()
 	sh := s.shard(e.Hash)
 	sh.mu.Lock()
-	ok := sh.m[key] == e
-	if ok {
-		delete(sh.m, key)
-	}
+	ok := sh.unlink(e.Hash, key, e) != nil
 	sh.mu.Unlock()
 	if ok && e.live {
 		s.pol.Remove(&e.Node)
