@@ -5,6 +5,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"os/exec"
 	"strings"
 	"testing"
 )
@@ -91,5 +92,18 @@ func TestDebugPage(t *testing.T) {
 	stats, _ := json.Marshal(s.Stats())
 	if !strings.Contains(string(stats), `"Method":"Echo","Calls":0`) {
 		t.Fatalf("Stats: %s", stats)
+	}
+}
+
+func TestJSONRPCWithCurl(t *testing.T) {
+	curl, err := exec.LookPath("curl")
+	if err != nil {
+		t.Skip("curl not installed; TestJSONRPC covers the endpoint with net/http")
+	}
+	_, addr := startHTTP(t)
+	out, err := exec.Command(curl, "-sS", "--max-time", "10", "-H", "Content-Type: application/json",
+		"-d", `{"jsonrpc":"2.0","method":"Arith.Add","params":{"A":40,"B":2},"id":7}`, "http://"+addr+"/").CombinedOutput()
+	if err != nil || strings.TrimSpace(string(out)) != `{"jsonrpc":"2.0","result":42,"id":7}` {
+		t.Fatalf("curl: %v %s", err, out)
 	}
 }

@@ -1,0 +1,46 @@
+package rpc
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/gee-project/gee/rpc/codec"
+	"github.com/gee-project/gee/rpc/protocol"
+)
+
+// fuzzConn feeds fixed bytes to the server and discards its replies.
+type fuzzConn struct{ r *bytes.Reader }
+
+func (c *fuzzConn) Read(p []byte) (int, error)  { return c.r.Read(p) }
+func (c *fuzzConn) Write(p []byte) (int, error) { return len(p), nil }
+func (c *fuzzConn) Close() error                { return nil }
+
+func requestBytes(method string, gz bool, args any) []byte {
+	opt := protocol.Option{Codec: "binary"}
+	if gz {
+		opt.Compress = protocol.CompressGzip
+	}
+	b, _ := protocol.AppendOption(nil, opt)
+	h := protocol.Header{Kind: protocol.KindRequest, Seq: 1, Method: method, Meta: map[string]string{"k": "v"}}
+	b, _ = appendFrame(b, &h, codec.Binary{}, args, gz)
+	h = protocol.Header{Kind: protocol.KindCancel, Seq: 1}
+	b, _ = appendFrame(b, &h, nil, nil, false)
+	return b
+}
+
+// FuzzServeConn drives a whole server connection with arbitrary bytes: it
+// must end (at EOF or on a bad frame) without panicking.
+func FuzzServeConn(f *testing.F) {
+	f.Add(requestBytes("Arith.Add", false, &Args{A: 1, B: 2, S: "x"}))
+	f.Add(requestBytes("Arith.Echo", true, &Args{S: "zip"}))
+	f.Add(requestBytes("Arith.Missing", false, 7))
+	f.Add([]byte("GEER\x01\x00\x06binary\x00\x00\x00\x02\x00\x00"))
+	f.Add([]byte("GEER\x01\x01\x04json\x00\x00\x00\x10\x00\x00\x01\x09Arith.Add\x00\x00\x00{}"))
+	s := NewServer(WithLogger(quietLogger()), WithMaxFrame(1<<16))
+	if err := s.Register(&Arith{}); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s.ServeConn(&fuzzConn{r: bytes.NewReader(data)})
+	})
+}
