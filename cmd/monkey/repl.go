@@ -36,7 +36,8 @@ func repl(std stdio) int {
 }
 
 func terminalREPL(s *session) int {
-	cfg := &readline.Config{Prompt: prompt, HistoryFile: historyFile(), HistorySearchFold: true}
+	cfg := &readline.Config{Prompt: prompt, HistoryFile: historyFile(), HistorySearchFold: true,
+		FuncGetWidth: screenWidth}
 	rl, err := readline.NewEx(cfg)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "monkey: %v\n", err)
@@ -68,6 +69,15 @@ func terminalREPL(s *session) int {
 			rl.SetPrompt(prompt)
 		}
 	}
+}
+
+// screenWidth is the terminal width, or 80 when the terminal reports none
+// (readline's cursor arithmetic loops forever on a zero width).
+func screenWidth() int {
+	if w := readline.GetScreenWidth(); w > 0 {
+		return w
+	}
+	return 80
 }
 
 func historyFile() string {

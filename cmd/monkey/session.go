@@ -60,6 +60,9 @@ func (s *session) eval(src string) {
 		return
 	}
 	evaluator.DefineMacros(prog, s.macros)
+	if len(prog.Statements) == 0 {
+		return // only macro definitions
+	}
 	expanded, merr := evaluator.ExpandMacros(prog, s.macros)
 	if merr != nil {
 		reportRuntime("repl", merr, s.err)
