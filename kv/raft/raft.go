@@ -122,11 +122,12 @@ func (r *raft) loadState(hs *pb.HardState) error {
 	if hs == nil || (hs.Term == 0 && hs.Vote == 0 && hs.Commit == 0) {
 		return nil
 	}
-	if hs.Commit < r.raftLog.committed || hs.Commit > r.raftLog.lastIndex() {
-		return fmt.Errorf("raft: persisted HardState commit %d is out of range [%d, %d]",
-			hs.Commit, r.raftLog.committed, r.raftLog.lastIndex())
+	if hs.Commit > r.raftLog.lastIndex() {
+		return fmt.Errorf("raft: persisted HardState commit %d is beyond the last log index %d",
+			hs.Commit, r.raftLog.lastIndex())
 	}
-	r.raftLog.committed = hs.Commit
+	// A snapshot implies its index is committed even if HardState lags.
+	r.raftLog.committed = max(hs.Commit, r.raftLog.committed)
 	r.Term = hs.Term
 	r.Vote = hs.Vote
 	return nil
