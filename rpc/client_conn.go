@@ -163,9 +163,9 @@ func (cc *clientConn) call(ctx context.Context, method string, args, reply any) 
 	err := cl.err
 	cl.reply, cl.err = nil, nil
 	callPool.Put(cl)
-	if err != nil && ctx.Err() != nil {
-		// The server gave up on our deadline at about the moment we did.
-		return fmt.Errorf("rpc: call %s: %w (server said: %v)", method, ctx.Err(), err)
+	if err != nil && h.Deadline != 0 && time.Now().UnixNano() >= h.Deadline {
+		// The server gave up on our deadline, maybe just before our own timer fired.
+		return fmt.Errorf("rpc: call %s: %w (server said: %v)", method, context.DeadlineExceeded, err)
 	}
 	return err
 }
