@@ -127,16 +127,23 @@ func Diff(d dialect.Dialect, s *schema.Schema, cur Table, opts ...Option) (*Plan
 	}
 	d2 := diff{d: d, s: s, have: have, renamed: renames, opts: o}
 	d2.plan(p)
+	idx := map[string]bool{}
+	for _, n := range cur.Indexes {
+		idx[n] = true
+	}
 	if d2.rebuild {
+		if len(d2.kept) > 0 {
+			return nil, fmt.Errorf("migrate: table %q: SQLite must rebuild the table for this change, which would drop columns %s not in %s; drop or rename them explicitly (DropColumns, RenameColumn)",
+				s.Table, strings.Join(d2.kept, ", "), s.Type)
+		}
+		for _, name := range missingIndexes(s, idx) {
+			p.Steps = append(p.Steps, Step{Kind: AddIndexStep, Target: name})
+		}
 		for i := range p.Steps {
 			p.Steps[i].SQL = nil // described by the steps, done by the rebuild
 		}
 		p.Steps = append(p.Steps, Step{Kind: RebuildStep, Target: s.Table, SQL: rebuild(d, s, cur.Columns, renames)})
 		return p, nil
-	}
-	idx := map[string]bool{}
-	for _, n := range cur.Indexes {
-		idx[n] = true
 	}
 	for i, q := range createIndexes(d, s, idx) {
 		p.Steps = append(p.Steps, Step{Kind: AddIndexStep, Target: missingIndexes(s, idx)[i], SQL: []string{q}})
@@ -177,6 +184,7 @@ type diff struct {
 	renamed map[string]string
 	opts    Options
 	rebuild bool
+	kept    []string // columns not in the struct, left alone
 }
 
 func (x *diff) plan(p *Plan) {
@@ -218,6 +226,7 @@ func (x *diff) drops(p *Plan) {
 	for _, c := range cols {
 		if !x.opts.DropUnknown && !slices.Contains(x.opts.Drop, c) {
 			p.Steps = append(p.Steps, Step{Kind: KeepColumnStep, Target: c})
+			x.kept = append(x.kept, c)
 			continue
 		}
 		if d.RebuildToAlter() {

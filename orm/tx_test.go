@@ -1,0 +1,124 @@
+package orm_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/gee-project/gee/orm"
+)
+
+type txItem struct {
+	ID   int64 `orm:"primaryKey;autoIncrement"`
+	Name string
+}
+
+func countItems(t *testing.T, e *orm.Engine) int64 {
+	t.Helper()
+	n, err := e.NewSession(context.Background()).Model(&txItem{}).Count()
+	must(t, err)
+	return n
+}
+
+func TestTransactionCommitRollbackPanic(t *testing.T) {
+	each(t, func(t *testing.T, e *orm.Engine) {
+		ctx := context.Background()
+		must(t, e.Transaction(ctx, func(s *orm.Session) error {
+			_, err := s.Insert(&txItem{Name: "kept"})
+			return err
+		}))
+		boom := errors.New("boom")
+		err := e.Transaction(ctx, func(s *orm.Session) error {
+			if _, err := s.Insert(&txItem{Name: "gone"}); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Fatalf("Transaction error = %v, want boom", err)
+		}
+		func() {
+			defer func() {
+				if p := recover(); p != "panic!" {
+					t.Fatalf("panic not re-raised: %v", p)
+				}
+			}()
+			_ = e.Transaction(ctx, func(s *orm.Session) error {
+				if _, err := s.Insert(&txItem{Name: "gone too"}); err != nil {
+					return err
+				}
+				panic("panic!")
+			})
+		}()
+		if n := countItems(t, e); n != 1 {
+			t.Fatalf("%d rows after commit+rollback+panic, want 1", n)
+		}
+	}, &txItem{})
+}
+
+func TestSavepoints(t *testing.T) {
+	each(t, func(t *testing.T, e *orm.Engine) {
+		ctx := context.Background()
+		err := e.Transaction(ctx, func(s *orm.Session) error {
+			if _, err := s.Insert(&txItem{Name: "outer"}); err != nil {
+				return err
+			}
+			inner := s.Transaction(func(s2 *orm.Session) error {
+				if _, err := s2.Insert(&txItem{Name: "inner-rolled-back"}); err != nil {
+					return err
+				}
+				return errors.New("undo inner")
+			})
+			if inner == nil {
+				t.Error("inner error lost")
+			}
+			func() {
+				defer func() { _ = recover() }()
+				_ = s.Transaction(func(s2 *orm.Session) error {
+					if _, err := s2.Insert(&txItem{Name: "inner-panicked"}); err != nil {
+						return err
+					}
+					panic("inner")
+				})
+			}()
+			return s.Transaction(func(s2 *orm.Session) error {
+				_, err := s2.Insert(&txItem{Name: "inner-kept"})
+				return err
+			})
+		})
+		must(t, err)
+		var items []txItem
+		must(t, e.NewSession(ctx).OrderBy("id").Find(&items))
+		if len(items) != 2 || items[0].Name != "outer" || items[1].Name != "inner-kept" {
+			t.Fatalf("savepoints: %+v", items)
+		}
+	}, &txItem{})
+}
+
+func TestChunkedInsertIsAtomic(t *testing.T) {
+	each(t, func(t *testing.T, e *orm.Engine) {
+		// more rows than one statement may bind: the insert is split, and
+		// a failing chunk rolls back the earlier ones
+		n := e.Dialect().MaxParams()/2 + 10
+		rows := make([]txItem, n)
+		for i := range rows {
+			rows[i].Name = "r"
+		}
+		got, err := e.NewSession(context.Background()).Insert(rows)
+		must(t, err)
+		if got != int64(n) || countItems(t, e) != int64(n) || rows[n-1].ID-rows[0].ID != int64(n-1) {
+			t.Fatalf("chunked insert: %d affected, ids %d..%d", got, rows[0].ID, rows[n-1].ID)
+		}
+		dup := make([]txItem, n)
+		for i := range dup {
+			dup[i] = txItem{ID: int64(1_000_000 + i), Name: "d"}
+		}
+		dup[n-1].ID = rows[0].ID // conflicts in the last chunk
+		if _, err := e.NewSession(context.Background()).Insert(dup); err == nil {
+			t.Fatal("duplicate key accepted")
+		}
+		if c := countItems(t, e); c != int64(n) {
+			t.Fatalf("failed chunked insert left %d rows, want %d", c, n)
+		}
+	}, &txItem{})
+}
