@@ -30,8 +30,8 @@ type tagged struct {
 	Score   int    `orm:"index:idx_rank;default:0"`
 	Level   int    `orm:"index:idx_rank"`
 	Note    *string
-	Skip    string `orm:"-"`
-	private int // unexported: ignored
+	Skip    string       `orm:"-"`
+	private int          // unexported: ignored
 	Deleted sql.NullTime `orm:"softDelete"`
 }
 
