@@ -1,8 +1,6 @@
 package raft
 
 import (
-	"slices"
-
 	pb "github.com/gee-project/gee/kv/raft/raftpb"
 )
 
@@ -88,8 +86,9 @@ func (r *raft) handleAppendEntries(m *pb.Message) {
 		r.send(&pb.Message{To: m.From, Type: pb.MessageType_MsgAppResp, Index: r.raftLog.committed})
 		return
 	}
-	if slices.Contains(m.Entries, nil) {
-		r.logger.Errorf("raft: %x got MsgApp with a nil entry from %x; ignored", r.id, m.From)
+	if !contiguousAfter(m.Index, m.Entries) {
+		r.logger.Errorf("raft: %x got MsgApp from %x with entries not following index %d; ignored",
+			r.id, m.From, m.Index)
 		return
 	}
 	if last, ok := r.raftLog.maybeAppend(m.Index, m.LogTerm, m.Commit, m.Entries); ok {
@@ -145,5 +144,16 @@ func (r *raft) restore(s *pb.Snapshot) bool {
 		r.prs[id] = pr
 	}
 	r.syncIDs()
+	return true
+}
+
+// contiguousAfter reports whether ents are non-nil with indexes
+// index+1, index+2, ... (a well-formed append).
+func contiguousAfter(index uint64, ents []*pb.Entry) bool {
+	for i, e := range ents {
+		if e == nil || e.Index != index+1+uint64(i) {
+			return false
+		}
+	}
 	return true
 }

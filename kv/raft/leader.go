@@ -157,6 +157,11 @@ func (r *raft) bcastHeartbeat(ctx []byte) {
 }
 
 func (r *raft) handleAppendResponse(m *pb.Message, pr *Progress) {
+	if m.Index > r.raftLog.lastIndex() {
+		r.logger.Errorf("raft: %x got MsgAppResp from %x for index %d beyond our last %d; ignored",
+			r.id, m.From, m.Index, r.raftLog.lastIndex())
+		return
+	}
 	pr.RecentActive = true
 	if m.Reject {
 		// Fast backtracking: jump to the follower's hint, refined by the

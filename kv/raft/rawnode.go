@@ -105,6 +105,9 @@ func (rn *RawNode) Step(m *pb.Message) error {
 	if IsLocalMsg(m.Type) {
 		return ErrStepLocalMsg
 	}
+	if m.From == rn.raft.id {
+		return errors.New("raft: message claims to come from this node")
+	}
 	if IsResponseMsg(m.Type) && rn.raft.prs[m.From] == nil {
 		return ErrStepPeerNotFound
 	}

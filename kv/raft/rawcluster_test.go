@@ -1,0 +1,109 @@
+package raft
+
+import (
+	"testing"
+
+	pb "github.com/gee-project/gee/kv/raft/raftpb"
+)
+
+// rawCluster runs RawNodes over MemoryStorage following the Ready
+// contract, delivering messages synchronously.
+type rawCluster struct {
+	nodes   map[uint64]*RawNode
+	storage map[uint64]*MemoryStorage
+	applied map[uint64][][]byte
+	queue   []*pb.Message
+	down    map[uint64]bool
+	reads   map[uint64][]ReadState
+}
+
+func newRawCluster(t testing.TB, n int) *rawCluster {
+	t.Helper()
+	c := &rawCluster{nodes: map[uint64]*RawNode{}, storage: map[uint64]*MemoryStorage{},
+		applied: map[uint64][][]byte{}, down: map[uint64]bool{}, reads: map[uint64][]ReadState{}}
+	var ids []uint64
+	for i := 1; i <= n; i++ {
+		ids = append(ids, uint64(i))
+	}
+	for _, id := range ids {
+		c.storage[id] = NewMemoryStorage(ids...)
+		c.start(t, id, 0)
+	}
+	return c
+}
+
+func (c *rawCluster) start(t testing.TB, id, applied uint64) {
+	t.Helper()
+	cfg := testConfig(id, c.storage[id])
+	cfg.Applied = applied
+	cfg.MaxSizePerMsg = 1 << 20
+	rn, err := NewRawNode(cfg)
+	if err != nil {
+		t.Fatalf("NewRawNode(%d): %v", id, err)
+	}
+	c.nodes[id] = rn
+	c.down[id] = false
+}
+
+// handle processes one Ready of node id in contract order.
+func (c *rawCluster) handle(t testing.TB, id uint64) {
+	t.Helper()
+	rn, s := c.nodes[id], c.storage[id]
+	rd := rn.Ready()
+	if rd.Snapshot != nil {
+		if err := s.ApplySnapshot(rd.Snapshot); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Append(rd.Entries); err != nil {
+		t.Fatal(err)
+	}
+	if rd.HardState != nil {
+		_ = s.SetHardState(rd.HardState)
+	}
+	c.queue = append(c.queue, rd.Messages...)
+	c.reads[id] = append(c.reads[id], rd.ReadStates...)
+	for _, e := range rd.CommittedEntries {
+		if e.Type == pb.EntryType_EntryNormal && len(e.Data) > 0 {
+			c.applied[id] = append(c.applied[id], e.Data)
+		}
+	}
+	rn.Advance(rd)
+}
+
+// settle runs Readys and message delivery until nothing is left.
+func (c *rawCluster) settle(t testing.TB) {
+	t.Helper()
+	for round := 0; ; round++ {
+		if round > 10_000 {
+			t.Fatal("cluster did not settle")
+		}
+		busy := false
+		for id := uint64(1); id <= uint64(len(c.nodes)); id++ {
+			if !c.down[id] && c.nodes[id].HasReady() {
+				c.handle(t, id)
+				busy = true
+			}
+		}
+		msgs := c.queue
+		c.queue = nil
+		for _, m := range msgs {
+			if !c.down[m.To] && !c.down[m.From] {
+				_ = c.nodes[m.To].Step(cloneMsg(m))
+				busy = true
+			}
+		}
+		if !busy {
+			return
+		}
+	}
+}
+
+func (c *rawCluster) leader() uint64 {
+	for id, rn := range c.nodes {
+		if !c.down[id] && rn.Status().SoftState.RaftState == StateLeader {
+			return id
+		}
+	}
+	return None
+}
