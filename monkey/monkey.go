@@ -21,9 +21,15 @@ import (
 // macros defined by one Run are visible to the next. It is not safe for
 // concurrent use; use one Interpreter per goroutine.
 type Interpreter struct {
-	env    *object.Environment
-	macros *object.Environment
+	env      *object.Environment
+	macros   *object.Environment
+	maxCalls int64
 }
+
+// SetCallLimit makes each Run fail with "call limit exceeded" after n
+// function calls (0, the default, means no limit), so a host can stop
+// runaway scripts.
+func (in *Interpreter) SetCallLimit(n int64) { in.maxCalls = n }
 
 // New returns an interpreter whose puts writes to os.Stdout.
 func New() *Interpreter {
@@ -41,7 +47,7 @@ func (in *Interpreter) Run(src string) (object.Object, error) {
 	if err != nil {
 		return nil, err
 	}
-	res := evaluator.Eval(prog, in.env)
+	res := evaluator.EvalLimited(prog, in.env, in.maxCalls)
 	if e, ok := res.(*object.Error); ok {
 		return nil, e
 	}

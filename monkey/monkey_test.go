@@ -115,3 +115,15 @@ func TestPrepare(t *testing.T) {
 		t.Error("macro returning a non-quote should fail")
 	}
 }
+
+func TestCallLimit(t *testing.T) {
+	in := New()
+	in.SetCallLimit(100)
+	_, err := in.Run("let f = fn(n) { if (n == 0) { 0 } else { f(n - 1) } }; f(1000)")
+	if err == nil || !strings.HasSuffix(err.Error(), "call limit exceeded") {
+		t.Fatalf("got %v", err)
+	}
+	if v, err := in.Run("f(50)"); err != nil || v.Inspect() != "0" {
+		t.Errorf("within the limit: %v, %v", v, err)
+	}
+}

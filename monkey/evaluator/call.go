@@ -28,9 +28,10 @@ func (f *fnNode) eval(fr *frame) object.Object {
 }
 
 type callNode struct {
-	fn   node
-	args []node
-	pos  token.Position
+	fn     node
+	args   []node
+	pos    token.Position
+	weight int // stack cost: the call site's nesting in its function body
 }
 
 func (c *callNode) eval(fr *frame) object.Object {
@@ -77,12 +78,18 @@ func (c *callNode) callFunction(fr *frame, f *object.Function, p *proto) object.
 	if len(c.args) != len(p.params) {
 		fail(c.pos, "wrong number of arguments: want=%d, got=%d", len(p.params), len(c.args))
 	}
-	if m.depth >= MaxDepth {
+	if m.depth+c.weight > MaxStack {
 		fail(c.pos, "stack overflow")
 	}
-	m.depth++
+	if m.calls >= 0 {
+		if m.calls == 0 {
+			fail(c.pos, "call limit exceeded")
+		}
+		m.calls--
+	}
+	m.depth += c.weight
 	res := p.code.eval(nf)
-	m.depth--
+	m.depth -= c.weight
 	if p.leaf {
 		m.release(nf)
 	}
@@ -92,20 +99,12 @@ func (c *callNode) callFunction(fr *frame, f *object.Function, p *proto) object.
 // Apply calls a Monkey function or builtin with args, for Go code embedding
 // Monkey. It returns the result or the runtime error.
 func Apply(fn object.Object, args []object.Object, env *object.Environment) (result object.Object) {
-	m := &machine{out: env.Output()}
-	defer func() {
-		if r := recover(); r != nil {
-			e, ok := r.(*object.Error)
-			if !ok {
-				panic(r)
-			}
-			result = e
-		}
-	}()
+	m := newMachine(env, 0)
+	defer recoverError(&result)
 	consts := make([]node, len(args))
 	for i, a := range args {
 		consts[i] = &constNode{a}
 	}
-	call := &callNode{fn: &constNode{fn}, args: consts}
+	call := &callNode{fn: &constNode{fn}, args: consts, weight: 2}
 	return call.eval(newFrame(0, nil, m))
 }

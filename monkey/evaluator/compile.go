@@ -8,8 +8,9 @@ import (
 // compiler resolves a syntax tree into executable nodes. sc is nil at the
 // top level, where names are globals of env.
 type compiler struct {
-	env *object.Environment
-	sc  *scope
+	env  *object.Environment
+	sc   *scope
+	nest int // syntactic nesting inside the current function body
 }
 
 func newCompiler(env *object.Environment) *compiler { return &compiler{env: env} }
@@ -63,6 +64,8 @@ func (c *compiler) let(s *ast.LetStatement) node {
 }
 
 func (c *compiler) block(b *ast.BlockStatement) *blockNode {
+	c.nest++
+	defer func() { c.nest-- }()
 	n := &blockNode{stmts: make([]node, len(b.Statements))}
 	for i, s := range b.Statements {
 		n.stmts[i] = c.statement(s)
@@ -79,6 +82,8 @@ func (c *compiler) exprs(list []ast.Expression) []node {
 }
 
 func (c *compiler) expr(e ast.Expression) node {
+	c.nest++
+	defer func() { c.nest-- }()
 	switch e := e.(type) {
 	case *ast.IntegerLiteral:
 		return &constNode{object.NewInteger(e.Value)}
@@ -162,5 +167,5 @@ func (c *compiler) call(e *ast.CallExpression) node {
 	if id, ok := e.Function.(*ast.Identifier); ok && id.Value == "quote" {
 		return c.quote(e)
 	}
-	return &callNode{fn: c.expr(e.Function), args: c.exprs(e.Arguments), pos: e.Token.Pos}
+	return &callNode{fn: c.expr(e.Function), args: c.exprs(e.Arguments), pos: e.Token.Pos, weight: max(c.nest, 2)}
 }

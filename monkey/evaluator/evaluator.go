@@ -16,9 +16,11 @@ import (
 	"github.com/gee-project/gee/monkey/token"
 )
 
-// MaxDepth is the deepest chain of nested Monkey calls before the program
-// fails with "stack overflow".
-const MaxDepth = 10000
+// MaxStack bounds the evaluator's stack: each active call costs the syntactic
+// nesting of its call site (at least 2), and a call that would pass the bound
+// fails with "stack overflow" instead of exhausting the Go stack. A simple
+// recursive function can nest about 40000 calls deep.
+const MaxStack = 200000
 
 // NULL, TRUE and FALSE are the shared singleton values.
 var (
@@ -30,7 +32,8 @@ var (
 // machine is the state of one Eval call.
 type machine struct {
 	out   io.Writer
-	depth int
+	depth int      // stack cost of the active calls
+	calls int64    // calls left before "call limit exceeded"; <0 means no limit
 	free  []*frame // released frames of functions that cannot capture them
 }
 
@@ -84,23 +87,42 @@ type node interface {
 // the program's value (nil when the last statement is a let), or an
 // *object.Error carrying the message and position of the runtime error that
 // aborted the program. Globals defined by the program stay in env.
-func Eval(n ast.Node, env *object.Environment) (result object.Object) {
+func Eval(n ast.Node, env *object.Environment) object.Object {
+	return EvalLimited(n, env, 0)
+}
+
+// EvalLimited is Eval with a budget of maxCalls function calls (0 means no
+// limit). Past it the program fails with "call limit exceeded", which lets a
+// host stop runaway programs such as exponential recursion.
+func EvalLimited(n ast.Node, env *object.Environment, maxCalls int64) (result object.Object) {
 	c := newCompiler(env)
 	code, err := c.compileTop(n)
 	if err != nil {
 		return err
 	}
-	m := &machine{out: env.Output()}
-	defer func() {
-		if r := recover(); r != nil {
-			e, ok := r.(*object.Error)
-			if !ok {
-				panic(r)
-			}
-			result = e
-		}
-	}()
+	m := newMachine(env, maxCalls)
+	defer recoverError(&result)
 	return code.eval(newFrame(0, nil, m))
+}
+
+func newMachine(env *object.Environment, maxCalls int64) *machine {
+	m := &machine{out: env.Output(), calls: -1}
+	if maxCalls > 0 {
+		m.calls = maxCalls
+	}
+	return m
+}
+
+// recoverError turns the panic of a runtime error into the result; it is
+// deferred by every entry point.
+func recoverError(result *object.Object) {
+	if r := recover(); r != nil {
+		e, ok := r.(*object.Error)
+		if !ok {
+			panic(r)
+		}
+		*result = e
+	}
 }
 
 // fail aborts the running program with a positioned runtime error.

@@ -284,6 +284,40 @@ func TestEnvironmentPersistsAcrossEvals(t *testing.T) {
 	}
 }
 
+func TestStackOverflowNeverCrashes(t *testing.T) {
+	// Deeply nested call sites cost more stack, so they overflow sooner, but
+	// always as a Monkey error rather than a fatal Go stack overflow.
+	nested := "let f = fn(n) { " + strings.Repeat("-", 900) + "f(n + 1) }; f(0)"
+	plain := "let count = fn(n) { if (n == 0) { 0 } else { 1 + count(n - 1) } }; count(20000)"
+	for _, src := range []string{nested, "let f = fn(n) { f(n + 1) }; f(0)",
+		"let f = fn(n) { [f(n + 1)] }; f(0)", "let f = fn() { puts(f()) }; f()"} {
+		if got, _ := run(t, src); !strings.HasSuffix(got, "stack overflow") {
+			t.Errorf("%.60s...: got %s", src, got)
+		}
+	}
+	if got, _ := run(t, plain); got != "20000" {
+		t.Errorf("20000 nested calls: got %s", got)
+	}
+}
+
+func TestCallLimit(t *testing.T) {
+	prog, err := parser.Parse("let fib = fn(n) { if (n < 2) { n } else { fib(n - 1) + fib(n - 2) } }; fib(30)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, ok := EvalLimited(prog, object.NewEnvironment(), 1000).(*object.Error)
+	if !ok || res.Message != "call limit exceeded" {
+		t.Fatalf("got %v", res)
+	}
+	prog, _ = parser.Parse("let fib = fn(n) { if (n < 2) { n } else { fib(n - 1) + fib(n - 2) } }; fib(10)")
+	if got := EvalLimited(prog, object.NewEnvironment(), 177); got.Inspect() != "55" {
+		t.Errorf("fib(10) makes 177 calls; with that budget got %s", got.Inspect())
+	}
+	if got := EvalLimited(prog, object.NewEnvironment(), 176); got.Inspect() != "ERROR: call limit exceeded" {
+		t.Errorf("one call short: got %s", got.Inspect())
+	}
+}
+
 func TestApply(t *testing.T) {
 	env := object.NewEnvironment()
 	prog, _ := parser.Parse("let sq = fn(x) { x * x }; let bad = fn(x) { x + true };")
@@ -325,7 +359,7 @@ func FuzzEval(f *testing.F) {
 		}
 		env := object.NewEnvironment()
 		env.SetOutput(&bytes.Buffer{})
-		if e, ok := Eval(expanded, env).(*object.Error); ok && (e.Message == "" || !e.Pos.IsValid()) {
+		if e, ok := EvalLimited(expanded, env, 20000).(*object.Error); ok && (e.Message == "" || !e.Pos.IsValid()) {
 			t.Fatalf("error without message or position: %#v", e)
 		}
 	})

@@ -38,7 +38,7 @@ func ExpandMacros(program ast.Node, env *object.Environment) (expanded ast.Node,
 			expanded, err = nil, e
 		}
 	}()
-	m := &machine{out: env.Output()}
+	m := newMachine(env, 0)
 	return ast.Modify(program, func(n ast.Node) ast.Node {
 		call, ok := n.(*ast.CallExpression)
 		if !ok {

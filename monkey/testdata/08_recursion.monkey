@@ -13,5 +13,5 @@ puts(fibonacci(0), fibonacci(1), fibonacci(10));
 let factorial = fn(n) { if (n < 2) { 1 } else { n * factorial(n - 1) } };
 puts(factorial(20));
 let sumTo = fn(n) { if (n == 0) { 0 } else { n + sumTo(n - 1) } };
-puts(sumTo(1000));
+puts(sumTo(200));
 fibonacci(20)
