@@ -107,7 +107,14 @@ func (s *Server) jsonCall(ctx context.Context, raw []byte) *jsonResponse {
 		return errResponse(req.ID, codeInvalidParams, err.Error())
 	}
 	replyp := m.newReply()
-	err, _ := s.invoke(ctx, m, m.full, argp, replyp)
+	s.active.Add(1)
+	var err error
+	if s.closing.Load() {
+		err = errShuttingDown
+	} else {
+		err = s.invoke(ctx, m, m.full, argp, replyp)
+	}
+	s.active.Add(-1)
 	if req.ID == nil {
 		return nil
 	}

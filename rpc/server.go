@@ -111,18 +111,13 @@ func (s *Server) dispatch(ctx context.Context, method string, args, reply any) e
 	return m.call(ctx, reflect.ValueOf(args), reflect.ValueOf(reply))
 }
 
-// invoke runs one call through the interceptors with accounting. It returns
-// false without running when the server is shutting down.
-func (s *Server) invoke(ctx context.Context, m *methodType, method string, argp, replyp reflect.Value) (error, bool) {
-	s.active.Add(1)
-	defer s.active.Add(-1)
-	if s.closing.Load() {
-		return errShuttingDown, false
-	}
+// invoke runs one call through the interceptors, keeping statistics.
+// Callers count the call in s.active and refuse it once closing.
+func (s *Server) invoke(ctx context.Context, m *methodType, method string, argp, replyp reflect.Value) error {
 	start := time.Now()
 	err := s.handler(ctx, method, argp.Interface(), replyp.Interface())
 	m.record(start, err)
-	return err, true
+	return err
 }
 
 var errShuttingDown = errors.New("rpc: server is shutting down")

@@ -107,7 +107,15 @@ func (sc *serverConn) handleFrame(p []byte) error {
 		}
 		return nil
 	case protocol.KindRequest:
-		sc.startCall(&f)
+		// Counted from here until its reply is written, so Shutdown
+		// cannot close the connection between handler and reply.
+		sc.s.active.Add(1)
+		if sc.s.closing.Load() {
+			sc.reply(f.Seq, errShuttingDown.Error(), nil)
+			sc.s.active.Add(-1)
+		} else if !sc.startCall(&f) {
+			sc.s.active.Add(-1)
+		}
 		return nil
 	default:
 		return fmt.Errorf("unexpected frame kind %d from client", f.Kind)
@@ -115,43 +123,46 @@ func (sc *serverConn) handleFrame(p []byte) error {
 }
 
 // startCall decodes a request in the read loop (so the buffer can be
-// reused) and runs the method in its own goroutine.
-func (sc *serverConn) startCall(f *protocol.Frame) {
+// reused) and runs the method on a worker; false means it was answered
+// at once with an error.
+func (sc *serverConn) startCall(f *protocol.Frame) bool {
 	m := sc.s.lookup(f.Method)
 	if m == nil {
 		sc.reply(f.Seq, fmt.Sprintf("rpc: can't find method %q", f.Method), nil)
-		return
+		return false
 	}
 	body := f.Body
 	if f.Flags&protocol.FlagGzip != 0 {
 		var err error
 		if body, err = gunzip(body, sc.s.maxFrame); err != nil {
 			sc.reply(f.Seq, err.Error(), nil)
-			return
+			return false
 		}
 	}
 	argp := m.newArgs()
 	if err := sc.codec.Unmarshal(body, argp.Interface()); err != nil {
 		sc.reply(f.Seq, fmt.Sprintf("rpc: decoding arguments of %s.%s: %v", m.service, m.name, err), nil)
-		return
+		return false
 	}
 	ctx, cancel := sc.callContext(f)
 	sc.s.run(job{sc: sc, m: m, argp: argp, ctx: ctx, cancel: cancel, seq: f.Seq})
+	return true
 }
 
 // finish runs a decoded call and replies.
 func (sc *serverConn) finish(j *job) {
 	replyp := j.m.newReply()
-	err, ran := sc.s.invoke(j.ctx, j.m, j.m.full, j.argp, replyp)
+	err := sc.s.invoke(j.ctx, j.m, j.m.full, j.argp, replyp)
 	sc.mu.Lock()
 	delete(sc.inflight, j.seq)
 	sc.mu.Unlock()
 	j.cancel()
 	if err != nil {
 		sc.reply(j.seq, err.Error(), nil)
-	} else if ran {
+	} else {
 		sc.reply(j.seq, "", replyp.Interface())
 	}
+	sc.s.active.Add(-1)
 }
 
 func (sc *serverConn) callContext(f *protocol.Frame) (context.Context, context.CancelFunc) {
