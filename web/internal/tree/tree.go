@@ -36,23 +36,23 @@ func (ps Params) ByName(name string) string {
 // node is a static run of bytes, a param or a catch-all; what follows it
 // hangs below it.
 type node[V any] struct {
+	// Hot fields first, so a walk touches one cache line per node.
 	prefix   string      // static text (static nodes only)
+	children []*node[V]  // static children
 	indices  string      // first byte of each static child, parallel to children
 	lut      *[256]uint8 // first byte → child index+1, for nodes with many children
-	children []*node[V]  // static children
-	cparams  []*node[V]  // constrained params, tried in registration order
+	wild     bool        // has a param or catch-all child
+	has      bool        // a route ends here
 	param    *node[V]    // unconstrained param, tried after cparams
+	cparams  []*node[V]  // constrained params, tried in registration order
 	catchAll *node[V]
+	value    V
+	pattern  string
 
 	name       string            // wildcard name
 	constraint string            // wildcard constraint as written
 	check      func(string) bool // compiled constraint, nil for any
 	owner      string            // first pattern through this wildcard, for conflict errors
-
-	wild    bool // has a param or catch-all child
-	value   V
-	has     bool
-	pattern string
 }
 
 // lutMin is the child count above which a node gets a lookup table: a
@@ -62,6 +62,7 @@ const lutMin = 6
 // Tree maps route patterns to values.
 type Tree[V any] struct {
 	root      node[V]
+	start     *node[V] // where Find begins: the root's only child, when it has one
 	maxParams int
 	patterns  []string
 }
@@ -75,6 +76,8 @@ func (t *Tree[V]) Patterns() []string { return t.patterns }
 // Add registers pattern. A duplicate, or a wildcard clashing with another
 // route's wildcard at the same position, is an error naming both routes.
 func (t *Tree[V]) Add(pattern string, v V) error {
+	// Even a failed Add may have split nodes, so the start is always redone.
+	defer t.setStart()
 	toks, err := parse(pattern)
 	if err != nil {
 		return err
@@ -104,6 +107,13 @@ func (t *Tree[V]) Add(pattern string, v V) error {
 	t.maxParams = max(t.maxParams, params)
 	t.patterns = append(t.patterns, pattern)
 	return nil
+}
+
+func (t *Tree[V]) setStart() {
+	t.start = &t.root
+	if len(t.root.children) == 1 && !t.root.wild && !t.root.has {
+		t.start = t.root.children[0] // every route shares this prefix: skip a level
+	}
 }
 
 // addStatic walks or splits static children so that text ends at a node.
@@ -188,7 +198,11 @@ func sameName[V any](p *node[V], tok token, pattern string) (*node[V], error) {
 // Find matches path, appending captured params to *ps. It reports the
 // matched value and pattern; on a miss *ps is left as it was.
 func (t *Tree[V]) Find(path string, ps *Params) (v V, pattern string, ok bool) {
-	n := t.root.find(path, ps)
+	s := t.start
+	if s == nil || len(path) < len(s.prefix) || path[:len(s.prefix)] != s.prefix {
+		return v, "", false
+	}
+	n := s.find(path[len(s.prefix):], ps)
 	if n == nil {
 		return v, "", false
 	}

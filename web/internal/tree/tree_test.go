@@ -251,3 +251,25 @@ func BenchmarkFindGitHub(b *testing.B) {
 		}
 	}
 }
+
+func TestFailedAddKeepsTreeUsable(t *testing.T) {
+	tr := mustTree(t, "/users/:id")
+	if err := tr.Add("/usersX/:a", "x"); err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Add("/u/:a", "x"); err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Add("/v/:a/:b", "x"); err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Add("/v/:c/x", "x"); err == nil {
+		t.Fatal("conflict not reported")
+	}
+	for _, p := range []string{"/users/1", "/usersX/2", "/u/3", "/v/1/2"} {
+		var ps Params
+		if _, _, ok := tr.Find(p, &ps); !ok {
+			t.Fatalf("%s no longer found", p)
+		}
+	}
+}
