@@ -65,7 +65,7 @@ func (c *callNode) callFunction(fr *frame, f *object.Function, p *proto) object.
 	m := fr.m
 	var nf *frame
 	if p.leaf {
-		nf = m.acquire(p.nslots, parent)
+		nf = m.acquire(p.nslots, min(len(c.args), p.nslots), parent)
 	} else {
 		nf = newFrame(p.nslots, parent, m)
 	}

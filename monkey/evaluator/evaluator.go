@@ -37,13 +37,15 @@ type machine struct {
 	free  []*frame // released frames of functions that cannot capture them
 }
 
-// acquire returns a cleared frame with n slots, reusing a released one.
-func (m *machine) acquire(n int, parent *frame) *frame {
+// acquire returns a frame with n slots, reusing a released one. Slots from
+// keep on are cleared (unbound); the caller overwrites the ones before it.
+func (m *machine) acquire(n, keep int, parent *frame) *frame {
 	if k := len(m.free); k > 0 {
 		f := m.free[k-1]
 		if cap(f.slots) >= n {
 			m.free = m.free[:k-1]
 			f.slots = f.slots[:n]
+			clear(f.slots[keep:])
 			f.parent = parent
 			return f
 		}
@@ -53,8 +55,7 @@ func (m *machine) acquire(n int, parent *frame) *frame {
 
 // release returns a frame that no closure can reference to the pool.
 func (m *machine) release(f *frame) {
-	clear(f.slots)
-	f.parent, f.ret, f.retVal = nil, false, nil
+	f.ret, f.retVal = false, nil
 	m.free = append(m.free, f)
 }
 

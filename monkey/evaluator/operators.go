@@ -50,8 +50,29 @@ type infixNode struct {
 }
 
 func (c *compiler) infix(e *ast.InfixExpression) node {
-	return &infixNode{kind: opKinds[e.Operator], op: e.Operator, left: c.expr(e.Left),
+	n := &infixNode{kind: opKinds[e.Operator], op: e.Operator, left: c.expr(e.Left),
 		right: c.expr(e.Right), pos: e.Token.Pos}
+	if k, ok := n.right.(*constNode); ok {
+		if i, ok := k.value.(*object.Integer); ok {
+			return &infixConstNode{infixNode: n, k: i.Value}
+		}
+	}
+	return n
+}
+
+// infixConstNode is an infix expression whose right operand is an integer
+// literal, as in n - 1 or n < 2: it skips evaluating the constant.
+type infixConstNode struct {
+	*infixNode
+	k int64
+}
+
+func (n *infixConstNode) eval(fr *frame) object.Object {
+	left := n.left.eval(fr)
+	if l, ok := left.(*object.Integer); ok {
+		return n.ints(l.Value, n.k)
+	}
+	return n.other(left, n.right.eval(fr))
 }
 
 func (n *infixNode) eval(fr *frame) object.Object {
