@@ -19,9 +19,10 @@ const ExpireHeader = "X-Geecache-Expire"
 
 // httpPeer is a remote node reached over HTTP.
 type httpPeer struct {
-	base string // base URL + base path
-	addr string
-	pool *Pool
+	base    string // base URL + base path
+	addr    string
+	pool    *Pool
+	batcher batcher
 }
 
 // Addr implements cache.Peer.
@@ -33,8 +34,18 @@ func (h *httpPeer) url(group, key string) string {
 
 var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
-// Get implements cache.Peer.
+// Get implements cache.Peer. Concurrent gets are batched unless the pool
+// was configured with NoBatch.
 func (h *httpPeer) Get(ctx context.Context, group, key string) ([]byte, float64, time.Time, error) {
+	if h.pool.opts.NoBatch {
+		return h.getOne(ctx, group, key)
+	}
+	r := h.batcher.get(ctx, group, key)
+	return r.value, r.qps, r.expire, r.err
+}
+
+// getOne fetches one key with groupcache's GET request.
+func (h *httpPeer) getOne(ctx context.Context, group, key string) ([]byte, float64, time.Time, error) {
 	resp, cancel, err := h.do(ctx, http.MethodGet, group, key, nil, nil)
 	if err != nil {
 		return nil, 0, time.Time{}, err
@@ -52,11 +63,7 @@ func (h *httpPeer) Get(ctx context.Context, group, key string) ([]byte, float64,
 	if err := out.Unmarshal(buf.Bytes(), max); err != nil {
 		return nil, 0, time.Time{}, fmt.Errorf("response from %s for %q: %w", h.addr, key, err)
 	}
-	var exp time.Time
-	if out.Expire != 0 {
-		exp = time.Unix(0, out.Expire)
-	}
-	return out.Value, out.MinuteQPS, exp, nil
+	return out.Value, out.MinuteQPS, expireTime(out.Expire), nil
 }
 
 // Set implements cache.Peer.

@@ -36,6 +36,11 @@ type Options struct {
 	Transport http.RoundTripper
 	// MaxValueBytes rejects larger peer responses (default 64 MiB).
 	MaxValueBytes int
+	// NoBatch sends every get as its own groupcache GET instead of
+	// coalescing concurrent gets to one owner into batch requests.
+	// Batching falls back to single GETs by itself for peers (such as
+	// golang/groupcache) that do not serve batches.
+	NoBatch bool
 }
 
 // SharedTransport keeps many idle connections per peer: a cache cluster
@@ -96,12 +101,20 @@ func New(self string, o Options) *Pool {
 // Consistent hashing moves only the keys of added or removed peers.
 func (p *Pool) Set(peers ...string) {
 	r := &ring{hash: consistenthash.New(p.opts.Replicas, p.opts.Hash), peers: map[string]*httpPeer{}}
+	old := p.ring.Load()
+	if old == nil {
+		old = &ring{}
+	}
 	r.hash.Add(peers...)
 	for _, addr := range r.hash.Nodes() {
 		if addr == p.self {
 			continue
 		}
-		hp := &httpPeer{base: addr + p.opts.BasePath, addr: addr, pool: p}
+		hp := old.peers[addr] // keep batcher state across membership changes
+		if hp == nil {
+			hp = &httpPeer{base: addr + p.opts.BasePath, addr: addr, pool: p}
+			hp.batcher.peer = hp
+		}
 		r.peers[addr] = hp
 		r.list = append(r.list, hp)
 	}

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gee-project/gee/cache/cachepb"
@@ -15,6 +16,10 @@ import (
 // ServeHTTP answers peers: GET returns a protobuf GetResponse, PUT stores
 // the body as the key's value, DELETE drops the local copy.
 func (p *Pool) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.URL.Path == p.opts.BasePath+batchSuffix {
+		p.serveBatch(w, r)
+		return
+	}
 	group, key, err := p.parsePath(r.URL)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
@@ -93,4 +98,49 @@ func unixNano(t time.Time) int64 {
 		return 0
 	}
 	return t.UnixNano()
+}
+
+// maxBatchBody bounds a batch request body: maxBatch small requests.
+const maxBatchBody = 1 << 20
+
+// serveBatch answers a batch of gets. Cached keys are answered inline;
+// misses load concurrently so one slow key does not hold up the others.
+func (p *Pool) serveBatch(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", "POST")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBatchBody+1))
+	if err != nil || len(body) > maxBatchBody {
+		http.Error(w, "batch body unreadable or larger than 1MB", http.StatusRequestEntityTooLarge)
+		return
+	}
+	reqs, err := cachepb.UnmarshalBatchRequest(body, maxBatch)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusUnprocessableEntity)
+		return
+	}
+	items := make([]cachepb.BatchItem, len(reqs))
+	var wg sync.WaitGroup
+	for i, req := range reqs {
+		g := p.group(req.Group)
+		if g == nil {
+			items[i].Err = fmt.Sprintf("no such group: %q", req.Group)
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			v, qps, expire, err := g.ServePeer(r.Context(), req.Key)
+			if err != nil {
+				items[i].Err = err.Error()
+				return
+			}
+			items[i].Response = cachepb.GetResponse{Value: []byte(v.String()), MinuteQPS: qps, Expire: unixNano(expire)}
+		}()
+	}
+	wg.Wait()
+	w.Header().Set("Content-Type", "application/x-protobuf")
+	_, _ = w.Write(cachepb.MarshalBatchResponse(nil, items))
 }
