@@ -43,3 +43,34 @@ func BenchmarkFibonacci25(b *testing.B) {
 }
 
 func sprintf(format string, n int) string { return fmt.Sprintf(format, n) }
+
+const mapReduceSource = `
+let reduce = fn(arr, initial, f) {
+  let iter = fn(arr, result) {
+    if (len(arr) == 0) { result } else { iter(rest(arr), f(result, first(arr))) }
+  };
+  iter(arr, initial)
+};
+let map = fn(arr, f) { reduce(arr, [], fn(acc, x) { push(acc, f(x)) }) };
+let range = fn(n) { let iter = fn(i, acc) { if (i == n) { acc } else { iter(i + 1, push(acc, i)) } }; iter(0, []) };
+let adder = fn(k) { fn(x) { x + k } };
+reduce(map(range(200), adder(3)), 0, fn(a, b) { a + b })
+`
+
+// BenchmarkMapReduce exercises closures, array builtins and allocation.
+func BenchmarkMapReduce(b *testing.B) { benchProgram(b, mapReduceSource, "20500") }
+
+const stringsAndHashesSource = `
+let keys = ["alpha", "beta", "gamma", "delta"];
+let build = fn(i, h) {
+  if (i == 0) { h } else { build(i - 1, {"alpha": h["beta"] + 1, "beta": h["gamma"], "gamma": h["delta"], "delta": i}) }
+};
+let h = build(500, {"alpha": 0, "beta": 0, "gamma": 0, "delta": 0});
+let join = fn(arr, acc) { if (len(arr) == 0) { acc } else { join(rest(arr), acc + first(arr)) } };
+join(keys, "") + ":" + join(["x", "y"], "")
+`
+
+// BenchmarkStringsAndHashes exercises hash literals, lookups and concatenation.
+func BenchmarkStringsAndHashes(b *testing.B) {
+	benchProgram(b, stringsAndHashesSource, "alphabetagammadelta:xy")
+}
