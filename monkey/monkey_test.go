@@ -127,3 +127,36 @@ func TestCallLimit(t *testing.T) {
 		t.Errorf("within the limit: %v, %v", v, err)
 	}
 }
+
+// TestInterpretersAreIndependent runs separate interpreters in parallel: they
+// share no mutable state (checked under -race).
+func TestInterpretersAreIndependent(t *testing.T) {
+	const workers = 4
+	errs := make(chan error, workers)
+	for w := 0; w < workers; w++ {
+		go func(w int) {
+			in := New()
+			var out bytes.Buffer
+			in.SetOutput(&out)
+			if err := in.Set("id", w); err != nil {
+				errs <- err
+				return
+			}
+			v, err := in.Run(`let fib = fn(n) { if (n < 2) { n } else { fib(n - 1) + fib(n - 2) } };
+				let h = {"id": id}; puts(h["id"]); [fib(15), push([id], id * 2)]`)
+			switch {
+			case err != nil:
+				errs <- err
+			case v.Inspect() != fmt.Sprintf("[610, [%d, %d]]", w, w*2) || out.String() != fmt.Sprintf("%d\n", w):
+				errs <- fmt.Errorf("worker %d: got %s, printed %q", w, v.Inspect(), out.String())
+			default:
+				errs <- nil
+			}
+		}(w)
+	}
+	for w := 0; w < workers; w++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}
