@@ -169,8 +169,6 @@ func (e *Engine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c.Request = r
 	c.reset()
 	e.handle(c)
-	c.Request = nil
-	c.w.ResponseWriter = nil
 	e.pool.Put(c)
 }
 

@@ -245,3 +245,16 @@ type nopWriter struct{ h http.Header }
 func (w *nopWriter) Header() http.Header         { return w.h }
 func (w *nopWriter) Write(b []byte) (int, error) { return len(b), nil }
 func (w *nopWriter) WriteHeader(int)             {}
+
+func TestMethodIndex(t *testing.T) {
+	for i, m := range methods {
+		if methodIndex(m) != i {
+			t.Fatalf("methodIndex(%q) = %d, want %d", m, methodIndex(m), i)
+		}
+	}
+	for _, m := range []string{"", "G", "GOT", "get", "POSTS", "PUTT", "PROPFIND", "DELETED"} {
+		if methodIndex(m) != -1 {
+			t.Fatalf("methodIndex(%q) = %d", m, methodIndex(m))
+		}
+	}
+}

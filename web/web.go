@@ -41,27 +41,38 @@ type RouteInfo struct {
 // methods lists the methods with a fixed tree slot, in Allow-header order.
 var methods = [...]string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"}
 
-// methodIndex maps a method to its slot without hashing; -1 for others.
+// methodIndex maps a method to its slot without hashing: the first byte
+// and length pick a candidate, one comparison confirms it; -1 for others.
 func methodIndex(m string) int {
-	switch m {
-	case "GET":
-		return 0
-	case "HEAD":
-		return 1
-	case "POST":
-		return 2
-	case "PUT":
-		return 3
-	case "PATCH":
-		return 4
-	case "DELETE":
-		return 5
-	case "OPTIONS":
-		return 6
-	case "CONNECT":
-		return 7
-	case "TRACE":
-		return 8
+	if len(m) < 3 {
+		return -1
 	}
-	return -1
+	i := -1
+	switch m[0] {
+	case 'G':
+		i = 0
+	case 'H':
+		i = 1
+	case 'P':
+		switch len(m) {
+		case 4:
+			i = 2
+		case 3:
+			i = 3
+		case 5:
+			i = 4
+		}
+	case 'D':
+		i = 5
+	case 'O':
+		i = 6
+	case 'C':
+		i = 7
+	case 'T':
+		i = 8
+	}
+	if i < 0 || methods[i] != m {
+		return -1
+	}
+	return i
 }
