@@ -40,6 +40,7 @@ func newPeers(t testing.TB, n int, tweak func(*Config)) []*raft {
 }
 
 func (r *raft) readMessages() []*pb.Message {
+	r.flushAppends()
 	msgs := r.msgs
 	r.msgs = nil
 	return msgs

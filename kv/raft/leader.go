@@ -81,15 +81,31 @@ func (r *raft) handlePropose(m *pb.Message) error {
 		r.pendingConfIndex = r.raftLog.lastIndex() + uint64(i) + 1
 	}
 	r.appendEntry(m.Entries...)
-	r.bcastAppend()
+	// Appends go out when the caller next takes a Ready, so proposals made
+	// in between share one message per follower.
+	r.pendingAppend = true
 	return nil
+}
+
+// flushAppends sends the appends deferred by proposals.
+func (r *raft) flushAppends() {
+	if r.pendingAppend && r.state == StateLeader {
+		r.bcastAppend()
+	}
+	r.pendingAppend = false
 }
 
 // bcastAppend sends pending entries to every follower.
 func (r *raft) bcastAppend() {
+	r.pendingAppend = false
 	for _, id := range r.ids {
-		if id != r.id {
-			r.sendAppend(id)
+		if id == r.id {
+			continue
+		}
+		// While replicating, stream as far as the in-flight window allows.
+		if r.maybeSendAppend(id, true) {
+			for r.maybeSendAppend(id, false) {
+			}
 		}
 	}
 }

@@ -63,6 +63,7 @@ type raft struct {
 	pendingConfIndex uint64
 	readOnly         *readOnly
 	pendingReadIndex []*pb.Message
+	pendingAppend    bool // proposals appended but not yet broadcast
 
 	electionElapsed           int
 	heartbeatElapsed          int
@@ -179,6 +180,7 @@ func (r *raft) reset(term uint64) {
 	r.pendingConfIndex = 0
 	r.readOnly = newReadOnly()
 	r.pendingReadIndex = nil
+	r.pendingAppend = false
 }
 
 func (r *raft) resetRandomizedElectionTimeout() {

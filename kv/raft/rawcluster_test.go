@@ -15,12 +15,18 @@ type rawCluster struct {
 	queue   []*pb.Message
 	down    map[uint64]bool
 	reads   map[uint64][]ReadState
+	// appliedIdx counts committed entries each node applied.
+	appliedIdx map[uint64]uint64
+	// shareMsgs skips copying messages (benchmarks: no node mutates what
+	// a leader sends to followers).
+	shareMsgs bool
 }
 
 func newRawCluster(t testing.TB, n int) *rawCluster {
 	t.Helper()
 	c := &rawCluster{nodes: map[uint64]*RawNode{}, storage: map[uint64]*MemoryStorage{},
-		applied: map[uint64][][]byte{}, down: map[uint64]bool{}, reads: map[uint64][]ReadState{}}
+		applied: map[uint64][][]byte{}, down: map[uint64]bool{}, reads: map[uint64][]ReadState{},
+		appliedIdx: map[uint64]uint64{}}
 	var ids []uint64
 	for i := 1; i <= n; i++ {
 		ids = append(ids, uint64(i))
@@ -63,11 +69,14 @@ func (c *rawCluster) handle(t testing.TB, id uint64) {
 	}
 	c.queue = append(c.queue, rd.Messages...)
 	c.reads[id] = append(c.reads[id], rd.ReadStates...)
-	for _, e := range rd.CommittedEntries {
-		if e.Type == pb.EntryType_EntryNormal && len(e.Data) > 0 {
-			c.applied[id] = append(c.applied[id], e.Data)
+	if !c.shareMsgs {
+		for _, e := range rd.CommittedEntries {
+			if e.Type == pb.EntryType_EntryNormal && len(e.Data) > 0 {
+				c.applied[id] = append(c.applied[id], e.Data)
+			}
 		}
 	}
+	c.appliedIdx[id] += uint64(len(rd.CommittedEntries))
 	rn.Advance(rd)
 }
 
@@ -89,7 +98,10 @@ func (c *rawCluster) settle(t testing.TB) {
 		c.queue = nil
 		for _, m := range msgs {
 			if !c.down[m.To] && !c.down[m.From] {
-				_ = c.nodes[m.To].Step(cloneMsg(m))
+				if !c.shareMsgs {
+					m = cloneMsg(m)
+				}
+				_ = c.nodes[m.To].Step(m)
 				busy = true
 			}
 		}

@@ -145,7 +145,7 @@ func (rn *RawNode) ReportSnapshot(id uint64, ok bool) {
 // HasReady reports whether Ready would return anything.
 func (rn *RawNode) HasReady() bool {
 	r := rn.raft
-	return r.softState() != rn.prevSoftSt ||
+	return r.pendingAppend || r.softState() != rn.prevSoftSt ||
 		r.hardState() != rn.prevHardSt ||
 		r.raftLog.unstable.snapshot != nil ||
 		len(r.msgs) > 0 || len(r.raftLog.unstable.entries) > 0 ||
@@ -155,6 +155,7 @@ func (rn *RawNode) HasReady() bool {
 // Ready returns the pending work; call Advance(rd) once it is handled.
 func (rn *RawNode) Ready() Ready {
 	r := rn.raft
+	r.flushAppends()
 	rd := Ready{
 		Entries:          r.raftLog.unstable.entries,
 		CommittedEntries: r.raftLog.nextEnts(),
