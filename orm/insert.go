@@ -201,13 +201,7 @@ func insertFields(sch *schema.Schema, genKey bool) []*schema.Field {
 	if !genKey {
 		return sch.Fields
 	}
-	out := make([]*schema.Field, 0, len(sch.Fields)-1)
-	for _, f := range sch.Fields {
-		if f != sch.AutoInc {
-			out = append(out, f)
-		}
-	}
-	return out
+	return sch.Generated
 }
 
 // insertStmt builds and runs one multi-row INSERT and fills generated keys.

@@ -44,15 +44,10 @@ func (s *Session) Update(v any, cols ...string) (int64, error) {
 }
 
 func (s *Session) updateFields(sch *schema.Schema, cols []string) ([]*schema.Field, error) {
-	var out []*schema.Field
 	if len(cols) == 0 {
-		for _, f := range sch.Fields {
-			if !f.PrimaryKey {
-				out = append(out, f)
-			}
-		}
-		return out, nil
+		return sch.NonKey, nil
 	}
+	out := make([]*schema.Field, 0, len(cols))
 	for _, c := range cols {
 		f, err := s.field(sch, c)
 		if err != nil {
@@ -67,11 +62,11 @@ func (s *Session) updateFields(sch *schema.Schema, cols []string) ([]*schema.Fie
 }
 
 func (s *Session) buildUpdate(sch *schema.Schema, fields []*schema.Field, base unsafe.Pointer, all bool) (string, error) {
-	keys := make([]any, len(sch.PrimaryKeys))
-	for i, f := range sch.PrimaryKeys {
-		keys[i] = f.Value(base)
-	}
 	build := func(b *clause.Builder) error {
+		keys := make([]any, len(sch.PrimaryKeys))
+		for i, f := range sch.PrimaryKeys {
+			keys[i] = f.Value(base)
+		}
 		b.Raw("UPDATE ")
 		b.Ident(sch.Table)
 		b.Raw(" SET ")
@@ -106,7 +101,9 @@ func (s *Session) buildUpdate(sch *schema.Schema, fields []*schema.Field, base u
 	for _, f := range fields {
 		b.Args = append(b.Args, f.Value(base))
 	}
-	b.Args = append(b.Args, keys...)
+	for _, f := range sch.PrimaryKeys {
+		b.Args = append(b.Args, f.Value(base))
+	}
 	return query, err
 }
 

@@ -50,6 +50,8 @@ type Schema struct {
 	AutoInc     *Field // auto-increment primary key, nil if none
 	SoftDelete  *Field // soft-delete timestamp column, nil if none
 	Indexes     []Index
+	NonKey      []*Field // fields outside the primary key (updated by default)
+	Generated   []*Field // Fields minus the auto-increment key (inserted when it is unset)
 	byColumn    map[string]*Field
 	byName      map[string]*Field
 }
@@ -212,6 +214,14 @@ func (s *Schema) finish() {
 	}
 	if len(s.PrimaryKeys) == 1 && s.PrimaryKeys[0].AutoIncrement {
 		s.AutoInc = s.PrimaryKeys[0]
+	}
+	for _, f := range s.Fields {
+		if !f.PrimaryKey {
+			s.NonKey = append(s.NonKey, f)
+		}
+		if f != s.AutoInc {
+			s.Generated = append(s.Generated, f)
+		}
 	}
 	byName := map[string]int{}
 	for _, f := range s.Fields {
