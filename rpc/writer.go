@@ -60,28 +60,46 @@ func (fw *frameWriter) put(h *protocol.Header, c codec.Codec, v any, gz bool) er
 	return fw.drainLocked()
 }
 
-// drainLocked writes until the buffer is empty; called with mu held,
-// returns with it released.
+// drainLocked writes the buffer once; called with mu held, returns with it
+// released. Frames that arrived meanwhile go to a fresh goroutine, so a
+// caller that happened to become the writer is not held hostage by other
+// callers' traffic (that would show up as tail latency).
 func (fw *frameWriter) drainLocked() error {
-	for len(fw.buf) > 0 {
-		out := fw.buf
-		fw.buf = fw.spare[:0]
+	err := fw.writeOnceLocked()
+	if err == nil && len(fw.buf) > 0 {
+		go fw.drainRest()
 		fw.mu.Unlock()
-		_, err := fw.w.Write(out)
-		fw.mu.Lock()
-		fw.spare = nil
-		if cap(out) <= 256<<10 {
-			fw.spare = out[:0]
-		}
-		if err != nil {
-			fw.err, fw.buf, fw.writing = err, nil, false
-			fw.mu.Unlock()
-			return err
-		}
+		return nil
 	}
 	fw.writing = false
 	fw.mu.Unlock()
-	return nil
+	return err
+}
+
+func (fw *frameWriter) drainRest() {
+	fw.mu.Lock()
+	for len(fw.buf) > 0 && fw.writeOnceLocked() == nil {
+	}
+	fw.writing = false
+	fw.mu.Unlock()
+}
+
+// writeOnceLocked writes what is buffered, releasing mu during the
+// syscall. A write error is sticky: every later put fails with it.
+func (fw *frameWriter) writeOnceLocked() error {
+	out := fw.buf
+	fw.buf = fw.spare[:0]
+	fw.mu.Unlock()
+	_, err := fw.w.Write(out)
+	fw.mu.Lock()
+	fw.spare = nil
+	if cap(out) <= 256<<10 {
+		fw.spare = out[:0]
+	}
+	if err != nil {
+		fw.err, fw.buf = err, nil
+	}
+	return err
 }
 
 // appendFrame appends a whole frame with header h and body v to dst.
