@@ -300,6 +300,15 @@ func TestStackOverflowNeverCrashes(t *testing.T) {
 	}
 }
 
+func TestStringTooLong(t *testing.T) {
+	defer func(old int) { maxStringLen = old }(maxStringLen)
+	maxStringLen = 1 << 10
+	got, _ := run(t, `let f = fn(s, n) { if (n == 0) { len(s) } else { f(s + s, n - 1) } }; f("ab", 40)`)
+	if got != "ERROR 1:54: string too long: 2048 bytes" {
+		t.Errorf("got %s", got)
+	}
+}
+
 func TestCallLimit(t *testing.T) {
 	prog, err := parser.Parse("let fib = fn(n) { if (n < 2) { n } else { fib(n - 1) + fib(n - 2) } }; fib(30)")
 	if err != nil {

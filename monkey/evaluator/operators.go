@@ -26,6 +26,13 @@ func (p *prefixNode) eval(fr *frame) object.Object {
 	return nil
 }
 
+// MaxStringLen bounds the length of a string built by +, so a program that
+// keeps doubling a string fails with an error instead of exhausting memory.
+const MaxStringLen = 1 << 28
+
+// maxStringLen is MaxStringLen, lowered by tests.
+var maxStringLen = MaxStringLen
+
 type opKind uint8
 
 const (
@@ -117,6 +124,9 @@ func (n *infixNode) other(left, right object.Object) object.Object {
 		if r, ok := right.(*object.String); ok {
 			switch n.kind {
 			case opAdd:
+				if len(l.Value)+len(r.Value) > maxStringLen {
+					fail(n.pos, "string too long: %d bytes", len(l.Value)+len(r.Value))
+				}
 				return &object.String{Value: l.Value + r.Value}
 			case opEQ:
 				return object.NativeBool(l.Value == r.Value)
