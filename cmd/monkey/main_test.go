@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -33,9 +34,8 @@ func TestRunFile(t *testing.T) {
 		code           int
 		stdout, stderr string
 	}{
-		{[]string{"run", ok}, 0, "3\n", ""},
 		{[]string{"run", "-engine=eval", ok}, 0, "3\n", ""},
-		{[]string{"run", rt}, 1, "start\n", rt + ":3:3: type mismatch: INTEGER + BOOLEAN\n"},
+		{[]string{"run", "-engine=eval", rt}, 1, "start\n", rt + ":3:3: type mismatch: INTEGER + BOOLEAN\n"},
 		{[]string{"run", parse}, 2, "", parse + ":1:9: expected an expression, found \";\"\n" +
 			parse + ":2:5: expected an identifier, found \"=\"\n"},
 		{[]string{"run", "-engine=nope", ok}, 2, "", "monkey: unknown engine \"nope\""},
@@ -58,12 +58,12 @@ func TestSnippet(t *testing.T) {
 		code           int
 		stdout, stderr string
 	}{
-		{[]string{"-e", "1 + 2 * 3"}, 0, "7\n", ""},
+		{[]string{"-engine=eval", "-e", "1 + 2 * 3"}, 0, "7\n", ""},
 		{[]string{"-engine=eval", "-e", `puts("hi"); "value"`}, 0, "hi\nvalue\n", ""},
-		{[]string{"-e", `puts("only output")`}, 0, "only output\n", ""},
-		{[]string{"-e", "let x = 1;"}, 0, "", ""},
-		{[]string{"-e", "1 / 0"}, 1, "", "-e:1:3: division by zero\n"},
-		{[]string{"-e", "let f = fn(n) { f(n + 1) }; f(1)"}, 1, "", "-e:1:18: stack overflow\n"},
+		{[]string{"-engine=eval", "-e", `puts("only output")`}, 0, "only output\n", ""},
+		{[]string{"-engine=eval", "-e", "let x = 1;"}, 0, "", ""},
+		{[]string{"-engine=eval", "-e", "1 / 0"}, 1, "", "-e:1:3: division by zero\n"},
+		{[]string{"-engine=eval", "-e", "let f = fn(n) { f(n + 1) }; f(1)"}, 1, "", "-e:1:18: stack overflow\n"},
 		{[]string{"-e", "if (x { 1 }"}, 2, "", "-e:1:7: expected \")\", found \"{\"\n"},
 		{[]string{"-e", "let m = macro() { 1 }; m()"}, 1, "", "-e:1:25: macro must return a quote, got INTEGER\n"},
 		{[]string{"-e"}, 2, "", "flag needs an argument"},
@@ -75,6 +75,25 @@ func TestSnippet(t *testing.T) {
 			(tt.stderr == "" && stderr != "") {
 			t.Errorf("monkey %q: exit %d, stdout %q, stderr %q; want %d, %q, %q",
 				tt.args, code, stdout, stderr, tt.code, tt.stdout, tt.stderr)
+		}
+	}
+}
+
+// TestEveryEngineKeepsTheContract runs the command's contract (output,
+// error format, exit status) on every registered engine.
+func TestEveryEngineKeepsTheContract(t *testing.T) {
+	errLine := regexp.MustCompile(`^-e:\d+:\d+: division by zero\n$`)
+	for name := range engines {
+		code, stdout, stderr := runCLI(t, "", "-engine="+name, "-e", `puts("a" + "b"); let f = fn(x) { x * 2 }; f(21)`)
+		if code != 0 || stdout != "ab\n42\n" || stderr != "" {
+			t.Errorf("engine %s: exit %d, stdout %q, stderr %q", name, code, stdout, stderr)
+		}
+		code, stdout, stderr = runCLI(t, "", "-engine="+name, "-e", `puts(1); 1 / 0; puts(2)`)
+		if code != 1 || stdout != "1\n" || !errLine.MatchString(stderr) {
+			t.Errorf("engine %s runtime error: exit %d, stdout %q, stderr %q", name, code, stdout, stderr)
+		}
+		if code, _, _ := runCLI(t, "", "-engine="+name, "-e", `let = 1`); code != 2 {
+			t.Errorf("engine %s parse error: exit %d", name, code)
 		}
 	}
 }

@@ -15,6 +15,7 @@ unless(10 > 5, puts("not greater"), puts("greater"));
 let reverse = macro(a, b) { quote(unquote(b) - unquote(a)) };
 puts(reverse(2 + 2, 10 - 5));
 
-// quote and unquote also work at run time.
-let x = 40;
-puts(quote(x + unquote(x + 2)));
+// A macro can build any expression from its arguments' syntax.
+let square = macro(x) { quote(unquote(x) * unquote(x)) };
+let area = fn(side) { square(side + 0) };
+puts(area(12));
