@@ -169,3 +169,49 @@ func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
 }
+
+func TestKilledServerProcessMidCall(t *testing.T) {
+	cmd, addr := startServerProcess(t)
+	c := dialT(t, addr)
+	var sum int64
+	if err := c.Call(ctxT(t), "Arith.Add", Args{A: 1, B: 1}, &sum); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 3)
+	for i := 0; i < 3; i++ {
+		go func() {
+			var ok bool
+			done <- c.Call(ctxT(t), "Arith.Sleep", 30*time.Second, &ok)
+		}()
+	}
+	for deadline := time.Now().Add(5 * time.Second); pendingCalls(c) < 3; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("calls never became pending")
+		}
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 3; i++ {
+		select {
+		case err := <-done:
+			if !errors.Is(err, ErrConnLost) {
+				t.Fatalf("pending call %d: want ErrConnLost, got %v", i, err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("pending call hung after the server process was killed")
+		}
+	}
+	if err := c.Call(ctxT(t), "Arith.Add", Args{}, &sum); !IsTransportError(err) {
+		t.Fatalf("call to a dead server: %v", err)
+	}
+}
+
+func pendingCalls(c *Client) int {
+	c.mu.Lock()
+	cc := c.conn
+	c.mu.Unlock()
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	return len(cc.pending)
+}

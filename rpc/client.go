@@ -118,12 +118,11 @@ type AsyncCall struct {
 }
 
 // Go starts a call asynchronously; the AsyncCall is sent on done (made
-// with capacity 1 when nil) when it completes.
+// with capacity 1 when nil) when it completes. Unlike net/rpc, an
+// unbuffered done channel is fine: the send waits for the receiver.
 func (c *Client) Go(ctx context.Context, serviceMethod string, args, reply any, done chan *AsyncCall) *AsyncCall {
 	if done == nil {
 		done = make(chan *AsyncCall, 1)
-	} else if cap(done) == 0 {
-		panic("rpc: Go needs a buffered done channel")
 	}
 	call := &AsyncCall{ServiceMethod: serviceMethod, Args: args, Reply: reply, Done: done}
 	go func() {

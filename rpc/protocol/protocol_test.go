@@ -105,3 +105,14 @@ func FuzzParseFrame(f *testing.F) {
 		}
 	})
 }
+
+// TestGoldenFrame pins the byte layout documented in docs/rpc.md.
+func TestGoldenFrame(t *testing.T) {
+	h := Header{Kind: KindRequest, Seq: 1, Method: "Arith.Add"}
+	b, start := StartFrame(nil, &h)
+	b = FinishFrame(append(b, 0x02, 0x04), start) // binary {A:1, B:2}
+	want := "\x00\x00\x00\x12\x00\x00\x01\x09Arith.Add\x00\x00\x00\x02\x04"
+	if string(b) != want {
+		t.Fatalf("frame bytes % x\nwant        % x", b, want)
+	}
+}
