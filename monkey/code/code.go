@@ -65,6 +65,15 @@ const (
 	OpReturn                       // A: return r[A]
 	OpReturnK                      // K: return K[K]
 	OpReturnInt                    // I: return I
+	OpLoadUndef                    // A: r[A] = the "not yet bound" marker
+	OpLoadNil                      // A: r[A] = no value (what a let statement yields)
+	OpNewCell                      // A: r[A] = a new cell holding the marker
+	OpGetCell                      // A B: r[A] = contents of cell r[B]
+	OpSetCell                      // A B: cell r[A] = r[B]
+	OpJumpDefined                  // A T: jump to T if r[A] is not the marker
+	OpCheckKey                     // A: fail unless r[A] can be a hash key
+	OpAppend                       // A B N: add r[B..B+N-1] to the array or hash (pairs) being built in r[A]
+	OpQuote                        // A K B: r[A] = quote of template K[K], its unquotes valued r[B...]
 )
 
 // Definition names an opcode and gives the width in bytes of each operand.
@@ -125,6 +134,15 @@ var definitions = map[Opcode]*Definition{
 	OpReturn:         {"Return", []int{reg}},
 	OpReturnK:        {"ReturnK", []int{idx}},
 	OpReturnInt:      {"ReturnInt", []int{imm}},
+	OpLoadUndef:      {"LoadUndef", []int{reg}},
+	OpLoadNil:        {"LoadNil", []int{reg}},
+	OpNewCell:        {"NewCell", []int{reg}},
+	OpGetCell:        {"GetCell", []int{reg, reg}},
+	OpSetCell:        {"SetCell", []int{reg, reg}},
+	OpJumpDefined:    {"JumpDefined", []int{reg, label}},
+	OpCheckKey:       {"CheckKey", []int{reg}},
+	OpAppend:         {"Append", []int{reg, reg, idx}},
+	OpQuote:          {"Quote", []int{reg, idx, reg}},
 }
 
 // Lookup returns the definition of op, or an error for an unknown opcode.
@@ -138,7 +156,7 @@ func Lookup(op byte) (*Definition, error) {
 
 // IsJump reports whether op's last operand is a jump target.
 func IsJump(op Opcode) bool {
-	return op == OpJump || (op >= OpJumpFalse && op <= OpJumpNotGtI)
+	return op == OpJump || op == OpJumpDefined || (op >= OpJumpFalse && op <= OpJumpNotGtI)
 }
 
 // Make encodes one instruction. Operands are big-endian; immediates are

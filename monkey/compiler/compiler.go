@@ -1,0 +1,163 @@
+package compiler
+
+import (
+	"fmt"
+
+	"github.com/gee-project/gee/monkey/ast"
+	"github.com/gee-project/gee/monkey/code"
+	"github.com/gee-project/gee/monkey/token"
+)
+
+// maxRegs is the register limit of one function (operands are 16 bits).
+const maxRegs = 1 << 16
+
+// Error is a compile-time error with its source position.
+type Error struct {
+	Pos     token.Position
+	Message string
+}
+
+func (e *Error) Error() string { return e.Pos.String() + ": " + e.Message }
+
+// fnState is the compiler's state for one function being compiled.
+type fnState struct {
+	outer    *fnState
+	fn       *Function
+	sc       *scope          // nil for the main program
+	self     string          // the let name the function can call itself by
+	declared map[string]bool // locals with a let compiled so far
+	bound    map[string]bool // locals bound on every path to here
+	globals  map[string]bool // globals bound on every path to here
+	next     int             // first free temporary register
+	free     []freeVar
+}
+
+// freeVar is one captured variable and where the enclosing function finds it.
+type freeVar struct {
+	name  string
+	level *fnState // the function owning the variable
+	src   ref      // how the enclosing function loads it
+}
+
+// Compiler holds the state shared by all functions of one program.
+type Compiler struct {
+	constants []any
+	ints      map[int64]int
+	strs      map[string]int
+	globals   map[string]int
+	names     []string
+	fs        *fnState
+}
+
+// Compile compiles a macro-expanded program.
+func Compile(prog *ast.Program) (bc *Bytecode, err error) {
+	c := &Compiler{ints: map[int64]int{}, strs: map[string]int{}, globals: map[string]int{}}
+	c.collectGlobals(prog.Statements)
+	main := &Function{Name: "main"}
+	c.fs = &fnState{fn: main, declared: map[string]bool{}, bound: map[string]bool{}, globals: map[string]bool{}}
+	defer func() {
+		if r := recover(); r != nil {
+			ce, ok := r.(*Error)
+			if !ok {
+				panic(r)
+			}
+			bc, err = nil, ce
+		}
+	}()
+	c.program(prog.Statements)
+	return &Bytecode{Main: main, Constants: c.constants, Globals: c.names}, nil
+}
+
+func (c *Compiler) fail(pos token.Position, format string, args ...any) {
+	panic(&Error{Pos: pos, Message: fmt.Sprintf(format, args...)})
+}
+
+// collectGlobals gives every name let-bound in top-level code a slot.
+func (c *Compiler) collectGlobals(stmts []ast.Statement) {
+	sc := analyze(nil, stmts)
+	for _, name := range sc.order {
+		c.globals[name] = len(c.names)
+		c.names = append(c.names, name)
+	}
+}
+
+func (c *Compiler) emit(pos token.Position, op code.Opcode, operands ...int) int {
+	fn := c.fs.fn
+	off := len(fn.Instructions)
+	if pos.IsValid() {
+		fn.Positions = append(fn.Positions, PosEntry{Offset: off, Pos: pos})
+	}
+	fn.Instructions = append(fn.Instructions, code.Make(op, operands...)...)
+	return off
+}
+
+// emitJump emits a jump with a placeholder target and returns its offset.
+func (c *Compiler) emitJump(pos token.Position, op code.Opcode, operands ...int) int {
+	return c.emit(pos, op, append(operands, 0)...)
+}
+
+// patch points the jump at off to the current end of the code.
+func (c *Compiler) patch(off int) {
+	ins := c.fs.fn.Instructions
+	def, _ := code.Lookup(ins[off])
+	operands, _ := code.ReadOperands(def, ins[off+1:])
+	operands[len(operands)-1] = len(ins)
+	copy(ins[off:], code.Make(code.Opcode(ins[off]), operands...))
+}
+
+// temp allocates a temporary register.
+func (c *Compiler) temp(pos token.Position) int {
+	r := c.fs.next
+	c.fs.next++
+	if c.fs.next > maxRegs {
+		c.fail(pos, "function needs more than %d registers", maxRegs)
+	}
+	if c.fs.next > c.fs.fn.NumRegs {
+		c.fs.fn.NumRegs = c.fs.next
+	}
+	return r
+}
+
+func (c *Compiler) intConst(v int64) int {
+	if i, ok := c.ints[v]; ok {
+		return i
+	}
+	c.ints[v] = c.addConst(v)
+	return c.ints[v]
+}
+
+func (c *Compiler) strConst(s string) int {
+	if i, ok := c.strs[s]; ok {
+		return i
+	}
+	c.strs[s] = c.addConst(s)
+	return c.strs[s]
+}
+
+func (c *Compiler) addConst(v any) int {
+	c.constants = append(c.constants, v)
+	if len(c.constants) > maxRegs {
+		c.fail(token.Position{}, "more than %d constants", maxRegs)
+	}
+	return len(c.constants) - 1
+}
+
+// program compiles the top level. Its value is the last statement's, except
+// that a program ending in a let has no value (nil), as in the evaluator.
+func (c *Compiler) program(stmts []ast.Statement) {
+	n := len(stmts)
+	if n == 0 || !isLet(stmts[n-1]) {
+		c.block(stmts, -1, true, token.Position{})
+		return
+	}
+	c.block(stmts[:n-1], -1, false, token.Position{})
+	c.stmt(stmts[n-1], -1, false)
+	t := c.temp(token.Position{})
+	c.emit(token.Position{}, code.OpLoadNil, t)
+	c.emit(token.Position{}, code.OpReturn, t)
+}
+
+func isLet(s ast.Statement) bool {
+	_, ok := s.(*ast.LetStatement)
+	return ok
+}

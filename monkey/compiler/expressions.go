@@ -1,0 +1,430 @@
+package compiler
+
+import (
+	"maps"
+	"math"
+
+	"github.com/gee-project/gee/monkey/ast"
+	"github.com/gee-project/gee/monkey/code"
+	"github.com/gee-project/gee/monkey/token"
+)
+
+var noPos token.Position
+
+// expr compiles e so that its value ends up in register dst. Temporaries it
+// allocates are released on return.
+func (c *Compiler) expr(e ast.Expression, dst int) {
+	mark := c.fs.next
+	defer func() { c.fs.next = mark }()
+	switch e := e.(type) {
+	case *ast.IntegerLiteral:
+		c.loadInt(e.Value, dst)
+	case *ast.StringLiteral:
+		c.emit(noPos, code.OpLoadK, dst, c.strConst(e.Value))
+	case *ast.Boolean:
+		c.loadBool(e.Value, dst)
+	case *ast.Identifier:
+		c.loadName(e.Value, dst, e.Pos())
+	case *ast.PrefixExpression:
+		c.prefix(e, dst)
+	case *ast.InfixExpression:
+		c.infix(e, dst)
+	case *ast.IfExpression:
+		c.ifExpr(e, dst, false)
+	case *ast.FunctionLiteral:
+		c.funcLit(e, dst, "", "")
+	case *ast.CallExpression:
+		c.call(e, dst)
+	case *ast.ArrayLiteral:
+		c.array(e, dst)
+	case *ast.HashLiteral:
+		c.hash(e, dst)
+	case *ast.MacroLiteral:
+		c.emit(noPos, code.OpLoadK, dst, c.addConst(e))
+	case *ast.IndexExpression:
+		b := c.operand(e.Left, e.Index)
+		x := c.operand(e.Index, nil)
+		c.emit(e.Pos(), code.OpIndex, dst, b, x)
+	default:
+		c.fail(e.Pos(), "cannot compile expression %T", e)
+	}
+}
+
+func (c *Compiler) loadInt(v int64, dst int) {
+	if v >= math.MinInt32 && v <= math.MaxInt32 {
+		c.emit(noPos, code.OpLoadInt, dst, int(v))
+		return
+	}
+	c.emit(noPos, code.OpLoadK, dst, c.intConst(v))
+}
+
+func (c *Compiler) loadBool(v bool, dst int) {
+	if v {
+		c.emit(noPos, code.OpLoadTrue, dst)
+	} else {
+		c.emit(noPos, code.OpLoadFalse, dst)
+	}
+}
+
+// sequence evaluates exprs, in order, into fresh consecutive registers and
+// returns the first.
+func (c *Compiler) sequence(exprs []ast.Expression) int {
+	base := c.fs.next
+	for _, x := range exprs {
+		c.expr(x, c.temp(x.Pos()))
+	}
+	return base
+}
+
+// args evaluates call arguments like sequence; the first register is
+// allocated even without arguments, as the call's result lands there.
+func (c *Compiler) args(exprs []ast.Expression, pos token.Position) int {
+	base := c.sequence(exprs)
+	if len(exprs) == 0 {
+		c.temp(pos)
+	}
+	return base
+}
+
+// operand returns a register holding e's value: the variable's own register
+// when that is safe, else a new temporary. later is what is evaluated after e
+// before the value is used; if it might rebind e's variable (a let inside an
+// if), e is copied.
+func (c *Compiler) operand(e ast.Expression, later ast.Expression) int {
+	if id, ok := e.(*ast.Identifier); ok && !mayRebind(later) {
+		if r, ok := c.directReg(id.Value); ok {
+			return r
+		}
+	}
+	t := c.temp(e.Pos())
+	c.expr(e, t)
+	return t
+}
+
+// mayRebind reports whether evaluating e may run a let of the current
+// function (only if blocks hold statements).
+func mayRebind(e ast.Expression) bool {
+	if e == nil {
+		return false
+	}
+	found := false
+	var walk func(ast.Expression)
+	walk = func(e ast.Expression) {
+		switch e := e.(type) {
+		case *ast.IfExpression:
+			found = true
+		case *ast.PrefixExpression:
+			walk(e.Right)
+		case *ast.InfixExpression:
+			walk(e.Left)
+			walk(e.Right)
+		case *ast.CallExpression:
+			walk(e.Function)
+			for _, a := range e.Arguments {
+				walk(a)
+			}
+		case *ast.IndexExpression:
+			walk(e.Left)
+			walk(e.Index)
+		case *ast.ArrayLiteral:
+			for _, a := range e.Elements {
+				walk(a)
+			}
+		case *ast.HashLiteral:
+			for _, p := range e.Pairs {
+				walk(p.Key)
+				walk(p.Value)
+			}
+		}
+	}
+	walk(e)
+	return found
+}
+
+func (c *Compiler) prefix(e *ast.PrefixExpression, dst int) {
+	if lit, ok := e.Right.(*ast.IntegerLiteral); ok && e.Operator == "-" {
+		c.loadInt(-lit.Value, dst)
+		return
+	}
+	r := c.operand(e.Right, nil)
+	switch e.Operator {
+	case "!":
+		c.emit(e.Pos(), code.OpNot, dst, r)
+	case "-":
+		c.emit(e.Pos(), code.OpNeg, dst, r)
+	default:
+		c.fail(e.Pos(), "unknown operator: %s", e.Operator)
+	}
+}
+
+var infixOps = map[string]code.Opcode{
+	"+": code.OpAdd, "-": code.OpSub, "*": code.OpMul, "/": code.OpDiv,
+	"==": code.OpEq, "!=": code.OpNotEq, "<": code.OpLt, ">": code.OpGt,
+}
+
+func (c *Compiler) infix(e *ast.InfixExpression, dst int) {
+	if c.fold(e, dst) {
+		return
+	}
+	if imm, ok := smallInt(e.Right); ok && (e.Operator == "+" || e.Operator == "-") {
+		b := c.operand(e.Left, nil)
+		op := code.OpAddI
+		if e.Operator == "-" {
+			op = code.OpSubI
+		}
+		c.emit(e.Pos(), op, dst, b, imm)
+		return
+	}
+	b := c.operand(e.Left, e.Right)
+	r := c.operand(e.Right, nil)
+	op, ok := infixOps[e.Operator]
+	if !ok {
+		c.fail(e.Pos(), "unknown operator: %s", e.Operator)
+	}
+	c.emit(e.Pos(), op, dst, b, r)
+}
+
+// smallInt reports whether e is an integer literal that fits an immediate.
+func smallInt(e ast.Expression) (int, bool) {
+	lit, ok := e.(*ast.IntegerLiteral)
+	if !ok || lit.Value < math.MinInt32+1 || lit.Value > math.MaxInt32 {
+		return 0, false
+	}
+	return int(lit.Value), true
+}
+
+// fold evaluates integer arithmetic and comparisons on two literals at
+// compile time (division is left to run time: it can fail).
+func (c *Compiler) fold(e *ast.InfixExpression, dst int) bool {
+	l, ok1 := e.Left.(*ast.IntegerLiteral)
+	r, ok2 := e.Right.(*ast.IntegerLiteral)
+	if !ok1 || !ok2 {
+		return false
+	}
+	a, b := l.Value, r.Value
+	switch e.Operator {
+	case "+":
+		c.loadInt(a+b, dst)
+	case "-":
+		c.loadInt(a-b, dst)
+	case "*":
+		c.loadInt(a*b, dst)
+	case "<":
+		c.loadBool(a < b, dst)
+	case ">":
+		c.loadBool(a > b, dst)
+	case "==":
+		c.loadBool(a == b, dst)
+	case "!=":
+		c.loadBool(a != b, dst)
+	default:
+		return false
+	}
+	return true
+}
+
+var condJumps = map[string][2]code.Opcode{
+	"==": {code.OpJumpNotEq, code.OpJumpNotEqI},
+	"!=": {code.OpJumpNotNotEq, code.OpJumpNotNotEqI},
+	"<":  {code.OpJumpNotLt, code.OpJumpNotLtI},
+	">":  {code.OpJumpNotGt, code.OpJumpNotGtI},
+}
+
+// cond compiles an if condition as a test that jumps when it is not truthy
+// and returns the jump's offset for patching.
+func (c *Compiler) cond(e ast.Expression) int {
+	mark := c.fs.next
+	defer func() { c.fs.next = mark }()
+	if in, ok := e.(*ast.InfixExpression); ok {
+		if ops, ok := condJumps[in.Operator]; ok {
+			if _, lit := in.Left.(*ast.IntegerLiteral); !lit {
+				if imm, ok := smallInt(in.Right); ok {
+					b := c.operand(in.Left, nil)
+					return c.emitJump(in.Pos(), ops[1], b, imm)
+				}
+				b := c.operand(in.Left, in.Right)
+				r := c.operand(in.Right, nil)
+				return c.emitJump(in.Pos(), ops[0], b, r)
+			}
+		}
+	}
+	r := c.operand(e, nil)
+	return c.emitJump(noPos, code.OpJumpFalse, r)
+}
+
+// ifExpr compiles an if expression; with tail set each branch returns.
+func (c *Compiler) ifExpr(e *ast.IfExpression, dst int, tail bool) {
+	fs := c.fs
+	elseJump := c.cond(e.Condition)
+	bound, globals := maps.Clone(fs.bound), maps.Clone(fs.globals)
+	c.blockOf(e.Consequence, dst, tail)
+	fs.bound, fs.globals = maps.Clone(bound), maps.Clone(globals)
+	end := -1
+	if !tail {
+		end = c.emitJump(noPos, code.OpJump)
+	}
+	c.patch(elseJump)
+	if e.Alternative != nil {
+		c.blockOf(e.Alternative, dst, tail)
+	} else {
+		c.null(dst, tail)
+	}
+	fs.bound, fs.globals = bound, globals
+	if end >= 0 {
+		c.patch(end)
+	}
+}
+
+func (c *Compiler) blockOf(b *ast.BlockStatement, dst int, tail bool) {
+	if b == nil {
+		c.noValue(dst, tail)
+		return
+	}
+	c.block(b.Statements, dst, tail, b.Pos())
+}
+
+// null produces the value of an if without else whose condition failed.
+func (c *Compiler) null(dst int, tail bool) {
+	switch {
+	case tail:
+		mark := c.fs.next
+		t := c.temp(noPos)
+		c.emit(noPos, code.OpLoadNull, t)
+		c.emit(noPos, code.OpReturn, t)
+		c.fs.next = mark
+	case dst >= 0:
+		c.emit(noPos, code.OpLoadNull, dst)
+	}
+}
+
+// tailExpr compiles e as the returned value of the function.
+func (c *Compiler) tailExpr(e ast.Expression) {
+	mark := c.fs.next
+	defer func() { c.fs.next = mark }()
+	if ie, ok := e.(*ast.IfExpression); ok {
+		c.ifExpr(ie, -1, true)
+		return
+	}
+	if imm, ok := smallInt(e); ok {
+		c.emit(noPos, code.OpReturnInt, imm)
+		return
+	}
+	r := c.operand(e, nil)
+	c.emit(noPos, code.OpReturn, r)
+}
+
+// call compiles a call: arguments go to consecutive registers at the top of
+// the frame, where the callee's frame begins.
+func (c *Compiler) call(e *ast.CallExpression, dst int) {
+	fs := c.fs
+	if id, ok := e.Function.(*ast.Identifier); ok && id.Value == "quote" {
+		c.quote(e, dst)
+		return
+	}
+	if id, ok := e.Function.(*ast.Identifier); ok {
+		cands := c.candidates(fs, id.Value)
+		if len(cands) == 1 && cands[0].kind == refSelf {
+			base := c.args(e.Arguments, e.Pos())
+			c.emit(e.Pos(), code.OpCallSelf, base, len(e.Arguments))
+			c.move(dst, base)
+			return
+		}
+		if len(cands) == 1 && cands[0].kind == refGlobal && !cands[0].maybeUndef {
+			base := c.args(e.Arguments, e.Pos())
+			c.emit(e.Pos(), code.OpCallGlobal, base, cands[0].idx, len(e.Arguments))
+			c.move(dst, base)
+			return
+		}
+	}
+	var later ast.Expression
+	if len(e.Arguments) > 0 {
+		later = &ast.ArrayLiteral{Elements: e.Arguments}
+	}
+	f := c.operand(e.Function, later)
+	base := c.args(e.Arguments, e.Pos())
+	c.emit(e.Pos(), code.OpCall, base, f, len(e.Arguments))
+	c.move(dst, base)
+}
+
+func (c *Compiler) move(dst, src int) {
+	if dst >= 0 && dst != src {
+		c.emit(noPos, code.OpMove, dst, src)
+	}
+}
+
+// chunk bounds how many elements a literal evaluates into registers before
+// adding them to the value being built, so literals of any size compile.
+const chunk = 256
+
+func (c *Compiler) array(e *ast.ArrayLiteral, dst int) {
+	n := len(e.Elements)
+	if n <= chunk {
+		base := c.sequence(e.Elements)
+		c.emit(e.Pos(), code.OpArray, dst, base, n)
+		return
+	}
+	acc := c.temp(e.Pos())
+	c.emit(e.Pos(), code.OpArray, acc, acc, 0)
+	for i := 0; i < n; i += chunk {
+		part := e.Elements[i:min(i+chunk, n)]
+		mark := c.fs.next
+		base := c.sequence(part)
+		c.emit(e.Pos(), code.OpAppend, acc, base, len(part))
+		c.fs.next = mark
+	}
+	c.move(dst, acc)
+}
+
+func (c *Compiler) hash(e *ast.HashLiteral, dst int) {
+	n := len(e.Pairs)
+	if n <= chunk {
+		base := c.pairs(e.Pairs, e.Pos())
+		c.emit(e.Pos(), code.OpHash, dst, base, n)
+		return
+	}
+	acc := c.temp(e.Pos())
+	c.emit(e.Pos(), code.OpHash, acc, acc, 0)
+	for i := 0; i < n; i += chunk {
+		part := e.Pairs[i:min(i+chunk, n)]
+		mark := c.fs.next
+		base := c.pairs(part, e.Pos())
+		c.emit(e.Pos(), code.OpAppend, acc, base, len(part))
+		c.fs.next = mark
+	}
+	c.move(dst, acc)
+}
+
+// pairs evaluates keys and values, in order, into consecutive registers.
+func (c *Compiler) pairs(pairs []ast.HashPair, pos token.Position) int {
+	base := c.fs.next
+	for _, p := range pairs {
+		k := c.temp(pos)
+		c.expr(p.Key, k)
+		switch p.Key.(type) {
+		case *ast.IntegerLiteral, *ast.StringLiteral, *ast.Boolean:
+		default:
+			// The evaluator rejects a bad key before evaluating its value.
+			c.emit(pos, code.OpCheckKey, k)
+		}
+		c.expr(p.Value, c.temp(pos))
+	}
+	return base
+}
+
+// quote compiles quote(x): the unquote arguments are evaluated here, in the
+// order the VM's rebuild of x meets them.
+func (c *Compiler) quote(e *ast.CallExpression, dst int) {
+	q := &Quote{NArgs: len(e.Arguments), Pos: e.Pos()}
+	base := c.fs.next
+	if len(e.Arguments) == 1 {
+		q.Arg = e.Arguments[0]
+		ast.Modify(q.Arg, func(n ast.Node) ast.Node {
+			if call, ok := IsUnquote(n); ok {
+				c.expr(call.Arguments[0], c.temp(call.Pos()))
+				q.Unquotes++
+			}
+			return n
+		})
+	}
+	c.emit(e.Pos(), code.OpQuote, dst, c.addConst(q), base)
+}

@@ -1,0 +1,167 @@
+package compiler
+
+import (
+	"maps"
+
+	"github.com/gee-project/gee/monkey/ast"
+	"github.com/gee-project/gee/monkey/code"
+	"github.com/gee-project/gee/monkey/token"
+)
+
+// block compiles a statement list whose value goes to dst (-1: unused) or,
+// when tail is set, is returned from the function.
+func (c *Compiler) block(stmts []ast.Statement, dst int, tail bool, pos token.Position) {
+	if len(stmts) == 0 {
+		c.noValue(dst, tail)
+		return
+	}
+	for i, s := range stmts {
+		if i < len(stmts)-1 {
+			c.stmt(s, -1, false)
+		} else {
+			c.stmt(s, dst, tail)
+		}
+	}
+}
+
+// noValue produces what an empty block or a let statement yields: null.
+func (c *Compiler) noValue(dst int, tail bool) {
+	c.null(dst, tail)
+}
+
+func (c *Compiler) stmt(s ast.Statement, dst int, tail bool) {
+	mark := c.fs.next
+	defer func() { c.fs.next = mark }()
+	switch s := s.(type) {
+	case *ast.LetStatement:
+		c.let(s)
+		c.noValue(dst, tail)
+	case *ast.ReturnStatement:
+		if s.ReturnValue == nil {
+			t := c.temp(s.Pos())
+			c.emit(token.Position{}, code.OpLoadNull, t)
+			c.emit(token.Position{}, code.OpReturn, t)
+			return
+		}
+		c.tailExpr(s.ReturnValue)
+	case *ast.ExpressionStatement:
+		switch {
+		case s.Expression == nil:
+			c.noValue(dst, tail)
+		case tail:
+			c.tailExpr(s.Expression)
+		case dst >= 0:
+			c.expr(s.Expression, dst)
+		default:
+			c.expr(s.Expression, c.temp(s.Pos()))
+		}
+	case *ast.BlockStatement:
+		c.block(s.Statements, dst, tail, s.Pos())
+	default:
+		c.fail(s.Pos(), "cannot compile statement %T", s)
+	}
+}
+
+func (c *Compiler) let(s *ast.LetStatement) {
+	name := s.Name.Value
+	fs := c.fs
+	if fs.sc == nil {
+		t := c.temp(s.Pos())
+		if lit, ok := s.Value.(*ast.FunctionLiteral); ok {
+			c.funcLit(lit, t, "", name)
+		} else {
+			c.expr(s.Value, t)
+		}
+		c.emit(token.Position{}, code.OpSetGlobal, c.globals[name], t)
+		fs.globals[name] = true
+		return
+	}
+	l := fs.sc.locals[name]
+	if l.cell {
+		t := c.temp(s.Pos())
+		c.expr(s.Value, t)
+		c.emit(token.Position{}, code.OpSetCell, l.reg, t)
+	} else if lit, ok := s.Value.(*ast.FunctionLiteral); ok && l.simple() {
+		c.funcLit(lit, l.reg, name, "")
+	} else {
+		c.expr(s.Value, l.reg)
+	}
+	fs.declared[name] = true
+	fs.bound[name] = true
+}
+
+// funcLit compiles a function literal into a closure in dst. self names the
+// local the literal is bound to; selfGlobal the global.
+func (c *Compiler) funcLit(lit *ast.FunctionLiteral, dst int, self, selfGlobal string) {
+	name := self
+	if name == "" {
+		name = selfGlobal
+	}
+	fn := &Function{Name: name, Literal: lit, NumParams: len(lit.Parameters)}
+	var body []ast.Statement
+	if lit.Body != nil {
+		body = lit.Body.Statements
+	}
+	sc := analyze(lit.Parameters, body)
+	outer := c.fs
+	inner := &fnState{
+		outer: outer, fn: fn, sc: sc, self: self,
+		declared: map[string]bool{}, bound: map[string]bool{},
+		globals: maps.Clone(outer.globals),
+		next:    len(sc.order),
+	}
+	if selfGlobal != "" {
+		inner.globals[selfGlobal] = true
+	}
+	fn.NumRegs = inner.next
+	c.fs = inner
+	c.prologue(sc)
+	c.block(body, -1, true, lit.Pos())
+	c.fs = outer
+	fn.NumFree = len(inner.free)
+	k := c.addConst(fn)
+
+	mark := outer.next
+	base := outer.next
+	for _, fv := range inner.free {
+		t := c.temp(lit.Pos())
+		switch fv.src.kind {
+		case refReg:
+			c.emit(token.Position{}, code.OpMove, t, fv.src.idx)
+		case refFree:
+			c.emit(token.Position{}, code.OpGetFree, t, fv.src.idx)
+		case refSelf:
+			c.emit(token.Position{}, code.OpCurrentClosure, t)
+		}
+	}
+	c.emit(token.Position{}, code.OpClosure, dst, k, base, len(inner.free))
+	outer.next = mark
+}
+
+// prologue binds parameters and prepares cells and maybe-unbound locals.
+func (c *Compiler) prologue(sc *scope) {
+	fs := c.fs
+	for i, name := range sc.order {
+		l := sc.locals[name]
+		if l.reg != i {
+			continue // a shadowed duplicate parameter
+		}
+		if l.param {
+			fs.declared[name] = true
+			fs.bound[name] = true
+		}
+		switch {
+		case l.cell && l.param:
+			mark := fs.next
+			t := c.temp(token.Position{})
+			c.emit(token.Position{}, code.OpMove, t, l.reg)
+			c.emit(token.Position{}, code.OpNewCell, l.reg)
+			c.emit(token.Position{}, code.OpSetCell, l.reg, t)
+			fs.next = mark
+		case l.cell:
+			c.emit(token.Position{}, code.OpNewCell, l.reg)
+		case l.nestedLets > 0 && !l.param:
+			c.emit(token.Position{}, code.OpLoadUndef, l.reg)
+		}
+	}
+}

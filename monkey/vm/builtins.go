@@ -1,0 +1,78 @@
+package vm
+
+import (
+	"fmt"
+
+	"github.com/gee-project/gee/monkey/object"
+)
+
+// callValue calls a builtin (or fails for a value that is not a function).
+// The messages are those of the shared builtins in package object.
+func (m *VM) callValue(f Value, args []Value) (Value, *object.Error) {
+	if f.k != kBuiltin {
+		return null, object.NewError("not a function: %s", f.typeName())
+	}
+	switch f.i {
+	case 0:
+		return builtinLen(args)
+	case 1:
+		return m.puts(args)
+	case 2, 3, 4:
+		names := [...]string{"first", "last", "rest"}
+		a, err := arrayArg(names[f.i-2], args, 1)
+		if err != nil {
+			return null, err
+		}
+		if len(a.elems) == 0 {
+			return null, nil
+		}
+		switch f.i {
+		case 2:
+			return a.elems[0], nil
+		case 3:
+			return a.elems[len(a.elems)-1], nil
+		}
+		return arrayValue(a.rest()), nil
+	case 5:
+		a, err := arrayArg("push", args, 2)
+		if err != nil {
+			return null, err
+		}
+		return arrayValue(a.push(args[1])), nil
+	}
+	return null, object.NewError("not a function: %s", f.typeName())
+}
+
+func wrongArgs(got, want int) *object.Error {
+	return object.NewError("wrong number of arguments. got=%d, want=%d", got, want)
+}
+
+func builtinLen(args []Value) (Value, *object.Error) {
+	if len(args) != 1 {
+		return null, wrongArgs(len(args), 1)
+	}
+	switch args[0].k {
+	case kString:
+		return intValue(args[0].i), nil
+	case kArray:
+		return intValue(int64(len(args[0].array().elems))), nil
+	}
+	return null, object.NewError("argument to `len` not supported, got %s", args[0].typeName())
+}
+
+func arrayArg(name string, args []Value, want int) (*Array, *object.Error) {
+	if len(args) != want {
+		return nil, wrongArgs(len(args), want)
+	}
+	if args[0].k != kArray {
+		return nil, object.NewError("argument to `%s` must be ARRAY, got %s", name, args[0].typeName())
+	}
+	return args[0].array(), nil
+}
+
+func (m *VM) puts(args []Value) (Value, *object.Error) {
+	for _, a := range args {
+		fmt.Fprintln(m.out, m.inspect(a))
+	}
+	return null, nil
+}

@@ -1,0 +1,132 @@
+package vm
+
+import (
+	"fmt"
+	"unsafe"
+
+	"github.com/gee-project/gee/monkey/ast"
+	"github.com/gee-project/gee/monkey/code"
+	"github.com/gee-project/gee/monkey/compiler"
+	"github.com/gee-project/gee/monkey/object"
+	"github.com/gee-project/gee/monkey/token"
+)
+
+// instr is a decoded instruction: the byte encoding is read once, when a
+// program is loaded, so the dispatch loop never parses operands. Jump
+// targets become instruction indexes.
+type instr struct {
+	op      code.Opcode
+	a, b, c int32
+}
+
+// program is bytecode ready to run.
+type program struct {
+	main      *proto
+	consts    []Value
+	globals   []string
+	fallbacks []int // builtin a global name falls back to while unbound, or -1
+}
+
+func load(bc *compiler.Bytecode) (*program, error) {
+	p := &program{globals: bc.Globals}
+	protos := map[*compiler.Function]*proto{}
+	p.consts = make([]Value, len(bc.Constants))
+	for i, k := range bc.Constants {
+		switch k := k.(type) {
+		case int64:
+			p.consts[i] = intValue(k)
+		case string:
+			p.consts[i] = stringValue(k)
+		case *compiler.Function:
+			pr, err := decode(k)
+			if err != nil {
+				return nil, err
+			}
+			protos[k] = pr
+			// A function constant is only used by OpClosure, which reads
+			// the proto through the closure it makes.
+			p.consts[i] = closureValue(&Closure{fn: pr})
+		case *compiler.Quote:
+			p.consts[i] = Value{k: kTemplate, p: unsafe.Pointer(k)}
+		case *ast.MacroLiteral:
+			m := &object.Macro{Parameters: k.Parameters, Body: k.Body}
+			p.consts[i] = Value{k: kObject, p: unsafe.Pointer(&objBox{obj: m})}
+		default:
+			return nil, fmt.Errorf("constant %d: unsupported type %T", i, k)
+		}
+	}
+	main, err := decode(bc.Main)
+	if err != nil {
+		return nil, err
+	}
+	p.main = main
+	for _, g := range bc.Globals {
+		p.fallbacks = append(p.fallbacks, compiler.BuiltinIndex(g))
+	}
+	return p, nil
+}
+
+// decode turns a function's byte code into instrs.
+func decode(fn *compiler.Function) (*proto, error) {
+	ins := fn.Instructions
+	index := map[int]int{} // byte offset -> instruction number
+	var out []instr
+	for off := 0; off < len(ins); {
+		def, err := code.Lookup(ins[off])
+		if err != nil {
+			return nil, fmt.Errorf("%s at %d: %w", fn.Name, off, err)
+		}
+		operands, n := code.ReadOperands(def, ins[off+1:])
+		in := instr{op: code.Opcode(ins[off])}
+		if in.op == code.OpClosure {
+			operands = operands[:3] // the count is the proto's NumFree
+		}
+		for i, o := range operands {
+			switch i {
+			case 0:
+				in.a = int32(o)
+			case 1:
+				in.b = int32(o)
+			case 2:
+				in.c = int32(o)
+			}
+		}
+		index[off] = len(out)
+		out = append(out, in)
+		off += 1 + n
+	}
+	index[len(ins)] = len(out)
+	for i := range out {
+		op := out[i].op
+		if !code.IsJump(op) {
+			continue
+		}
+		t := &out[i].c
+		switch len(mustDef(op).OperandWidths) {
+		case 1:
+			t = &out[i].a
+		case 2:
+			t = &out[i].b
+		}
+		target, ok := index[int(*t)]
+		if !ok {
+			return nil, fmt.Errorf("%s: jump to %d is not an instruction", fn.Name, *t)
+		}
+		*t = int32(target)
+	}
+	pos := make([]token.Position, len(out))
+	for _, e := range fn.Positions {
+		if i, ok := index[e.Offset]; ok && i < len(pos) {
+			pos[i] = e.Pos
+		}
+	}
+	return &proto{code: out, pos: pos, numParams: fn.NumParams, numRegs: max(fn.NumRegs, 1), src: fn}, nil
+}
+
+func mustDef(op code.Opcode) *code.Definition {
+	def, err := code.Lookup(byte(op))
+	if err != nil {
+		panic(err)
+	}
+	return def
+}

@@ -1,0 +1,123 @@
+// Package vm runs compiled Monkey bytecode on a register machine.
+//
+// Values are small tagged structs (see Value), so integer and boolean
+// arithmetic never allocates. Every function activation owns a window of one
+// growable register stack; a call's arguments are evaluated straight into the
+// callee's first registers, so calls copy nothing. Frames live in one
+// growable slice, which makes recursion depth a matter of memory (and of the
+// configurable MaxDepth), never of the Go stack.
+package vm
+
+import (
+	"fmt"
+	"io"
+	"unsafe"
+
+	"github.com/gee-project/gee/monkey/ast"
+	"github.com/gee-project/gee/monkey/compiler"
+	"github.com/gee-project/gee/monkey/object"
+)
+
+// DefaultMaxDepth is how many nested calls a program may make before it
+// fails with "stack overflow".
+const DefaultMaxDepth = 1 << 20
+
+// maxStack bounds the register stack (in values) for the same reason.
+const maxStack = 1 << 26
+
+// Options configure a run.
+type Options struct {
+	// MaxDepth is the call depth at which a call fails with "stack
+	// overflow"; 0 means DefaultMaxDepth.
+	MaxDepth int
+}
+
+// VM runs one compiled program.
+type VM struct {
+	prog     *program
+	globals  []Value
+	stack    []Value
+	frames   []frame
+	out      io.Writer
+	maxDepth int
+}
+
+type frame struct {
+	cl   *Closure
+	ip   int
+	base int
+}
+
+// Run compiles and runs a (macro-expanded) program, printing to out. It
+// returns the program's value, or the runtime error (an *object.Error with
+// the evaluator's message and position).
+func Run(prog *ast.Program, out io.Writer) (object.Object, error) {
+	return RunWith(prog, out, Options{})
+}
+
+// RunWith is Run with options.
+func RunWith(prog *ast.Program, out io.Writer, opts Options) (object.Object, error) {
+	bc, err := compiler.Compile(prog)
+	if err != nil {
+		if ce, ok := err.(*compiler.Error); ok {
+			return nil, &object.Error{Message: ce.Message, Pos: ce.Pos}
+		}
+		return nil, err
+	}
+	m, err := New(bc, out, opts)
+	if err != nil {
+		return nil, err
+	}
+	return m.Run()
+}
+
+// New prepares a VM for bytecode.
+func New(bc *compiler.Bytecode, out io.Writer, opts Options) (*VM, error) {
+	p, err := load(bc)
+	if err != nil {
+		return nil, err
+	}
+	m := &VM{prog: p, out: out, maxDepth: opts.MaxDepth}
+	if m.maxDepth <= 0 {
+		m.maxDepth = DefaultMaxDepth
+	}
+	m.globals = make([]Value, len(p.globals))
+	for i := range m.globals {
+		m.globals[i] = Value{k: kUndef}
+	}
+	m.stack = make([]Value, 1024)
+	return m, nil
+}
+
+// Run executes the program once and converts its value for the caller.
+func (m *VM) Run() (object.Object, error) {
+	v, err := m.run()
+	if err != nil {
+		return nil, err
+	}
+	return m.toObject(v), nil
+}
+
+// errorf builds a runtime error positioned at instruction ip of fn.
+func errorf(fn *proto, ip int, format string, args ...any) *object.Error {
+	e := &object.Error{Message: fmt.Sprintf(format, args...)}
+	if ip >= 0 && ip < len(fn.pos) {
+		e.Pos = fn.pos[ip]
+	}
+	return e
+}
+
+// grow makes the stack hold at least need values.
+func (m *VM) grow(need int) bool {
+	if need > maxStack {
+		return false
+	}
+	s := make([]Value, max(need+need/2, 2*len(m.stack)))
+	copy(s, m.stack)
+	m.stack = s
+	return true
+}
+
+func newCell() Value {
+	return Value{k: kCell, p: unsafe.Pointer(&Value{k: kUndef})}
+}
