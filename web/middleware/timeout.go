@@ -44,7 +44,7 @@ func Timeout(d time.Duration) web.HandlerFunc {
 			tw.copyTo(orig)
 		case <-ctx.Done():
 			tw.expire()
-			c.Writer = orig // safe: the handler goroutine only uses tw now
+			// Answer through orig, not c.Writer: the handler goroutine still reads c's fields.
 			orig.Header().Set("Content-Type", "application/json; charset=utf-8")
 			orig.WriteHeader(http.StatusServiceUnavailable)
 			_, _ = orig.WriteString(`{"error":"timeout"}`)
