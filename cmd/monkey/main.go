@@ -95,12 +95,20 @@ func runCommand(args []string, std stdio) int {
 		return exitParseError
 	}
 	file := fs.Arg(0)
-	src, err := os.ReadFile(file)
+	src, err := readSource(file, std.in)
 	if err != nil {
 		fmt.Fprintf(std.err, "monkey: %v\n", err)
 		return exitRuntimeError
 	}
 	return runSource(file, string(src), *engine, false, std)
+}
+
+// readSource reads the program file, or standard input for "-".
+func readSource(file string, stdin io.Reader) ([]byte, error) {
+	if file == "-" {
+		return io.ReadAll(stdin)
+	}
+	return os.ReadFile(file)
 }
 
 // runSource parses, expands macros and runs src on the named engine. Errors

@@ -52,6 +52,17 @@ func TestRunFile(t *testing.T) {
 	}
 }
 
+func TestRunStdin(t *testing.T) {
+	code, stdout, stderr := runCLI(t, "puts(6 * 7)\nlet x = ;", "run", "-engine=eval", "-")
+	if code != 2 || stdout != "" || stderr != "-:2:9: expected an expression, found \";\"\n" {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
+	}
+	code, stdout, _ = runCLI(t, "puts(6 * 7)", "run", "-engine=eval", "-")
+	if code != 0 || stdout != "42\n" {
+		t.Errorf("exit %d, stdout %q", code, stdout)
+	}
+}
+
 func TestSnippet(t *testing.T) {
 	tests := []struct {
 		args           []string

@@ -10,7 +10,7 @@ const usageText = `monkey runs programs in the Monkey language.
 
 Usage:
   monkey                              start the REPL
-  monkey run [-engine=NAME] FILE      run a file
+  monkey run [-engine=NAME] FILE      run a file ("-" reads standard input)
   monkey [-engine=NAME] -e 'CODE'     run a snippet and print its value
   monkey -h                           show this help
 %s
