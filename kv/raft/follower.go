@@ -109,8 +109,8 @@ func (r *raft) handleHeartbeat(m *pb.Message) {
 // handleSnapshot installs a leader's snapshot if it is newer than our
 // commit index (§7), answering with our resulting last index.
 func (r *raft) handleSnapshot(m *pb.Message) {
-	if m.Snapshot.GetMetadata() == nil {
-		r.logger.Errorf("raft: %x got MsgSnap without metadata from %x; ignored", r.id, m.From)
+	if len(m.Snapshot.GetMetadata().GetConfState().GetVoters()) == 0 {
+		r.logger.Errorf("raft: %x got MsgSnap without membership from %x; ignored", r.id, m.From)
 		return
 	}
 	if r.restore(m.Snapshot) {

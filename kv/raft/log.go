@@ -195,8 +195,10 @@ func (l *raftLog) appliedTo(i uint64) {
 		return
 	}
 	if l.committed < i || i < l.applied {
-		panic(fmt.Sprintf("raft: applied(%d) is out of range [prevApplied(%d), committed(%d)]",
-			i, l.applied, l.committed))
+		// Advance was given a Ready this node did not produce.
+		l.logger.Errorf("raft: applied(%d) is out of range [prevApplied(%d), committed(%d)]; ignored",
+			i, l.applied, l.committed)
+		return
 	}
 	l.applied = i
 }

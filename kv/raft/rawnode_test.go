@@ -210,3 +210,37 @@ func TestRawNodeTransferAndReadIndex(t *testing.T) {
 	}
 	c.nodes[1].ReportUnreachable(2) // harmless on a follower
 }
+
+// Bad input from the caller or a peer is refused without a panic and
+// without losing state.
+func TestRawNodeSurvivesBadInput(t *testing.T) {
+	c := newRawCluster(t, 3)
+	_ = c.nodes[1].Campaign()
+	c.settle(t)
+	before := c.nodes[2].Status()
+	// A Ready this node never produced.
+	c.nodes[2].Advance(Ready{CommittedEntries: []*pb.Entry{{Index: 999, Term: 9}}})
+	// A snapshot without membership.
+	_ = c.nodes[2].Step(&pb.Message{Type: pb.MessageType_MsgSnap, From: 1, To: 2, Term: before.Term,
+		Snapshot: &pb.Snapshot{Metadata: &pb.SnapshotMetadata{Index: 50, Term: before.Term}}})
+	// An append whose entries do not follow its index.
+	_ = c.nodes[2].Step(&pb.Message{Type: pb.MessageType_MsgApp, From: 1, To: 2, Term: before.Term,
+		Index: 2, LogTerm: before.Term, Entries: []*pb.Entry{{Index: 7, Term: before.Term}}})
+	// An ack for an index the leader does not have.
+	_ = c.nodes[1].Step(&pb.Message{Type: pb.MessageType_MsgAppResp, From: 2, To: 1, Term: before.Term, Index: 1 << 40})
+	after := c.nodes[2].Status()
+	if after.Applied != before.Applied || after.Commit != before.Commit {
+		t.Fatalf("bad input changed applied/commit: %+v -> %+v", before, after)
+	}
+	if last, _ := c.storage[2].LastIndex(); c.nodes[2].raft.raftLog.lastIndex() != last {
+		t.Fatal("bad append changed the log")
+	}
+	if pr := c.nodes[1].Status().Progress[2]; pr.Match > c.nodes[1].raft.raftLog.lastIndex() {
+		t.Fatalf("leader recorded match %d beyond its log", pr.Match)
+	}
+	_ = c.nodes[1].Propose([]byte("still works"))
+	c.settle(t)
+	if got := c.applied[2]; len(got) == 0 || string(got[len(got)-1]) != "still works" {
+		t.Fatalf("cluster stopped working after bad input: %q", got)
+	}
+}

@@ -299,6 +299,10 @@ func (c *Cluster) handleReady(n *node) error {
 			n.rn.ReportSnapshot(m.To, ok)
 		case pb.MessageType_MsgTimeoutNow:
 			c.Stats.TimeoutNows++
+		case pb.MessageType_MsgApp:
+			if !ok && !c.net.connected(m.From, m.To) {
+				n.rn.ReportUnreachable(m.To)
+			}
 		}
 	}
 	for _, rs := range rd.ReadStates {
