@@ -77,8 +77,13 @@ func (c *Compiler) sequence(exprs []ast.Expression) int {
 }
 
 // args evaluates call arguments like sequence; the first register is
-// allocated even without arguments, as the call's result lands there.
-func (c *Compiler) args(exprs []ast.Expression, pos token.Position) int {
+// allocated even without arguments, as the call's result lands there. When
+// dst is the newest temporary, the arguments start at dst itself, so the
+// result needs no move.
+func (c *Compiler) args(exprs []ast.Expression, dst int, pos token.Position) int {
+	if dst >= 0 && dst == c.fs.next-1 && (c.fs.sc == nil || dst >= len(c.fs.sc.order)) {
+		c.fs.next = dst
+	}
 	base := c.sequence(exprs)
 	if len(exprs) == 0 {
 		c.temp(pos)
@@ -324,13 +329,13 @@ func (c *Compiler) call(e *ast.CallExpression, dst int) {
 	if id, ok := e.Function.(*ast.Identifier); ok {
 		cands := c.candidates(fs, id.Value)
 		if len(cands) == 1 && cands[0].kind == refSelf {
-			base := c.args(e.Arguments, e.Pos())
+			base := c.args(e.Arguments, dst, e.Pos())
 			c.emit(e.Pos(), code.OpCallSelf, base, len(e.Arguments))
 			c.move(dst, base)
 			return
 		}
 		if len(cands) == 1 && cands[0].kind == refGlobal && !cands[0].maybeUndef {
-			base := c.args(e.Arguments, e.Pos())
+			base := c.args(e.Arguments, dst, e.Pos())
 			c.emit(e.Pos(), code.OpCallGlobal, base, cands[0].idx, len(e.Arguments))
 			c.move(dst, base)
 			return
@@ -341,7 +346,7 @@ func (c *Compiler) call(e *ast.CallExpression, dst int) {
 		later = &ast.ArrayLiteral{Elements: e.Arguments}
 	}
 	f := c.operand(e.Function, later)
-	base := c.args(e.Arguments, e.Pos())
+	base := c.args(e.Arguments, dst, e.Pos())
 	c.emit(e.Pos(), code.OpCall, base, f, len(e.Arguments))
 	c.move(dst, base)
 }

@@ -1,6 +1,8 @@
 package vm
 
 import (
+	"unsafe"
+
 	"github.com/gee-project/gee/monkey/code"
 	"github.com/gee-project/gee/monkey/compiler"
 	"github.com/gee-project/gee/monkey/object"
@@ -12,7 +14,6 @@ import (
 func (m *VM) run() (Value, error) {
 	cl := &Closure{fn: m.prog.main}
 	fn := cl.fn
-	code_ := fn.code
 	stack := m.stack
 	if len(stack) < fn.numRegs {
 		if !m.grow(fn.numRegs) {
@@ -20,8 +21,15 @@ func (m *VM) run() (Value, error) {
 		}
 		stack = m.stack
 	}
-	regs := stack
-	base, ip := 0, 0
+	// The loop addresses registers and instructions through raw pointers:
+	// the compiler guarantees every register operand is below the
+	// function's NumRegs, which the call sequence reserves on the stack,
+	// and every jump target is an instruction, so no bounds checks are
+	// needed on the hot path.
+	base := 0
+	rp := unsafe.Pointer(&stack[0])
+	cb := unsafe.Pointer(&fn.code[0])
+	pc := cb
 	globals := m.globals
 	consts := m.prog.consts
 	frames := m.frames[:0]
@@ -32,162 +40,162 @@ func (m *VM) run() (Value, error) {
 		err    *object.Error
 	)
 	for {
-		in := code_[ip]
-		ip++
+		in := (*instr)(pc)
+		pc = unsafe.Add(pc, isize)
 		switch in.op {
 		case code.OpLoadK:
-			regs[in.a] = consts[in.b]
+			*r(rp, in.a) = consts[in.b]
 		case code.OpLoadInt:
-			regs[in.a] = Value{k: kInt, i: int64(in.b)}
+			*r(rp, in.a) = Value{k: kInt, i: int64(in.b)}
 		case code.OpLoadTrue:
-			regs[in.a] = vTrue
+			*r(rp, in.a) = vTrue
 		case code.OpLoadFalse:
-			regs[in.a] = vFalse
+			*r(rp, in.a) = vFalse
 		case code.OpLoadNull:
-			regs[in.a] = null
+			*r(rp, in.a) = null
 		case code.OpLoadUndef:
-			regs[in.a] = Value{k: kUndef}
+			*r(rp, in.a) = Value{k: kUndef}
 		case code.OpLoadNil:
-			regs[in.a] = Value{k: kNil}
+			*r(rp, in.a) = Value{k: kNil}
 		case code.OpMove:
-			regs[in.a] = regs[in.b]
+			*r(rp, in.a) = *r(rp, in.b)
 		case code.OpGetGlobal:
 			v := globals[in.b]
 			if v.k == kUndef {
 				b := m.prog.fallbacks[in.b]
 				if b < 0 {
-					return null, errorf(fn, ip-1, "identifier not found: %s", m.prog.globals[in.b])
+					return null, errorf(fn, ipOf(cb, pc)-1, "identifier not found: %s", m.prog.globals[in.b])
 				}
 				v = builtinValue(b)
 			}
-			regs[in.a] = v
+			*r(rp, in.a) = v
 		case code.OpSetGlobal:
-			globals[in.a] = regs[in.b]
+			globals[in.a] = *r(rp, in.b)
 		case code.OpGetFree:
-			regs[in.a] = cl.free[in.b]
+			*r(rp, in.a) = cl.free[in.b]
 		case code.OpGetBuiltin:
-			regs[in.a] = builtinValue(int(in.b))
+			*r(rp, in.a) = builtinValue(int(in.b))
 		case code.OpCurrentClosure:
-			regs[in.a] = closureValue(cl)
+			*r(rp, in.a) = closureValue(cl)
 		case code.OpUndefined:
-			return null, errorf(fn, ip-1, "identifier not found: %s", consts[in.a].str())
+			return null, errorf(fn, ipOf(cb, pc)-1, "identifier not found: %s", consts[in.a].str())
 		case code.OpNewCell:
-			regs[in.a] = newCell()
+			*r(rp, in.a) = newCell()
 		case code.OpGetCell:
-			regs[in.a] = *regs[in.b].cell()
+			*r(rp, in.a) = *r(rp, in.b).cell()
 		case code.OpSetCell:
-			*regs[in.a].cell() = regs[in.b]
+			*r(rp, in.a).cell() = *r(rp, in.b)
 		case code.OpJumpDefined:
-			if regs[in.a].k != kUndef {
-				ip = int(in.b)
+			if r(rp, in.a).k != kUndef {
+				pc = jump(cb, in.b)
 			}
 
 		case code.OpAdd:
-			x, y := regs[in.b], regs[in.c]
+			x, y := *r(rp, in.b), *r(rp, in.c)
 			if x.k == kInt && y.k == kInt {
-				regs[in.a] = Value{k: kInt, i: x.i + y.i}
-			} else if regs[in.a], err = binary(in.op, x, y); err != nil {
-				return null, m.at(err, fn, ip)
+				*r(rp, in.a) = Value{k: kInt, i: x.i + y.i}
+			} else if *r(rp, in.a), err = binary(in.op, x, y); err != nil {
+				return null, m.at(err, fn, ipOf(cb, pc))
 			}
 		case code.OpSub:
-			x, y := regs[in.b], regs[in.c]
+			x, y := *r(rp, in.b), *r(rp, in.c)
 			if x.k == kInt && y.k == kInt {
-				regs[in.a] = Value{k: kInt, i: x.i - y.i}
-			} else if regs[in.a], err = binary(in.op, x, y); err != nil {
-				return null, m.at(err, fn, ip)
+				*r(rp, in.a) = Value{k: kInt, i: x.i - y.i}
+			} else if *r(rp, in.a), err = binary(in.op, x, y); err != nil {
+				return null, m.at(err, fn, ipOf(cb, pc))
 			}
 		case code.OpMul:
-			x, y := regs[in.b], regs[in.c]
+			x, y := *r(rp, in.b), *r(rp, in.c)
 			if x.k == kInt && y.k == kInt {
-				regs[in.a] = Value{k: kInt, i: x.i * y.i}
-			} else if regs[in.a], err = binary(in.op, x, y); err != nil {
-				return null, m.at(err, fn, ip)
+				*r(rp, in.a) = Value{k: kInt, i: x.i * y.i}
+			} else if *r(rp, in.a), err = binary(in.op, x, y); err != nil {
+				return null, m.at(err, fn, ipOf(cb, pc))
 			}
 		case code.OpLt:
-			x, y := regs[in.b], regs[in.c]
+			x, y := *r(rp, in.b), *r(rp, in.c)
 			if x.k == kInt && y.k == kInt {
-				regs[in.a] = boolValue(x.i < y.i)
-			} else if regs[in.a], err = binary(in.op, x, y); err != nil {
-				return null, m.at(err, fn, ip)
+				*r(rp, in.a) = boolValue(x.i < y.i)
+			} else if *r(rp, in.a), err = binary(in.op, x, y); err != nil {
+				return null, m.at(err, fn, ipOf(cb, pc))
 			}
 		case code.OpGt:
-			x, y := regs[in.b], regs[in.c]
+			x, y := *r(rp, in.b), *r(rp, in.c)
 			if x.k == kInt && y.k == kInt {
-				regs[in.a] = boolValue(x.i > y.i)
-			} else if regs[in.a], err = binary(in.op, x, y); err != nil {
-				return null, m.at(err, fn, ip)
+				*r(rp, in.a) = boolValue(x.i > y.i)
+			} else if *r(rp, in.a), err = binary(in.op, x, y); err != nil {
+				return null, m.at(err, fn, ipOf(cb, pc))
 			}
 		case code.OpDiv, code.OpEq, code.OpNotEq:
-			if regs[in.a], err = binary(in.op, regs[in.b], regs[in.c]); err != nil {
-				return null, m.at(err, fn, ip)
+			if *r(rp, in.a), err = binary(in.op, *r(rp, in.b), *r(rp, in.c)); err != nil {
+				return null, m.at(err, fn, ipOf(cb, pc))
 			}
 		case code.OpAddI:
-			x := regs[in.b]
+			x := *r(rp, in.b)
 			if x.k == kInt {
-				regs[in.a] = Value{k: kInt, i: x.i + int64(in.c)}
-			} else if regs[in.a], err = binary(code.OpAdd, x, intValue(int64(in.c))); err != nil {
-				return null, m.at(err, fn, ip)
+				*r(rp, in.a) = Value{k: kInt, i: x.i + int64(in.c)}
+			} else if *r(rp, in.a), err = binary(code.OpAdd, x, intValue(int64(in.c))); err != nil {
+				return null, m.at(err, fn, ipOf(cb, pc))
 			}
 		case code.OpSubI:
-			x := regs[in.b]
+			x := *r(rp, in.b)
 			if x.k == kInt {
-				regs[in.a] = Value{k: kInt, i: x.i - int64(in.c)}
-			} else if regs[in.a], err = binary(code.OpSub, x, intValue(int64(in.c))); err != nil {
-				return null, m.at(err, fn, ip)
+				*r(rp, in.a) = Value{k: kInt, i: x.i - int64(in.c)}
+			} else if *r(rp, in.a), err = binary(code.OpSub, x, intValue(int64(in.c))); err != nil {
+				return null, m.at(err, fn, ipOf(cb, pc))
 			}
 		case code.OpNeg:
-			x := regs[in.b]
+			x := *r(rp, in.b)
 			if x.k != kInt {
-				return null, errorf(fn, ip-1, "unknown operator: -%s", x.typeName())
+				return null, errorf(fn, ipOf(cb, pc)-1, "unknown operator: -%s", x.typeName())
 			}
-			regs[in.a] = Value{k: kInt, i: -x.i}
+			*r(rp, in.a) = Value{k: kInt, i: -x.i}
 		case code.OpNot:
-			regs[in.a] = boolValue(!regs[in.b].truthy())
+			*r(rp, in.a) = boolValue(!r(rp, in.b).truthy())
 
 		case code.OpJump:
-			ip = int(in.a)
+			pc = jump(cb, in.a)
 		case code.OpJumpFalse:
-			if !regs[in.a].truthy() {
-				ip = int(in.b)
+			if !r(rp, in.a).truthy() {
+				pc = jump(cb, in.b)
 			}
 		case code.OpJumpNotEqI:
-			x := regs[in.a]
+			x := *r(rp, in.a)
 			if x.k == kInt {
 				if x.i != int64(in.b) {
-					ip = int(in.c)
+					pc = jump(cb, in.c)
 				}
 			} else if !identical(x, intValue(int64(in.b))) {
-				ip = int(in.c)
+				pc = jump(cb, in.c)
 			}
 		case code.OpJumpNotNotEqI:
-			x := regs[in.a]
+			x := *r(rp, in.a)
 			if x.k == kInt {
 				if x.i == int64(in.b) {
-					ip = int(in.c)
+					pc = jump(cb, in.c)
 				}
 			} else if identical(x, intValue(int64(in.b))) {
-				ip = int(in.c)
+				pc = jump(cb, in.c)
 			}
 		case code.OpJumpNotLtI:
-			x := regs[in.a]
+			x := *r(rp, in.a)
 			if x.k == kInt {
 				if x.i >= int64(in.b) {
-					ip = int(in.c)
+					pc = jump(cb, in.c)
 				}
 			} else {
-				return null, m.at(mismatch(code.OpLt, x, intValue(0)), fn, ip)
+				return null, m.at(mismatch(code.OpLt, x, intValue(0)), fn, ipOf(cb, pc))
 			}
 		case code.OpJumpNotGtI:
-			x := regs[in.a]
+			x := *r(rp, in.a)
 			if x.k == kInt {
 				if x.i <= int64(in.b) {
-					ip = int(in.c)
+					pc = jump(cb, in.c)
 				}
 			} else {
-				return null, m.at(mismatch(code.OpGt, x, intValue(0)), fn, ip)
+				return null, m.at(mismatch(code.OpGt, x, intValue(0)), fn, ipOf(cb, pc))
 			}
 		case code.OpJumpNotEq, code.OpJumpNotNotEq, code.OpJumpNotLt, code.OpJumpNotGt:
-			x, y := regs[in.a], regs[in.b]
+			x, y := *r(rp, in.a), *r(rp, in.b)
 			var ok bool
 			if x.k == kInt && y.k == kInt {
 				switch in.op {
@@ -203,65 +211,65 @@ func (m *VM) run() (Value, error) {
 			} else {
 				var r Value
 				if r, err = binary(condOps[in.op-code.OpJumpNotEq], x, y); err != nil {
-					return null, m.at(err, fn, ip)
+					return null, m.at(err, fn, ipOf(cb, pc))
 				}
 				ok = r.truthy()
 			}
 			if !ok {
-				ip = int(in.c)
+				pc = jump(cb, in.c)
 			}
 
 		case code.OpArray:
 			elems := make([]Value, in.c)
-			copy(elems, regs[in.b:in.b+in.c])
-			regs[in.a] = arrayValue(newArray(elems))
+			copy(elems, stack[base+int(in.b):])
+			*r(rp, in.a) = arrayValue(newArray(elems))
 		case code.OpHash:
 			h := newHash(int(in.c))
-			if err = fillHash(h, regs[in.b:in.b+2*in.c]); err != nil {
-				return null, m.at(err, fn, ip)
+			if err = fillHash(h, stack[base+int(in.b):base+int(in.b+2*in.c)]); err != nil {
+				return null, m.at(err, fn, ipOf(cb, pc))
 			}
-			regs[in.a] = hashValue(h)
+			*r(rp, in.a) = hashValue(h)
 		case code.OpAppend:
-			if err = appendTo(regs[in.a], regs[in.b:], int(in.c)); err != nil {
-				return null, m.at(err, fn, ip)
+			if err = appendTo(*r(rp, in.a), stack[base+int(in.b):], int(in.c)); err != nil {
+				return null, m.at(err, fn, ipOf(cb, pc))
 			}
 		case code.OpCheckKey:
-			if _, ok := keyOf(regs[in.a]); !ok {
-				return null, errorf(fn, ip-1, "unusable as hash key: %s", regs[in.a].typeName())
+			if _, ok := keyOf(*r(rp, in.a)); !ok {
+				return null, errorf(fn, ipOf(cb, pc)-1, "unusable as hash key: %s", r(rp, in.a).typeName())
 			}
 		case code.OpIndex:
-			x, y := regs[in.b], regs[in.c]
+			x, y := *r(rp, in.b), *r(rp, in.c)
 			if x.k == kArray && y.k == kInt {
 				a := x.array()
 				if y.i >= 0 && y.i < int64(len(a.elems)) {
-					regs[in.a] = a.elems[y.i]
+					*r(rp, in.a) = a.elems[y.i]
 				} else {
-					regs[in.a] = null
+					*r(rp, in.a) = null
 				}
-			} else if regs[in.a], err = index(x, y); err != nil {
-				return null, m.at(err, fn, ip)
+			} else if *r(rp, in.a), err = index(x, y); err != nil {
+				return null, m.at(err, fn, ipOf(cb, pc))
 			}
 		case code.OpClosure:
 			pr := consts[in.b].closure().fn
 			var free []Value
 			if n := int32(pr.src.NumFree); n > 0 {
 				free = make([]Value, n)
-				copy(free, regs[in.c:in.c+n])
+				copy(free, stack[base+int(in.c):])
 			}
-			regs[in.a] = closureValue(&Closure{fn: pr, free: free})
+			*r(rp, in.a) = closureValue(&Closure{fn: pr, free: free})
 
 		case code.OpQuote:
 			q := (*compiler.Quote)(consts[in.b].p)
-			if regs[in.a], err = m.quote(q, regs[in.c:]); err != nil {
-				return null, m.at(err, fn, ip)
+			if *r(rp, in.a), err = m.quote(q, stack[base+int(in.c):]); err != nil {
+				return null, m.at(err, fn, ipOf(cb, pc))
 			}
 
 		case code.OpCall:
-			f := regs[in.b]
+			f := *r(rp, in.b)
 			argAt, argc = int(in.a), int(in.c)
 			if f.k != kClosure {
-				if regs[in.a], err = m.callValue(f, regs[argAt:argAt+argc]); err != nil {
-					return null, m.at(err, fn, ip)
+				if *r(rp, in.a), err = m.callValue(f, stack[base+argAt:base+argAt+argc]); err != nil {
+					return null, m.at(err, fn, ipOf(cb, pc))
 				}
 				continue
 			}
@@ -271,8 +279,8 @@ func (m *VM) run() (Value, error) {
 			f := globals[in.b]
 			argAt, argc = int(in.a), int(in.c)
 			if f.k != kClosure {
-				if regs[in.a], err = m.callValue(f, regs[argAt:argAt+argc]); err != nil {
-					return null, m.at(err, fn, ip)
+				if *r(rp, in.a), err = m.callValue(f, stack[base+argAt:base+argAt+argc]); err != nil {
+					return null, m.at(err, fn, ipOf(cb, pc))
 				}
 				continue
 			}
@@ -283,43 +291,43 @@ func (m *VM) run() (Value, error) {
 			goto call
 
 		case code.OpReturn:
-			v := regs[in.a]
+			v := *r(rp, in.a)
 			if len(frames) == 0 {
 				return v, nil
 			}
-			stack[base] = v
+			*(*Value)(rp) = v
 			f := &frames[len(frames)-1]
-			cl, ip, base = f.cl, f.ip, f.base
+			cl, pc, base = f.cl, f.pc, f.base
 			frames = frames[:len(frames)-1]
 			fn = cl.fn
-			code_ = fn.code
-			regs = stack[base:]
+			cb = unsafe.Pointer(&fn.code[0])
+			rp = unsafe.Pointer(&stack[base])
 		case code.OpReturnInt:
 			v := Value{k: kInt, i: int64(in.a)}
 			if len(frames) == 0 {
 				return v, nil
 			}
-			stack[base] = v
+			*(*Value)(rp) = v
 			f := &frames[len(frames)-1]
-			cl, ip, base = f.cl, f.ip, f.base
+			cl, pc, base = f.cl, f.pc, f.base
 			frames = frames[:len(frames)-1]
 			fn = cl.fn
-			code_ = fn.code
-			regs = stack[base:]
+			cb = unsafe.Pointer(&fn.code[0])
+			rp = unsafe.Pointer(&stack[base])
 		case code.OpReturnK:
 			v := consts[in.a]
 			if len(frames) == 0 {
 				return v, nil
 			}
-			stack[base] = v
+			*(*Value)(rp) = v
 			f := &frames[len(frames)-1]
-			cl, ip, base = f.cl, f.ip, f.base
+			cl, pc, base = f.cl, f.pc, f.base
 			frames = frames[:len(frames)-1]
 			fn = cl.fn
-			code_ = fn.code
-			regs = stack[base:]
+			cb = unsafe.Pointer(&fn.code[0])
+			rp = unsafe.Pointer(&stack[base])
 		default:
-			return null, errorf(fn, ip-1, "unknown opcode %d", in.op)
+			return null, errorf(fn, ipOf(cb, pc)-1, "unknown opcode %d", in.op)
 		}
 		continue
 
@@ -327,21 +335,23 @@ func (m *VM) run() (Value, error) {
 		{
 			p := callee.fn
 			if argc != p.numParams {
-				return null, errorf(fn, ip-1, "wrong number of arguments: want=%d, got=%d", p.numParams, argc)
+				return null, errorf(fn, ipOf(cb, pc)-1, "wrong number of arguments: want=%d, got=%d", p.numParams, argc)
 			}
 			if len(frames) >= m.maxDepth {
-				return null, errorf(fn, ip-1, "stack overflow")
+				return null, errorf(fn, ipOf(cb, pc)-1, "stack overflow")
 			}
 			nb := base + argAt
 			if nb+p.numRegs > len(stack) {
 				if !m.grow(nb + p.numRegs) {
-					return null, errorf(fn, ip-1, "stack overflow")
+					return null, errorf(fn, ipOf(cb, pc)-1, "stack overflow")
 				}
 				stack = m.stack
 			}
-			frames = append(frames, frame{cl: cl, ip: ip, base: base})
-			cl, fn, code_, base, ip = callee, p, p.code, nb, 0
-			regs = stack[base:]
+			frames = append(frames, frame{cl: cl, pc: pc, base: base})
+			cl, fn, base = callee, p, nb
+			cb = unsafe.Pointer(&p.code[0])
+			pc = cb
+			rp = unsafe.Pointer(&stack[base])
 		}
 	}
 }
@@ -354,8 +364,22 @@ func (m *VM) at(err *object.Error, fn *proto, ip int) *object.Error {
 	if err.Pos.IsValid() {
 		return err
 	}
-	if ip-1 < len(fn.pos) {
+	if ip-1 >= 0 && ip-1 < len(fn.pos) {
 		err.Pos = fn.pos[ip-1]
 	}
 	return err
 }
+
+const (
+	vsize = unsafe.Sizeof(Value{})
+	isize = unsafe.Sizeof(instr{})
+)
+
+// r addresses register i of the frame whose registers start at rp.
+func r(rp unsafe.Pointer, i int32) *Value { return (*Value)(unsafe.Add(rp, uintptr(i)*vsize)) }
+
+// jump addresses instruction t of the code starting at cb.
+func jump(cb unsafe.Pointer, t int32) unsafe.Pointer { return unsafe.Add(cb, uintptr(t)*isize) }
+
+// ipOf is the index of the instruction pc points at.
+func ipOf(cb, pc unsafe.Pointer) int { return int((uintptr(pc) - uintptr(cb)) / isize) }

@@ -82,7 +82,7 @@ func concat(x, y Value) Value {
 func (v Value) array() *Array     { return (*Array)(v.p) }
 func (v Value) hash() *Hash       { return (*Hash)(v.p) }
 func (v Value) closure() *Closure { return (*Closure)(v.p) }
-func (v Value) cell() *Value      { return (*Value)(v.p) }
+func (v *Value) cell() *Value     { return (*Value)(v.p) }
 
 func arrayValue(a *Array) Value     { return Value{k: kArray, p: unsafe.Pointer(a)} }
 func hashValue(h *Hash) Value       { return Value{k: kHash, p: unsafe.Pointer(h)} }

@@ -44,7 +44,7 @@ type VM struct {
 
 type frame struct {
 	cl   *Closure
-	ip   int
+	pc   unsafe.Pointer // the caller's next instruction
 	base int
 }
 
