@@ -128,39 +128,49 @@ func (s *scenario) cluster(args []string) error {
 }
 
 func (s *scenario) act(cmd string, args []string) error {
-	switch cmd {
-	case "propose":
-		if len(args) != 2 {
-			return fmt.Errorf("propose needs ID DATA")
-		}
-		ids, err := atoiArgs(args[:1])
-		if err != nil {
-			return err
-		}
-		s.nw.propose(s.t, ids[0], args[1])
-		return nil
-	case "read-index":
-		if len(args) != 2 {
-			return fmt.Errorf("read-index needs ID CTX")
-		}
-		ids, err := atoiArgs(args[:1])
-		if err != nil {
-			return err
-		}
-		s.nw.send(s.t, &pb.Message{From: ids[0], To: ids[0], Type: pb.MessageType_MsgReadIndex,
-			Entries: []*pb.Entry{{Data: []byte(args[1])}}})
-		s.collectReads()
-		return nil
+	if cmd == "propose" || cmd == "read-index" {
+		return s.actWithData(cmd, args)
 	}
 	ids, err := atoiArgs(args)
 	if err != nil {
 		return err
 	}
-	for _, id := range ids[:1] {
-		if _, err := s.node(id); err != nil && cmd != "tick-all" {
+	if cmd != "tick-all" {
+		if _, err := s.node(ids[0]); err != nil {
 			return err
 		}
 	}
+	if err := s.actOnNodes(cmd, ids); err != nil {
+		return err
+	}
+	s.collectReads()
+	return nil
+}
+
+// actWithData runs commands whose second argument is a string.
+func (s *scenario) actWithData(cmd string, args []string) error {
+	if len(args) != 2 {
+		return fmt.Errorf("%s needs ID DATA", cmd)
+	}
+	ids, err := atoiArgs(args[:1])
+	if err != nil {
+		return err
+	}
+	if _, err := s.node(ids[0]); err != nil {
+		return err
+	}
+	if cmd == "propose" {
+		s.nw.propose(s.t, ids[0], args[1])
+		return nil
+	}
+	s.nw.send(s.t, &pb.Message{From: ids[0], To: ids[0], Type: pb.MessageType_MsgReadIndex,
+		Entries: []*pb.Entry{{Data: []byte(args[1])}}})
+	s.collectReads()
+	return nil
+}
+
+// actOnNodes runs commands whose arguments are all numbers.
+func (s *scenario) actOnNodes(cmd string, ids []uint64) error {
 	switch cmd {
 	case "campaign":
 		s.nw.campaign(s.t, ids[0])
@@ -190,7 +200,6 @@ func (s *scenario) act(cmd string, args []string) error {
 	default:
 		return fmt.Errorf("unknown command %q", cmd)
 	}
-	s.collectReads()
 	return nil
 }
 

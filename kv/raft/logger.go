@@ -37,7 +37,9 @@ func newStderrLogger() Logger {
 }
 
 func (stderrLogger) Debugf(string, ...any) {}
-func (stderrLogger) Infof(string, ...any)  {}
+
+func (stderrLogger) Infof(string, ...any) {}
+
 func (s stderrLogger) Warningf(f string, a ...any) {
 	s.l.Output(2, "WARN "+fmt.Sprintf(f, a...))
 }

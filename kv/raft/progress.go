@@ -15,6 +15,7 @@ const (
 	StateSnapshot
 )
 
+// String names the state.
 func (s ProgressState) String() string {
 	switch s {
 	case StateProbe:
@@ -139,6 +140,7 @@ func (pr *Progress) clone() Progress {
 	return c
 }
 
+// String summarizes the progress for logs.
 func (pr *Progress) String() string {
 	return fmt.Sprintf("%s match=%d next=%d pending=%d active=%v paused=%v inflight=%d",
 		pr.State, pr.Match, pr.Next, pr.PendingSnapshot, pr.RecentActive, pr.MsgAppFlowPaused,

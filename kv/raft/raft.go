@@ -19,6 +19,7 @@ const (
 	StatePreCandidate
 )
 
+// String names the role.
 func (s StateType) String() string {
 	switch s {
 	case StateFollower:

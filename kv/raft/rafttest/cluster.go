@@ -291,20 +291,7 @@ func (c *Cluster) handleReady(n *node) error {
 	if err := c.chk.afterPersist(n, &rd); err != nil {
 		return err
 	}
-	for _, m := range rd.Messages {
-		ok := c.net.send(m, c.now+1)
-		switch m.Type {
-		case pb.MessageType_MsgSnap:
-			c.Stats.SnapshotsSent++
-			n.rn.ReportSnapshot(m.To, ok)
-		case pb.MessageType_MsgTimeoutNow:
-			c.Stats.TimeoutNows++
-		case pb.MessageType_MsgApp:
-			if !ok && !c.net.connected(m.From, m.To) {
-				n.rn.ReportUnreachable(m.To)
-			}
-		}
-	}
+	c.sendAll(n, rd.Messages)
 	for _, rs := range rd.ReadStates {
 		if err := c.chk.readState(n, rs); err != nil {
 			return err
@@ -334,6 +321,25 @@ func (c *Cluster) handleReady(n *node) error {
 		n.removed = true
 	}
 	return n.maybeCompact()
+}
+
+// sendAll hands messages to the network, reporting failed snapshot and
+// append sends back to the leader as a transport would.
+func (c *Cluster) sendAll(n *node, msgs []*pb.Message) {
+	for _, m := range msgs {
+		ok := c.net.send(m, c.now+1)
+		switch m.Type {
+		case pb.MessageType_MsgSnap:
+			c.Stats.SnapshotsSent++
+			n.rn.ReportSnapshot(m.To, ok)
+		case pb.MessageType_MsgTimeoutNow:
+			c.Stats.TimeoutNows++
+		case pb.MessageType_MsgApp:
+			if !ok && !c.net.connected(m.From, m.To) {
+				n.rn.ReportUnreachable(m.To)
+			}
+		}
+	}
 }
 
 // heal reconnects everyone, restarts crashed nodes and runs a reliable
