@@ -114,6 +114,9 @@ func decode(fn *compiler.Function) (*proto, error) {
 		}
 		*t = int32(target)
 	}
+	// A sentinel keeps the instruction pointer inside the allocation after
+	// the last instruction (checkptr, and no bounds check in the loop).
+	out = append(out, instr{op: sentinel})
 	pos := make([]token.Position, len(out))
 	for _, e := range fn.Positions {
 		if i, ok := index[e.Offset]; ok && i < len(pos) {
@@ -122,6 +125,9 @@ func decode(fn *compiler.Function) (*proto, error) {
 	}
 	return &proto{code: out, pos: pos, numParams: fn.NumParams, numRegs: max(fn.NumRegs, 1), src: fn}, nil
 }
+
+// sentinel is an opcode no instruction has; running it is an error.
+const sentinel code.Opcode = 255
 
 func mustDef(op code.Opcode) *code.Definition {
 	def, err := code.Lookup(byte(op))
