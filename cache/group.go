@@ -201,6 +201,10 @@ func (g *Group) load(ctx context.Context, key string, viaPeer bool) (loaded, err
 					if err == nil {
 						return v, nil
 					}
+					if errors.Is(err, ErrOwnerLoad) {
+						g.stats.loadErrors.Add(1)
+						return loaded{}, fmt.Errorf("cache: group %q key %q: %w", g.name, key, err)
+					}
 					g.stats.peerErrors.Add(1) // owner down or slow: load here
 				}
 			}

@@ -2,8 +2,15 @@ package cache
 
 import (
 	"context"
+	"errors"
 	"time"
 )
+
+// ErrOwnerLoad marks a peer error that means the owner is up and its
+// getter failed. Such errors go back to the caller: loading locally would
+// only repeat the failing load (a missing key would hit the backing store
+// twice). Every other peer error makes the requester load locally.
+var ErrOwnerLoad = errors.New("owner failed to load the key")
 
 // Peer is a remote node as seen by a Group.
 type Peer interface {

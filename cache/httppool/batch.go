@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/gee-project/gee/cache"
 	"github.com/gee-project/gee/cache/cachepb"
 )
 
@@ -117,7 +118,7 @@ func (b *batcher) send(batch []*pending) {
 		case err != nil:
 			p.done <- result{err: err}
 		case items[i].Err != "":
-			p.done <- result{err: fmt.Errorf("peer %s: %s", b.peer.addr, items[i].Err)}
+			p.done <- result{err: fmt.Errorf("%w: peer %s: %s", cache.ErrOwnerLoad, b.peer.addr, items[i].Err)}
 		default:
 			r := items[i].Response
 			p.done <- result{value: r.Value, qps: r.MinuteQPS, expire: expireTime(r.Expire)}

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gee-project/gee/cache"
 	"github.com/gee-project/gee/cache/cachepb"
 )
 
@@ -116,7 +117,13 @@ func (h *httpPeer) do(ctx context.Context, method, group, key string, body []byt
 		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 256))
 		resp.Body.Close()
 		cancel()
-		return nil, nil, fmt.Errorf("%s %s: status %s: %s", method, h.addr, resp.Status, bytes.TrimSpace(msg))
+		err := fmt.Errorf("%s %s: status %s: %s", method, h.addr, resp.Status, bytes.TrimSpace(msg))
+		if method == http.MethodGet && resp.StatusCode == http.StatusInternalServerError {
+			// Both GeeCache and groupcache answer 500 only when the
+			// group's getter failed.
+			err = fmt.Errorf("%w: %w", cache.ErrOwnerLoad, err)
+		}
+		return nil, nil, err
 	}
 	return resp, cancel, nil
 }

@@ -2,6 +2,7 @@ package httppool
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -35,7 +36,7 @@ func TestBadPeerResponsesFallBackToLocalLoad(t *testing.T) {
 		"oversized": func(w http.ResponseWriter, r *http.Request) {
 			w.Write((&cachepb.GetResponse{Value: make([]byte, 4096)}).Marshal(nil))
 		},
-		"500": func(w http.ResponseWriter, r *http.Request) { http.Error(w, "boom", 500) },
+		"503": func(w http.ResponseWriter, r *http.Request) { http.Error(w, "overloaded", http.StatusServiceUnavailable) },
 		"slow": func(w http.ResponseWriter, r *http.Request) {
 			<-r.Context().Done() // never answers before the client gives up
 		},
@@ -51,6 +52,19 @@ func TestBadPeerResponsesFallBackToLocalLoad(t *testing.T) {
 				t.Fatalf("peer error not counted: %+v", g.Stats())
 			}
 		})
+	}
+}
+
+// A 500 means the owner is up and its getter failed: the error goes back
+// to the caller instead of repeating the load here.
+func TestOwnerLoadErrorIsReturnedNotRetriedLocally(t *testing.T) {
+	g, local := stubOwner(t, func(w http.ResponseWriter, r *http.Request) { http.Error(w, "key not in db", http.StatusInternalServerError) })
+	_, err := g.Get(ctx, "k")
+	if !errors.Is(err, cache.ErrOwnerLoad) || !strings.Contains(err.Error(), "key not in db") {
+		t.Fatalf("err = %v, want ErrOwnerLoad carrying the owner's message", err)
+	}
+	if local.Load() != 0 || g.Stats().LoadErrors != 1 || g.Stats().PeerErrors != 0 {
+		t.Fatalf("local loads %d, stats %+v", local.Load(), g.Stats())
 	}
 }
 

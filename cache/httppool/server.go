@@ -123,12 +123,15 @@ func (p *Pool) serveBatch(w http.ResponseWriter, r *http.Request) {
 	}
 	items := make([]cachepb.BatchItem, len(reqs))
 	var wg sync.WaitGroup
+	for _, req := range reqs {
+		if p.group(req.Group) == nil {
+			// Not a load failure: the requester should load locally.
+			http.Error(w, fmt.Sprintf("no such group: %q", req.Group), http.StatusMisdirectedRequest)
+			return
+		}
+	}
 	for i, req := range reqs {
 		g := p.group(req.Group)
-		if g == nil {
-			items[i].Err = fmt.Sprintf("no such group: %q", req.Group)
-			continue
-		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -68,8 +68,11 @@ func (a *api) serveKey(w http.ResponseWriter, r *http.Request) {
 		v, err := g.Get(r.Context(), key)
 		if err != nil {
 			code := http.StatusInternalServerError
-			if errors.Is(err, fs.ErrNotExist) {
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
 				code = http.StatusNotFound
+			case errors.Is(err, cache.ErrOwnerLoad):
+				code = http.StatusBadGateway // the owner's getter failed
 			}
 			http.Error(w, err.Error(), code)
 			return
