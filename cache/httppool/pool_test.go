@@ -36,7 +36,9 @@ func TestBadPeerResponsesFallBackToLocalLoad(t *testing.T) {
 		"oversized": func(w http.ResponseWriter, r *http.Request) {
 			w.Write((&cachepb.GetResponse{Value: make([]byte, 4096)}).Marshal(nil))
 		},
-		"503": func(w http.ResponseWriter, r *http.Request) { http.Error(w, "overloaded", http.StatusServiceUnavailable) },
+		"503": func(w http.ResponseWriter, r *http.Request) {
+			http.Error(w, "overloaded", http.StatusServiceUnavailable)
+		},
 		"slow": func(w http.ResponseWriter, r *http.Request) {
 			<-r.Context().Done() // never answers before the client gives up
 		},
@@ -58,7 +60,9 @@ func TestBadPeerResponsesFallBackToLocalLoad(t *testing.T) {
 // A 500 means the owner is up and its getter failed: the error goes back
 // to the caller instead of repeating the load here.
 func TestOwnerLoadErrorIsReturnedNotRetriedLocally(t *testing.T) {
-	g, local := stubOwner(t, func(w http.ResponseWriter, r *http.Request) { http.Error(w, "key not in db", http.StatusInternalServerError) })
+	g, local := stubOwner(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "key not in db", http.StatusInternalServerError)
+	})
 	_, err := g.Get(ctx, "k")
 	if !errors.Is(err, cache.ErrOwnerLoad) || !strings.Contains(err.Error(), "key not in db") {
 		t.Fatalf("err = %v, want ErrOwnerLoad carrying the owner's message", err)
