@@ -115,17 +115,23 @@ func (p *Parser) expectPeek(t token.Type) bool {
 func (p *Parser) ParseProgram() *ast.Program {
 	program := &ast.Program{Statements: []ast.Statement{}}
 	for !p.curTokenIs(token.EOF) {
-		startDepth, startCount := p.depth-depthDelta(p.curToken.Type), p.count
+		startDepth, startCount := p.statementStart()
 		p.failed = false
 		stmt := p.parseStatement()
 		if stmt == nil || p.failed {
-			p.synchronize(startDepth, startCount)
+			p.synchronize(startDepth, startCount, false)
 			continue
 		}
 		program.Statements = append(program.Statements, stmt)
 		p.nextToken()
 	}
 	return program
+}
+
+// statementStart returns what synchronize needs to know about the statement
+// starting at curToken: the bracket depth before it and the token count.
+func (p *Parser) statementStart() (depth, count int) {
+	return p.depth - depthDelta(p.curToken.Type), p.count
 }
 
 func depthDelta(t token.Type) int {
@@ -140,12 +146,16 @@ func depthDelta(t token.Type) int {
 
 // synchronize skips the rest of a broken statement: up to and including a
 // semicolon at the statement's bracket depth, or up to the first token of a
-// later line back at that depth.
-func (p *Parser) synchronize(depth, startCount int) {
+// later line back at that depth. Inside a block it also stops before the
+// brace that closes the block.
+func (p *Parser) synchronize(depth, startCount int, inBlock bool) {
 	if p.count == startCount {
 		p.nextToken()
 	}
 	for !p.curTokenIs(token.EOF) {
+		if inBlock && p.curTokenIs(token.RBRACE) && p.depth < depth {
+			return
+		}
 		before := p.depth - depthDelta(p.curToken.Type)
 		if p.curTokenIs(token.SEMICOLON) && p.depth <= depth {
 			p.nextToken()

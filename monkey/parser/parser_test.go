@@ -138,6 +138,17 @@ func TestErrorsNamePositionExpectedAndFound(t *testing.T) {
 			`3:1: expected an expression, found "}"`,
 			`4:8: expected "," or ")", found "2"`,
 		}},
+		{"let f = fn() {\n  let a = ;\n  let b 2;\n  if (a) {\n    a +;\n  } else { b(1 2) }\n  a\n};\nlet c = ;", []string{
+			`2:11: expected an expression, found ";"`,
+			`3:9: expected "=", found "2"`,
+			`5:8: expected an expression, found ";"`,
+			`6:16: expected "," or ")", found "2"`,
+			`9:9: expected an expression, found ";"`,
+		}},
+		{"fn() { let = 1", []string{
+			`1:12: expected an identifier, found "="`,
+			`1:15: expected "}" to close the block opened at 1:6, found end of input`,
+		}},
 		{"let f = fn(x) {\n  x +\n};\nlet g = fn() { ) };", []string{
 			`3:1: expected an expression, found "}"`,
 			`4:16: expected an expression, found ")"`,

@@ -71,18 +71,26 @@ func (p *Parser) parseBlockStatement() *ast.BlockStatement {
 	defer p.leave()
 	block := &ast.BlockStatement{Token: p.curToken, Statements: []ast.Statement{}}
 	p.nextToken()
+	failed := false
 	for !p.curTokenIs(token.RBRACE) {
 		if p.curTokenIs(token.EOF) {
+			p.failed = false
 			p.errorAt(p.curToken.Pos, "expected \"}\" to close the block opened at %s, found end of input", block.Token.Pos)
 			return nil
 		}
+		// Each statement of the block reports its own first error.
+		startDepth, startCount := p.statementStart()
+		p.failed = false
 		stmt := p.parseStatement()
-		if stmt == nil {
-			return nil
+		if stmt == nil || p.failed {
+			failed = true
+			p.synchronize(startDepth, startCount, true)
+			continue
 		}
 		block.Statements = append(block.Statements, stmt)
 		p.nextToken()
 	}
+	p.failed = failed
 	return block
 }
 
