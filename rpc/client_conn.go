@@ -184,6 +184,9 @@ func (cc *clientConn) forget(seq uint64) bool {
 // send writes one request.
 func (cc *clientConn) send(h *protocol.Header, args any) error {
 	err := cc.fw.put(h, cc.codec, args, cc.gzip)
+	if err == nil {
+		return nil
+	}
 	var ee encodeError
 	if errors.As(err, &ee) {
 		return fmt.Errorf("rpc: encoding arguments of %s: %w", h.Method, ee.err)

@@ -187,6 +187,9 @@ func (sc *serverConn) callContext(f *protocol.Frame) (context.Context, context.C
 func (sc *serverConn) reply(seq uint64, errMsg string, reply any) {
 	h := protocol.Header{Kind: protocol.KindResponse, Seq: seq, Error: errMsg}
 	err := sc.fw.put(&h, sc.codec, reply, sc.gzip)
+	if err == nil {
+		return
+	}
 	var ee encodeError
 	if errors.As(err, &ee) {
 		h = protocol.Header{Kind: protocol.KindResponse, Seq: seq, Error: "rpc: encoding reply: " + ee.Error()}

@@ -69,15 +69,20 @@ func (Binary) Unmarshal(data []byte, v any) error {
 	if err != nil {
 		return err
 	}
-	r := reader{b: data}
-	if err := tc.dec(&r, rv.Elem()); err != nil {
-		return err
+	r := readers.Get().(*reader)
+	*r = reader{b: data}
+	err = tc.dec(r, rv.Elem())
+	if err == nil && len(r.b) != 0 {
+		err = fmt.Errorf("binary codec: %d trailing bytes after %s", len(r.b), rv.Type().Elem())
 	}
-	if len(r.b) != 0 {
-		return fmt.Errorf("binary codec: %d trailing bytes after %s", len(r.b), rv.Type().Elem())
-	}
-	return nil
+	*r = reader{}
+	readers.Put(r)
+	return err
 }
+
+// readers are pooled: a reader escapes through the compiled decoders, so a
+// fresh one would cost an allocation per message.
+var readers = sync.Pool{New: func() any { return new(reader) }}
 
 type reader struct {
 	b     []byte
