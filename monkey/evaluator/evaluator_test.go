@@ -233,6 +233,8 @@ func TestQuoteUnquote(t *testing.T) {
 		{"quote(unquote(null_value))", "ERROR 1:15: identifier not found: null_value"},
 		{"quote(unquote(if (false) { 1 }))", "ERROR 1:14: unquote: cannot turn NULL into syntax"},
 		{"quote(1, 2)", "ERROR 1:6: wrong number of arguments. got=2, want=1"},
+		{"let f = fn(q, n) { if (n == 0) { q } else { f(quote([unquote(q), unquote(q)]), n - 1) } }; f(quote(1), 60)",
+			"ERROR 1:52: quote too large (more than 262144 nodes)"},
 	})
 }
 

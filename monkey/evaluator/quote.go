@@ -57,6 +57,11 @@ func (q *quoteNode) eval(fr *frame) object.Object {
 		i++
 		return toSyntax(v, call.Token.Pos)
 	})
+	// Unquoted quotes are shared, so repeated quoting can describe a tree
+	// too large to ever print or evaluate.
+	if i > 0 && !withinSize(expanded, MaxExpandedNodes) {
+		fail(q.pos, "quote too large (more than %d nodes)", MaxExpandedNodes)
+	}
 	return &object.Quote{Node: expanded}
 }
 

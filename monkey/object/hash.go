@@ -1,9 +1,6 @@
 package object
 
-import (
-	"sort"
-	"strings"
-)
+import "sort"
 
 // HashKey identifies a hashable value: equal values have equal keys, and
 // (unlike a plain hash code) different values never share one.
@@ -70,17 +67,14 @@ func (h *Hash) Get(key Hashable) (Object, bool) {
 func (h *Hash) Type() ObjectType { return HASH_OBJ }
 
 // Inspect prints "{k: v, ...}" in insertion order.
-func (h *Hash) Inspect() string {
-	keys := h.Order
-	if len(keys) != len(h.Pairs) {
-		keys = h.sortedKeys() // built without Set: fall back to a stable order
+func (h *Hash) Inspect() string { return inspectBounded(h) }
+
+// orderedKeys returns the keys in insertion order.
+func (h *Hash) orderedKeys() []HashKey {
+	if len(h.Order) != len(h.Pairs) {
+		return h.sortedKeys() // built without Set: fall back to a stable order
 	}
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
-		p := h.Pairs[k]
-		parts = append(parts, p.Key.Inspect()+": "+p.Value.Inspect())
-	}
-	return "{" + strings.Join(parts, ", ") + "}"
+	return h.Order
 }
 
 func (h *Hash) sortedKeys() []HashKey {

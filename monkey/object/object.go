@@ -81,13 +81,7 @@ type Array struct{ Elements []Object }
 func (a *Array) Type() ObjectType { return ARRAY_OBJ }
 
 // Inspect prints "[a, b]".
-func (a *Array) Inspect() string {
-	parts := make([]string, len(a.Elements))
-	for i, e := range a.Elements {
-		parts[i] = e.Inspect()
-	}
-	return "[" + strings.Join(parts, ", ") + "]"
-}
+func (a *Array) Inspect() string { return inspectBounded(a) }
 
 // Function is a closure of the tree-walking evaluator. Code and Frame are the
 // evaluator's compiled body and captured scope; other packages ignore them.

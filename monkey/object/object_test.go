@@ -2,6 +2,7 @@ package object
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/gee-project/gee/monkey/ast"
@@ -167,5 +168,22 @@ func TestBuiltins(t *testing.T) {
 	}
 	if GetBuiltinByName("nope") != nil {
 		t.Error("unknown builtin found")
+	}
+}
+
+func TestInspectIsBounded(t *testing.T) {
+	defer func(old int) { maxInspectLen = old }(maxInspectLen)
+	maxInspectLen = 1000
+	var v Object = NewInteger(1)
+	for i := 0; i < 60; i++ { // 2^60 leaves, all shared
+		v = &Array{Elements: []Object{v, v}}
+	}
+	h := NewHash(1)
+	h.Set(&String{Value: "k"}, v)
+	for _, o := range []Object{v, h} {
+		s := o.Inspect()
+		if len(s) > maxInspectLen+100 || !strings.HasSuffix(s, "...") {
+			t.Errorf("%s: %d bytes, ends %q", o.Type(), len(s), s[len(s)-10:])
+		}
 	}
 }
