@@ -73,16 +73,21 @@ type Client struct {
 
 // Dial connects to a GeeRPC server.
 func Dial(network, addr string, opts ...DialOption) (*Client, error) {
-	return dial(network, addr, "", opts)
+	return dial(context.Background(), network, addr, "", opts)
+}
+
+// DialContext is Dial bounded by ctx as well as the connect timeout.
+func DialContext(ctx context.Context, network, addr string, opts ...DialOption) (*Client, error) {
+	return dial(ctx, network, addr, "", opts)
 }
 
 // DialHTTP connects to a GeeRPC server through HTTP CONNECT on its HTTP
 // handler (Server.ServeHTTP).
 func DialHTTP(network, addr string, opts ...DialOption) (*Client, error) {
-	return dial(network, addr, DefaultRPCPath, opts)
+	return dial(context.Background(), network, addr, DefaultRPCPath, opts)
 }
 
-func dial(network, addr, httpPath string, opts []DialOption) (*Client, error) {
+func dial(ctx context.Context, network, addr, httpPath string, opts []DialOption) (*Client, error) {
 	o := dialOptions{codec: "binary", timeout: 10 * time.Second, maxFrame: protocol.DefaultMaxFrame, httpPath: httpPath}
 	for _, f := range opts {
 		f(&o)
@@ -93,7 +98,7 @@ func dial(network, addr, httpPath string, opts []DialOption) (*Client, error) {
 	}
 	c := &Client{network: network, addr: addr, opts: o, codec: cd}
 	c.invoke = chainClient(o.interceptors, c.roundTrip)
-	if _, err := c.getConn(context.Background()); err != nil {
+	if _, err := c.getConn(ctx); err != nil {
 		return nil, err
 	}
 	return c, nil

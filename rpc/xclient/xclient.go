@@ -51,19 +51,32 @@ func (x *XClient) Close() error {
 	return nil
 }
 
-func (x *XClient) client(addr string) (*rpc.Client, error) {
+// client returns the connection to addr, dialing outside the lock so a
+// slow or black-holed server does not stall calls to the others.
+func (x *XClient) client(ctx context.Context, addr string) (*rpc.Client, error) {
 	x.mu.Lock()
-	defer x.mu.Unlock()
-	if x.closed {
+	c, closed := x.clients[addr], x.closed
+	x.mu.Unlock()
+	if closed {
 		return nil, rpc.ErrShutdown
 	}
-	if c := x.clients[addr]; c != nil {
+	if c != nil {
 		return c, nil
 	}
 	network, a := splitAddr(addr)
-	c, err := rpc.Dial(network, a, x.dialOpts...)
+	c, err := rpc.DialContext(ctx, network, a, x.dialOpts...)
 	if err != nil {
 		return nil, err
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.closed {
+		c.Close()
+		return nil, rpc.ErrShutdown
+	}
+	if old := x.clients[addr]; old != nil { // another caller dialed first
+		c.Close()
+		return old, nil
 	}
 	x.clients[addr] = c
 	return c, nil
@@ -144,7 +157,7 @@ func (x *XClient) try(ctx context.Context, addr, method string, args, reply any)
 		ctx, cancel = context.WithTimeout(ctx, x.perTry)
 		defer cancel()
 	}
-	c, err := x.client(addr)
+	c, err := x.client(ctx, addr)
 	if err != nil {
 		return err
 	}
