@@ -44,12 +44,10 @@ func sameEntry(a, b *pb.Entry) bool {
 func (k *checker) afterPersist(n *node, rd *raft.Ready) error {
 	st := n.rn.Status()
 	prevI, prevT, ents := n.log()
+	if err := k.electionSafety(n); err != nil {
+		return err
+	}
 	if st.SoftState.RaftState == raft.StateLeader {
-		// Election Safety: at most one leader per term.
-		if l, ok := k.leaderOf[st.Term]; ok && l != n.id {
-			return fmt.Errorf("election safety: nodes %d and %d both lead term %d", l, n.id, st.Term)
-		}
-		k.leaderOf[st.Term] = n.id
 		if err := k.leaderComplete(n.id, st.Term, prevI, prevT, ents); err != nil {
 			return err
 		}
@@ -68,6 +66,19 @@ func (k *checker) afterPersist(n *node, rd *raft.Ready) error {
 		}
 	}
 	return k.logMatching(n.id, prevT, ents)
+}
+
+// electionSafety records n's leadership: at most one leader per term.
+func (k *checker) electionSafety(n *node) error {
+	st := n.rn.Status()
+	if st.SoftState.RaftState != raft.StateLeader {
+		return nil
+	}
+	if l, ok := k.leaderOf[st.Term]; ok && l != n.id {
+		return fmt.Errorf("election safety: nodes %d and %d both lead term %d", l, n.id, st.Term)
+	}
+	k.leaderOf[st.Term] = n.id
+	return nil
 }
 
 // leaderComplete: a leader of term holds every entry committed in an

@@ -116,11 +116,12 @@ func (c *Cluster) Run() error {
 // chaosStep performs one random action, then lets every node handle its
 // Ready and checks the invariants.
 func (c *Cluster) chaosStep() error {
+	var err error
 	switch p := c.rng.IntN(100); {
 	case p < 35:
-		c.deliver()
+		err = c.deliver()
 	case p < 65:
-		c.tickAll(0.9)
+		err = c.tickAll(0.9)
 	case p < 80:
 		c.propose()
 	case p < 83:
@@ -134,9 +135,7 @@ func (c *Cluster) chaosStep() error {
 			c.crash()
 		}
 	case p < 94:
-		if err := c.restart(); err != nil {
-			return err
-		}
+		err = c.restart()
 	case p < 96:
 		if c.opts.ConfChanges {
 			c.proposeConfChange()
@@ -145,6 +144,9 @@ func (c *Cluster) chaosStep() error {
 		c.transferLeader()
 	default:
 		c.readIndex()
+	}
+	if err != nil {
+		return err
 	}
 	return c.processReady()
 }
@@ -167,7 +169,9 @@ func (c *Cluster) pick() *node {
 	return live[c.rng.IntN(len(live))]
 }
 
-func (c *Cluster) deliver() {
+// deliver hands due messages to their nodes, checking election safety
+// after each one (a node may win and lose leadership between Readys).
+func (c *Cluster) deliver() error {
 	for _, m := range c.net.due(c.now) {
 		n := c.nodes[m.To-1]
 		if n.down || !c.net.connected(m.From, m.To) {
@@ -176,15 +180,23 @@ func (c *Cluster) deliver() {
 		c.Trace = c.Trace*31 + uint64(m.Type) + m.Term
 		// Errors here (unknown peer, dropped forward) are normal traffic.
 		_ = n.rn.Step(m)
+		if err := c.chk.electionSafety(n); err != nil {
+			return err
+		}
 	}
+	return nil
 }
 
-func (c *Cluster) tickAll(p float64) {
+func (c *Cluster) tickAll(p float64) error {
 	for _, n := range c.live() {
 		if c.rng.Float64() < p {
 			n.rn.Tick()
+			if err := c.chk.electionSafety(n); err != nil {
+				return err
+			}
 		}
 	}
+	return nil
 }
 
 // propose sends a uniquely numbered command, usually to a node that
@@ -356,9 +368,13 @@ func (c *Cluster) heal() error {
 	}
 	for i := 0; i < c.opts.HealSteps; i++ {
 		c.now++
-		c.deliver()
+		if err := c.deliver(); err != nil {
+			return err
+		}
 		if i%2 == 0 {
-			c.tickAll(1)
+			if err := c.tickAll(1); err != nil {
+				return err
+			}
 		}
 		if err := c.processReady(); err != nil {
 			return fmt.Errorf("step %d: %w", c.now, err)
