@@ -253,7 +253,7 @@ func TestMacros(t *testing.T) {
 		{"let m = macro() { 1 + true }; m()", "ERROR 1:21: type mismatch: INTEGER + BOOLEAN"},
 		{"macro(x) { x }", "macro(x) {\nx\n}"},
 		{"let t = macro(x) { quote([unquote(x), unquote(x)]) }; " + strings.Repeat("t(", 30) + "1" + strings.Repeat(")", 30),
-			"ERROR 1:56: macro expansion too large (more than 262144 nodes)"},
+			"ERROR 1:25: quote too large (more than 262144 nodes)"},
 		{"let t = macro(x) { quote([unquote(x), unquote(x)]) }; len(t(t(t(1))))", "2"},
 		{"let m = macro(x) { x }; let f = fn() { m }; f()", "ERROR 1:40: identifier not found: m"},
 	})

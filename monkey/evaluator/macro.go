@@ -39,8 +39,7 @@ func ExpandMacros(program ast.Node, env *object.Environment) (expanded ast.Node,
 		}
 	}()
 	m := newMachine(env, 0)
-	var last *ast.CallExpression
-	expanded = ast.Modify(program, func(n ast.Node) ast.Node {
+	return ast.Modify(program, func(n ast.Node) ast.Node {
 		call, ok := n.(*ast.CallExpression)
 		if !ok {
 			return n
@@ -49,19 +48,9 @@ func ExpandMacros(program ast.Node, env *object.Environment) (expanded ast.Node,
 		if macro == nil {
 			return n
 		}
-		last = call
 		return expand(macro, call, m)
-	})
-	if last != nil && !withinSize(expanded, MaxExpandedNodes) {
-		fail(last.Token.Pos, "macro expansion too large (more than %d nodes)", MaxExpandedNodes)
-	}
-	return expanded, nil
+	}), nil
 }
-
-// MaxExpandedNodes bounds the size of a macro-expanded program. Expansions
-// share subtrees, so nested macros that duplicate their argument could
-// otherwise describe a tree too large to ever evaluate.
-const MaxExpandedNodes = 1 << 18
 
 // withinSize reports whether the tree under n has at most limit nodes,
 // stopping as soon as it has seen more.

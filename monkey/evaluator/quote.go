@@ -8,6 +8,12 @@ import (
 	"github.com/gee-project/gee/monkey/token"
 )
 
+// MaxQuoteNodes bounds the syntax tree a quote may describe. Unquoted
+// quotes are shared, not copied, so nested quoting (at run time or by macros
+// expanding their own results) could otherwise describe a tree too large to
+// ever print, expand or evaluate.
+const MaxQuoteNodes = 1 << 18
+
 // quoteNode is quote(expr): it yields expr unevaluated, except that each
 // unquote(x) inside is replaced by the syntax for x's value.
 type quoteNode struct {
@@ -57,10 +63,8 @@ func (q *quoteNode) eval(fr *frame) object.Object {
 		i++
 		return toSyntax(v, call.Token.Pos)
 	})
-	// Unquoted quotes are shared, so repeated quoting can describe a tree
-	// too large to ever print or evaluate.
-	if i > 0 && !withinSize(expanded, MaxExpandedNodes) {
-		fail(q.pos, "quote too large (more than %d nodes)", MaxExpandedNodes)
+	if i > 0 && !withinSize(expanded, MaxQuoteNodes) {
+		fail(q.pos, "quote too large (more than %d nodes)", MaxQuoteNodes)
 	}
 	return &object.Quote{Node: expanded}
 }
