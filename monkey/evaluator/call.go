@@ -35,7 +35,12 @@ type callNode struct {
 }
 
 func (c *callNode) eval(fr *frame) object.Object {
-	callee := c.fn.eval(fr)
+	var callee object.Object
+	if g, ok := c.fn.(*globalNode); ok {
+		callee = g.eval(fr) // direct call: most callees are global functions
+	} else {
+		callee = c.fn.eval(fr)
+	}
 	if f, ok := callee.(*object.Function); ok {
 		if p, ok := f.Code.(*proto); ok {
 			return c.callFunction(fr, f, p)

@@ -27,6 +27,9 @@ func (p *programNode) eval(fr *frame) object.Object {
 type blockNode struct{ stmts []node }
 
 func (b *blockNode) eval(fr *frame) object.Object {
+	if len(b.stmts) == 1 {
+		return b.stmts[0].eval(fr) // a return inside leaves fr.retVal as the value
+	}
 	var res object.Object = NULL
 	for _, s := range b.stmts {
 		res = s.eval(fr)
