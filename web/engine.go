@@ -162,25 +162,44 @@ func (e *Engine) treeFor(method string, create bool) *tree.Tree[HandlersChain] {
 	return t
 }
 
-// ServeHTTP routes the request and runs the matched handlers.
+// ServeHTTP routes the request and runs the matched handlers. The hit
+// path is kept inline and short; misses and raw paths go to handleSlow.
 func (e *Engine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := e.pool.Get().(*Context)
 	c.w.reset(w)
 	c.Request = r
 	c.reset()
-	e.handle(c)
+	var t *tree.Tree[HandlersChain]
+	if i := methodIndex(r.Method); i >= 0 {
+		t = e.trees[i]
+	} else {
+		t = e.custom[r.Method]
+	}
+	if t != nil && !e.UseRawPath {
+		if hs, full, ok := t.Find(r.URL.Path, &c.Params); ok {
+			c.handlers, c.fullPath = hs, full
+			c.Next()
+			// A bodiless 200 needs no explicit header: net/http sends it.
+			if c.w.status != http.StatusOK {
+				c.w.WriteHeaderNow()
+			}
+			e.pool.Put(c)
+			return
+		}
+	}
+	e.handleSlow(c, t)
 	e.pool.Put(c)
 }
 
-func (e *Engine) handle(c *Context) {
+func (e *Engine) handleSlow(c *Context, t *tree.Tree[HandlersChain]) {
 	r := c.Request
-	path, raw := r.URL.Path, false
+	path := r.URL.Path
 	if e.UseRawPath && r.URL.RawPath != "" {
-		path, raw = r.URL.RawPath, true
+		path = r.URL.RawPath
 	}
-	if t := e.treeFor(r.Method, false); t != nil {
+	if t != nil {
 		if hs, full, ok := t.Find(path, &c.Params); ok {
-			if raw {
+			if path != r.URL.Path {
 				unescapeParams(c.Params)
 			}
 			c.handlers, c.fullPath = hs, full

@@ -202,24 +202,26 @@ func (t *Tree[V]) Find(path string, ps *Params) (v V, pattern string, ok bool) {
 	if s == nil || len(path) < len(s.prefix) || path[:len(s.prefix)] != s.prefix {
 		return v, "", false
 	}
-	n := s.find(path[len(s.prefix):], ps)
+	n, out := s.find(path[len(s.prefix):], *ps)
 	if n == nil {
 		return v, "", false
 	}
+	*ps = out
 	return n.value, n.pattern, true
 }
 
-// find matches path below n (whose own text is already consumed). It
-// loops down the tree and recurses only where a static match might fail
-// later and a wildcard sibling must then be tried (backtracking).
-func (n *node[V]) find(path string, ps *Params) *node[V] {
-	k0 := len(*ps)
+// find matches path below n (whose own text is already consumed) and
+// returns the node with ps extended by the captured params. It loops down
+// the tree and recurses only where a static match might fail later and a
+// wildcard sibling must then be tried (backtracking). The slice travels by
+// value, so a dead end needs no cleanup: the caller still holds its length.
+func (n *node[V]) find(path string, ps Params) (*node[V], Params) {
 	for {
 		if path == "" {
 			if n.has {
-				return n
+				return n, ps
 			}
-			break
+			return nil, nil
 		}
 		c0 := path[0]
 		var next *node[V]
@@ -243,12 +245,12 @@ func (n *node[V]) find(path string, ps *Params) *node[V] {
 				n, path = next, rest
 				continue
 			}
-			if r := next.find(rest, ps); r != nil {
-				return r
+			if r, out := next.find(rest, ps); r != nil {
+				return r, out
 			}
 		}
 		if !n.wild {
-			break
+			return nil, nil
 		}
 		if n.param != nil || n.cparams != nil {
 			end := 0
@@ -259,34 +261,28 @@ func (n *node[V]) find(path string, ps *Params) *node[V] {
 				seg, rest := path[:end], path[end:]
 				for _, p := range n.cparams {
 					if p.check(seg) {
-						*ps = append(*ps, Param{Key: p.name, Value: seg})
-						if r := p.find(rest, ps); r != nil {
-							return r
+						if r, out := p.find(rest, append(ps, Param{Key: p.name, Value: seg})); r != nil {
+							return r, out
 						}
-						*ps = (*ps)[:k0]
 					}
 				}
 				if p := n.param; p != nil {
-					*ps = append(*ps, Param{Key: p.name, Value: seg})
 					if n.catchAll == nil {
+						ps = append(ps, Param{Key: p.name, Value: seg})
 						n, path = p, rest // last alternative: no need to recurse
 						continue
 					}
-					if r := p.find(rest, ps); r != nil {
-						return r
+					if r, out := p.find(rest, append(ps, Param{Key: p.name, Value: seg})); r != nil {
+						return r, out
 					}
-					*ps = (*ps)[:k0]
 				}
 			}
 		}
 		if n.catchAll != nil && c0 == '/' && n.catchAll.has {
-			*ps = append(*ps, Param{Key: n.catchAll.name, Value: path})
-			return n.catchAll
+			return n.catchAll, append(ps, Param{Key: n.catchAll.name, Value: path})
 		}
-		break
+		return nil, nil
 	}
-	*ps = (*ps)[:k0]
-	return nil
 }
 
 // hasPrefix compares byte by byte from the second byte (the caller matched
