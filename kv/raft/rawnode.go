@@ -164,7 +164,8 @@ func (rn *RawNode) Ready() Ready {
 		Snapshot:         r.raftLog.unstable.snapshot,
 	}
 	if ss := r.softState(); ss != rn.prevSoftSt {
-		rd.SoftState = &ss
+		changed := ss // allocated only when reported
+		rd.SoftState = &changed
 		rn.prevSoftSt = ss
 	}
 	if hs := r.hardState(); hs != rn.prevHardSt {

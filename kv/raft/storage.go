@@ -46,7 +46,7 @@ type Storage interface {
 // ents[0] is a dummy entry holding the snapshot's index and term.
 type MemoryStorage struct {
 	mu        sync.Mutex
-	hardState *pb.HardState
+	hardState hardState
 	snapshot  *pb.Snapshot
 	ents      []*pb.Entry
 }
@@ -58,12 +58,11 @@ type MemoryStorage struct {
 // (and with it the membership) before any entry.
 func NewMemoryStorage(peers ...uint64) *MemoryStorage {
 	ms := &MemoryStorage{
-		hardState: &pb.HardState{},
-		snapshot:  &pb.Snapshot{Metadata: &pb.SnapshotMetadata{ConfState: &pb.ConfState{}}},
-		ents:      []*pb.Entry{{}},
+		snapshot: &pb.Snapshot{Metadata: &pb.SnapshotMetadata{ConfState: &pb.ConfState{}}},
+		ents:     []*pb.Entry{{}},
 	}
 	if len(peers) > 0 {
-		ms.hardState = &pb.HardState{Term: 1, Commit: 1}
+		ms.hardState = hardState{term: 1, commit: 1}
 		ms.snapshot.Metadata = &pb.SnapshotMetadata{Index: 1, Term: 1,
 			ConfState: &pb.ConfState{Voters: append([]uint64(nil), peers...)}}
 		ms.ents[0] = &pb.Entry{Index: 1, Term: 1}
@@ -75,15 +74,14 @@ func NewMemoryStorage(peers ...uint64) *MemoryStorage {
 func (ms *MemoryStorage) InitialState() (*pb.HardState, *pb.ConfState, error) {
 	ms.mu.Lock()
 	defer ms.mu.Unlock()
-	hs := &pb.HardState{Term: ms.hardState.Term, Vote: ms.hardState.Vote, Commit: ms.hardState.Commit}
-	return hs, cloneConfState(ms.snapshot.GetMetadata().GetConfState()), nil
+	return ms.hardState.proto(), cloneConfState(ms.snapshot.GetMetadata().GetConfState()), nil
 }
 
 // SetHardState records the node's HardState.
 func (ms *MemoryStorage) SetHardState(st *pb.HardState) error {
 	ms.mu.Lock()
 	defer ms.mu.Unlock()
-	ms.hardState = &pb.HardState{Term: st.GetTerm(), Vote: st.GetVote(), Commit: st.GetCommit()}
+	ms.hardState = hardState{term: st.GetTerm(), vote: st.GetVote(), commit: st.GetCommit()}
 	return nil
 }
 

@@ -34,7 +34,7 @@ type Options struct {
 // DefaultOptions returns a chaotic but convergent configuration.
 func DefaultOptions(seed uint64) Options {
 	return Options{Seed: seed, Voters: 3, Spares: 2, Steps: 1500, HealSteps: 3000,
-		ElectionTick: 10, HeartbeatTick: 2, MaxSizePerMsg: 256, MaxInflight: 4,
+		ElectionTick: 10, HeartbeatTick: 2, MaxSizePerMsg: []uint64{0, 64, 256, 4096}[seed%4], MaxInflight: 4,
 		CheckQuorum: seed%2 == 0, PreVote: seed%3 != 0, SnapshotEvery: 12,
 		DropP: 0.1, DupP: 0.05, MaxDelay: 3, ConfChanges: true, Partitions: true, Crashes: true}
 }
