@@ -20,6 +20,10 @@ type proto struct {
 	leaf bool
 }
 
+// reuseFrames enables the frame pool; tests turn it off to check that
+// reusing frames never changes a program's result.
+var reuseFrames = true
+
 type fnNode struct{ proto *proto }
 
 func (f *fnNode) eval(fr *frame) object.Object {
@@ -69,7 +73,7 @@ func (c *callNode) callFunction(fr *frame, f *object.Function, p *proto) object.
 	parent, _ := f.Frame.(*frame)
 	m := fr.m
 	var nf *frame
-	if p.leaf {
+	if p.leaf && reuseFrames {
 		nf = m.acquire(p.nslots, min(len(c.args), p.nslots), parent)
 	} else {
 		nf = newFrame(p.nslots, parent, m)
@@ -95,7 +99,7 @@ func (c *callNode) callFunction(fr *frame, f *object.Function, p *proto) object.
 	m.depth += c.weight
 	res := p.code.eval(nf)
 	m.depth -= c.weight
-	if p.leaf {
+	if p.leaf && reuseFrames {
 		m.release(nf)
 	}
 	return res
