@@ -237,6 +237,8 @@ func (cc *clientConn) deliver(p []byte) error {
 		return nil // abandoned call
 	}
 	switch {
+	case string(f.Error) == ErrServerShuttingDown.Error():
+		cl.err = ErrServerShuttingDown
 	case len(f.Error) > 0:
 		cl.err = ServerError(f.Error)
 	case cl.reply == nil:

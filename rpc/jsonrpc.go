@@ -110,7 +110,7 @@ func (s *Server) jsonCall(ctx context.Context, raw []byte) *jsonResponse {
 	s.active.Add(1)
 	var err error
 	if s.closing.Load() {
-		err = errShuttingDown
+		err = ErrServerShuttingDown
 	} else {
 		err = s.invoke(ctx, m, m.full, argp, replyp)
 	}

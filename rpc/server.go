@@ -120,7 +120,10 @@ func (s *Server) invoke(ctx context.Context, m *methodType, method string, argp,
 	return err
 }
 
-var errShuttingDown = errors.New("rpc: server is shutting down")
+// ErrServerShuttingDown is the error of a call that reached a server after
+// Shutdown began. The method did not run, so the call is safe to retry
+// elsewhere; IsTransportError reports true for it.
+var ErrServerShuttingDown = errors.New("rpc: server is shutting down")
 
 // Serve accepts connections on l until Shutdown or Close.
 func (s *Server) Serve(l net.Listener) error {

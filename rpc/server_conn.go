@@ -111,7 +111,7 @@ func (sc *serverConn) handleFrame(p []byte) error {
 		// cannot close the connection between handler and reply.
 		sc.s.active.Add(1)
 		if sc.s.closing.Load() {
-			sc.reply(f.Seq, errShuttingDown.Error(), nil)
+			sc.reply(f.Seq, ErrServerShuttingDown.Error(), nil)
 			sc.s.active.Add(-1)
 		} else if !sc.startCall(&f) {
 			sc.s.active.Add(-1)

@@ -66,9 +66,19 @@ func TestShutdownTimeoutCancelsHandlers(t *testing.T) {
 		done <- c.Call(ctxT(t), "Arith.Block", 0, &ok)
 	}()
 	<-a.started
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
-	if err := s.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
+	shut := make(chan error, 1)
+	go func() { shut <- s.Shutdown(ctx) }()
+	for !s.closing.Load() {
+		time.Sleep(time.Millisecond)
+	}
+	// A call arriving while Shutdown waits is refused, retryably.
+	var sum int64
+	if err := c.Call(ctxT(t), "Arith.Add", Args{}, &sum); !errors.Is(err, ErrServerShuttingDown) || !IsTransportError(err) {
+		t.Fatalf("call during shutdown: %v", err)
+	}
+	if err := <-shut; !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Shutdown = %v", err)
 	}
 	select {

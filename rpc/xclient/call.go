@@ -8,34 +8,51 @@ import (
 )
 
 // Call invokes method on one server chosen by the selector, applying the
-// fail mode and hedging.
+// fail mode and hedging. Failover waits the backoff before going round
+// again once every server has been tried or has an open breaker.
 func (x *XClient) Call(ctx context.Context, method string, args, reply any) error {
 	tried := map[string]bool{}
 	var last error
 	var addr string
-	for i := 0; i <= x.retries || i == 0; i++ {
-		if x.failMode != Retry || addr == "" {
-			servers, err := x.candidates(ctx, tried)
-			if err != nil {
-				if last != nil {
-					return errors.Join(last, err)
-				}
-				return err
-			}
-			addr = x.selector.Select(ctx, method, args, servers).Addr
-		}
+	for i := 0; i == 0 || i <= x.retries; i++ {
 		if x.failMode == Retry && i > 0 {
-			if err := sleep(ctx, x.backoff<<(i-1)); err != nil {
+			if err := sleep(ctx, x.backoffFor(i)); err != nil {
+				return errors.Join(last, err)
+			}
+		} else {
+			var err error
+			if addr, err = x.pick(ctx, method, args, tried, i); err != nil {
 				return errors.Join(last, err)
 			}
 		}
 		last = x.callOnce(ctx, addr, method, args, reply, tried)
-		if !retryable(ctx, last) && !errors.Is(last, ErrBreakerOpen) || x.failMode == FailFast {
+		if x.failMode == FailFast || !retryable(ctx, last) && !errors.Is(last, ErrBreakerOpen) {
 			return last
 		}
 		tried[addr] = true
 	}
 	return last
+}
+
+func (x *XClient) backoffFor(attempt int) time.Duration {
+	return x.backoff << min(attempt-1, 10)
+}
+
+// pick selects a server not yet tried; when none is left it waits the
+// backoff and starts a new round over all servers.
+func (x *XClient) pick(ctx context.Context, method string, args any, tried map[string]bool, attempt int) (string, error) {
+	servers, err := x.candidates(ctx, tried)
+	if err != nil && len(tried) > 0 {
+		if err := sleep(ctx, x.backoffFor(attempt)); err != nil {
+			return "", err
+		}
+		clear(tried)
+		servers, err = x.candidates(ctx, tried)
+	}
+	if err != nil {
+		return "", err
+	}
+	return x.selector.Select(ctx, method, args, servers).Addr, nil
 }
 
 func sleep(ctx context.Context, d time.Duration) error {
