@@ -175,3 +175,30 @@ func TestIncomplete(t *testing.T) {
 		}
 	}
 }
+
+func TestCompleter(t *testing.T) {
+	s := newSession(&bytes.Buffer{}, &bytes.Buffer{})
+	s.feed("let lengthOf = fn(x) { len(x) }; let unlessM = macro(a) { a };")
+	c := completer{s}
+	tests := []struct {
+		line string
+		want []string
+		n    int
+	}{
+		{"le", []string{"n", "ngthOf", "t"}, 2},
+		{"puts(lengthO", []string{"f"}, 7},
+		{"unl", []string{"essM"}, 3},
+		{"x + ", nil, 0},
+		{"zzz", nil, 3},
+	}
+	for _, tt := range tests {
+		endings, n := c.Do([]rune(tt.line), len([]rune(tt.line)))
+		var got []string
+		for _, e := range endings {
+			got = append(got, string(e))
+		}
+		if strings.Join(got, ",") != strings.Join(tt.want, ",") || n != tt.n {
+			t.Errorf("complete %q: got %q (%d), want %q (%d)", tt.line, got, n, tt.want, tt.n)
+		}
+	}
+}

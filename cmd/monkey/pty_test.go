@@ -116,6 +116,9 @@ func TestTerminalREPL(t *testing.T) {
 		{"99 +\x1b[D\x7f\x1b[C\x7f- 9\r", "90"},
 		// History: the up arrow recalls the previous line.
 		{"\x1b[A\r", "90"},
+		// Tab completes a global name.
+		{"let answerOf = 21\r", ">> "},
+		{"answerO\t * 2\r", "42"},
 	}
 	off := 0
 	for _, s := range steps {

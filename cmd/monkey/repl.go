@@ -37,7 +37,7 @@ func repl(std stdio) int {
 
 func terminalREPL(s *session) int {
 	cfg := &readline.Config{Prompt: prompt, HistoryFile: historyFile(), HistorySearchFold: true,
-		FuncGetWidth: screenWidth}
+		FuncGetWidth: screenWidth, AutoComplete: completer{s}}
 	rl, err := readline.NewEx(cfg)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "monkey: %v\n", err)

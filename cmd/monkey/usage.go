@@ -15,7 +15,8 @@ Usage:
   monkey -h                           show this help
 %s
 The REPL keeps its bindings between lines, continues a line while ( [ {
-are unclosed, and has line editing and history (~/.monkey_history).
+are unclosed, and has line editing, Tab completion and history
+(~/.monkey_history).
 Type 'exit' or press Ctrl-D to leave.
 
 puts writes to standard output; errors go to standard error as
