@@ -132,14 +132,15 @@ func (s *Session) stmt(query string) (*sql.Stmt, error) {
 	if s.e.stmts == nil {
 		return nil, nil
 	}
-	st, err := s.e.stmts.get(s.ctx, query)
-	if err != nil || st == nil {
-		return nil, err
-	}
 	if s.tx != nil {
-		return s.tx.StmtContext(s.ctx, st), nil
+		// Preparing through the pool would need a second connection while
+		// the transaction holds one; reuse only what is already cached.
+		if st := s.e.stmts.lookup(query); st != nil {
+			return s.tx.StmtContext(s.ctx, st), nil
+		}
+		return nil, nil
 	}
-	return st, nil
+	return s.e.stmts.get(s.ctx, query)
 }
 
 func (s *Session) fail(op, sqlText string, err error) error {

@@ -22,6 +22,13 @@ func newStmtCache(db *sql.DB, capacity int) *stmtCache {
 	return &stmtCache{db: db, cap: capacity, m: make(map[string]*sql.Stmt)}
 }
 
+// lookup returns the cached statement for query, or nil.
+func (c *stmtCache) lookup(query string) *sql.Stmt {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.m[query]
+}
+
 // get returns the cached statement for query, preparing it on a miss. It
 // returns nil (run unprepared) once the cache is full.
 func (c *stmtCache) get(ctx context.Context, query string) (*sql.Stmt, error) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/gee-project/gee/orm"
 )
@@ -121,4 +122,32 @@ func TestChunkedInsertIsAtomic(t *testing.T) {
 			t.Fatalf("failed chunked insert left %d rows, want %d", c, n)
 		}
 	}, &txItem{})
+}
+
+// TestSingleConnectionTransaction guards against a transaction waiting for a
+// second connection (e.g. to prepare a statement) while holding the only one.
+func TestSingleConnectionTransaction(t *testing.T) {
+	e, err := orm.Open("sqlite", ":memory:")
+	must(t, err)
+	defer e.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	must(t, e.Migrate(ctx, &txItem{}))
+	err = e.Transaction(ctx, func(s *orm.Session) error {
+		it := txItem{Name: "a"}
+		if _, err := s.Insert(&it); err != nil {
+			return err
+		}
+		it.Name = "b"
+		if _, err := s.Update(&it); err != nil {
+			return err
+		}
+		var got []txItem
+		if err := s.Find(&got); err != nil || len(got) != 1 || got[0].Name != "b" {
+			return errors.Join(err, errors.New("find in transaction"))
+		}
+		_, err := s.Delete(&it)
+		return err
+	})
+	must(t, err)
 }
