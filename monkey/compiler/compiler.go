@@ -30,6 +30,12 @@ type fnState struct {
 	globals  map[string]bool // globals bound on every path to here
 	next     int             // first free temporary register
 	free     []freeVar
+	indirect int // > 0 while compiling below an operand (see returns.go)
+	flag     int // register set by an indirect return, or -1
+	retv     int // the value of that return
+	// top marks the program's statement list for block; tailChecks is set
+	// while some block on the way to a returned value checks the flag.
+	top, tailChecks bool
 }
 
 // freeVar is one captured variable and where the enclosing function finds it.
@@ -145,13 +151,16 @@ func (c *Compiler) addConst(v any) int {
 // program compiles the top level. Its value is the last statement's, except
 // that a program ending in a let has no value (nil), as in the evaluator.
 func (c *Compiler) program(stmts []ast.Statement) {
+	c.reserveFlag(stmts)
 	n := len(stmts)
+	c.fs.top = true
 	if n == 0 || !isLet(stmts[n-1]) {
 		c.block(stmts, -1, true, token.Position{})
 		return
 	}
 	c.block(stmts[:n-1], -1, false, token.Position{})
 	c.stmt(stmts[n-1], -1, false)
+	c.checkFlag(stmts[n-1], -1)
 	t := c.temp(token.Position{})
 	c.emit(token.Position{}, code.OpLoadNil, t)
 	c.emit(token.Position{}, code.OpReturn, t)

@@ -30,7 +30,9 @@ func (c *Compiler) expr(e ast.Expression, dst int) {
 	case *ast.InfixExpression:
 		c.infix(e, dst)
 	case *ast.IfExpression:
+		c.fs.indirect++
 		c.ifExpr(e, dst, false)
+		c.fs.indirect--
 	case *ast.FunctionLiteral:
 		c.funcLit(e, dst, "", "")
 	case *ast.CallExpression:
@@ -147,8 +149,8 @@ func mayRebind(e ast.Expression) bool {
 }
 
 func (c *Compiler) prefix(e *ast.PrefixExpression, dst int) {
-	if lit, ok := e.Right.(*ast.IntegerLiteral); ok && e.Operator == "-" {
-		c.loadInt(-lit.Value, dst)
+	if v, ok := constInt(e); ok {
+		c.loadInt(v, dst)
 		return
 	}
 	r := c.operand(e.Right, nil)
@@ -198,22 +200,19 @@ func smallInt(e ast.Expression) (int, bool) {
 	return int(lit.Value), true
 }
 
-// fold evaluates integer arithmetic and comparisons on two literals at
-// compile time (division is left to run time: it can fail).
+// fold evaluates integer arithmetic and comparisons on literals at compile
+// time (division is left to run time: it can fail).
 func (c *Compiler) fold(e *ast.InfixExpression, dst int) bool {
-	l, ok1 := e.Left.(*ast.IntegerLiteral)
-	r, ok2 := e.Right.(*ast.IntegerLiteral)
+	if v, ok := constInt(e); ok {
+		c.loadInt(v, dst)
+		return true
+	}
+	a, ok1 := constInt(e.Left)
+	b, ok2 := constInt(e.Right)
 	if !ok1 || !ok2 {
 		return false
 	}
-	a, b := l.Value, r.Value
 	switch e.Operator {
-	case "+":
-		c.loadInt(a+b, dst)
-	case "-":
-		c.loadInt(a-b, dst)
-	case "*":
-		c.loadInt(a*b, dst)
 	case "<":
 		c.loadBool(a < b, dst)
 	case ">":
@@ -226,6 +225,35 @@ func (c *Compiler) fold(e *ast.InfixExpression, dst int) bool {
 		return false
 	}
 	return true
+}
+
+// constInt evaluates an integer expression made of literals, +, -, * and
+// negation; wrapping matches the evaluator's int64 arithmetic.
+func constInt(e ast.Expression) (int64, bool) {
+	switch e := e.(type) {
+	case *ast.IntegerLiteral:
+		return e.Value, true
+	case *ast.PrefixExpression:
+		if e.Operator == "-" {
+			v, ok := constInt(e.Right)
+			return -v, ok
+		}
+	case *ast.InfixExpression:
+		a, ok1 := constInt(e.Left)
+		b, ok2 := constInt(e.Right)
+		if !ok1 || !ok2 {
+			return 0, false
+		}
+		switch e.Operator {
+		case "+":
+			return a + b, true
+		case "-":
+			return a - b, true
+		case "*":
+			return a * b, true
+		}
+	}
+	return 0, false
 }
 
 var condJumps = map[string][2]code.Opcode{
@@ -260,18 +288,28 @@ func (c *Compiler) cond(e ast.Expression) int {
 // ifExpr compiles an if expression; with tail set each branch returns.
 func (c *Compiler) ifExpr(e *ast.IfExpression, dst int, tail bool) {
 	fs := c.fs
+	fs.indirect++
 	elseJump := c.cond(e.Condition)
+	fs.indirect--
+	if hasReturn(e.Condition) {
+		// The flag may be set before a branch runs: the branches must
+		// check it like indirect blocks do.
+		fs.indirect++
+		defer func() { fs.indirect-- }()
+	}
 	bound, globals := maps.Clone(fs.bound), maps.Clone(fs.globals)
 	c.blockOf(e.Consequence, dst, tail)
 	fs.bound, fs.globals = maps.Clone(bound), maps.Clone(globals)
 	end := -1
-	if !tail {
+	noElse := e.Alternative == nil && dst < 0 && !tail
+	if !tail && !noElse && (fs.indirect > 0 || !returns(e.Consequence)) {
 		end = c.emitJump(noPos, code.OpJump)
 	}
 	c.patch(elseJump)
-	if e.Alternative != nil {
+	switch {
+	case e.Alternative != nil:
 		c.blockOf(e.Alternative, dst, tail)
-	} else {
+	case !noElse:
 		c.null(dst, tail)
 	}
 	fs.bound, fs.globals = bound, globals
@@ -304,6 +342,13 @@ func (c *Compiler) null(dst int, tail bool) {
 
 // tailExpr compiles e as the returned value of the function.
 func (c *Compiler) tailExpr(e ast.Expression) {
+	c.tail(e, true)
+}
+
+// tail compiles a returned value; check says whether an indirect return
+// inside e wins over e's own value (it does for a block's last statement,
+// not for a return statement, which overwrites the returned value).
+func (c *Compiler) tail(e ast.Expression, check bool) {
 	mark := c.fs.next
 	defer func() { c.fs.next = mark }()
 	if ie, ok := e.(*ast.IfExpression); ok {
@@ -315,6 +360,9 @@ func (c *Compiler) tailExpr(e ast.Expression) {
 		return
 	}
 	r := c.operand(e, nil)
+	if check {
+		c.checkBeforeReturn(e)
+	}
 	c.emit(noPos, code.OpReturn, r)
 }
 
@@ -432,4 +480,13 @@ func (c *Compiler) quote(e *ast.CallExpression, dst int) {
 		})
 	}
 	c.emit(e.Pos(), code.OpQuote, dst, c.addConst(q), base)
+}
+
+// returns reports whether a block always ends in a return statement.
+func returns(b *ast.BlockStatement) bool {
+	if b == nil || len(b.Statements) == 0 {
+		return false
+	}
+	_, ok := b.Statements[len(b.Statements)-1].(*ast.ReturnStatement)
+	return ok
 }

@@ -12,15 +12,36 @@ import (
 // when tail is set, is returned from the function.
 func (c *Compiler) block(stmts []ast.Statement, dst int, tail bool, pos token.Position) {
 	if len(stmts) == 0 {
+		c.fs.top = false
 		c.noValue(dst, tail)
 		return
 	}
+	// The evaluator's blocks check the return flag after each statement,
+	// except a block of one statement (its value is returned as is); the
+	// program checks always.
+	checks := len(stmts) >= 2 || c.fs.top
+	c.fs.top = false
+	saved := c.fs.tailChecks
+	if tail && checks {
+		c.fs.tailChecks = true
+	}
+	defer func() { c.fs.tailChecks = saved }()
+	var ends []int
 	for i, s := range stmts {
-		if i < len(stmts)-1 {
+		last := i == len(stmts)-1
+		if !last {
 			c.stmt(s, -1, false)
 		} else {
 			c.stmt(s, dst, tail)
 		}
+		if checks && (!last || !tail) {
+			if e := c.checkFlag(s, dst); e >= 0 {
+				ends = append(ends, e)
+			}
+		}
+	}
+	for _, e := range ends {
+		c.patch(e)
 	}
 }
 
@@ -35,15 +56,22 @@ func (c *Compiler) stmt(s ast.Statement, dst int, tail bool) {
 	switch s := s.(type) {
 	case *ast.LetStatement:
 		c.let(s)
+		if tail {
+			c.checkBeforeReturn(s.Value)
+		}
 		c.noValue(dst, tail)
 	case *ast.ReturnStatement:
+		if c.fs.indirect > 0 {
+			c.deferredReturn(s, dst)
+			return
+		}
 		if s.ReturnValue == nil {
 			t := c.temp(s.Pos())
 			c.emit(token.Position{}, code.OpLoadNull, t)
 			c.emit(token.Position{}, code.OpReturn, t)
 			return
 		}
-		c.tailExpr(s.ReturnValue)
+		c.tail(s.ReturnValue, false)
 	case *ast.ExpressionStatement:
 		switch {
 		case s.Expression == nil:
@@ -51,8 +79,12 @@ func (c *Compiler) stmt(s ast.Statement, dst int, tail bool) {
 		case tail:
 			c.tailExpr(s.Expression)
 		case dst >= 0:
-			c.expr(s.Expression, dst)
+			c.value(s.Expression, dst)
 		default:
+			if ie, ok := s.Expression.(*ast.IfExpression); ok {
+				c.ifExpr(ie, -1, false) // value unused: no null to load
+				return
+			}
 			c.expr(s.Expression, c.temp(s.Pos()))
 		}
 	case *ast.BlockStatement:
@@ -70,7 +102,7 @@ func (c *Compiler) let(s *ast.LetStatement) {
 		if lit, ok := s.Value.(*ast.FunctionLiteral); ok {
 			c.funcLit(lit, t, "", name)
 		} else {
-			c.expr(s.Value, t)
+			c.value(s.Value, t)
 		}
 		c.emit(token.Position{}, code.OpSetGlobal, c.globals[name], t)
 		fs.globals[name] = true
@@ -84,7 +116,7 @@ func (c *Compiler) let(s *ast.LetStatement) {
 	} else if lit, ok := s.Value.(*ast.FunctionLiteral); ok && l.simple() {
 		c.funcLit(lit, l.reg, name, "")
 	} else {
-		c.expr(s.Value, l.reg)
+		c.value(s.Value, l.reg)
 	}
 	fs.declared[name] = true
 	fs.bound[name] = true
@@ -116,6 +148,7 @@ func (c *Compiler) funcLit(lit *ast.FunctionLiteral, dst int, self, selfGlobal s
 	fn.NumRegs = inner.next
 	c.fs = inner
 	c.prologue(sc)
+	c.reserveFlag(body)
 	c.block(body, -1, true, lit.Pos())
 	c.fs = outer
 	fn.NumFree = len(inner.free)
@@ -164,4 +197,14 @@ func (c *Compiler) prologue(sc *scope) {
 			c.emit(token.Position{}, code.OpLoadUndef, l.reg)
 		}
 	}
+}
+
+// value compiles an expression whose if, if it is one, keeps the
+// statement's context (see returns.go).
+func (c *Compiler) value(e ast.Expression, dst int) {
+	if ie, ok := e.(*ast.IfExpression); ok {
+		c.ifExpr(ie, dst, false)
+		return
+	}
+	c.expr(e, dst)
 }

@@ -21,18 +21,32 @@ type Engine func(prog *ast.Program, out *bytes.Buffer) (object.Object, error)
 
 // Eval is the evaluator.
 func Eval(prog *ast.Program, out *bytes.Buffer) (object.Object, error) {
-	env := object.NewEnvironment()
-	env.SetOutput(out)
-	res := evaluator.Eval(prog, env)
-	if e, ok := res.(*object.Error); ok {
-		return nil, e
-	}
-	return res, nil
+	return LimitedEval(0)(prog, out)
 }
 
 // VM is the bytecode VM.
 func VM(prog *ast.Program, out *bytes.Buffer) (object.Object, error) {
 	return vm.Run(prog, out)
+}
+
+// LimitedEval is the evaluator failing after maxCalls calls (0: no limit).
+func LimitedEval(maxCalls int64) Engine {
+	return func(prog *ast.Program, out *bytes.Buffer) (object.Object, error) {
+		env := object.NewEnvironment()
+		env.SetOutput(out)
+		res := evaluator.EvalLimited(prog, env, maxCalls)
+		if e, ok := res.(*object.Error); ok {
+			return nil, e
+		}
+		return res, nil
+	}
+}
+
+// LimitedVM is the VM failing after maxCalls calls (0: no limit).
+func LimitedVM(maxCalls int64) Engine {
+	return func(prog *ast.Program, out *bytes.Buffer) (object.Object, error) {
+		return vm.RunWith(prog, out, vm.Options{MaxCalls: maxCalls})
+	}
 }
 
 // Run prepares src (parse, macro expansion) and renders its run on engine:

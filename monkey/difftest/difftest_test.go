@@ -35,3 +35,49 @@ func TestCorpusAgrees(t *testing.T) {
 		})
 	}
 }
+
+// agree runs src on both engines (with a call limit, so generated or
+// mutated programs stay short) and fails if they differ. Runs that end in
+// "stack overflow" are not compared: the engines bound their stacks
+// differently (the VM's limit is far deeper), so output before it differs.
+func agree(t *testing.T, src string) {
+	t.Helper()
+	want, ok := Run(src, LimitedEval(2000))
+	if !ok {
+		return
+	}
+	got, _ := Run(src, LimitedVM(2000))
+	if strings.Contains(want, "stack overflow") || strings.Contains(got, "stack overflow") {
+		return
+	}
+	if got != want {
+		t.Fatalf("engines differ on\n%s\n--- vm ---\n%s--- eval ---\n%s", src, got, want)
+	}
+}
+
+func FuzzEnginesAgree(f *testing.F) {
+	for _, src := range corpus(f) {
+		f.Add(src)
+	}
+	for _, src := range []string{
+		`let f = fn() { let g = fn() { y }; let y = 5; g() }; f()`,
+		`let x = "g"; let f = fn(c) { if (c) { let x = "l"; } x }; [f(true), f(false)]`,
+		`fn(a) { fn(b) { fn(c) { a + b + c } } }(1)(2)(3)`,
+		`let a = [1]; let b = push(a, 2); [push(a, 3), b, rest(b)]`,
+		`{"a": 1, 2: [3], true: fn(x) { x }}`,
+	} {
+		f.Add(src)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		agree(t, src)
+	})
+}
+
+func FuzzGeneratedPrograms(f *testing.F) {
+	for seed := uint64(0); seed < 300; seed++ {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, seed uint64) {
+		agree(t, Generate(seed))
+	})
+}

@@ -38,6 +38,9 @@ func binary(op code.Opcode, x, y Value) (Value, *object.Error) {
 	if x.k == kString && y.k == kString {
 		switch op {
 		case code.OpAdd:
+			if n := x.i + y.i; n > MaxStringLen {
+				return null, object.NewError("string too long: %d bytes", n)
+			}
 			return concat(x, y), nil
 		case code.OpEq:
 			return boolValue(x.str() == y.str()), nil

@@ -340,6 +340,12 @@ func (m *VM) run() (Value, error) {
 			if len(frames) >= m.maxDepth {
 				return null, errorf(fn, ipOf(cb, pc)-1, "stack overflow")
 			}
+			if m.calls >= 0 {
+				if m.calls == 0 {
+					return null, errorf(fn, ipOf(cb, pc)-1, "call limit exceeded")
+				}
+				m.calls--
+			}
 			nb := base + argAt
 			if nb+p.numRegs > len(stack) {
 				if !m.grow(nb + p.numRegs) {

@@ -30,7 +30,14 @@ type Options struct {
 	// MaxDepth is the call depth at which a call fails with "stack
 	// overflow"; 0 means DefaultMaxDepth.
 	MaxDepth int
+	// MaxCalls, if positive, makes the call after that many function calls
+	// fail with "call limit exceeded", so hosts can stop runaway scripts.
+	MaxCalls int64
 }
+
+// MaxStringLen bounds the length of a string built by +, as in the
+// evaluator, so a runaway concatenation fails instead of exhausting memory.
+const MaxStringLen = 1 << 28
 
 // VM runs one compiled program.
 type VM struct {
@@ -40,6 +47,7 @@ type VM struct {
 	frames   []frame
 	out      io.Writer
 	maxDepth int
+	calls    int64 // calls left before "call limit exceeded"; -1: no limit
 }
 
 type frame struct {
@@ -80,6 +88,10 @@ func New(bc *compiler.Bytecode, out io.Writer, opts Options) (*VM, error) {
 	m := &VM{prog: p, out: out, maxDepth: opts.MaxDepth}
 	if m.maxDepth <= 0 {
 		m.maxDepth = DefaultMaxDepth
+	}
+	m.calls = -1
+	if opts.MaxCalls > 0 {
+		m.calls = opts.MaxCalls
 	}
 	m.globals = make([]Value, len(p.globals))
 	for i := range m.globals {
