@@ -99,6 +99,9 @@ func (c *compiler) expr(e ast.Expression) node {
 		return c.infix(e)
 	case *ast.IfExpression:
 		n := &ifNode{cond: c.expr(e.Condition), cons: c.block(e.Consequence)}
+		if cmp, ok := n.cond.(*infixConstNode); ok && cmp.kind >= opLT {
+			n.cmp = cmp
+		}
 		if e.Alternative != nil {
 			n.alt = c.block(e.Alternative)
 		}

@@ -86,6 +86,10 @@ func TestConditionals(t *testing.T) {
 		{"if (0) { 1 } else { 2 }", "1"}, {`if ("") { 1 } else { 2 }`, "1"},
 		{"if ([]) { 1 } else { 2 }", "1"}, {"if (true) { }", "null"},
 		{"if (if (false) { 1 }) { 1 } else { 2 }", "2"},
+		{"if (true == 1) { 1 } else { 2 }", "2"}, {"if (true != 1) { 1 } else { 2 }", "1"},
+		{"let n = 5; [if (n > 4) { 1 }, if (n < 4) { 1 }, if (n == 5) { 1 }, if (n != 5) { 1 }]", "[1, null, 1, null]"},
+		{`if ("a" < 1) { 1 }`, "ERROR 1:9: type mismatch: STRING < INTEGER"},
+		{"if (true > 1) { 1 }", "ERROR 1:10: type mismatch: BOOLEAN > INTEGER"},
 	})
 }
 

@@ -123,10 +123,33 @@ func (g *globalNode) eval(*frame) object.Object {
 type ifNode struct {
 	cond      node
 	cons, alt *blockNode
+	// cmp is set when cond compares with an integer literal (n == 0, n < 2),
+	// the usual recursion test, which is then decided without a Boolean.
+	cmp *infixConstNode
+}
+
+func (n *ifNode) test(fr *frame) bool {
+	if c := n.cmp; c != nil {
+		left := c.left.eval(fr)
+		if l, ok := left.(*object.Integer); ok {
+			switch c.kind {
+			case opEQ:
+				return l.Value == c.k
+			case opNE:
+				return l.Value != c.k
+			case opLT:
+				return l.Value < c.k
+			case opGT:
+				return l.Value > c.k
+			}
+		}
+		return object.IsTruthy(c.finish(left))
+	}
+	return object.IsTruthy(n.cond.eval(fr))
 }
 
 func (n *ifNode) eval(fr *frame) object.Object {
-	if object.IsTruthy(n.cond.eval(fr)) {
+	if n.test(fr) {
 		return n.cons.eval(fr)
 	}
 	if n.alt != nil {

@@ -74,12 +74,14 @@ type infixConstNode struct {
 	k int64
 }
 
-func (n *infixConstNode) eval(fr *frame) object.Object {
-	left := n.left.eval(fr)
+func (n *infixConstNode) eval(fr *frame) object.Object { return n.finish(n.left.eval(fr)) }
+
+// finish applies the operator to the evaluated left operand.
+func (n *infixConstNode) finish(left object.Object) object.Object {
 	if l, ok := left.(*object.Integer); ok {
 		return n.ints(l.Value, n.k)
 	}
-	return n.other(left, n.right.eval(fr))
+	return n.other(left, n.right.(*constNode).value)
 }
 
 func (n *infixNode) eval(fr *frame) object.Object {
