@@ -251,12 +251,28 @@ func (f *Field) scanInt(p unsafe.Pointer, src any) error {
 		if u > math.MaxInt64 && f.read < cUint {
 			return fmt.Errorf("value %d overflows %s", u, f.Type)
 		}
+		if u > math.MaxInt64 {
+			return f.storeUint(p, u)
+		}
 		i = int64(u)
+	}
+	if i < 0 && f.read >= cUint {
+		return fmt.Errorf("negative value %d cannot go into %s", i, f.Type)
 	}
 	return f.storeInt(p, i)
 }
 
+// intRange is the inclusive range of each narrow integer codec.
+var intRange = map[codec][2]int64{
+	cInt8: {math.MinInt8, math.MaxInt8}, cInt16: {math.MinInt16, math.MaxInt16},
+	cInt32: {math.MinInt32, math.MaxInt32}, cUint8: {0, math.MaxUint8},
+	cUint16: {0, math.MaxUint16}, cUint32: {0, math.MaxUint32},
+}
+
 func (f *Field) storeInt(p unsafe.Pointer, i int64) error {
+	if r, ok := intRange[f.read]; ok && (i < r[0] || i > r[1]) {
+		return fmt.Errorf("value %d overflows %s", i, f.Type)
+	}
 	switch f.read {
 	case cInt:
 		*(*int)(p) = int(i)
@@ -278,6 +294,19 @@ func (f *Field) storeInt(p unsafe.Pointer, i int64) error {
 		*(*uint32)(p) = uint32(i)
 	case cUint64:
 		*(*uint64)(p) = uint64(i)
+	}
+	return nil
+}
+
+// storeUint stores values above MaxInt64 into the 64-bit unsigned codecs.
+func (f *Field) storeUint(p unsafe.Pointer, u uint64) error {
+	switch f.read {
+	case cUint64:
+		*(*uint64)(p) = u
+	case cUint:
+		*(*uint)(p) = uint(u)
+	default:
+		return fmt.Errorf("value %d overflows %s", u, f.Type)
 	}
 	return nil
 }

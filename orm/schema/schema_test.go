@@ -128,3 +128,24 @@ func FuzzParseTag(f *testing.F) {
 		}
 	})
 }
+
+func TestScanRejectsOverflow(t *testing.T) {
+	type row struct {
+		Small int8
+		U     uint16
+	}
+	s, err := Parse(&row{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r row
+	base := unsafe.Pointer(&r)
+	for i, src := range []any{int64(300), int64(-1)} {
+		if err := s.Fields[i].SetAny(base, src); err == nil || !strings.Contains(err.Error(), "overflows") && !strings.Contains(err.Error(), "negative") {
+			t.Errorf("%s <- %v: err %v", s.Fields[i].Name, src, err)
+		}
+	}
+	if err := s.Fields[0].SetAny(base, int64(-128)); err != nil || r.Small != -128 {
+		t.Fatalf("in-range value: %v %d", err, r.Small)
+	}
+}
