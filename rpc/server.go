@@ -45,7 +45,10 @@ type Server struct {
 	methods atomic.Pointer[map[string]*methodType] // copy-on-write, "Svc.Method" keys
 	regMu   sync.Mutex
 
-	jobs     chan job // idle workers wait here
+	jobs     chan job      // idle workers wait here
+	idle     atomic.Int32  // workers parked on jobs
+	done     chan struct{} // closed by Close/Shutdown: parked workers exit
+	doneOnce sync.Once
 	closing  atomic.Bool
 	active   atomic.Int64 // calls in flight
 	mu       sync.Mutex
@@ -60,7 +63,7 @@ func NewServer(opts ...ServerOption) *Server {
 	for _, o := range opts {
 		o(s)
 	}
-	s.jobs = make(chan job)
+	s.jobs, s.done = make(chan job), make(chan struct{})
 	s.methods.Store(&map[string]*methodType{})
 	s.handler = chainServer(s.interceptors, s.dispatch)
 	return s
@@ -210,6 +213,7 @@ func (s *Server) Close() error {
 }
 
 func (s *Server) closeConns() {
+	s.doneOnce.Do(func() { close(s.done) })
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for sc := range s.conns {

@@ -3,7 +3,6 @@ package rpc
 import (
 	"context"
 	"reflect"
-	"time"
 )
 
 // job is one decoded call waiting for a goroutine.
@@ -16,8 +15,8 @@ type job struct {
 	seq    uint64
 }
 
-// workerIdle is how long a worker goroutine waits for more work.
-const workerIdle = 2 * time.Second
+// maxIdleWorkers bounds how many finished workers stay parked for reuse.
+const maxIdleWorkers = 512
 
 // run hands j to an idle worker, or starts a new one. Reusing goroutines
 // keeps their already grown stacks: reflect.Call needs deep ones, and
@@ -30,16 +29,20 @@ func (s *Server) run(j job) {
 	}
 }
 
+// worker runs j, then parks for more work unless enough workers already
+// wait; parked workers exit when the server closes.
 func (s *Server) worker(j job) {
-	j.sc.finish(&j)
-	t := time.NewTimer(workerIdle)
-	defer t.Stop()
 	for {
+		j.sc.finish(&j)
+		if s.idle.Add(1) > maxIdleWorkers {
+			s.idle.Add(-1)
+			return
+		}
 		select {
 		case j = <-s.jobs:
-			j.sc.finish(&j)
-			t.Reset(workerIdle)
-		case <-t.C:
+			s.idle.Add(-1)
+		case <-s.done:
+			s.idle.Add(-1)
 			return
 		}
 	}

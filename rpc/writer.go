@@ -93,7 +93,7 @@ func (fw *frameWriter) writeOnceLocked() error {
 	_, err := fw.w.Write(out)
 	fw.mu.Lock()
 	fw.spare = nil
-	if cap(out) <= 256<<10 {
+	if cap(out) <= 1<<20 {
 		fw.spare = out[:0]
 	}
 	if err != nil {
