@@ -88,9 +88,15 @@ func runChild(kind string, peers []string) error {
 	go srv.Serve(ln)
 	fmt.Println(self)
 	io.Copy(io.Discard, os.Stdin) // parent closes stdin (or dies): stop
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	// Drain briefly, then cut the benchmark's pooled connections. The
+	// child stays silent: its output would interleave with the parent's
+	// benchmark lines.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	return srv.Shutdown(ctx)
+	if srv.Shutdown(ctx) != nil {
+		srv.Close()
+	}
+	return nil
 }
 
 func nonEmpty(ss []string) []string {
