@@ -116,6 +116,10 @@ func TestTerminalREPL(t *testing.T) {
 		{"99 +\x1b[D\x7f\x1b[C\x7f- 9\r", "90"},
 		// History: the up arrow recalls the previous line.
 		{"\x1b[A\r", "90"},
+		// Ctrl-C abandons a half-typed multi-line input.
+		{"let broken = fn() {\r", ".. "},
+		{"\x03", ">> "},
+		{"100 + 1\r", "101"},
 		// Tab completes a global name.
 		{"let answerOf = 21\r", ">> "},
 		{"answerO\t * 2\r", "42"},
