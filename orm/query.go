@@ -183,16 +183,27 @@ func (s *Session) Get(dest any, keys ...any) error {
 }
 
 func (s *Session) scanOne(sch *schema.Schema, query string, fields []*schema.Field, base unsafe.Pointer) error {
-	found := false
-	err := s.scanRows(sch, query, fields, func() unsafe.Pointer {
-		found = true
-		return base
-	})
+	rows, err := s.query(query, s.b.Args)
 	if err != nil {
-		return err
+		return s.fail("find", query, err)
 	}
-	if !found {
+	defer rows.Close()
+	if !rows.Next() {
+		if err := rows.Err(); err != nil {
+			return s.fail("find", query, err)
+		}
 		return ErrNotFound
+	}
+	rs := scannerPool.Get().(*schema.RowScanner)
+	rs.Reset(fields)
+	rs.Bind(base)
+	err = rows.Scan(rs.Dest()...)
+	scannerPool.Put(rs)
+	if err != nil {
+		return s.fail("scan", query, err)
+	}
+	if err := rows.Close(); err != nil {
+		return s.fail("find", query, err)
 	}
 	if err := s.runHook(sch, afterQuery, base); err != nil {
 		return &Error{Op: "hook", Table: sch.Table, Err: err}

@@ -39,6 +39,7 @@ type Session struct {
 	confl   []string
 	err     error
 	b       clause.Builder
+	argBuf  [8]any // backs b.Args for statements with few arguments
 }
 
 type cond struct {
@@ -79,6 +80,9 @@ func (s *Session) reset() {
 
 func (s *Session) builder() *clause.Builder {
 	s.b.D = s.e.dialect
+	if s.b.Args == nil {
+		s.b.Args = s.argBuf[:0]
+	}
 	s.b.Reset()
 	return &s.b
 }
