@@ -1,44 +1,53 @@
 package store
 
 import (
+	"strconv"
 	"testing"
 
 	"github.com/gee-project/gee/cache/eviction"
 )
 
-// Two keys whose 64-bit hashes collide must both stay reachable.
-func TestShardHashCollisionChain(t *testing.T) {
-	sh := &shard[int]{m: map[uint64]*entry[int]{}}
-	mk := func(k string, v int) *entry[int] {
-		return &entry[int]{Node: eviction.Node[int]{Key: k, Value: v, Hash: 7}}
+// Keys whose 64-bit hashes collide, and a table that grows and fills with
+// tombstones, must keep every live key reachable.
+func TestShardCollisionsGrowthAndTombstones(t *testing.T) {
+	var sh shard[int]
+	sh.init()
+	mk := func(k string, h uint64) *entry[int] {
+		return &entry[int]{Node: eviction.Node[int]{Key: k, Value: len(k), Hash: h}}
 	}
-	a, b, c := mk("a", 1), mk("b", 2), mk("c", 3)
-	sh.put(a)
-	sh.put(b)
-	sh.put(c)
-	for _, e := range []*entry[int]{a, b, c} {
-		if got := sh.find(7, e.Key); got != e {
-			t.Fatalf("find(%s) = %v", e.Key, got)
+	live := map[string]*entry[int]{}
+	for round := 0; round < 5; round++ {
+		for i := 0; i < 200; i++ {
+			k := strconv.Itoa(round*1000 + i)
+			e := mk(k, uint64(i%3)) // heavy collisions
+			sh.put(e)
+			live[k] = e
+		}
+		n := 0
+		for k, e := range live {
+			if n%2 == 0 {
+				if sh.unlink(e.Hash, k, e) != e {
+					t.Fatalf("unlink(%s) failed", k)
+				}
+				delete(live, k)
+			}
+			n++
+		}
+		for k, e := range live {
+			if got := sh.find(e.Hash, k); got != e {
+				t.Fatalf("round %d: find(%s) = %v", round, k, got)
+			}
 		}
 	}
-	if old := sh.put(mk("b", 20)); old != b {
-		t.Fatal("replacing b did not return the old entry")
+	e := mk("x", 1)
+	sh.put(e)
+	if old := sh.put(mk("x", 1)); old != e {
+		t.Fatal("replacing x did not return the old entry")
 	}
-	if sh.find(7, "b").Value != 20 {
-		t.Fatal("replacement not visible")
+	if sh.unlink(1, "x", e) != nil {
+		t.Fatal("unlink with a stale expected entry removed the new one")
 	}
-	if sh.unlink(7, "a", b) != nil {
-		t.Fatal("unlink with the wrong expected entry removed something")
-	}
-	if sh.unlink(7, "a", a) != a || sh.find(7, "a") != nil {
-		t.Fatal("a not removed")
-	}
-	if sh.find(7, "c") != c || sh.find(7, "b") == nil {
-		t.Fatal("removing a lost its chain neighbours")
-	}
-	sh.unlink(7, "b", nil)
-	sh.unlink(7, "c", nil)
-	if len(sh.m) != 0 {
-		t.Fatalf("map not empty: %v", sh.m)
+	if tab := sh.tab.Load(); tab.live != len(live)+1 {
+		t.Fatalf("live count %d, want %d", tab.live, len(live)+1)
 	}
 }

@@ -26,60 +26,71 @@ const (
 
 type entry[V any] struct {
 	eviction.Node[V]
-	expire int64     // unix nanoseconds; 0 = never
-	live   bool      // in the policy; guarded by Store.mu
-	same   *entry[V] // next entry whose key has the same 64-bit hash
+	expire int64 // unix nanoseconds; 0 = never
+	live   bool  // in the policy; guarded by Store.mu
 }
 
-// shard maps key hashes to entries, so a lookup hashes the key string once
-// (for the shard and the map) and compares it once. Keys whose 64-bit
-// hashes collide are chained through entry.same.
+// shard owns the keys whose hash falls in it. Readers load the table
+// pointer and probe without locking; writers serialise on mu.
 type shard[V any] struct {
-	mu sync.RWMutex
-	m  map[uint64]*entry[V]
-	_  [32]byte
+	mu   sync.Mutex
+	tab  atomic.Pointer[table[V]]
+	tomb *entry[V]
+	_    [40]byte
+}
+
+func (sh *shard[V]) init() {
+	sh.tomb = new(entry[V])
+	sh.tab.Store(newTable[V](minSlots))
 }
 
 func (sh *shard[V]) find(h uint64, key string) *entry[V] {
-	e := sh.m[h]
-	for e != nil && e.Key != key {
-		e = e.same
-	}
-	return e
+	return sh.tab.Load().find(h, key, sh.tomb)
 }
 
 // put links e in place of any entry with the same key and returns the
-// entry it replaced. sh.mu is held for writing.
+// entry it replaced. sh.mu is held.
 func (sh *shard[V]) put(e *entry[V]) *entry[V] {
-	old := sh.unlink(e.Hash, e.Key, nil)
-	e.same = sh.m[e.Hash]
-	sh.m[e.Hash] = e
-	return old
+	t := sh.tab.Load()
+	if i := t.slotOf(e.Hash, e.Key, sh.tomb); i >= 0 {
+		old := t.slots[i].Load()
+		t.slots[i].Store(e)
+		return old
+	}
+	if (t.used+1)*4 > len(t.slots)*3 { // keep probes short: load <= 3/4
+		t = sh.grow(t)
+	}
+	t.insert(e, sh.tomb)
+	return nil
+}
+
+// grow publishes a copy of t sized for twice its live entries.
+func (sh *shard[V]) grow(t *table[V]) *table[V] {
+	n := newTable[V](max(4*(t.live+1), minSlots))
+	for i := range t.slots {
+		if e := t.slots[i].Load(); e != nil && e != sh.tomb {
+			n.insert(e, sh.tomb)
+		}
+	}
+	sh.tab.Store(n)
+	return n
 }
 
 // unlink removes the entry for key (only if it is want, when want is not
-// nil) and returns it. sh.mu is held for writing.
+// nil) and returns it. sh.mu is held.
 func (sh *shard[V]) unlink(h uint64, key string, want *entry[V]) *entry[V] {
-	var prev *entry[V]
-	for e := sh.m[h]; e != nil; prev, e = e, e.same {
-		if e.Key != key {
-			continue
-		}
-		if want != nil && e != want {
-			return nil
-		}
-		switch {
-		case prev != nil:
-			prev.same = e.same
-		case e.same != nil:
-			sh.m[h] = e.same
-		default:
-			delete(sh.m, h)
-		}
-		e.same = nil
-		return e
+	t := sh.tab.Load()
+	i := t.slotOf(h, key, sh.tomb)
+	if i < 0 {
+		return nil
 	}
-	return nil
+	e := t.slots[i].Load()
+	if want != nil && e != want {
+		return nil
+	}
+	t.slots[i].Store(sh.tomb)
+	t.live--
+	return e
 }
 
 type readBuf[V any] struct {
@@ -107,7 +118,7 @@ type Store[V any] struct {
 func New[V any](pol eviction.Policy[V], onEvict func(key string, v V)) *Store[V] {
 	s := &Store[V]{seed: maphash.MakeSeed(), pol: pol, onEvict: onEvict}
 	for i := range s.shards {
-		s.shards[i].m = make(map[uint64]*entry[V])
+		s.shards[i].init()
 	}
 	return s
 }
@@ -124,9 +135,7 @@ func (s *Store[V]) Get(key string) (v V, ok bool) {
 func (s *Store[V]) Lookup(key string) (v V, expire int64, ok bool) {
 	h := maphash.String(s.seed, key)
 	sh := s.shard(h)
-	sh.mu.RLock()
 	e := sh.find(h, key)
-	sh.mu.RUnlock()
 	if e == nil {
 		return v, 0, false
 	}
@@ -219,9 +228,7 @@ func (s *Store[V]) evict(n *eviction.Node[V]) {
 func (s *Store[V]) Delete(key string) bool {
 	h := maphash.String(s.seed, key)
 	sh := s.shard(h)
-	sh.mu.RLock()
 	e := sh.find(h, key)
-	sh.mu.RUnlock()
 	return e != nil && s.removeEntry(key, e)
 }
 
