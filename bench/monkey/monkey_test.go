@@ -1,0 +1,67 @@
+package monkey
+
+import (
+	"errors"
+	"testing"
+)
+
+// BenchmarkMonkey runs every program on every engine: one iteration
+// compiles and runs the program from source. CPython runs in a child
+// process and reports the time of the program's main() alone.
+func BenchmarkMonkey(b *testing.B) {
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			for _, im := range impls {
+				b.Run(im.name, func(b *testing.B) { benchOne(b, c, im) })
+			}
+		})
+	}
+}
+
+func benchOne(b *testing.B, c benchCase, im impl) {
+	src, err := c.source(im.ext, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var child float64
+	for b.Loop() {
+		got, secs, err := im.run(src)
+		if errors.Is(err, errNoPython) {
+			b.Skip(err)
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+		if got != c.want {
+			b.Fatalf("result %d, want %d", got, c.want)
+		}
+		child += secs
+	}
+	if child > 0 {
+		b.ReportMetric(child*1e9/float64(b.N), "ns/op")
+	}
+}
+
+// TestScripts runs shrunken versions of every program on every engine, so
+// the peer scripts are known to compute the same results.
+func TestScripts(t *testing.T) {
+	for _, c := range cases {
+		for _, im := range impls {
+			src, err := c.source(im.ext, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, _, err := im.run(src)
+			if errors.Is(err, errNoPython) {
+				continue
+			}
+			if err != nil {
+				t.Errorf("%s/%s: %v", c.name, im.name, err)
+				continue
+			}
+			if got != c.small {
+				t.Errorf("%s/%s = %d, want %d", c.name, im.name, got, c.small)
+			}
+		}
+	}
+}
