@@ -18,14 +18,15 @@ type seenEntry struct {
 // checker holds the global knowledge the safety properties are checked
 // against.
 type checker struct {
-	leaderOf   map[uint64]uint64    // term -> the leader elected in it
-	committed  map[uint64]*pb.Entry // index -> entry known committed
-	commitTerm map[uint64]uint64    // index -> earliest term it was seen committed in
-	appliedAt  map[uint64]*pb.Entry // index -> entry first applied there
-	maxAcked   uint64               // highest index applied anywhere
-	reads      map[string]uint64    // ReadIndex ctx -> maxAcked when issued
-	everMember map[uint64]bool
-	entries    map[entryID]seenEntry
+	leaderOf     map[uint64]uint64    // term -> the leader elected in it
+	committed    map[uint64]*pb.Entry // index -> entry known committed
+	commitTerm   map[uint64]uint64    // index -> earliest term it was seen committed in
+	maxCommitted uint64
+	appliedAt    map[uint64]*pb.Entry // index -> entry first applied there
+	maxAcked     uint64               // highest index applied anywhere
+	reads        map[string]uint64    // ReadIndex ctx -> maxAcked when issued
+	everMember   map[uint64]bool
+	entries      map[entryID]seenEntry
 }
 
 func newChecker() *checker {
@@ -63,6 +64,7 @@ func (k *checker) afterPersist(n *node, rd *raft.Ready) error {
 			if ct, ok := k.commitTerm[e.Index]; !ok || st.Term < ct {
 				k.commitTerm[e.Index] = st.Term
 			}
+			k.maxCommitted = max(k.maxCommitted, e.Index)
 		}
 	}
 	return k.logMatching(n.id, prevT, ents)
@@ -84,20 +86,24 @@ func (k *checker) electionSafety(n *node) error {
 // leaderComplete: a leader of term holds every entry committed in an
 // earlier term (beyond its snapshot, which covers only committed entries).
 func (k *checker) leaderComplete(id, term, prevI, prevT uint64, ents []*pb.Entry) error {
-	for idx, want := range k.committed {
-		switch {
-		case k.commitTerm[idx] >= term, idx < prevI:
-		case idx == prevI:
+	// Only indexes from the leader's snapshot on need checking; the
+	// snapshot itself covers committed entries only.
+	for idx := prevI; idx <= k.maxCommitted; idx++ {
+		want, ok := k.committed[idx]
+		if !ok || k.commitTerm[idx] >= term {
+			continue
+		}
+		if idx == prevI {
 			if prevT != want.Term {
 				return fmt.Errorf("leader completeness: leader %d snapshot at %d has term %d, committed term %d",
 					id, idx, prevT, want.Term)
 			}
-		default:
-			off := idx - prevI - 1
-			if off >= uint64(len(ents)) || !sameEntry(ents[off], want) {
-				return fmt.Errorf("leader completeness: leader %d lacks committed entry %d/%d",
-					id, want.Term, idx)
-			}
+			continue
+		}
+		off := idx - prevI - 1
+		if off >= uint64(len(ents)) || !sameEntry(ents[off], want) {
+			return fmt.Errorf("leader completeness: leader %d lacks committed entry %d/%d",
+				id, want.Term, idx)
 		}
 	}
 	return nil

@@ -42,6 +42,7 @@ func TestCheckerDetectsIncompleteLeader(t *testing.T) {
 	k := newChecker()
 	k.committed[3] = ent(1, 3, "c")
 	k.commitTerm[3] = 1
+	k.maxCommitted = 3
 	if err := k.leaderComplete(1, 2, 1, 1, []*pb.Entry{ent(1, 2, "x")}); err == nil {
 		t.Fatal("leader of term 2 lacking an entry committed in term 1 not detected")
 	}

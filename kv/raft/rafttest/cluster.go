@@ -29,6 +29,11 @@ type Options struct {
 	ConfChanges   bool
 	Partitions    bool
 	Crashes       bool
+	LeaderCrashes bool // crashes prefer the current leader
+	// Figure8 replaces the action mix with the one that exposes commit
+	// rule bugs: propose at the leader, crash leaders often, keep a
+	// majority up (after the Figure 8 tests of MIT 6.824).
+	Figure8 bool
 }
 
 // DefaultOptions returns a chaotic but convergent configuration.
@@ -36,7 +41,8 @@ func DefaultOptions(seed uint64) Options {
 	return Options{Seed: seed, Voters: 3, Spares: 2, Steps: 1500, HealSteps: 3000,
 		ElectionTick: 10, HeartbeatTick: 2, MaxSizePerMsg: []uint64{0, 64, 256, 4096}[seed%4], MaxInflight: 4,
 		CheckQuorum: seed%2 == 0, PreVote: seed%3 != 0, SnapshotEvery: 12,
-		DropP: 0.1, DupP: 0.05, MaxDelay: 3, ConfChanges: true, Partitions: true, Crashes: true}
+		DropP: 0.1, DupP: 0.05, MaxDelay: 3, ConfChanges: true, Partitions: true, Crashes: true,
+		LeaderCrashes: seed%5 < 2}
 }
 
 // Cluster is a running simulation.
@@ -116,6 +122,9 @@ func (c *Cluster) Run() error {
 // chaosStep performs one random action, then lets every node handle its
 // Ready and checks the invariants.
 func (c *Cluster) chaosStep() error {
+	if c.opts.Figure8 {
+		return c.figure8Step()
+	}
 	var err error
 	switch p := c.rng.IntN(100); {
 	case p < 35:
@@ -132,7 +141,7 @@ func (c *Cluster) chaosStep() error {
 		c.net.heal(c.ids())
 	case p < 91:
 		if c.opts.Crashes {
-			c.crash()
+			c.crash(c.opts.LeaderCrashes)
 		}
 	case p < 94:
 		err = c.restart()
@@ -147,6 +156,29 @@ func (c *Cluster) chaosStep() error {
 	}
 	if err != nil {
 		return err
+	}
+	return c.processReady()
+}
+
+// figure8Step delivers, ticks and proposes, crashing the leader now and
+// then and restarting nodes whenever a majority is down.
+func (c *Cluster) figure8Step() error {
+	if err := c.deliver(); err != nil {
+		return err
+	}
+	if err := c.tickAll(0.9); err != nil {
+		return err
+	}
+	if c.rng.IntN(2) == 0 {
+		c.propose()
+	}
+	if c.rng.IntN(100) < 3 {
+		c.crash(true)
+	}
+	if len(c.live())*2 <= len(c.nodes) {
+		if err := c.restart(); err != nil {
+			return err
+		}
 	}
 	return c.processReady()
 }
@@ -219,21 +251,37 @@ func (c *Cluster) propose() {
 	_ = n.rn.Propose(data)
 }
 
-func (c *Cluster) crash() {
-	if n := c.pick(); n != nil {
+// crash stops a node, losing everything but its storage. With
+// LeaderCrashes it usually picks a leader, which is what exposes commit
+// rule bugs (Figure 8 of the Raft paper).
+func (c *Cluster) crash(preferLeader bool) {
+	n := c.pick()
+	if preferLeader && c.rng.IntN(4) != 0 {
+		for _, m := range c.live() {
+			if m.rn.Status().SoftState.RaftState == raft.StateLeader {
+				n = m
+			}
+		}
+	}
+	if n != nil {
 		n.down = true
 		n.rn = nil
 	}
 }
 
+// restart brings back a random crashed node.
 func (c *Cluster) restart() error {
+	var down []*node
 	for _, n := range c.nodes {
 		if n.down {
-			c.Stats.Restarts++
-			return n.start(c.rng, &c.opts)
+			down = append(down, n)
 		}
 	}
-	return nil
+	if len(down) == 0 {
+		return nil
+	}
+	c.Stats.Restarts++
+	return down[c.rng.IntN(len(down))].start(c.rng, &c.opts)
 }
 
 // proposeConfChange adds a spare or removes a member, keeping at least

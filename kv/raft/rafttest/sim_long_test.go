@@ -14,4 +14,9 @@ func TestSimulationManySeeds(t *testing.T) {
 		o.Voters, o.Spares, o.Steps = 5, 2, 3000
 		runSeed(t, o)
 	}
+	for seed := uint64(30_000); seed < 32_000; seed++ {
+		o := DefaultOptions(seed)
+		o.Figure8, o.Voters, o.Spares, o.ConfChanges = true, 3+2*int(seed%2), 0, false
+		runSeed(t, o)
+	}
 }

@@ -56,3 +56,15 @@ func TestSimulationIsDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestSimulationFigure8 crashes leaders often while proposals flow, the
+// pattern that exposes committing old-term entries by counting (§5.4.2).
+func TestSimulationFigure8(t *testing.T) {
+	for _, voters := range []int{3, 5} {
+		for seed := uint64(2000); seed < 2030; seed++ {
+			o := DefaultOptions(seed)
+			o.Figure8, o.Voters, o.Spares, o.ConfChanges = true, voters, 0, false
+			runSeed(t, o)
+		}
+	}
+}
