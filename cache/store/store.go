@@ -1,8 +1,9 @@
 // Package store is a concurrent, byte-bounded map whose evictions are
 // decided by an eviction.Policy.
 //
-// Reads never take the policy lock: a hit does a sharded read-locked map
-// lookup and records the access in one of several lossy striped buffers.
+// Reads never block or take a map lock: a hit probes a shard's atomic open-addressing
+// table and records the access in one of several lossy striped buffers
+// (skipped when the buffer is busy).
 // A full buffer, and every write, replays the recorded accesses into the
 // policy under its lock. Under heavy contention an access may be dropped,
 // which only makes the policy's view of popularity slightly less exact.
