@@ -74,6 +74,8 @@ const (
 	OpCheckKey                     // A: fail unless r[A] can be a hash key
 	OpAppend                       // A B N: add r[B..B+N-1] to the array or hash (pairs) being built in r[A]
 	OpQuote                        // A K B: r[A] = quote of template K[K], its unquotes valued r[B...]
+	OpReturnAdd                    // B C: return r[B] + r[C]
+	OpNop                          // A: nothing (a LoadUndef found unneeded; the VM drops it)
 )
 
 // Definition names an opcode and gives the width in bytes of each operand.
@@ -143,6 +145,8 @@ var definitions = map[Opcode]*Definition{
 	OpCheckKey:       {"CheckKey", []int{reg}},
 	OpAppend:         {"Append", []int{reg, reg, idx}},
 	OpQuote:          {"Quote", []int{reg, idx, reg}},
+	OpReturnAdd:      {"ReturnAdd", []int{reg, reg}},
+	OpNop:            {"Nop", []int{reg}},
 }
 
 // Lookup returns the definition of op, or an error for an unknown opcode.

@@ -36,6 +36,10 @@ type fnState struct {
 	// top marks the program's statement list for block; tailChecks is set
 	// while some block on the way to a returned value checks the flag.
 	top, tailChecks bool
+	// undefAt holds the LoadUndef of each local let only inside ifs;
+	// checked the locals some read may find unbound (they keep theirs).
+	undefAt map[string]int
+	checked map[string]bool
 }
 
 // freeVar is one captured variable and where the enclosing function finds it.

@@ -55,10 +55,9 @@ func TestConstantFoldingAndImmediates(t *testing.T) {
 		code.Make(code.OpSetGlobal, 0, 0),
 		code.Make(code.OpGetGlobal, 1, 0),
 		code.Make(code.OpSubI, 0, 1, 1),
-		code.Make(code.OpGetGlobal, 1, 0),
-		code.Make(code.OpLoadK, 2, 0),
-		code.Make(code.OpAdd, 0, 1, 2),
-		code.Make(code.OpReturn, 0),
+		code.Make(code.OpGetGlobal, 0, 0),
+		code.Make(code.OpLoadK, 1, 0),
+		code.Make(code.OpReturnAdd, 0, 1),
 	))
 	if len(bc.Constants) != 1 || bc.Constants[0] != int64(9999999999) {
 		t.Errorf("constants = %v", bc.Constants)
@@ -71,14 +70,13 @@ func TestFibCompilesToCompareJumpsAndDirectCalls(t *testing.T) {
 	expect(t, "fib", fib.Instructions, concat(
 		code.Make(code.OpJumpNotLtI, 0, 2, 14),
 		code.Make(code.OpReturn, 0),
-		code.Make(code.OpSubI, 2, 0, 1), // 14
+		code.Make(code.OpSubI, 1, 0, 1), // 14
+		code.Make(code.OpCallGlobal, 1, 0, 1),
+		code.Make(code.OpSubI, 2, 0, 2),
 		code.Make(code.OpCallGlobal, 2, 0, 1),
-		code.Make(code.OpSubI, 3, 0, 2),
-		code.Make(code.OpCallGlobal, 3, 0, 1),
-		code.Make(code.OpAdd, 1, 2, 3),
-		code.Make(code.OpReturn, 1),
+		code.Make(code.OpReturnAdd, 1, 2),
 	))
-	if fib.NumParams != 1 || fib.NumRegs != 4 {
+	if fib.NumParams != 1 || fib.NumRegs != 3 {
 		t.Errorf("params=%d regs=%d", fib.NumParams, fib.NumRegs)
 	}
 }
@@ -100,7 +98,7 @@ func TestClosuresCaptureThroughLevels(t *testing.T) {
 	bc := compile(t, `fn(a) { fn(b) { fn(c) { a + b + c } } }`)
 	var inner *Function
 	for _, k := range bc.Constants {
-		if fn, ok := k.(*Function); ok && fn.NumFree == 2 && fn.NumParams == 1 && strings.Contains(fn.Instructions.String(), "Add") {
+		if fn, ok := k.(*Function); ok && fn.NumFree == 2 && fn.NumParams == 1 && strings.Contains(fn.Instructions.String(), "ReturnAdd") {
 			inner = fn
 		}
 	}
@@ -108,11 +106,10 @@ func TestClosuresCaptureThroughLevels(t *testing.T) {
 		t.Fatalf("no innermost closure with 2 free variables:\n%s", bc)
 	}
 	expect(t, "innermost", inner.Instructions, concat(
-		code.Make(code.OpGetFree, 3, 0),
-		code.Make(code.OpGetFree, 4, 1),
-		code.Make(code.OpAdd, 2, 3, 4),
-		code.Make(code.OpAdd, 1, 2, 0),
-		code.Make(code.OpReturn, 1),
+		code.Make(code.OpGetFree, 2, 0),
+		code.Make(code.OpGetFree, 3, 1),
+		code.Make(code.OpAdd, 1, 2, 3),
+		code.Make(code.OpReturnAdd, 1, 0),
 	))
 }
 
@@ -139,11 +136,23 @@ func TestUnknownNamesFailAtRunTime(t *testing.T) {
 func TestDisassemblyListsFunctionsConstantsGlobals(t *testing.T) {
 	out := compile(t, `let add = fn(a, b) { a + b }; add(1, "s")`).String()
 	for _, want := range []string{
-		"== main (registers=", "== k0 fn add (params=2 registers=3 free=0) ==",
-		"0000 Add r2 r0 r1", "k1 \"s\"", "g0 add",
+		"== main (registers=", "== k0 fn add (params=2 registers=2 free=0) ==",
+		"0000 ReturnAdd r0 r1", "k1 \"s\"", "g0 add",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("missing %q in\n%s", want, out)
 		}
+	}
+}
+
+func TestUnneededClearsBecomeNops(t *testing.T) {
+	bc := compile(t, `fn(c) { if (c) { let m = 1; m } else { 2 } }`)
+	out := bc.String()
+	if !strings.Contains(out, "Nop 0") || strings.Contains(out, "LoadUndef") {
+		t.Errorf("a local read only where bound should not be cleared:\n%s", out)
+	}
+	bc = compile(t, `fn(c) { if (c) { let m = 1; } m }`)
+	if !strings.Contains(bc.String(), "LoadUndef r1") {
+		t.Errorf("a local read where it may be unbound must be cleared:\n%s", bc)
 	}
 }

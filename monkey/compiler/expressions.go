@@ -359,6 +359,15 @@ func (c *Compiler) tail(e ast.Expression, check bool) {
 		c.emit(noPos, code.OpReturnInt, imm)
 		return
 	}
+	if in, ok := e.(*ast.InfixExpression); ok && in.Operator == "+" && !hasReturn(e) {
+		if _, folds := constInt(e); !folds {
+			// A superinstruction for the common `f(a) + f(b)` tail.
+			b := c.operand(in.Left, in.Right)
+			r := c.operand(in.Right, nil)
+			c.emit(in.Pos(), code.OpReturnAdd, b, r)
+			return
+		}
+	}
 	r := c.operand(e, nil)
 	if check {
 		c.checkBeforeReturn(e)

@@ -69,6 +69,9 @@ func (c *Compiler) localRef(fs, s *fnState, name string, l *local) ref {
 		if l.cell {
 			k = refCell
 		}
+		if !fs.bound[name] {
+			fs.checked[name] = true
+		}
 		return ref{kind: k, idx: l.reg, maybeUndef: !fs.bound[name]}
 	}
 	i := c.capture(fs, s, name, ref{kind: refReg, idx: l.reg})

@@ -140,7 +140,8 @@ func (c *Compiler) funcLit(lit *ast.FunctionLiteral, dst int, self, selfGlobal s
 		outer: outer, fn: fn, sc: sc, self: self,
 		declared: map[string]bool{}, bound: map[string]bool{},
 		globals: maps.Clone(outer.globals),
-		next:    len(sc.order),
+		undefAt: map[string]int{}, checked: map[string]bool{},
+		next: len(sc.order),
 	}
 	if selfGlobal != "" {
 		inner.globals[selfGlobal] = true
@@ -150,6 +151,12 @@ func (c *Compiler) funcLit(lit *ast.FunctionLiteral, dst int, self, selfGlobal s
 	c.prologue(sc)
 	c.reserveFlag(body)
 	c.block(body, -1, true, lit.Pos())
+	for name, off := range inner.undefAt {
+		if !inner.checked[name] {
+			// Every read found the variable bound: no need to clear it.
+			copy(fn.Instructions[off:], code.Make(code.OpNop, 0))
+		}
+	}
 	c.fs = outer
 	fn.NumFree = len(inner.free)
 	k := c.addConst(fn)
@@ -194,7 +201,7 @@ func (c *Compiler) prologue(sc *scope) {
 		case l.cell:
 			c.emit(token.Position{}, code.OpNewCell, l.reg)
 		case l.nestedLets > 0 && !l.param:
-			c.emit(token.Position{}, code.OpLoadUndef, l.reg)
+			fs.undefAt[name] = c.emit(token.Position{}, code.OpLoadUndef, l.reg)
 		}
 	}
 }

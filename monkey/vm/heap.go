@@ -1,6 +1,8 @@
 package vm
 
 import (
+	"unsafe"
+
 	"github.com/gee-project/gee/monkey/compiler"
 	"github.com/gee-project/gee/monkey/token"
 )
@@ -89,6 +91,7 @@ type Closure struct {
 // proto is a compiled function decoded for execution.
 type proto struct {
 	code      []instr
+	cb        unsafe.Pointer   // &code[0]
 	pos       []token.Position // per instruction, for errors
 	numParams int
 	numRegs   int

@@ -92,7 +92,9 @@ func decode(fn *compiler.Function) (*proto, error) {
 			}
 		}
 		index[off] = len(out)
-		out = append(out, in)
+		if in.op != code.OpNop {
+			out = append(out, in)
+		}
 		off += 1 + n
 	}
 	index[len(ins)] = len(out)
@@ -123,7 +125,7 @@ func decode(fn *compiler.Function) (*proto, error) {
 			pos[i] = e.Pos
 		}
 	}
-	return &proto{code: out, pos: pos, numParams: fn.NumParams, numRegs: max(fn.NumRegs, 1), src: fn}, nil
+	return &proto{code: out, cb: unsafe.Pointer(&out[0]), pos: pos, numParams: fn.NumParams, numRegs: max(fn.NumRegs, 1), src: fn}, nil
 }
 
 // sentinel is an opcode no instruction has; running it is an error.

@@ -27,12 +27,14 @@ func (m *VM) run() (Value, error) {
 	// and every jump target is an instruction, so no bounds checks are
 	// needed on the hot path.
 	base := 0
-	rp := unsafe.Pointer(&stack[0])
-	cb := unsafe.Pointer(&fn.code[0])
+	sb := unsafe.Pointer(&stack[0]) // the register stack's start
+	rp := sb                        // the running frame's register 0
+	cb := fn.cb                     // the running function's code
 	pc := cb
 	globals := m.globals
 	consts := m.prog.consts
 	frames := m.frames[:0]
+	maxDepth, calls := m.maxDepth, m.calls
 	var (
 		callee *Closure
 		argc   int
@@ -125,8 +127,18 @@ func (m *VM) run() (Value, error) {
 			} else if *r(rp, in.a), err = binary(in.op, x, y); err != nil {
 				return null, m.at(err, fn, ipOf(cb, pc))
 			}
-		case code.OpDiv, code.OpEq, code.OpNotEq:
-			if *r(rp, in.a), err = binary(in.op, *r(rp, in.b), *r(rp, in.c)); err != nil {
+		case code.OpDiv:
+			x, y := *r(rp, in.b), *r(rp, in.c)
+			if x.k == kInt && y.k == kInt && y.i != 0 {
+				*r(rp, in.a) = Value{k: kInt, i: x.i / y.i}
+			} else if *r(rp, in.a), err = binary(in.op, x, y); err != nil {
+				return null, m.at(err, fn, ipOf(cb, pc))
+			}
+		case code.OpEq, code.OpNotEq:
+			x, y := *r(rp, in.b), *r(rp, in.c)
+			if x.k == kInt && y.k == kInt {
+				*r(rp, in.a) = boolValue((x.i == y.i) == (in.op == code.OpEq))
+			} else if *r(rp, in.a), err = binary(in.op, x, y); err != nil {
 				return null, m.at(err, fn, ipOf(cb, pc))
 			}
 		case code.OpAddI:
@@ -300,8 +312,8 @@ func (m *VM) run() (Value, error) {
 			cl, pc, base = f.cl, f.pc, f.base
 			frames = frames[:len(frames)-1]
 			fn = cl.fn
-			cb = unsafe.Pointer(&fn.code[0])
-			rp = unsafe.Pointer(&stack[base])
+			cb = fn.cb
+			rp = unsafe.Add(sb, uintptr(base)*vsize)
 		case code.OpReturnInt:
 			v := Value{k: kInt, i: int64(in.a)}
 			if len(frames) == 0 {
@@ -312,8 +324,26 @@ func (m *VM) run() (Value, error) {
 			cl, pc, base = f.cl, f.pc, f.base
 			frames = frames[:len(frames)-1]
 			fn = cl.fn
-			cb = unsafe.Pointer(&fn.code[0])
-			rp = unsafe.Pointer(&stack[base])
+			cb = fn.cb
+			rp = unsafe.Add(sb, uintptr(base)*vsize)
+		case code.OpReturnAdd:
+			x, y := *r(rp, in.a), *r(rp, in.b)
+			var v Value
+			if x.k == kInt && y.k == kInt {
+				v = Value{k: kInt, i: x.i + y.i}
+			} else if v, err = binary(code.OpAdd, x, y); err != nil {
+				return null, m.at(err, fn, ipOf(cb, pc))
+			}
+			if len(frames) == 0 {
+				return v, nil
+			}
+			*(*Value)(rp) = v
+			f := &frames[len(frames)-1]
+			cl, pc, base = f.cl, f.pc, f.base
+			frames = frames[:len(frames)-1]
+			fn = cl.fn
+			cb = fn.cb
+			rp = unsafe.Add(sb, uintptr(base)*vsize)
 		case code.OpReturnK:
 			v := consts[in.a]
 			if len(frames) == 0 {
@@ -324,8 +354,8 @@ func (m *VM) run() (Value, error) {
 			cl, pc, base = f.cl, f.pc, f.base
 			frames = frames[:len(frames)-1]
 			fn = cl.fn
-			cb = unsafe.Pointer(&fn.code[0])
-			rp = unsafe.Pointer(&stack[base])
+			cb = fn.cb
+			rp = unsafe.Add(sb, uintptr(base)*vsize)
 		default:
 			return null, errorf(fn, ipOf(cb, pc)-1, "unknown opcode %d", in.op)
 		}
@@ -337,14 +367,14 @@ func (m *VM) run() (Value, error) {
 			if argc != p.numParams {
 				return null, errorf(fn, ipOf(cb, pc)-1, "wrong number of arguments: want=%d, got=%d", p.numParams, argc)
 			}
-			if len(frames) >= m.maxDepth {
+			if len(frames) >= maxDepth {
 				return null, errorf(fn, ipOf(cb, pc)-1, "stack overflow")
 			}
-			if m.calls >= 0 {
-				if m.calls == 0 {
+			if calls >= 0 {
+				if calls == 0 {
 					return null, errorf(fn, ipOf(cb, pc)-1, "call limit exceeded")
 				}
-				m.calls--
+				calls--
 			}
 			nb := base + argAt
 			if nb+p.numRegs > len(stack) {
@@ -352,12 +382,13 @@ func (m *VM) run() (Value, error) {
 					return null, errorf(fn, ipOf(cb, pc)-1, "stack overflow")
 				}
 				stack = m.stack
+				sb = unsafe.Pointer(&stack[0])
 			}
 			frames = append(frames, frame{cl: cl, pc: pc, base: base})
 			cl, fn, base = callee, p, nb
-			cb = unsafe.Pointer(&p.code[0])
+			cb = p.cb
 			pc = cb
-			rp = unsafe.Pointer(&stack[base])
+			rp = unsafe.Add(sb, uintptr(base)*vsize)
 		}
 	}
 }
