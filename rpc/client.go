@@ -66,9 +66,10 @@ type Client struct {
 	codec         codec.Codec
 	invoke        Invoker
 
-	mu     sync.Mutex
-	conn   *clientConn
-	closed bool
+	mu      sync.Mutex
+	conn    *clientConn
+	dialing chan struct{} // non-nil while one caller dials; closed when done
+	closed  bool
 }
 
 // Dial connects to a GeeRPC server.
@@ -151,22 +152,48 @@ func (c *Client) Close() error {
 	return nil
 }
 
-// getConn returns the live connection, dialing a new one if the last broke.
+// getConn returns the live connection, dialing a new one if the last
+// broke. One caller dials; the others wait for it or for their context.
 func (c *Client) getConn(ctx context.Context) (*clientConn, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.closed {
-		return nil, ErrShutdown
+	for {
+		c.mu.Lock()
+		if c.closed {
+			c.mu.Unlock()
+			return nil, ErrShutdown
+		}
+		if c.conn != nil && !c.conn.broken() {
+			cc := c.conn
+			c.mu.Unlock()
+			return cc, nil
+		}
+		if wait := c.dialing; wait != nil {
+			c.mu.Unlock()
+			select {
+			case <-wait:
+				continue
+			case <-ctx.Done():
+				return nil, fmt.Errorf("rpc: waiting for connection to %s: %w", c.addr, ctx.Err())
+			}
+		}
+		done := make(chan struct{})
+		c.dialing = done
+		c.mu.Unlock()
+		cc, err := c.connect(ctx)
+		c.mu.Lock()
+		c.dialing = nil
+		close(done)
+		if err == nil && c.closed {
+			cc.fail(ErrShutdown)
+			err = ErrShutdown
+		}
+		if err != nil {
+			c.mu.Unlock()
+			return nil, err
+		}
+		c.conn = cc
+		c.mu.Unlock()
+		return cc, nil
 	}
-	if c.conn != nil && !c.conn.broken() {
-		return c.conn, nil
-	}
-	cc, err := c.connect(ctx)
-	if err != nil {
-		return nil, err
-	}
-	c.conn = cc
-	return cc, nil
 }
 
 // roundTrip is the innermost Invoker.

@@ -2,6 +2,10 @@ package rpc
 
 import (
 	"bytes"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/gee-project/gee/rpc/codec"
@@ -42,5 +46,32 @@ func FuzzServeConn(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		s.ServeConn(&fuzzConn{r: bytes.NewReader(data)})
+	})
+}
+
+// FuzzJSONRPC posts arbitrary bodies: every answer must be JSON (or 204
+// for notifications), never a panic.
+func FuzzJSONRPC(f *testing.F) {
+	f.Add(`{"jsonrpc":"2.0","method":"Arith.Add","params":{"A":1,"B":2},"id":1}`)
+	f.Add(`[{"jsonrpc":"2.0","method":"Arith.Echo","params":[{"S":"x"}],"id":"a"},{"jsonrpc":"2.0","method":"Arith.Add"}]`)
+	f.Add(`{"jsonrpc":"2.0","method":"Arith.Panic","params":["p"],"id":null}`)
+	f.Add(`[]`)
+	f.Add(`{"jsonrpc":"2.0","method":"Arith.Fail","params":[1,2],"id":{}}`)
+	s := NewServer(WithLogger(quietLogger()), WithMaxFrame(1<<16))
+	if err := s.Register(&Arith{}); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		if strings.Contains(body, "Block") || strings.Contains(body, "Sleep") {
+			return // these wait for cancellation or time, not for input
+		}
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/", strings.NewReader(body)))
+		if w.Code == http.StatusNoContent {
+			return
+		}
+		if w.Code != http.StatusOK || !json.Valid(w.Body.Bytes()) {
+			t.Fatalf("body %q: status %d, reply %q", body, w.Code, w.Body.String())
+		}
 	})
 }

@@ -24,6 +24,7 @@ type XClient struct {
 	dialOpts    []rpc.DialOption
 
 	mu       sync.Mutex
+	pruned   time.Time // last time connections to vanished servers were closed
 	clients  map[string]*rpc.Client
 	breakers map[string]*breaker
 	closed   bool
@@ -104,6 +105,7 @@ func (x *XClient) candidates(ctx context.Context, skip map[string]bool) ([]Serve
 		return nil, ErrNoServers
 	}
 	now := time.Now()
+	x.prune(all, now)
 	out := all[:0]
 	open := 0
 	for _, s := range all {
@@ -174,4 +176,26 @@ func retryable(parent context.Context, err error) bool {
 		return true // only the per-try timeout can have expired
 	}
 	return rpc.IsTransportError(err)
+}
+
+// prune closes, at most once a second, connections to servers that
+// discovery no longer lists, so a churning cluster does not leak them.
+func (x *XClient) prune(all []Server, now time.Time) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if now.Sub(x.pruned) < time.Second {
+		return
+	}
+	x.pruned = now
+	live := make(map[string]bool, len(all))
+	for _, s := range all {
+		live[s.Addr] = true
+	}
+	for addr, c := range x.clients {
+		if !live[addr] {
+			c.Close()
+			delete(x.clients, addr)
+			delete(x.breakers, addr)
+		}
+	}
 }

@@ -238,3 +238,27 @@ func TestNoServers(t *testing.T) {
 		t.Fatalf("want ErrNoServers, got %v", err)
 	}
 }
+
+func TestPruneClosesVanishedServers(t *testing.T) {
+	a, b := startNode(t, &Node{name: "a"}), startNode(t, &Node{name: "b"})
+	d := NewStatic(a, b)
+	x := newX(t, d)
+	var who string
+	for i := 0; i < 2; i++ {
+		if err := x.Call(ctx10(t), "Node.Who", 0, &who); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d.Update([]Server{{Addr: b}})
+	x.mu.Lock()
+	x.pruned = time.Time{} // do not wait a second for the next prune
+	x.mu.Unlock()
+	if err := x.Call(ctx10(t), "Node.Who", 0, &who); err != nil || who != "b" {
+		t.Fatalf("after removal: %q %v", who, err)
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if _, ok := x.clients[a]; ok || len(x.clients) != 1 {
+		t.Fatalf("connection to removed server kept: %v", x.clients)
+	}
+}
