@@ -58,16 +58,16 @@ func (sh *shard[V]) put(e *entry[V]) *entry[V] {
 		t.slots[i].Store(e)
 		return old
 	}
-	if (t.used+1)*4 > len(t.slots)*3 { // keep probes short: load <= 3/4
+	if (t.used+1)*2 > len(t.slots) { // keep probes short: load <= 1/2
 		t = sh.grow(t)
 	}
 	t.insert(e, sh.tomb)
 	return nil
 }
 
-// grow publishes a copy of t sized for twice its live entries.
+// grow publishes a copy of t sized for three times its live entries.
 func (sh *shard[V]) grow(t *table[V]) *table[V] {
-	n := newTable[V](max(4*(t.live+1), minSlots))
+	n := newTable[V](max(3*(t.live+1), minSlots))
 	for i := range t.slots {
 		if e := t.slots[i].Load(); e != nil && e != sh.tomb {
 			n.insert(e, sh.tomb)
@@ -148,16 +148,25 @@ func (s *Store[V]) Lookup(key string) (v V, expire int64, ok bool) {
 	return e.Value, e.expire, true
 }
 
-// record puts a hit into a read buffer, replaying the buffer when full.
+// record puts a hit into a read buffer, replaying the buffer into the
+// policy when it is full. It never blocks: a busy buffer or a busy policy
+// lock means the access is dropped instead.
 func (s *Store[V]) record(e *entry[V]) {
 	b := &s.bufs[rand.Uint32()%bufCount]
 	if !b.mu.TryLock() {
-		return // contended: drop the access rather than wait
+		return
+	}
+	if b.n == bufLen { // still full: the policy was busy last time
+		if !s.mu.TryLock() {
+			b.mu.Unlock()
+			return
+		}
+		s.replay(b)
+		s.mu.Unlock()
 	}
 	b.items[b.n] = e
 	b.n++
-	if b.n == bufLen {
-		s.mu.Lock()
+	if b.n == bufLen && s.mu.TryLock() {
 		s.replay(b)
 		s.mu.Unlock()
 	}
