@@ -52,6 +52,19 @@ func (Binary) Marshal(dst []byte, v any) ([]byte, error) {
 	if err != nil {
 		return dst, err
 	}
+	return encode(tc, dst, rv)
+}
+
+func encode(tc *typeCodec, dst []byte, rv reflect.Value) (out []byte, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			ep, ok := p.(encodePanic)
+			if !ok {
+				panic(p)
+			}
+			out, err = dst, ep.err
+		}
+	}()
 	return tc.enc(dst, rv), nil
 }
 

@@ -1,6 +1,7 @@
 package codec
 
 import (
+	"encoding"
 	"encoding/binary"
 	"fmt"
 	"math"
@@ -19,6 +20,11 @@ func build(t reflect.Type, building map[reflect.Type]*typeCodec) (*typeCodec, er
 	tc := &typeCodec{minSize: 1}
 	building[t] = tc
 	var err error
+	switch {
+	case t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface && selfMarshaling(t):
+		tc.enc, tc.dec = encSelf, decSelf
+		return tc, nil
+	}
 	switch t.Kind() {
 	case reflect.Bool:
 		tc.enc, tc.dec = encBool, decBool
@@ -140,3 +146,44 @@ func decString(r *reader, v reflect.Value) error {
 	v.SetString(string(p))
 	return nil
 }
+
+var (
+	typeBinaryMarshaler   = reflect.TypeFor[encoding.BinaryMarshaler]()
+	typeBinaryUnmarshaler = reflect.TypeFor[encoding.BinaryUnmarshaler]()
+)
+
+// selfMarshaling reports types that encode themselves with
+// encoding.BinaryMarshaler (time.Time, net/netip types, ...): their state is
+// often unexported, so field-by-field encoding would silently lose it.
+func selfMarshaling(t reflect.Type) bool {
+	return t.Implements(typeBinaryMarshaler) && reflect.PointerTo(t).Implements(typeBinaryUnmarshaler)
+}
+
+func encSelf(b []byte, v reflect.Value) []byte {
+	p, err := v.Interface().(encoding.BinaryMarshaler).MarshalBinary()
+	if err != nil {
+		// Encoders cannot return errors (the common case never fails);
+		// Marshal recovers this and returns it.
+		panic(encodePanic{fmt.Errorf("binary codec: %s: %w", v.Type(), err)})
+	}
+	b = binary.AppendUvarint(b, uint64(len(p)))
+	return append(b, p...)
+}
+
+func decSelf(r *reader, v reflect.Value) error {
+	n, err := r.length(1)
+	if err != nil {
+		return err
+	}
+	p, _ := r.next(n)
+	if !v.CanAddr() {
+		return fmt.Errorf("binary codec: cannot decode %s in place", v.Type())
+	}
+	if err := v.Addr().Interface().(encoding.BinaryUnmarshaler).UnmarshalBinary(p); err != nil {
+		return fmt.Errorf("binary codec: %s: %w", v.Type(), err)
+	}
+	return nil
+}
+
+// encodePanic carries a rare encoding error out of the compiled encoders.
+type encodePanic struct{ err error }

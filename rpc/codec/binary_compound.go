@@ -3,6 +3,7 @@ package codec
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"reflect"
 )
 
@@ -197,6 +198,9 @@ func buildStruct(tc *typeCodec, t reflect.Type, building map[reflect.Type]*typeC
 		idx = append(idx, i)
 		fields = append(fields, fc)
 		tc.minSize = 1
+	}
+	if len(fields) == 0 && t.NumField() > 0 {
+		return fmt.Errorf("binary codec: struct %s has fields but none exported; its state would be lost", t)
 	}
 	tc.enc = func(b []byte, v reflect.Value) []byte {
 		for j, fc := range fields {

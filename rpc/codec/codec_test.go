@@ -1,9 +1,12 @@
 package codec
 
 import (
+	"errors"
+	"net/netip"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 type inner struct {
@@ -24,6 +27,14 @@ type sample struct {
 	Arr    [3]int8
 	hidden int // unexported: skipped by every codec
 }
+
+type withTime struct {
+	When  time.Time
+	Addr  netip.Addr
+	Times []time.Time
+}
+
+type opaque struct{ x int }
 
 type node struct {
 	V    int
@@ -156,4 +167,48 @@ func FuzzBinaryUnmarshal(f *testing.F) {
 		var n node
 		_ = Binary{}.Unmarshal(data, &n)
 	})
+}
+
+func TestBinarySelfMarshalingTypes(t *testing.T) {
+	when := time.Date(2026, 11, 23, 21, 0, 0, 123, time.FixedZone("X", 3600))
+	in := withTime{When: when, Addr: netip.MustParseAddr("10.1.2.3"), Times: []time.Time{when, {}}}
+	b, err := Binary{}.Marshal(nil, &in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out withTime
+	if err := (Binary{}).Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !out.When.Equal(when) || out.Addr != in.Addr || len(out.Times) != 2 || !out.Times[0].Equal(when) {
+		t.Fatalf("time/netip lost: %+v", out)
+	}
+	if _, err := (Binary{}).Marshal(nil, &opaque{x: 1}); err == nil || !strings.Contains(err.Error(), "none exported") {
+		t.Fatalf("struct with only unexported state must be refused, got %v", err)
+	}
+}
+
+// failing implements encoding.BinaryMarshaler and always fails.
+type failing struct{ ok bool }
+
+func (f failing) MarshalBinary() ([]byte, error) {
+	if !f.ok {
+		return nil, errors.New("not ready")
+	}
+	return []byte{1}, nil
+}
+
+func (f *failing) UnmarshalBinary(b []byte) error { f.ok = len(b) == 1; return nil }
+
+type holder struct{ F failing }
+
+func TestBinaryMarshalBinaryError(t *testing.T) {
+	if _, err := (Binary{}).Marshal(nil, &holder{}); err == nil || !strings.Contains(err.Error(), "not ready") {
+		t.Fatalf("want the MarshalBinary error, got %v", err)
+	}
+	b, err := Binary{}.Marshal(nil, &holder{F: failing{ok: true}})
+	var out holder
+	if err != nil || (Binary{}).Unmarshal(b, &out) != nil || !out.F.ok {
+		t.Fatalf("self-marshaling round trip: %v %+v", err, out)
+	}
 }
