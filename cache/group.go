@@ -186,10 +186,13 @@ func (g *Group) ServePeer(ctx context.Context, key string) (v ByteView, minuteQP
 }
 
 // load fills a miss once per key across concurrent callers.
+// A caller whose ctx ends stops waiting; the load itself runs detached from
+// any one caller's cancellation so the other waiters still get it.
 func (g *Group) load(ctx context.Context, key string, viaPeer bool) (loaded, error) {
-	ctx = context.WithoutCancel(ctx) // one caller's cancel must not fail the others
+	lctx := context.WithoutCancel(ctx)
 	gen := g.gen.Load()
-	l, err, _ := g.flight.Do(key, func() (loaded, error) {
+	l, err, _ := g.flight.DoContext(ctx, key, func() (loaded, error) {
+		ctx := lctx
 		if v, exp, ok := g.main.Lookup(key); ok {
 			return loaded{v, exp}, nil
 		}

@@ -229,3 +229,25 @@ func TestWarmGetDoesNotAllocate(t *testing.T) {
 		t.Fatalf("warm Get allocates %.1f times", n)
 	}
 }
+
+func TestCancelledWaiterReturnsWhileLoadContinues(t *testing.T) {
+	cg := &countingGetter{gate: make(chan struct{})}
+	g := NewGroup("g", 1<<20, cg)
+	first := make(chan error)
+	go func() { _, err := g.Get(ctx, "k"); first <- err }()
+	for cg.n("k") == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := g.Get(cctx, "k"); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled waiter: err = %v", err)
+	}
+	close(cg.gate)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	if v, err := g.Get(ctx, "k"); err != nil || v.String() != "v:k" || cg.n("k") != 1 {
+		t.Fatalf("value %q err %v loads %d", v.String(), err, cg.n("k"))
+	}
+}

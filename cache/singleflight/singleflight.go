@@ -4,13 +4,14 @@
 package singleflight
 
 import (
+	"context"
 	"fmt"
 	"sync"
 )
 
 // call is one in-flight or finished invocation.
 type call[V any] struct {
-	wg   sync.WaitGroup
+	done chan struct{} // closed when val and err are set
 	val  V
 	err  error
 	dups int
@@ -27,6 +28,13 @@ type Group[V any] struct {
 // more than one caller. A panic in fn is turned into an error for every
 // waiter, so no waiter blocks forever.
 func (g *Group[V]) Do(key string, fn func() (V, error)) (v V, err error, shared bool) {
+	return g.DoContext(context.Background(), key, fn)
+}
+
+// DoContext is Do for a caller that may give up: if ctx ends before the
+// result is ready, a waiter returns ctx's error at once while the call
+// goes on for the others. The caller that started fn waits for fn itself.
+func (g *Group[V]) DoContext(ctx context.Context, key string, fn func() (V, error)) (v V, err error, shared bool) {
 	g.mu.Lock()
 	if g.m == nil {
 		g.m = make(map[string]*call[V])
@@ -34,11 +42,14 @@ func (g *Group[V]) Do(key string, fn func() (V, error)) (v V, err error, shared 
 	if c, ok := g.m[key]; ok {
 		c.dups++
 		g.mu.Unlock()
-		c.wg.Wait()
-		return c.val, c.err, true
+		select {
+		case <-c.done:
+			return c.val, c.err, true
+		case <-ctx.Done():
+			return v, ctx.Err(), true
+		}
 	}
-	c := new(call[V])
-	c.wg.Add(1)
+	c := &call[V]{done: make(chan struct{})}
 	g.m[key] = c
 	g.mu.Unlock()
 
@@ -60,7 +71,7 @@ func (g *Group[V]) run(key string, c *call[V], fn func() (V, error)) {
 			delete(g.m, key)
 		}
 		g.mu.Unlock()
-		c.wg.Done()
+		close(c.done)
 	}()
 	c.val, c.err = fn()
 }

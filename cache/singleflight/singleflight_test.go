@@ -1,6 +1,7 @@
 package singleflight
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"sync"
@@ -109,5 +110,33 @@ func TestForgetStartsNewCall(t *testing.T) {
 	close(release)
 	if v := <-done; v != 1 {
 		t.Fatalf("original caller got %d, want 1", v)
+	}
+}
+
+func TestDoContextWaiterCanGiveUp(t *testing.T) {
+	var g Group[int]
+	release := make(chan struct{})
+	first := make(chan int)
+	go func() {
+		v, _, _ := g.Do("k", func() (int, error) { <-release; return 7, nil })
+		first <- v
+	}()
+	for {
+		g.mu.Lock()
+		_, ok := g.m["k"]
+		g.mu.Unlock()
+		if ok {
+			break
+		}
+		runtimeGosched()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err, _ := g.DoContext(ctx, "k", func() (int, error) { return 0, nil }); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled waiter got %v", err)
+	}
+	close(release)
+	if v := <-first; v != 7 {
+		t.Fatalf("the call itself must finish for its starter: %d", v)
 	}
 }
