@@ -22,6 +22,7 @@ var ErrConnLost = errors.New("rpc: connection lost")
 // transport failure).
 type ServerError string
 
+// Error returns the remote error message.
 func (e ServerError) Error() string { return string(e) }
 
 // DialOption configures a Client.
