@@ -19,6 +19,9 @@ func BenchmarkMonkey(b *testing.B) {
 }
 
 func benchOne(b *testing.B, c benchCase, im impl) {
+	if why, ok := im.skip[c.name]; ok {
+		b.Skip(why)
+	}
 	src, err := c.source(im.ext, false)
 	if err != nil {
 		b.Fatal(err)
