@@ -53,25 +53,29 @@ func buildPointer(tc *typeCodec, t reflect.Type, building map[reflect.Type]*type
 	return nil
 }
 
-func buildSlice(tc *typeCodec, t reflect.Type, building map[reflect.Type]*typeCodec) error {
-	if t.Elem().Kind() == reflect.Uint8 {
-		tc.enc = func(b []byte, v reflect.Value) []byte {
-			p := v.Bytes()
-			return append(binary.AppendUvarint(b, uint64(len(p))), p...)
+func buildBytes(tc *typeCodec) {
+	tc.enc = func(b []byte, v reflect.Value) []byte {
+		p := v.Bytes()
+		return append(binary.AppendUvarint(b, uint64(len(p))), p...)
+	}
+	tc.dec = func(r *reader, v reflect.Value) error {
+		n, err := r.length(1)
+		if err != nil {
+			return err
 		}
-		tc.dec = func(r *reader, v reflect.Value) error {
-			n, err := r.length(1)
-			if err != nil {
-				return err
-			}
-			p, _ := r.next(n)
-			if n == 0 {
-				v.SetZero()
-				return nil
-			}
-			v.SetBytes(append([]byte(nil), p...))
+		p, _ := r.next(n)
+		if n == 0 {
+			v.SetZero()
 			return nil
 		}
+		v.SetBytes(append([]byte(nil), p...))
+		return nil
+	}
+}
+
+func buildSlice(tc *typeCodec, t reflect.Type, building map[reflect.Type]*typeCodec) error {
+	if t.Elem().Kind() == reflect.Uint8 {
+		buildBytes(tc)
 		return nil
 	}
 	elem, err := build(t.Elem(), building)
