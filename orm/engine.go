@@ -37,6 +37,7 @@ type Option func(*config)
 type config struct {
 	logger      *slog.Logger
 	slow        time.Duration
+	stmtCache   int8 // 0 = dialect default, 1 = on, -1 = off
 	noStmtCache bool
 	stmtCap     int
 	interpolate bool
@@ -51,7 +52,13 @@ func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l }
 func WithSlowThreshold(d time.Duration) Option { return func(c *config) { c.slow = d } }
 
 // WithoutStatementCache executes every statement unprepared.
-func WithoutStatementCache() Option { return func(c *config) { c.noStmtCache = true } }
+func WithoutStatementCache() Option { return func(c *config) { c.stmtCache = -1 } }
+
+// WithStatementCache turns the prepared-statement cache on. It is on by
+// default except on PostgreSQL, where pgx already prepares and caches every
+// statement per connection (and going through sql.Stmt only adds work); use
+// this with a PostgreSQL driver that does not.
+func WithStatementCache() Option { return func(c *config) { c.stmtCache = 1 } }
 
 // WithStatementCacheSize bounds the number of cached prepared statements
 // (default 512); statements beyond it run unprepared.
@@ -109,7 +116,8 @@ func newConfig(opts []Option) config {
 
 func newEngine(db *sql.DB, d dialect.Dialect, c config) *Engine {
 	e := &Engine{db: db, dialect: d, log: c.logger, slow: c.slow}
-	if !c.noStmtCache && c.stmtCap > 0 {
+	cache := c.stmtCache > 0 || (c.stmtCache == 0 && d.Name() != "postgres")
+	if cache && !c.noStmtCache && c.stmtCap > 0 {
 		e.stmts = newStmtCache(db, c.stmtCap)
 	}
 	return e

@@ -3,6 +3,7 @@ package orm
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"unsafe"
 
 	"github.com/gee-project/gee/orm/clause"
@@ -204,25 +205,32 @@ func insertFields(sch *schema.Schema, genKey bool) []*schema.Field {
 	return sch.Generated
 }
 
+// maxCachedRows bounds the batch sizes whose INSERT text is cached.
+const maxCachedRows = 1000
+
 // insertStmt builds and runs one multi-row INSERT and fills generated keys.
 func (s *Session) insertStmt(op string, sch *schema.Schema, cols []*schema.Field, bases []unsafe.Pointer, genKey bool) (int64, error) {
 	d := s.e.dialect
 	b := s.builder()
 	returning := genKey && d.Returning()
 	var query string
-	if len(bases) == 1 && op == "insert" {
-		k := sqlKey{sch: sch, op: opInsertAll}
+	if op == "insert" && len(bases) <= maxCachedRows {
+		k := sqlKey{sch: sch, op: opInsertAll, rows: len(bases)}
 		if genKey {
 			k.op = opInsertNoKey
 		}
 		query, _ = s.e.cachedSQL(k, func(cb *clause.Builder) error {
-			s.writeInsert(cb, op, sch, cols, bases[:1], returning)
+			s.writeInsert(cb, op, sch, cols, bases, returning)
 			return nil
 		})
-		for _, f := range cols {
-			b.Args = append(b.Args, f.Value(bases[0]))
+		b.Args = slices.Grow(b.Args, len(bases)*len(cols))
+		for _, base := range bases {
+			for _, f := range cols {
+				b.Args = append(b.Args, f.Value(base))
+			}
 		}
 	} else {
+		b.Args = slices.Grow(b.Args, len(bases)*len(cols))
 		s.writeInsert(b, op, sch, cols, bases, returning)
 		query = b.String()
 	}
@@ -302,9 +310,8 @@ func (s *Session) insertReturning(op string, sch *schema.Schema, query string, b
 		return 0, s.fail(op, query, err)
 	}
 	defer rows.Close()
-	var n int64
+	var n, id int64
 	for rows.Next() {
-		var id int64
 		if err := rows.Scan(&id); err != nil {
 			return n, s.fail(op, query, err)
 		}

@@ -166,7 +166,7 @@ func (s *Session) Get(dest any, keys ...any) error {
 	b := s.builder()
 	var query string
 	if len(s.cols) == 0 && len(s.conds) == 0 {
-		query, err = s.e.cachedSQL(sqlKey{sch, opGet, s.unscope}, func(b *clause.Builder) error {
+		query, err = s.e.cachedSQL(sqlKey{sch: sch, op: opGet, unscope: s.unscope}, func(b *clause.Builder) error {
 			writeSelect(b, sch, fields)
 			return s.writePK(b, sch, keys)
 		})

@@ -2,6 +2,7 @@ package orm
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/gee-project/gee/orm/clause"
 	"github.com/gee-project/gee/orm/schema"
@@ -22,10 +23,17 @@ type sqlKey struct {
 	sch     *schema.Schema
 	op      sqlOp
 	unscope bool
+	rows    int // row count of multi-row inserts
 }
 
+// maxTexts bounds the cached texts; beyond it texts are built every time.
+const maxTexts = 4096
+
 // sqlTexts caches statement text per engine (texts depend on the dialect).
-type sqlTexts struct{ m sync.Map }
+type sqlTexts struct {
+	m sync.Map
+	n atomic.Int64
+}
 
 // cachedSQL returns the cached text for k, building it once with build. The
 // builder's arguments are discarded: callers bind their own.
@@ -38,6 +46,10 @@ func (e *Engine) cachedSQL(k sqlKey, build func(*clause.Builder) error) (string,
 		return "", err
 	}
 	q := b.String()
-	e.texts.m.Store(k, q)
+	if e.texts.n.Load() < maxTexts {
+		if _, loaded := e.texts.m.LoadOrStore(k, q); !loaded {
+			e.texts.n.Add(1)
+		}
+	}
 	return q, nil
 }

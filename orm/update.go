@@ -97,7 +97,7 @@ func (s *Session) buildUpdate(sch *schema.Schema, fields []*schema.Field, base u
 		}
 		return b.String(), nil
 	}
-	query, err := s.e.cachedSQL(sqlKey{sch, opUpdateAll, s.unscope}, build)
+	query, err := s.e.cachedSQL(sqlKey{sch: sch, op: opUpdateAll, unscope: s.unscope}, build)
 	for _, f := range fields {
 		b.Args = append(b.Args, f.Value(base))
 	}

@@ -149,3 +149,37 @@ func TestScanRejectsOverflow(t *testing.T) {
 		t.Fatalf("in-range value: %v %d", err, r.Small)
 	}
 }
+
+// FuzzScanBytes feeds arbitrary driver bytes (MySQL's text protocol returns
+// every value as []byte) into each field kind: errors are fine, panics not.
+func FuzzScanBytes(f *testing.F) {
+	type row struct {
+		I   int64
+		I8  int8
+		U   uint32
+		F   float64
+		B   bool
+		T   time.Time
+		P   *int
+		S   string
+		Raw []byte
+	}
+	s, err := Parse(&row{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add([]byte("12"))
+	f.Add([]byte("-9223372036854775809"))
+	f.Add([]byte("18446744073709551615"))
+	f.Add([]byte("2024-01-02 03:04:05.123+05:30"))
+	f.Add([]byte("true"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var r row
+		for _, fd := range s.Fields {
+			_ = fd.SetAny(unsafe.Pointer(&r), b)
+		}
+		if r.S != string(b) {
+			t.Fatalf("string field got %q from %q", r.S, b)
+		}
+	})
+}
