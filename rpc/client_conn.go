@@ -134,13 +134,14 @@ func (cc *clientConn) call(ctx context.Context, method string, args, reply any) 
 	cc.seq++
 	seq := cc.seq
 	cc.pending[seq] = cl
+	busy := len(cc.pending) > 1
 	cc.mu.Unlock()
 
 	h := protocol.Header{Kind: protocol.KindRequest, Seq: seq, Method: method, Meta: MetadataFrom(ctx)}
 	if dl, ok := ctx.Deadline(); ok {
 		h.Deadline = dl.UnixNano()
 	}
-	if err := cc.send(&h, args); err != nil {
+	if err := cc.send(&h, args, busy); err != nil {
 		if cc.forget(seq) {
 			callPool.Put(cl)
 			return err
@@ -182,8 +183,8 @@ func (cc *clientConn) forget(seq uint64) bool {
 }
 
 // send writes one request.
-func (cc *clientConn) send(h *protocol.Header, args any) error {
-	err := cc.fw.put(h, cc.codec, args, cc.gzip)
+func (cc *clientConn) send(h *protocol.Header, args any, busy bool) error {
+	err := cc.fw.put(h, cc.codec, args, cc.gzip, busy)
 	if err == nil {
 		return nil
 	}
@@ -200,7 +201,7 @@ func (cc *clientConn) send(h *protocol.Header, args any) error {
 
 func (cc *clientConn) sendCancel(seq uint64) {
 	h := protocol.Header{Kind: protocol.KindCancel, Seq: seq}
-	if err := cc.fw.put(&h, nil, nil, false); err != nil {
+	if err := cc.fw.put(&h, nil, nil, false, false); err != nil {
 		go cc.fail(fmt.Errorf("%w: %v", ErrConnLost, err))
 	}
 }

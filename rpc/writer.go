@@ -31,8 +31,10 @@ func (e encodeError) Error() string { return e.err.Error() }
 func (e encodeError) Unwrap() error { return e.err }
 
 // put encodes one frame (header only when v is nil) and makes sure it is
-// written. A non-encodeError error means the connection is broken.
-func (fw *frameWriter) put(h *protocol.Header, c codec.Codec, v any, gz bool) error {
+// written. busy hints that other calls are in flight on the connection, so
+// waiting a moment for their frames is worth it. A non-encodeError error
+// means the connection is broken.
+func (fw *frameWriter) put(h *protocol.Header, c codec.Codec, v any, gz, busy bool) error {
 	fw.mu.Lock()
 	if fw.err != nil {
 		err := fw.err
@@ -52,11 +54,13 @@ func (fw *frameWriter) put(h *protocol.Header, c codec.Codec, v any, gz bool) er
 		return nil
 	}
 	fw.writing = true
-	// Let goroutines that are about to send run first, so one syscall
-	// carries their frames too.
-	fw.mu.Unlock()
-	runtime.Gosched()
-	fw.mu.Lock()
+	if busy {
+		// Let goroutines that are about to send run first, so one syscall
+		// carries their frames too. Alone, we write at once: no added latency.
+		fw.mu.Unlock()
+		runtime.Gosched()
+		fw.mu.Lock()
+	}
 	return fw.drainLocked()
 }
 
