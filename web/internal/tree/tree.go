@@ -199,7 +199,7 @@ func sameName[V any](p *node[V], tok token, pattern string) (*node[V], error) {
 // matched value and pattern; on a miss *ps is left as it was.
 func (t *Tree[V]) Find(path string, ps *Params) (v V, pattern string, ok bool) {
 	s := t.start
-	if s == nil || len(path) < len(s.prefix) || path[:len(s.prefix)] != s.prefix {
+	if s == nil || path == "" || (s.prefix != "" && (path[0] != s.prefix[0] || !hasPrefix(path, s.prefix))) {
 		return v, "", false
 	}
 	n, out := s.find(path[len(s.prefix):], *ps)
