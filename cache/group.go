@@ -153,13 +153,10 @@ func (g *Group) Get(ctx context.Context, key string) (ByteView, error) {
 
 func (g *Group) lookup(key string) (loaded, bool) {
 	if v, exp, ok := g.main.Lookup(key); ok {
-		g.stats.hit()
 		return loaded{v, exp}, true
 	}
 	if g.hot != nil {
 		if v, exp, ok := g.hot.Lookup(key); ok {
-			g.stats.hit()
-			g.stats.hotHits.Add(1)
 			return loaded{v, exp}, true
 		}
 	}
@@ -193,7 +190,7 @@ func (g *Group) load(ctx context.Context, key string, viaPeer bool) (loaded, err
 	gen := g.gen.Load()
 	l, err, _ := g.flight.DoContext(ctx, key, func() (loaded, error) {
 		ctx := lctx
-		if v, exp, ok := g.main.Lookup(key); ok {
+		if v, exp, ok := g.main.Peek(key); ok { // filled by a flight that just ended
 			return loaded{v, exp}, nil
 		}
 		g.stats.loads.Add(1)
@@ -263,11 +260,13 @@ func (g *Group) fromGetter(ctx context.Context, key string, gen uint64) (loaded,
 func (g *Group) Stats() Stats {
 	st := g.stats.snapshot()
 	ms := g.main.Stats()
-	st.MainBytes, st.MainEntries, st.Evictions = ms.Bytes, int64(ms.Entries), ms.Evictions
+	st.MainBytes, st.MainEntries, st.Evictions, st.Hits = ms.Bytes, int64(ms.Entries), ms.Evictions, ms.Hits
 	if g.hot != nil {
 		hs := g.hot.Stats()
-		st.HotBytes, st.HotEntries = hs.Bytes, int64(hs.Entries)
+		st.HotBytes, st.HotEntries, st.HotHits = hs.Bytes, int64(hs.Entries), hs.Hits
 		st.Evictions += hs.Evictions
+		st.Hits += hs.Hits
 	}
+	st.Gets += st.Hits
 	return st
 }

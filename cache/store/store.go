@@ -97,8 +97,9 @@ func (sh *shard[V]) unlink(h uint64, key string, want *entry[V]) *entry[V] {
 type readBuf[V any] struct {
 	mu    sync.Mutex
 	n     int
+	hits  int64 // guarded by mu: counting here costs no extra atomic
 	items [bufLen]*entry[V]
-	_     [40]byte
+	_     [32]byte
 }
 
 // Store is safe for concurrent use.
@@ -110,6 +111,7 @@ type Store[V any] struct {
 	mu        sync.Mutex // guards pol and entry.live
 	pol       eviction.Policy[V]
 	evictions atomic.Int64
+	lostHits  atomic.Int64 // hits whose buffer was busy
 	onEvict   func(key string, v V)
 }
 
@@ -148,14 +150,26 @@ func (s *Store[V]) Lookup(key string) (v V, expire int64, ok bool) {
 	return e.Value, e.expire, true
 }
 
+// Peek is Lookup without recording an access or counting a hit.
+func (s *Store[V]) Peek(key string) (v V, expire int64, ok bool) {
+	h := maphash.String(s.seed, key)
+	e := s.shard(h).find(h, key)
+	if e == nil || e.expire != 0 && time.Now().UnixNano() >= e.expire {
+		return v, 0, false
+	}
+	return e.Value, e.expire, true
+}
+
 // record puts a hit into a read buffer, replaying the buffer into the
 // policy when it is full. It never blocks: a busy buffer or a busy policy
 // lock means the access is dropped instead.
 func (s *Store[V]) record(e *entry[V]) {
 	b := &s.bufs[rand.Uint32()%bufCount]
 	if !b.mu.TryLock() {
+		s.lostHits.Add(1)
 		return
 	}
+	b.hits++
 	if b.n == bufLen { // still full: the policy was busy last time
 		if !s.mu.TryLock() {
 			b.mu.Unlock()
@@ -257,16 +271,24 @@ func (s *Store[V]) removeEntry(key string, e *entry[V]) bool {
 	return ok
 }
 
-// Stats describes a store's occupancy.
+// Stats describes a store's occupancy and use.
 type Stats struct {
 	Entries   int
 	Bytes     int64
 	Evictions int64
+	Hits      int64 // successful Get/Lookup calls
 }
 
-// Stats returns current occupancy and the eviction count so far.
+// Stats returns current occupancy and the counts so far.
 func (s *Store[V]) Stats() Stats {
+	hits := s.lostHits.Load()
+	for i := range s.bufs {
+		b := &s.bufs[i]
+		b.mu.Lock()
+		hits += b.hits
+		b.mu.Unlock()
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return Stats{Entries: s.pol.Len(), Bytes: s.pol.Bytes(), Evictions: s.evictions.Load()}
+	return Stats{Entries: s.pol.Len(), Bytes: s.pol.Bytes(), Evictions: s.evictions.Load(), Hits: hits}
 }

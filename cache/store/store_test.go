@@ -106,3 +106,18 @@ func BenchmarkGetParallel(b *testing.B) {
 		}
 	})
 }
+
+func TestHitsAndPeek(t *testing.T) {
+	s := New[int](eviction.NewLRU[int](100), nil)
+	s.Set("a", 1, 1, 0)
+	for i := 0; i < 5; i++ {
+		s.Get("a")
+	}
+	s.Get("missing")
+	if v, _, ok := s.Peek("a"); !ok || v != 1 {
+		t.Fatal("Peek missed a present key")
+	}
+	if st := s.Stats(); st.Hits != 5 {
+		t.Fatalf("hits = %d, want 5 (Peek and misses do not count)", st.Hits)
+	}
+}
