@@ -13,28 +13,24 @@ import (
 // goes through a helper.
 func (m *VM) run() (Value, error) {
 	cl := &Closure{fn: m.prog.main}
-	fn := cl.fn
-	stack := m.stack
-	if len(stack) < fn.numRegs {
-		if !m.grow(fn.numRegs) {
-			return null, errorf(fn, -1, "stack overflow")
+	if len(m.stack) < cl.fn.numRegs {
+		if !m.grow(cl.fn.numRegs) {
+			return null, errorf(cl.fn, -1, "stack overflow")
 		}
-		stack = m.stack
 	}
+	m.frames = m.frames[:0]
 	// The loop addresses registers and instructions through raw pointers:
 	// the compiler guarantees every register operand is below the
 	// function's NumRegs, which the call sequence reserves on the stack,
 	// and every jump target is an instruction, so no bounds checks are
-	// needed on the hot path.
+	// needed on the hot path. Only the running frame's state is kept in
+	// locals (few enough to stay in machine registers); the rest is
+	// reached through m on the paths that need it.
 	base := 0
-	sb := unsafe.Pointer(&stack[0]) // the register stack's start
-	rp := sb                        // the running frame's register 0
-	cb := fn.cb                     // the running function's code
+	sb := unsafe.Pointer(&m.stack[0]) // the register stack's start
+	rp := sb                          // the running frame's register 0
+	cb := cl.fn.cb                    // the running function's code
 	pc := cb
-	globals := m.globals
-	consts := m.prog.consts
-	frames := m.frames[:0]
-	maxDepth, calls := m.maxDepth, m.calls
 	var (
 		callee *Closure
 		argc   int
@@ -46,9 +42,9 @@ func (m *VM) run() (Value, error) {
 		pc = unsafe.Add(pc, isize)
 		switch in.op {
 		case code.OpLoadK:
-			*r(rp, in.a) = consts[in.b]
+			*r(rp, in.a) = m.prog.consts[in.b]
 		case code.OpLoadInt:
-			*r(rp, in.a) = Value{k: kInt, i: int64(in.b)}
+			setInt(r(rp, in.a), int64(in.b))
 		case code.OpLoadTrue:
 			*r(rp, in.a) = vTrue
 		case code.OpLoadFalse:
@@ -62,17 +58,17 @@ func (m *VM) run() (Value, error) {
 		case code.OpMove:
 			*r(rp, in.a) = *r(rp, in.b)
 		case code.OpGetGlobal:
-			v := globals[in.b]
+			v := m.globals[in.b]
 			if v.k == kUndef {
 				b := m.prog.fallbacks[in.b]
 				if b < 0 {
-					return null, errorf(fn, ipOf(cb, pc)-1, "identifier not found: %s", m.prog.globals[in.b])
+					return null, errorf(cl.fn, ipOf(cb, pc)-1, "identifier not found: %s", m.prog.globals[in.b])
 				}
 				v = builtinValue(b)
 			}
 			*r(rp, in.a) = v
 		case code.OpSetGlobal:
-			globals[in.a] = *r(rp, in.b)
+			m.globals[in.a] = *r(rp, in.b)
 		case code.OpGetFree:
 			*r(rp, in.a) = cl.free[in.b]
 		case code.OpGetBuiltin:
@@ -80,7 +76,7 @@ func (m *VM) run() (Value, error) {
 		case code.OpCurrentClosure:
 			*r(rp, in.a) = closureValue(cl)
 		case code.OpUndefined:
-			return null, errorf(fn, ipOf(cb, pc)-1, "identifier not found: %s", consts[in.a].str())
+			return null, errorf(cl.fn, ipOf(cb, pc)-1, "identifier not found: %s", m.prog.consts[in.a].str())
 		case code.OpNewCell:
 			*r(rp, in.a) = newCell()
 		case code.OpGetCell:
@@ -95,74 +91,74 @@ func (m *VM) run() (Value, error) {
 		case code.OpAdd:
 			x, y := *r(rp, in.b), *r(rp, in.c)
 			if x.k == kInt && y.k == kInt {
-				*r(rp, in.a) = Value{k: kInt, i: x.i + y.i}
+				setInt(r(rp, in.a), x.i+y.i)
 			} else if *r(rp, in.a), err = binary(in.op, x, y); err != nil {
-				return null, m.at(err, fn, ipOf(cb, pc))
+				return null, m.at(err, cl.fn, ipOf(cb, pc))
 			}
 		case code.OpSub:
 			x, y := *r(rp, in.b), *r(rp, in.c)
 			if x.k == kInt && y.k == kInt {
-				*r(rp, in.a) = Value{k: kInt, i: x.i - y.i}
+				setInt(r(rp, in.a), x.i-y.i)
 			} else if *r(rp, in.a), err = binary(in.op, x, y); err != nil {
-				return null, m.at(err, fn, ipOf(cb, pc))
+				return null, m.at(err, cl.fn, ipOf(cb, pc))
 			}
 		case code.OpMul:
 			x, y := *r(rp, in.b), *r(rp, in.c)
 			if x.k == kInt && y.k == kInt {
-				*r(rp, in.a) = Value{k: kInt, i: x.i * y.i}
+				setInt(r(rp, in.a), x.i*y.i)
 			} else if *r(rp, in.a), err = binary(in.op, x, y); err != nil {
-				return null, m.at(err, fn, ipOf(cb, pc))
+				return null, m.at(err, cl.fn, ipOf(cb, pc))
 			}
 		case code.OpLt:
 			x, y := *r(rp, in.b), *r(rp, in.c)
 			if x.k == kInt && y.k == kInt {
-				*r(rp, in.a) = boolValue(x.i < y.i)
+				setBool(r(rp, in.a), x.i < y.i)
 			} else if *r(rp, in.a), err = binary(in.op, x, y); err != nil {
-				return null, m.at(err, fn, ipOf(cb, pc))
+				return null, m.at(err, cl.fn, ipOf(cb, pc))
 			}
 		case code.OpGt:
 			x, y := *r(rp, in.b), *r(rp, in.c)
 			if x.k == kInt && y.k == kInt {
-				*r(rp, in.a) = boolValue(x.i > y.i)
+				setBool(r(rp, in.a), x.i > y.i)
 			} else if *r(rp, in.a), err = binary(in.op, x, y); err != nil {
-				return null, m.at(err, fn, ipOf(cb, pc))
+				return null, m.at(err, cl.fn, ipOf(cb, pc))
 			}
 		case code.OpDiv:
 			x, y := *r(rp, in.b), *r(rp, in.c)
 			if x.k == kInt && y.k == kInt && y.i != 0 {
-				*r(rp, in.a) = Value{k: kInt, i: x.i / y.i}
+				setInt(r(rp, in.a), x.i/y.i)
 			} else if *r(rp, in.a), err = binary(in.op, x, y); err != nil {
-				return null, m.at(err, fn, ipOf(cb, pc))
+				return null, m.at(err, cl.fn, ipOf(cb, pc))
 			}
 		case code.OpEq, code.OpNotEq:
 			x, y := *r(rp, in.b), *r(rp, in.c)
 			if x.k == kInt && y.k == kInt {
-				*r(rp, in.a) = boolValue((x.i == y.i) == (in.op == code.OpEq))
+				setBool(r(rp, in.a), (x.i == y.i) == (in.op == code.OpEq))
 			} else if *r(rp, in.a), err = binary(in.op, x, y); err != nil {
-				return null, m.at(err, fn, ipOf(cb, pc))
+				return null, m.at(err, cl.fn, ipOf(cb, pc))
 			}
 		case code.OpAddI:
-			x := *r(rp, in.b)
+			x := r(rp, in.b)
 			if x.k == kInt {
-				*r(rp, in.a) = Value{k: kInt, i: x.i + int64(in.c)}
-			} else if *r(rp, in.a), err = binary(code.OpAdd, x, intValue(int64(in.c))); err != nil {
-				return null, m.at(err, fn, ipOf(cb, pc))
+				setInt(r(rp, in.a), x.i+int64(in.c))
+			} else if *r(rp, in.a), err = binary(code.OpAdd, *x, intValue(int64(in.c))); err != nil {
+				return null, m.at(err, cl.fn, ipOf(cb, pc))
 			}
 		case code.OpSubI:
-			x := *r(rp, in.b)
+			x := r(rp, in.b)
 			if x.k == kInt {
-				*r(rp, in.a) = Value{k: kInt, i: x.i - int64(in.c)}
-			} else if *r(rp, in.a), err = binary(code.OpSub, x, intValue(int64(in.c))); err != nil {
-				return null, m.at(err, fn, ipOf(cb, pc))
+				setInt(r(rp, in.a), x.i-int64(in.c))
+			} else if *r(rp, in.a), err = binary(code.OpSub, *x, intValue(int64(in.c))); err != nil {
+				return null, m.at(err, cl.fn, ipOf(cb, pc))
 			}
 		case code.OpNeg:
 			x := *r(rp, in.b)
 			if x.k != kInt {
-				return null, errorf(fn, ipOf(cb, pc)-1, "unknown operator: -%s", x.typeName())
+				return null, errorf(cl.fn, ipOf(cb, pc)-1, "unknown operator: -%s", x.typeName())
 			}
-			*r(rp, in.a) = Value{k: kInt, i: -x.i}
+			setInt(r(rp, in.a), -x.i)
 		case code.OpNot:
-			*r(rp, in.a) = boolValue(!r(rp, in.b).truthy())
+			setBool(r(rp, in.a), !r(rp, in.b).truthy())
 
 		case code.OpJump:
 			pc = jump(cb, in.a)
@@ -171,40 +167,40 @@ func (m *VM) run() (Value, error) {
 				pc = jump(cb, in.b)
 			}
 		case code.OpJumpNotEqI:
-			x := *r(rp, in.a)
+			x := r(rp, in.a)
 			if x.k == kInt {
 				if x.i != int64(in.b) {
 					pc = jump(cb, in.c)
 				}
-			} else if !identical(x, intValue(int64(in.b))) {
+			} else if !identical(*x, intValue(int64(in.b))) {
 				pc = jump(cb, in.c)
 			}
 		case code.OpJumpNotNotEqI:
-			x := *r(rp, in.a)
+			x := r(rp, in.a)
 			if x.k == kInt {
 				if x.i == int64(in.b) {
 					pc = jump(cb, in.c)
 				}
-			} else if identical(x, intValue(int64(in.b))) {
+			} else if identical(*x, intValue(int64(in.b))) {
 				pc = jump(cb, in.c)
 			}
 		case code.OpJumpNotLtI:
-			x := *r(rp, in.a)
+			x := r(rp, in.a)
 			if x.k == kInt {
 				if x.i >= int64(in.b) {
 					pc = jump(cb, in.c)
 				}
 			} else {
-				return null, m.at(mismatch(code.OpLt, x, intValue(0)), fn, ipOf(cb, pc))
+				return null, m.at(mismatch(code.OpLt, *x, intValue(0)), cl.fn, ipOf(cb, pc))
 			}
 		case code.OpJumpNotGtI:
-			x := *r(rp, in.a)
+			x := r(rp, in.a)
 			if x.k == kInt {
 				if x.i <= int64(in.b) {
 					pc = jump(cb, in.c)
 				}
 			} else {
-				return null, m.at(mismatch(code.OpGt, x, intValue(0)), fn, ipOf(cb, pc))
+				return null, m.at(mismatch(code.OpGt, *x, intValue(0)), cl.fn, ipOf(cb, pc))
 			}
 		case code.OpJumpNotEq, code.OpJumpNotNotEq, code.OpJumpNotLt, code.OpJumpNotGt:
 			x, y := *r(rp, in.a), *r(rp, in.b)
@@ -223,7 +219,7 @@ func (m *VM) run() (Value, error) {
 			} else {
 				var r Value
 				if r, err = binary(condOps[in.op-code.OpJumpNotEq], x, y); err != nil {
-					return null, m.at(err, fn, ipOf(cb, pc))
+					return null, m.at(err, cl.fn, ipOf(cb, pc))
 				}
 				ok = r.truthy()
 			}
@@ -233,21 +229,21 @@ func (m *VM) run() (Value, error) {
 
 		case code.OpArray:
 			elems := make([]Value, in.c)
-			copy(elems, stack[base+int(in.b):])
+			copy(elems, m.stack[base+int(in.b):])
 			*r(rp, in.a) = arrayValue(newArray(elems))
 		case code.OpHash:
 			h := newHash(int(in.c))
-			if err = fillHash(h, stack[base+int(in.b):base+int(in.b+2*in.c)]); err != nil {
-				return null, m.at(err, fn, ipOf(cb, pc))
+			if err = fillHash(h, m.stack[base+int(in.b):base+int(in.b+2*in.c)]); err != nil {
+				return null, m.at(err, cl.fn, ipOf(cb, pc))
 			}
 			*r(rp, in.a) = hashValue(h)
 		case code.OpAppend:
-			if err = appendTo(*r(rp, in.a), stack[base+int(in.b):], int(in.c)); err != nil {
-				return null, m.at(err, fn, ipOf(cb, pc))
+			if err = appendTo(*r(rp, in.a), m.stack[base+int(in.b):], int(in.c)); err != nil {
+				return null, m.at(err, cl.fn, ipOf(cb, pc))
 			}
 		case code.OpCheckKey:
 			if _, ok := keyOf(*r(rp, in.a)); !ok {
-				return null, errorf(fn, ipOf(cb, pc)-1, "unusable as hash key: %s", r(rp, in.a).typeName())
+				return null, errorf(cl.fn, ipOf(cb, pc)-1, "unusable as hash key: %s", r(rp, in.a).typeName())
 			}
 		case code.OpIndex:
 			x, y := *r(rp, in.b), *r(rp, in.c)
@@ -259,40 +255,40 @@ func (m *VM) run() (Value, error) {
 					*r(rp, in.a) = null
 				}
 			} else if *r(rp, in.a), err = index(x, y); err != nil {
-				return null, m.at(err, fn, ipOf(cb, pc))
+				return null, m.at(err, cl.fn, ipOf(cb, pc))
 			}
 		case code.OpClosure:
-			pr := consts[in.b].closure().fn
+			pr := m.prog.consts[in.b].closure().fn
 			var free []Value
 			if n := int32(pr.src.NumFree); n > 0 {
 				free = make([]Value, n)
-				copy(free, stack[base+int(in.c):])
+				copy(free, m.stack[base+int(in.c):])
 			}
 			*r(rp, in.a) = closureValue(&Closure{fn: pr, free: free})
 
 		case code.OpQuote:
-			q := (*compiler.Quote)(consts[in.b].p)
-			if *r(rp, in.a), err = m.quote(q, stack[base+int(in.c):]); err != nil {
-				return null, m.at(err, fn, ipOf(cb, pc))
+			q := (*compiler.Quote)(m.prog.consts[in.b].p)
+			if *r(rp, in.a), err = m.quote(q, m.stack[base+int(in.c):]); err != nil {
+				return null, m.at(err, cl.fn, ipOf(cb, pc))
 			}
 
 		case code.OpCall:
 			f := *r(rp, in.b)
 			argAt, argc = int(in.a), int(in.c)
 			if f.k != kClosure {
-				if *r(rp, in.a), err = m.callValue(f, stack[base+argAt:base+argAt+argc]); err != nil {
-					return null, m.at(err, fn, ipOf(cb, pc))
+				if *r(rp, in.a), err = m.callValue(f, m.stack[base+argAt:base+argAt+argc]); err != nil {
+					return null, m.at(err, cl.fn, ipOf(cb, pc))
 				}
 				continue
 			}
 			callee = f.closure()
 			goto call
 		case code.OpCallGlobal:
-			f := globals[in.b]
+			f := m.globals[in.b]
 			argAt, argc = int(in.a), int(in.c)
 			if f.k != kClosure {
-				if *r(rp, in.a), err = m.callValue(f, stack[base+argAt:base+argAt+argc]); err != nil {
-					return null, m.at(err, fn, ipOf(cb, pc))
+				if *r(rp, in.a), err = m.callValue(f, m.stack[base+argAt:base+argAt+argc]); err != nil {
+					return null, m.at(err, cl.fn, ipOf(cb, pc))
 				}
 				continue
 			}
@@ -304,27 +300,23 @@ func (m *VM) run() (Value, error) {
 
 		case code.OpReturn:
 			v := *r(rp, in.a)
-			if len(frames) == 0 {
+			if len(m.frames) == 0 {
 				return v, nil
 			}
 			*(*Value)(rp) = v
-			f := &frames[len(frames)-1]
-			cl, pc, base = f.cl, f.pc, f.base
-			frames = frames[:len(frames)-1]
-			fn = cl.fn
-			cb = fn.cb
+			f := &m.frames[len(m.frames)-1]
+			cl, cb, pc, base = f.cl, f.cb, f.pc, f.base
+			m.frames = m.frames[:len(m.frames)-1]
 			rp = unsafe.Add(sb, uintptr(base)*vsize)
 		case code.OpReturnInt:
 			v := Value{k: kInt, i: int64(in.a)}
-			if len(frames) == 0 {
+			if len(m.frames) == 0 {
 				return v, nil
 			}
 			*(*Value)(rp) = v
-			f := &frames[len(frames)-1]
-			cl, pc, base = f.cl, f.pc, f.base
-			frames = frames[:len(frames)-1]
-			fn = cl.fn
-			cb = fn.cb
+			f := &m.frames[len(m.frames)-1]
+			cl, cb, pc, base = f.cl, f.cb, f.pc, f.base
+			m.frames = m.frames[:len(m.frames)-1]
 			rp = unsafe.Add(sb, uintptr(base)*vsize)
 		case code.OpReturnAdd:
 			x, y := *r(rp, in.a), *r(rp, in.b)
@@ -332,32 +324,28 @@ func (m *VM) run() (Value, error) {
 			if x.k == kInt && y.k == kInt {
 				v = Value{k: kInt, i: x.i + y.i}
 			} else if v, err = binary(code.OpAdd, x, y); err != nil {
-				return null, m.at(err, fn, ipOf(cb, pc))
+				return null, m.at(err, cl.fn, ipOf(cb, pc))
 			}
-			if len(frames) == 0 {
+			if len(m.frames) == 0 {
 				return v, nil
 			}
 			*(*Value)(rp) = v
-			f := &frames[len(frames)-1]
-			cl, pc, base = f.cl, f.pc, f.base
-			frames = frames[:len(frames)-1]
-			fn = cl.fn
-			cb = fn.cb
+			f := &m.frames[len(m.frames)-1]
+			cl, cb, pc, base = f.cl, f.cb, f.pc, f.base
+			m.frames = m.frames[:len(m.frames)-1]
 			rp = unsafe.Add(sb, uintptr(base)*vsize)
 		case code.OpReturnK:
-			v := consts[in.a]
-			if len(frames) == 0 {
+			v := m.prog.consts[in.a]
+			if len(m.frames) == 0 {
 				return v, nil
 			}
 			*(*Value)(rp) = v
-			f := &frames[len(frames)-1]
-			cl, pc, base = f.cl, f.pc, f.base
-			frames = frames[:len(frames)-1]
-			fn = cl.fn
-			cb = fn.cb
+			f := &m.frames[len(m.frames)-1]
+			cl, cb, pc, base = f.cl, f.cb, f.pc, f.base
+			m.frames = m.frames[:len(m.frames)-1]
 			rp = unsafe.Add(sb, uintptr(base)*vsize)
 		default:
-			return null, errorf(fn, ipOf(cb, pc)-1, "unknown opcode %d", in.op)
+			return null, errorf(cl.fn, ipOf(cb, pc)-1, "unknown opcode %d", in.op)
 		}
 		continue
 
@@ -365,27 +353,26 @@ func (m *VM) run() (Value, error) {
 		{
 			p := callee.fn
 			if argc != p.numParams {
-				return null, errorf(fn, ipOf(cb, pc)-1, "wrong number of arguments: want=%d, got=%d", p.numParams, argc)
+				return null, errorf(cl.fn, ipOf(cb, pc)-1, "wrong number of arguments: want=%d, got=%d", p.numParams, argc)
 			}
-			if len(frames) >= maxDepth {
-				return null, errorf(fn, ipOf(cb, pc)-1, "stack overflow")
+			if len(m.frames) >= m.maxDepth {
+				return null, errorf(cl.fn, ipOf(cb, pc)-1, "stack overflow")
 			}
-			if calls >= 0 {
-				if calls == 0 {
-					return null, errorf(fn, ipOf(cb, pc)-1, "call limit exceeded")
+			if m.calls >= 0 {
+				if m.calls == 0 {
+					return null, errorf(cl.fn, ipOf(cb, pc)-1, "call limit exceeded")
 				}
-				calls--
+				m.calls--
 			}
 			nb := base + argAt
-			if nb+p.numRegs > len(stack) {
+			if nb+p.numRegs > len(m.stack) {
 				if !m.grow(nb + p.numRegs) {
-					return null, errorf(fn, ipOf(cb, pc)-1, "stack overflow")
+					return null, errorf(cl.fn, ipOf(cb, pc)-1, "stack overflow")
 				}
-				stack = m.stack
-				sb = unsafe.Pointer(&stack[0])
+				sb = unsafe.Pointer(&m.stack[0])
 			}
-			frames = append(frames, frame{cl: cl, pc: pc, base: base})
-			cl, fn, base = callee, p, nb
+			m.frames = append(m.frames, frame{cl: cl, cb: cb, pc: pc, base: base})
+			cl, base = callee, nb
 			cb = p.cb
 			pc = cb
 			rp = unsafe.Add(sb, uintptr(base)*vsize)
@@ -420,3 +407,15 @@ func jump(cb unsafe.Pointer, t int32) unsafe.Pointer { return unsafe.Add(cb, uin
 
 // ipOf is the index of the instruction pc points at.
 func ipOf(cb, pc unsafe.Pointer) int { return int((uintptr(pc) - uintptr(cb)) / isize) }
+
+// setInt and setBool store a result without touching the pointer word: a
+// stale pointer in an integer register is never followed, and skipping it
+// skips the GC write barrier on the hottest stores.
+func setInt(v *Value, i int64) { v.k, v.i = kInt, i }
+
+func setBool(v *Value, b bool) {
+	v.k, v.i = kBool, 0
+	if b {
+		v.i = 1
+	}
+}

@@ -52,6 +52,7 @@ type VM struct {
 
 type frame struct {
 	cl   *Closure
+	cb   unsafe.Pointer // cl's code
 	pc   unsafe.Pointer // the caller's next instruction
 	base int
 }
