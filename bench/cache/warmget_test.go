@@ -40,7 +40,12 @@ func runWarm(b *testing.B, get func(string) bool) {
 	seed := 0
 	b.ReportAllocs()
 	b.SetParallelism(8 / max(1, runtimeProcs()))
+	cpu0 := processCPU()
 	b.ResetTimer()
+	defer func() {
+		// CPU time per op is steadier than wall time on a shared machine.
+		b.ReportMetric(float64(processCPU()-cpu0)/float64(b.N), "cpu-ns/op")
+	}()
 	b.RunParallel(func(pb *testing.PB) {
 		mu.Lock()
 		i := seed * 7919
