@@ -13,7 +13,7 @@ import (
 
 // instr is a decoded instruction: the byte encoding is read once, when a
 // program is loaded, so the dispatch loop never parses operands. Jump
-// targets become instruction indexes.
+// targets become byte distances from the next instruction.
 type instr struct {
 	op      code.Opcode
 	a, b, c int32
@@ -114,7 +114,9 @@ func decode(fn *compiler.Function) (*proto, error) {
 		if !ok {
 			return nil, fmt.Errorf("%s: jump to %d is not an instruction", fn.Name, *t)
 		}
-		*t = int32(target)
+		// The loop advances pc before it runs an instruction, so a jump
+		// adds the distance from the next instruction, in bytes.
+		*t = int32((target - (i + 1)) * int(isize))
 	}
 	// A sentinel keeps the instruction pointer inside the allocation after
 	// the last instruction (checkptr, and no bounds check in the loop).

@@ -12,29 +12,24 @@ import (
 // frame's state in locals. Integer fast paths are inline; everything rarer
 // goes through a helper.
 func (m *VM) run() (Value, error) {
-	cl := &Closure{fn: m.prog.main}
-	if len(m.stack) < cl.fn.numRegs {
-		if !m.grow(cl.fn.numRegs) {
-			return null, errorf(cl.fn, -1, "stack overflow")
-		}
+	m.cl = &Closure{fn: m.prog.main}
+	if len(m.stack) < m.cl.fn.numRegs && !m.grow(m.cl.fn.numRegs) {
+		return null, errorf(m.cl.fn, -1, "stack overflow")
 	}
 	m.frames = m.frames[:0]
 	// The loop addresses registers and instructions through raw pointers:
 	// the compiler guarantees every register operand is below the
 	// function's NumRegs, which the call sequence reserves on the stack,
-	// and every jump target is an instruction, so no bounds checks are
-	// needed on the hot path. Only the running frame's state is kept in
-	// locals (few enough to stay in machine registers); the rest is
-	// reached through m on the paths that need it.
-	base := 0
-	sb := unsafe.Pointer(&m.stack[0]) // the register stack's start
-	rp := sb                          // the running frame's register 0
-	cb := cl.fn.cb                    // the running function's code
-	pc := cb
+	// and jumps land on instructions, so the hot path has no bounds checks.
+	// Only pc and rp live in locals: every value carried around the loop is
+	// spilled to memory on each dispatch (Go keeps nothing in registers
+	// across the calls some cases make), so the rest stays in m.
+	rp := unsafe.Pointer(&m.stack[0]) // the running frame's register 0
+	pc := m.cl.fn.cb
 	var (
 		callee *Closure
 		argc   int
-		argAt  int
+		argAt  int32
 		err    *object.Error
 	)
 	for {
@@ -62,7 +57,7 @@ func (m *VM) run() (Value, error) {
 			if v.k == kUndef {
 				b := m.prog.fallbacks[in.b]
 				if b < 0 {
-					return null, errorf(cl.fn, ipOf(cb, pc)-1, "identifier not found: %s", m.prog.globals[in.b])
+					return null, errorf(m.cl.fn, ipOf(m.cl.fn.cb, pc)-1, "identifier not found: %s", m.prog.globals[in.b])
 				}
 				v = builtinValue(b)
 			}
@@ -70,13 +65,13 @@ func (m *VM) run() (Value, error) {
 		case code.OpSetGlobal:
 			m.globals[in.a] = *r(rp, in.b)
 		case code.OpGetFree:
-			*r(rp, in.a) = cl.free[in.b]
+			*r(rp, in.a) = m.cl.free[in.b]
 		case code.OpGetBuiltin:
 			*r(rp, in.a) = builtinValue(int(in.b))
 		case code.OpCurrentClosure:
-			*r(rp, in.a) = closureValue(cl)
+			*r(rp, in.a) = closureValue(m.cl)
 		case code.OpUndefined:
-			return null, errorf(cl.fn, ipOf(cb, pc)-1, "identifier not found: %s", m.prog.consts[in.a].str())
+			return null, errorf(m.cl.fn, ipOf(m.cl.fn.cb, pc)-1, "identifier not found: %s", m.prog.consts[in.a].str())
 		case code.OpNewCell:
 			*r(rp, in.a) = newCell()
 		case code.OpGetCell:
@@ -85,7 +80,7 @@ func (m *VM) run() (Value, error) {
 			*r(rp, in.a).cell() = *r(rp, in.b)
 		case code.OpJumpDefined:
 			if r(rp, in.a).k != kUndef {
-				pc = jump(cb, in.b)
+				pc = unsafe.Add(pc, int(in.b))
 			}
 
 		case code.OpAdd:
@@ -93,114 +88,114 @@ func (m *VM) run() (Value, error) {
 			if x.k == kInt && y.k == kInt {
 				setInt(r(rp, in.a), x.i+y.i)
 			} else if *r(rp, in.a), err = binary(in.op, x, y); err != nil {
-				return null, m.at(err, cl.fn, ipOf(cb, pc))
+				return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
 			}
 		case code.OpSub:
 			x, y := *r(rp, in.b), *r(rp, in.c)
 			if x.k == kInt && y.k == kInt {
 				setInt(r(rp, in.a), x.i-y.i)
 			} else if *r(rp, in.a), err = binary(in.op, x, y); err != nil {
-				return null, m.at(err, cl.fn, ipOf(cb, pc))
+				return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
 			}
 		case code.OpMul:
 			x, y := *r(rp, in.b), *r(rp, in.c)
 			if x.k == kInt && y.k == kInt {
 				setInt(r(rp, in.a), x.i*y.i)
 			} else if *r(rp, in.a), err = binary(in.op, x, y); err != nil {
-				return null, m.at(err, cl.fn, ipOf(cb, pc))
+				return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
 			}
 		case code.OpLt:
 			x, y := *r(rp, in.b), *r(rp, in.c)
 			if x.k == kInt && y.k == kInt {
 				setBool(r(rp, in.a), x.i < y.i)
 			} else if *r(rp, in.a), err = binary(in.op, x, y); err != nil {
-				return null, m.at(err, cl.fn, ipOf(cb, pc))
+				return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
 			}
 		case code.OpGt:
 			x, y := *r(rp, in.b), *r(rp, in.c)
 			if x.k == kInt && y.k == kInt {
 				setBool(r(rp, in.a), x.i > y.i)
 			} else if *r(rp, in.a), err = binary(in.op, x, y); err != nil {
-				return null, m.at(err, cl.fn, ipOf(cb, pc))
+				return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
 			}
 		case code.OpDiv:
 			x, y := *r(rp, in.b), *r(rp, in.c)
 			if x.k == kInt && y.k == kInt && y.i != 0 {
 				setInt(r(rp, in.a), x.i/y.i)
 			} else if *r(rp, in.a), err = binary(in.op, x, y); err != nil {
-				return null, m.at(err, cl.fn, ipOf(cb, pc))
+				return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
 			}
 		case code.OpEq, code.OpNotEq:
 			x, y := *r(rp, in.b), *r(rp, in.c)
 			if x.k == kInt && y.k == kInt {
 				setBool(r(rp, in.a), (x.i == y.i) == (in.op == code.OpEq))
 			} else if *r(rp, in.a), err = binary(in.op, x, y); err != nil {
-				return null, m.at(err, cl.fn, ipOf(cb, pc))
+				return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
 			}
 		case code.OpAddI:
 			x := r(rp, in.b)
 			if x.k == kInt {
 				setInt(r(rp, in.a), x.i+int64(in.c))
 			} else if *r(rp, in.a), err = binary(code.OpAdd, *x, intValue(int64(in.c))); err != nil {
-				return null, m.at(err, cl.fn, ipOf(cb, pc))
+				return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
 			}
 		case code.OpSubI:
 			x := r(rp, in.b)
 			if x.k == kInt {
 				setInt(r(rp, in.a), x.i-int64(in.c))
 			} else if *r(rp, in.a), err = binary(code.OpSub, *x, intValue(int64(in.c))); err != nil {
-				return null, m.at(err, cl.fn, ipOf(cb, pc))
+				return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
 			}
 		case code.OpNeg:
 			x := *r(rp, in.b)
 			if x.k != kInt {
-				return null, errorf(cl.fn, ipOf(cb, pc)-1, "unknown operator: -%s", x.typeName())
+				return null, errorf(m.cl.fn, ipOf(m.cl.fn.cb, pc)-1, "unknown operator: -%s", x.typeName())
 			}
 			setInt(r(rp, in.a), -x.i)
 		case code.OpNot:
 			setBool(r(rp, in.a), !r(rp, in.b).truthy())
 
 		case code.OpJump:
-			pc = jump(cb, in.a)
+			pc = unsafe.Add(pc, int(in.a))
 		case code.OpJumpFalse:
 			if !r(rp, in.a).truthy() {
-				pc = jump(cb, in.b)
+				pc = unsafe.Add(pc, int(in.b))
 			}
 		case code.OpJumpNotEqI:
 			x := r(rp, in.a)
 			if x.k == kInt {
 				if x.i != int64(in.b) {
-					pc = jump(cb, in.c)
+					pc = unsafe.Add(pc, int(in.c))
 				}
 			} else if !identical(*x, intValue(int64(in.b))) {
-				pc = jump(cb, in.c)
+				pc = unsafe.Add(pc, int(in.c))
 			}
 		case code.OpJumpNotNotEqI:
 			x := r(rp, in.a)
 			if x.k == kInt {
 				if x.i == int64(in.b) {
-					pc = jump(cb, in.c)
+					pc = unsafe.Add(pc, int(in.c))
 				}
 			} else if identical(*x, intValue(int64(in.b))) {
-				pc = jump(cb, in.c)
+				pc = unsafe.Add(pc, int(in.c))
 			}
 		case code.OpJumpNotLtI:
 			x := r(rp, in.a)
 			if x.k == kInt {
 				if x.i >= int64(in.b) {
-					pc = jump(cb, in.c)
+					pc = unsafe.Add(pc, int(in.c))
 				}
 			} else {
-				return null, m.at(mismatch(code.OpLt, *x, intValue(0)), cl.fn, ipOf(cb, pc))
+				return null, m.at(mismatch(code.OpLt, *x, intValue(0)), m.cl.fn, ipOf(m.cl.fn.cb, pc))
 			}
 		case code.OpJumpNotGtI:
 			x := r(rp, in.a)
 			if x.k == kInt {
 				if x.i <= int64(in.b) {
-					pc = jump(cb, in.c)
+					pc = unsafe.Add(pc, int(in.c))
 				}
 			} else {
-				return null, m.at(mismatch(code.OpGt, *x, intValue(0)), cl.fn, ipOf(cb, pc))
+				return null, m.at(mismatch(code.OpGt, *x, intValue(0)), m.cl.fn, ipOf(m.cl.fn.cb, pc))
 			}
 		case code.OpJumpNotEq, code.OpJumpNotNotEq, code.OpJumpNotLt, code.OpJumpNotGt:
 			x, y := *r(rp, in.a), *r(rp, in.b)
@@ -219,31 +214,35 @@ func (m *VM) run() (Value, error) {
 			} else {
 				var r Value
 				if r, err = binary(condOps[in.op-code.OpJumpNotEq], x, y); err != nil {
-					return null, m.at(err, cl.fn, ipOf(cb, pc))
+					return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
 				}
 				ok = r.truthy()
 			}
 			if !ok {
-				pc = jump(cb, in.c)
+				pc = unsafe.Add(pc, int(in.c))
 			}
 
 		case code.OpArray:
 			elems := make([]Value, in.c)
-			copy(elems, m.stack[base+int(in.b):])
+			copy(elems, regs(rp, in.b, in.c))
 			*r(rp, in.a) = arrayValue(newArray(elems))
 		case code.OpHash:
 			h := newHash(int(in.c))
-			if err = fillHash(h, m.stack[base+int(in.b):base+int(in.b+2*in.c)]); err != nil {
-				return null, m.at(err, cl.fn, ipOf(cb, pc))
+			if err = fillHash(h, regs(rp, in.b, 2*in.c)); err != nil {
+				return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
 			}
 			*r(rp, in.a) = hashValue(h)
 		case code.OpAppend:
-			if err = appendTo(*r(rp, in.a), m.stack[base+int(in.b):], int(in.c)); err != nil {
-				return null, m.at(err, cl.fn, ipOf(cb, pc))
+			n := in.c
+			if r(rp, in.a).k == kHash {
+				n *= 2
+			}
+			if err = appendTo(*r(rp, in.a), regs(rp, in.b, n), int(in.c)); err != nil {
+				return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
 			}
 		case code.OpCheckKey:
 			if _, ok := keyOf(*r(rp, in.a)); !ok {
-				return null, errorf(cl.fn, ipOf(cb, pc)-1, "unusable as hash key: %s", r(rp, in.a).typeName())
+				return null, errorf(m.cl.fn, ipOf(m.cl.fn.cb, pc)-1, "unusable as hash key: %s", r(rp, in.a).typeName())
 			}
 		case code.OpIndex:
 			x, y := *r(rp, in.b), *r(rp, in.c)
@@ -255,29 +254,29 @@ func (m *VM) run() (Value, error) {
 					*r(rp, in.a) = null
 				}
 			} else if *r(rp, in.a), err = index(x, y); err != nil {
-				return null, m.at(err, cl.fn, ipOf(cb, pc))
+				return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
 			}
 		case code.OpClosure:
 			pr := m.prog.consts[in.b].closure().fn
 			var free []Value
 			if n := int32(pr.src.NumFree); n > 0 {
 				free = make([]Value, n)
-				copy(free, m.stack[base+int(in.c):])
+				copy(free, regs(rp, in.c, n))
 			}
 			*r(rp, in.a) = closureValue(&Closure{fn: pr, free: free})
 
 		case code.OpQuote:
 			q := (*compiler.Quote)(m.prog.consts[in.b].p)
-			if *r(rp, in.a), err = m.quote(q, m.stack[base+int(in.c):]); err != nil {
-				return null, m.at(err, cl.fn, ipOf(cb, pc))
+			if *r(rp, in.a), err = m.quote(q, regs(rp, in.c, int32(q.Unquotes))); err != nil {
+				return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
 			}
 
 		case code.OpCall:
 			f := *r(rp, in.b)
-			argAt, argc = int(in.a), int(in.c)
+			argAt, argc = in.a, int(in.c)
 			if f.k != kClosure {
-				if *r(rp, in.a), err = m.callValue(f, m.stack[base+argAt:base+argAt+argc]); err != nil {
-					return null, m.at(err, cl.fn, ipOf(cb, pc))
+				if *r(rp, in.a), err = m.callValue(f, regs(rp, argAt, int32(argc))); err != nil {
+					return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
 				}
 				continue
 			}
@@ -285,17 +284,17 @@ func (m *VM) run() (Value, error) {
 			goto call
 		case code.OpCallGlobal:
 			f := m.globals[in.b]
-			argAt, argc = int(in.a), int(in.c)
+			argAt, argc = in.a, int(in.c)
 			if f.k != kClosure {
-				if *r(rp, in.a), err = m.callValue(f, m.stack[base+argAt:base+argAt+argc]); err != nil {
-					return null, m.at(err, cl.fn, ipOf(cb, pc))
+				if *r(rp, in.a), err = m.callValue(f, regs(rp, argAt, int32(argc))); err != nil {
+					return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
 				}
 				continue
 			}
 			callee = f.closure()
 			goto call
 		case code.OpCallSelf:
-			callee, argAt, argc = cl, int(in.a), int(in.b)
+			callee, argAt, argc = m.cl, in.a, int(in.b)
 			goto call
 
 		case code.OpReturn:
@@ -305,9 +304,8 @@ func (m *VM) run() (Value, error) {
 			}
 			*(*Value)(rp) = v
 			f := &m.frames[len(m.frames)-1]
-			cl, cb, pc, base = f.cl, f.cb, f.pc, f.base
+			m.cl, pc, rp = f.cl, f.pc, f.rp
 			m.frames = m.frames[:len(m.frames)-1]
-			rp = unsafe.Add(sb, uintptr(base)*vsize)
 		case code.OpReturnInt:
 			v := Value{k: kInt, i: int64(in.a)}
 			if len(m.frames) == 0 {
@@ -315,25 +313,23 @@ func (m *VM) run() (Value, error) {
 			}
 			*(*Value)(rp) = v
 			f := &m.frames[len(m.frames)-1]
-			cl, cb, pc, base = f.cl, f.cb, f.pc, f.base
+			m.cl, pc, rp = f.cl, f.pc, f.rp
 			m.frames = m.frames[:len(m.frames)-1]
-			rp = unsafe.Add(sb, uintptr(base)*vsize)
 		case code.OpReturnAdd:
 			x, y := *r(rp, in.a), *r(rp, in.b)
 			var v Value
 			if x.k == kInt && y.k == kInt {
 				v = Value{k: kInt, i: x.i + y.i}
 			} else if v, err = binary(code.OpAdd, x, y); err != nil {
-				return null, m.at(err, cl.fn, ipOf(cb, pc))
+				return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
 			}
 			if len(m.frames) == 0 {
 				return v, nil
 			}
 			*(*Value)(rp) = v
 			f := &m.frames[len(m.frames)-1]
-			cl, cb, pc, base = f.cl, f.cb, f.pc, f.base
+			m.cl, pc, rp = f.cl, f.pc, f.rp
 			m.frames = m.frames[:len(m.frames)-1]
-			rp = unsafe.Add(sb, uintptr(base)*vsize)
 		case code.OpReturnK:
 			v := m.prog.consts[in.a]
 			if len(m.frames) == 0 {
@@ -341,11 +337,10 @@ func (m *VM) run() (Value, error) {
 			}
 			*(*Value)(rp) = v
 			f := &m.frames[len(m.frames)-1]
-			cl, cb, pc, base = f.cl, f.cb, f.pc, f.base
+			m.cl, pc, rp = f.cl, f.pc, f.rp
 			m.frames = m.frames[:len(m.frames)-1]
-			rp = unsafe.Add(sb, uintptr(base)*vsize)
 		default:
-			return null, errorf(cl.fn, ipOf(cb, pc)-1, "unknown opcode %d", in.op)
+			return null, errorf(m.cl.fn, ipOf(m.cl.fn.cb, pc)-1, "unknown opcode %d", in.op)
 		}
 		continue
 
@@ -353,29 +348,27 @@ func (m *VM) run() (Value, error) {
 		{
 			p := callee.fn
 			if argc != p.numParams {
-				return null, errorf(cl.fn, ipOf(cb, pc)-1, "wrong number of arguments: want=%d, got=%d", p.numParams, argc)
+				return null, errorf(m.cl.fn, ipOf(m.cl.fn.cb, pc)-1, "wrong number of arguments: want=%d, got=%d", p.numParams, argc)
 			}
 			if len(m.frames) >= m.maxDepth {
-				return null, errorf(cl.fn, ipOf(cb, pc)-1, "stack overflow")
+				return null, errorf(m.cl.fn, ipOf(m.cl.fn.cb, pc)-1, "stack overflow")
 			}
 			if m.calls >= 0 {
 				if m.calls == 0 {
-					return null, errorf(cl.fn, ipOf(cb, pc)-1, "call limit exceeded")
+					return null, errorf(m.cl.fn, ipOf(m.cl.fn.cb, pc)-1, "call limit exceeded")
 				}
 				m.calls--
 			}
-			nb := base + argAt
-			if nb+p.numRegs > len(m.stack) {
-				if !m.grow(nb + p.numRegs) {
-					return null, errorf(cl.fn, ipOf(cb, pc)-1, "stack overflow")
+			if uintptr(rp)+uintptr(argAt)*vsize+uintptr(p.numRegs)*vsize > m.end {
+				var ok bool
+				if rp, ok = m.growFor(rp, int(argAt)+p.numRegs); !ok {
+					return null, errorf(m.cl.fn, ipOf(m.cl.fn.cb, pc)-1, "stack overflow")
 				}
-				sb = unsafe.Pointer(&m.stack[0])
 			}
-			m.frames = append(m.frames, frame{cl: cl, cb: cb, pc: pc, base: base})
-			cl, base = callee, nb
-			cb = p.cb
-			pc = cb
-			rp = unsafe.Add(sb, uintptr(base)*vsize)
+			m.frames = append(m.frames, frame{cl: m.cl, pc: pc, rp: rp})
+			m.cl = callee
+			pc = p.cb
+			rp = unsafe.Add(rp, uintptr(argAt)*vsize)
 		}
 	}
 }
@@ -402,8 +395,13 @@ const (
 // r addresses register i of the frame whose registers start at rp.
 func r(rp unsafe.Pointer, i int32) *Value { return (*Value)(unsafe.Add(rp, uintptr(i)*vsize)) }
 
-// jump addresses instruction t of the code starting at cb.
-func jump(cb unsafe.Pointer, t int32) unsafe.Pointer { return unsafe.Add(cb, uintptr(t)*isize) }
+// regs returns registers i..i+n-1 of the frame at rp.
+func regs(rp unsafe.Pointer, i, n int32) []Value {
+	if n <= 0 {
+		return nil
+	}
+	return unsafe.Slice(r(rp, i), n)
+}
 
 // ipOf is the index of the instruction pc points at.
 func ipOf(cb, pc unsafe.Pointer) int { return int((uintptr(pc) - uintptr(cb)) / isize) }

@@ -46,15 +46,18 @@ type VM struct {
 	stack    []Value
 	frames   []frame
 	out      io.Writer
+	cl       *Closure // the running closure
+	end      uintptr  // address just past the register stack
 	maxDepth int
 	calls    int64 // calls left before "call limit exceeded"; -1: no limit
 }
 
+// frame is a suspended caller: its closure, its next instruction and its
+// register 0 (rebased when the stack grows).
 type frame struct {
-	cl   *Closure
-	cb   unsafe.Pointer // cl's code
-	pc   unsafe.Pointer // the caller's next instruction
-	base int
+	cl *Closure
+	pc unsafe.Pointer
+	rp unsafe.Pointer
 }
 
 // Run compiles and runs a (macro-expanded) program, printing to out. It
@@ -98,7 +101,7 @@ func New(bc *compiler.Bytecode, out io.Writer, opts Options) (*VM, error) {
 	for i := range m.globals {
 		m.globals[i] = Value{k: kUndef}
 	}
-	m.stack = make([]Value, 1024)
+	m.setStack(make([]Value, 1024))
 	return m, nil
 }
 
@@ -127,8 +130,30 @@ func (m *VM) grow(need int) bool {
 	}
 	s := make([]Value, max(need+need/2, 2*len(m.stack)))
 	copy(s, m.stack)
-	m.stack = s
+	m.setStack(s)
 	return true
+}
+
+func (m *VM) setStack(s []Value) {
+	m.stack = s
+	m.end = uintptr(unsafe.Pointer(&s[0])) + uintptr(len(s))*vsize
+}
+
+// growFor grows the stack so that n registers from the frame at rp fit,
+// moves the suspended frames' register pointers along, and returns rp's
+// new address.
+func (m *VM) growFor(rp unsafe.Pointer, n int) (unsafe.Pointer, bool) {
+	old := uintptr(unsafe.Pointer(&m.stack[0]))
+	at := int((uintptr(rp) - old) / vsize)
+	if !m.grow(at + n) {
+		return rp, false
+	}
+	sb := unsafe.Pointer(&m.stack[0])
+	for i := range m.frames {
+		f := &m.frames[i]
+		f.rp = unsafe.Add(sb, uintptr(f.rp)-old)
+	}
+	return unsafe.Add(sb, uintptr(at)*vsize), true
 }
 
 func newCell() Value {
