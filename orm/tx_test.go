@@ -151,3 +151,33 @@ func TestSingleConnectionTransaction(t *testing.T) {
 	})
 	must(t, err)
 }
+
+// TestStatementCacheInTransaction reuses a statement prepared on the pool
+// inside a transaction (rebound to the transaction's connection).
+func TestStatementCacheInTransaction(t *testing.T) {
+	for _, tg := range targets(t, orm.WithStatementCache()) {
+		t.Run(tg.name, func(t *testing.T) {
+			e := tg.engine
+			fresh(t, e, &txItem{})
+			ctx := context.Background()
+			_, err := e.NewSession(ctx).Insert(&txItem{Name: "pool"}) // prepares the INSERT
+			must(t, err)
+			err = e.Transaction(ctx, func(s *orm.Session) error {
+				if _, err := s.Insert(&txItem{Name: "tx"}); err != nil {
+					return err
+				}
+				var got []txItem
+				if err := s.Find(&got); err != nil || len(got) != 2 {
+					return errors.Join(err, errors.New("transaction does not see its insert"))
+				}
+				return errors.New("roll back")
+			})
+			if err == nil || err.Error() != "roll back" {
+				t.Fatalf("Transaction: %v", err)
+			}
+			if n := countItems(t, e); n != 1 {
+				t.Fatalf("%d rows after rollback, want 1", n)
+			}
+		})
+	}
+}
