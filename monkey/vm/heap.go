@@ -42,42 +42,62 @@ func (a *Array) rest() *Array {
 	return &Array{elems: a.elems[1:], end: a.end, off: a.off + 1}
 }
 
-// hashKey identifies a hashable value.
-type hashKey struct {
-	k kind
-	i int64
-	s string
-}
-
 // Hash is an immutable map that remembers first-insertion order, as the
-// evaluator's does.
+// evaluator's does. Keys are indexed by kind, so integer keys hash as plain
+// int64s.
 type Hash struct {
-	index map[hashKey]int
+	ints  map[int64]int32
+	strs  map[string]int32
+	bools [2]int32 // position+1 of false and true, 0 when absent
+	hint  int      // expected size, for the first map made
 	keys  []Value
 	vals  []Value
 }
 
 func newHash(n int) *Hash {
-	return &Hash{index: make(map[hashKey]int, n), keys: make([]Value, 0, n), vals: make([]Value, 0, n)}
+	return &Hash{hint: n, keys: make([]Value, 0, n), vals: make([]Value, 0, n)}
 }
 
-func keyOf(v Value) (hashKey, bool) {
-	switch v.k {
-	case kInt, kBool:
-		return hashKey{k: v.k, i: v.i}, true
+// hashable reports whether v can be a hash key.
+func hashable(v Value) bool { return v.k == kInt || v.k == kBool || v.k == kString }
+
+// find returns the position of key k.
+func (h *Hash) find(k Value) (int, bool) {
+	var i int32
+	var ok bool
+	switch k.k {
+	case kInt:
+		i, ok = h.ints[k.i]
 	case kString:
-		return hashKey{k: kString, s: v.str()}, true
+		i, ok = h.strs[k.str()]
+	case kBool:
+		i, ok = h.bools[k.i]-1, h.bools[k.i] > 0
 	}
-	return hashKey{}, false
+	return int(i), ok
 }
 
-// set stores v under k; a key set twice keeps its first position.
-func (h *Hash) set(key hashKey, k, v Value) {
-	if i, ok := h.index[key]; ok {
+// set stores v under the hashable key k; a key set twice keeps its first
+// position.
+func (h *Hash) set(k, v Value) {
+	if i, ok := h.find(k); ok {
 		h.keys[i], h.vals[i] = k, v
 		return
 	}
-	h.index[key] = len(h.keys)
+	n := int32(len(h.keys))
+	switch k.k {
+	case kInt:
+		if h.ints == nil {
+			h.ints = make(map[int64]int32, h.hint)
+		}
+		h.ints[k.i] = n
+	case kString:
+		if h.strs == nil {
+			h.strs = make(map[string]int32, h.hint)
+		}
+		h.strs[k.str()] = n
+	case kBool:
+		h.bools[k.i] = n + 1
+	}
 	h.keys = append(h.keys, k)
 	h.vals = append(h.vals, v)
 }

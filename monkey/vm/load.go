@@ -1,6 +1,7 @@
 package vm
 
 import (
+	endian "encoding/binary"
 	"fmt"
 	"unsafe"
 
@@ -69,35 +70,42 @@ func load(bc *compiler.Bytecode) (*program, error) {
 // decode turns a function's byte code into instrs.
 func decode(fn *compiler.Function) (*proto, error) {
 	ins := fn.Instructions
-	index := map[int]int{} // byte offset -> instruction number
-	var out []instr
+	index := make([]int32, len(ins)+1) // byte offset -> instruction number + 1
+	out := make([]instr, 0, len(ins)/5+1)
 	for off := 0; off < len(ins); {
 		def, err := code.Lookup(ins[off])
 		if err != nil {
 			return nil, fmt.Errorf("%s at %d: %w", fn.Name, off, err)
 		}
-		operands, n := code.ReadOperands(def, ins[off+1:])
 		in := instr{op: code.Opcode(ins[off])}
-		if in.op == code.OpClosure {
-			operands = operands[:3] // the count is the proto's NumFree
-		}
-		for i, o := range operands {
+		at := off + 1
+		for i, w := range def.OperandWidths {
+			if at+w > len(ins) {
+				return nil, fmt.Errorf("%s at %d: truncated %s", fn.Name, off, def.Name)
+			}
+			var o int32
+			if w == 2 {
+				o = int32(endian.BigEndian.Uint16(ins[at:]))
+			} else {
+				o = int32(endian.BigEndian.Uint32(ins[at:]))
+			}
 			switch i {
 			case 0:
-				in.a = int32(o)
+				in.a = o
 			case 1:
-				in.b = int32(o)
+				in.b = o
 			case 2:
-				in.c = int32(o)
+				in.c = o
 			}
+			at += w
 		}
-		index[off] = len(out)
+		index[off] = int32(len(out)) + 1
 		if in.op != code.OpNop {
 			out = append(out, in)
 		}
-		off += 1 + n
+		off = at
 	}
-	index[len(ins)] = len(out)
+	index[len(ins)] = int32(len(out)) + 1
 	for i := range out {
 		op := out[i].op
 		if !code.IsJump(op) {
@@ -110,10 +118,10 @@ func decode(fn *compiler.Function) (*proto, error) {
 		case 2:
 			t = &out[i].b
 		}
-		target, ok := index[int(*t)]
-		if !ok {
+		if *t < 0 || int(*t) >= len(index) || index[*t] == 0 {
 			return nil, fmt.Errorf("%s: jump to %d is not an instruction", fn.Name, *t)
 		}
+		target := int(index[*t]) - 1
 		// The loop advances pc before it runs an instruction, so a jump
 		// adds the distance from the next instruction, in bytes.
 		*t = int32((target - (i + 1)) * int(isize))
@@ -123,8 +131,8 @@ func decode(fn *compiler.Function) (*proto, error) {
 	out = append(out, instr{op: sentinel})
 	pos := make([]token.Position, len(out))
 	for _, e := range fn.Positions {
-		if i, ok := index[e.Offset]; ok && i < len(pos) {
-			pos[i] = e.Pos
+		if e.Offset >= 0 && e.Offset < len(index) && index[e.Offset] > 0 && int(index[e.Offset]) <= len(pos) {
+			pos[index[e.Offset]-1] = e.Pos
 		}
 	}
 	return &proto{code: out, cb: unsafe.Pointer(&out[0]), pos: pos, numParams: fn.NumParams, numRegs: max(fn.NumRegs, 1), src: fn}, nil

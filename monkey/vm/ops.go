@@ -79,11 +79,10 @@ func index(x, y Value) (Value, *object.Error) {
 		}
 		return a.elems[y.i], nil
 	case kHash:
-		key, ok := keyOf(y)
-		if !ok {
+		if !hashable(y) {
 			return null, object.NewError("unusable as hash key: %s", y.typeName())
 		}
-		if i, found := x.hash().index[key]; found {
+		if i, found := x.hash().find(y); found {
 			return x.hash().vals[i], nil
 		}
 		return null, nil
@@ -94,11 +93,10 @@ func index(x, y Value) (Value, *object.Error) {
 // fillHash adds key/value pairs (alternating in kv) to h.
 func fillHash(h *Hash, kv []Value) *object.Error {
 	for i := 0; i+1 < len(kv); i += 2 {
-		key, ok := keyOf(kv[i])
-		if !ok {
+		if !hashable(kv[i]) {
 			return object.NewError("unusable as hash key: %s", kv[i].typeName())
 		}
-		h.set(key, kv[i], kv[i+1])
+		h.set(kv[i], kv[i+1])
 	}
 	return nil
 }

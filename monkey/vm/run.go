@@ -241,7 +241,7 @@ func (m *VM) run() (Value, error) {
 				return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
 			}
 		case code.OpCheckKey:
-			if _, ok := keyOf(*r(rp, in.a)); !ok {
+			if !hashable(*r(rp, in.a)) {
 				return null, errorf(m.cl.fn, ipOf(m.cl.fn.cb, pc)-1, "unusable as hash key: %s", r(rp, in.a).typeName())
 			}
 		case code.OpIndex:
@@ -250,6 +250,12 @@ func (m *VM) run() (Value, error) {
 				a := x.array()
 				if y.i >= 0 && y.i < int64(len(a.elems)) {
 					*r(rp, in.a) = a.elems[y.i]
+				} else {
+					*r(rp, in.a) = null
+				}
+			} else if h := x.hash(); x.k == kHash && y.k == kInt {
+				if i, ok := h.ints[y.i]; ok {
+					*r(rp, in.a) = h.vals[i]
 				} else {
 					*r(rp, in.a) = null
 				}
