@@ -16,37 +16,43 @@ import (
 	"go.starlark.net/starlark"
 	"go.starlark.net/syntax"
 
+	"github.com/gee-project/gee/monkey/compiler"
 	"github.com/gee-project/gee/monkey/evaluator"
 	"github.com/gee-project/gee/monkey/object"
 	"github.com/gee-project/gee/monkey/parser"
 	"github.com/gee-project/gee/monkey/vm"
 )
 
-// impl runs a program from source and returns its integer result and, for
-// a child process, the time the program itself took (0: the caller times).
+// run executes a prepared program and returns its integer result and, for
+// a child process, the seconds the program itself took (0: the caller
+// times it).
+type run func() (int64, float64, error)
+
+// impl is one engine. prepare parses and compiles a program (not timed);
+// the run it returns executes it (timed).
 type impl struct {
-	name string
-	ext  string
-	run  func(src string) (int64, float64, error)
+	name    string
+	ext     string
+	prepare func(src string) (run, error)
 	// skip names cases the engine is not timed on, with the reason.
 	skip map[string]string
 }
 
 var impls = []impl{
-	{"gee", "monkey", runVM, nil},
-	{"eval", "monkey", runEval, map[string]string{
+	{"gee", "monkey", prepareVM, nil},
+	{"eval", "monkey", prepareEval, map[string]string{
 		// The shared object.Builtins push copies the whole array, so the
 		// evaluator needs ~5·10⁹ element copies here (minutes).
 		"array100k": "the evaluator's push copies the array: O(n²)",
 	}},
-	{"tengo", "tengo", runTengo, nil},
-	{"gopher-lua", "lua", runLua, nil},
-	{"goja", "js", runGoja, nil},
-	{"starlark", "star", runStarlark, nil},
-	{"python", "py", runPython, nil},
+	{"tengo", "tengo", prepareTengo, nil},
+	{"gopher-lua", "lua", prepareLua, nil},
+	{"goja", "js", prepareGoja, nil},
+	{"starlark", "star", prepareStarlark, nil},
+	{"python", "py", preparePython, nil},
 }
 
-func monkeyResult(res object.Object, err error) (int64, float64, error) {
+func integer(res object.Object, err error) (int64, float64, error) {
 	if err != nil {
 		return 0, 0, err
 	}
@@ -57,107 +63,146 @@ func monkeyResult(res object.Object, err error) (int64, float64, error) {
 	return i.Value, 0, nil
 }
 
-func runVM(src string) (int64, float64, error) {
+func prepareVM(src string) (run, error) {
 	prog, err := parser.Parse(src)
 	if err != nil {
-		return 0, 0, err
+		return nil, err
 	}
-	return monkeyResult(vm.Run(prog, io.Discard))
+	bc, err := compiler.Compile(prog)
+	if err != nil {
+		return nil, err
+	}
+	m, err := vm.New(bc, io.Discard, vm.Options{})
+	if err != nil {
+		return nil, err
+	}
+	return func() (int64, float64, error) { return integer(m.Run()) }, nil
 }
 
-func runEval(src string) (int64, float64, error) {
+// prepareEval parses only: the evaluator resolves names as part of Eval.
+func prepareEval(src string) (run, error) {
 	prog, err := parser.Parse(src)
 	if err != nil {
-		return 0, 0, err
+		return nil, err
 	}
-	env := object.NewEnvironment()
-	env.SetOutput(io.Discard)
-	res := evaluator.Eval(prog, env)
-	if e, ok := res.(*object.Error); ok {
-		return 0, 0, e
-	}
-	return monkeyResult(res, nil)
+	return func() (int64, float64, error) {
+		env := object.NewEnvironment()
+		env.SetOutput(io.Discard)
+		res := evaluator.Eval(prog, env)
+		if e, ok := res.(*object.Error); ok {
+			return 0, 0, e
+		}
+		return integer(res, nil)
+	}, nil
 }
 
-func runTengo(src string) (int64, float64, error) {
-	compiled, err := tengo.NewScript([]byte(src)).Run()
+func prepareTengo(src string) (run, error) {
+	compiled, err := tengo.NewScript([]byte(src)).Compile()
 	if err != nil {
-		return 0, 0, err
+		return nil, err
 	}
-	return compiled.Get("result").Int64(), 0, nil
+	return func() (int64, float64, error) {
+		if err := compiled.Run(); err != nil {
+			return 0, 0, err
+		}
+		return compiled.Get("result").Int64(), 0, nil
+	}, nil
 }
 
-func runLua(src string) (int64, float64, error) {
+func prepareLua(src string) (run, error) {
 	L := lua.NewState()
-	defer L.Close()
-	if err := L.DoString(src); err != nil {
-		return 0, 0, err
-	}
-	n, ok := L.GetGlobal("result").(lua.LNumber)
-	if !ok {
-		return 0, 0, fmt.Errorf("result is %v", L.GetGlobal("result"))
-	}
-	return int64(n), 0, nil
-}
-
-func runGoja(src string) (int64, float64, error) {
-	v, err := goja.New().RunString(src)
+	fn, err := L.LoadString(src)
 	if err != nil {
-		return 0, 0, err
+		L.Close()
+		return nil, err
 	}
-	return v.ToInteger(), 0, nil
+	return func() (int64, float64, error) {
+		defer L.Close()
+		L.Push(fn)
+		if err := L.PCall(0, 0, nil); err != nil {
+			return 0, 0, err
+		}
+		n, ok := L.GetGlobal("result").(lua.LNumber)
+		if !ok {
+			return 0, 0, fmt.Errorf("result is %v", L.GetGlobal("result"))
+		}
+		return int64(n), 0, nil
+	}, nil
 }
 
-func runStarlark(src string) (int64, float64, error) {
-	thread := &starlark.Thread{Name: "bench"}
+func prepareGoja(src string) (run, error) {
+	prog, err := goja.Compile("bench.js", src, false)
+	if err != nil {
+		return nil, err
+	}
+	rt := goja.New()
+	return func() (int64, float64, error) {
+		v, err := rt.RunProgram(prog)
+		if err != nil {
+			return 0, 0, err
+		}
+		return v.ToInteger(), 0, nil
+	}, nil
+}
+
+func prepareStarlark(src string) (run, error) {
 	opts := &syntax.FileOptions{Recursion: true}
-	globals, err := starlark.ExecFileOptions(opts, thread, "bench.star", src, nil)
+	_, prog, err := starlark.SourceProgramOptions(opts, "bench.star", src, func(string) bool { return false })
 	if err != nil {
-		return 0, 0, err
+		return nil, err
 	}
-	n, ok := globals["result"].(starlark.Int)
-	if !ok {
-		return 0, 0, fmt.Errorf("result is %v", globals["result"])
-	}
-	v, ok := n.Int64()
-	if !ok {
-		return 0, 0, fmt.Errorf("result %v overflows int64", n)
-	}
-	return v, 0, nil
+	return func() (int64, float64, error) {
+		globals, err := prog.Init(&starlark.Thread{Name: "bench"}, nil)
+		if err != nil {
+			return 0, 0, err
+		}
+		n, ok := globals["result"].(starlark.Int)
+		if !ok {
+			return 0, 0, fmt.Errorf("result is %v", globals["result"])
+		}
+		v, ok := n.Int64()
+		if !ok {
+			return 0, 0, fmt.Errorf("result %v overflows int64", n)
+		}
+		return v, 0, nil
+	}, nil
 }
 
-// runPython runs the script's main() under CPython in a child process. The
-// harness times main() itself, so interpreter start-up is excluded.
-func runPython(src string) (int64, float64, error) {
+// preparePython writes the script; the run starts CPython on it. The
+// harness times main() itself, so interpreter start-up and compiling the
+// script are excluded, as for the other engines.
+func preparePython(src string) (run, error) {
 	python, err := exec.LookPath("python3")
 	if err != nil {
-		return 0, 0, errNoPython
+		return nil, errNoPython
 	}
 	dir, err := os.MkdirTemp("", "monkeybench")
 	if err != nil {
-		return 0, 0, err
+		return nil, err
 	}
-	defer os.RemoveAll(dir)
 	script := filepath.Join(dir, "prog.py")
 	if err := os.WriteFile(script, []byte(src), 0o600); err != nil {
-		return 0, 0, err
+		return nil, err
 	}
-	var out, stderr bytes.Buffer
-	cmd := exec.Command(python, filepath.Join("scripts", "harness.py"), script)
-	cmd.Stdout, cmd.Stderr = &out, &stderr
-	if err := cmd.Run(); err != nil {
-		return 0, 0, fmt.Errorf("python3: %v: %s", err, stderr.String())
-	}
-	fields := strings.Fields(out.String())
-	if len(fields) != 2 {
-		return 0, 0, fmt.Errorf("python3 printed %q", out.String())
-	}
-	res, err1 := strconv.ParseInt(fields[0], 10, 64)
-	secs, err2 := strconv.ParseFloat(fields[1], 64)
-	if err1 != nil || err2 != nil {
-		return 0, 0, fmt.Errorf("python3 printed %q", out.String())
-	}
-	return res, secs, nil
+	return func() (int64, float64, error) {
+		defer os.RemoveAll(dir)
+		var out, stderr bytes.Buffer
+		cmd := exec.Command(python, filepath.Join("scripts", "harness.py"), script)
+		cmd.Stdout, cmd.Stderr = &out, &stderr
+		if err := cmd.Run(); err != nil {
+			return 0, 0, fmt.Errorf("python3: %v: %s", err, stderr.String())
+		}
+		fields := strings.Fields(out.String())
+		if len(fields) != 2 {
+			return 0, 0, fmt.Errorf("python3 printed %q", out.String())
+		}
+		res, err1 := strconv.ParseInt(fields[0], 10, 64)
+		secs, err2 := strconv.ParseFloat(fields[1], 64)
+		if err1 != nil || err2 != nil {
+			return 0, 0, fmt.Errorf("python3 printed %q", out.String())
+		}
+		return res, secs, nil
+	}, nil
 }
 
 var errNoPython = fmt.Errorf("python3 not on PATH")
