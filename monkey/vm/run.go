@@ -253,9 +253,9 @@ func (m *VM) run() (Value, error) {
 				} else {
 					*r(rp, in.a) = null
 				}
-			} else if h := x.hash(); x.k == kHash && y.k == kInt {
-				if i, ok := h.ints[y.i]; ok {
-					*r(rp, in.a) = h.vals[i]
+			} else if x.k == kHash && y.k == kInt {
+				if i, ok := x.hash().ints[y.i]; ok {
+					*r(rp, in.a) = x.hash().vals[i]
 				} else {
 					*r(rp, in.a) = null
 				}
