@@ -25,10 +25,12 @@ const (
 	bufLen     = 32
 )
 
+// entry puts expire before the node so that a hit's reads (expire, key,
+// value, hash) share the entry's first cache line.
 type entry[V any] struct {
-	eviction.Node[V]
 	expire int64 // unix nanoseconds; 0 = never
 	live   bool  // in the policy; guarded by Store.mu
+	eviction.Node[V]
 }
 
 // shard owns the keys whose hash falls in it. Readers load the table
