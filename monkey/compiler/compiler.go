@@ -17,6 +17,7 @@ type Error struct {
 	Message string
 }
 
+// Error formats "line:col: message".
 func (e *Error) Error() string { return e.Pos.String() + ": " + e.Message }
 
 // fnState is the compiler's state for one function being compiled.
