@@ -28,7 +28,7 @@ func Recovery(cfg *RecoveryConfig) HandlerFunc {
 	}
 	log := conf.Logger
 	if log == nil {
-		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
+		log = slog.New(newTextHandler(os.Stderr, slog.LevelInfo))
 	}
 	return func(c *Context) {
 		defer func() {
