@@ -76,6 +76,7 @@ const (
 	OpQuote                        // A K B: r[A] = quote of template K[K], its unquotes valued r[B...]
 	OpReturnAdd                    // B C: return r[B] + r[C]
 	OpNop                          // A: nothing (a LoadUndef found unneeded; the VM drops it)
+	OpDivI                         // A B I: r[A] = r[B] / I (I is not 0)
 )
 
 // Definition names an opcode and gives the width in bytes of each operand.
@@ -147,6 +148,7 @@ var definitions = map[Opcode]*Definition{
 	OpQuote:          {"Quote", []int{reg, idx, reg}},
 	OpReturnAdd:      {"ReturnAdd", []int{reg, reg}},
 	OpNop:            {"Nop", []int{reg}},
+	OpDivI:           {"DivI", []int{reg, reg, imm}},
 }
 
 // Lookup returns the definition of op, or an error for an unknown opcode.

@@ -76,7 +76,7 @@ var roles = map[Opcode]string{
 	OpJumpNotEqI: "rnn", OpJumpNotNotEqI: "rnn", OpJumpNotLtI: "rnn", OpJumpNotGtI: "rnn",
 	OpArray: "rrn", OpHash: "rrn", OpIndex: "rrr", OpCall: "rrn", OpCallGlobal: "rgn",
 	OpCallSelf: "rn", OpClosure: "rkrn", OpReturn: "r", OpReturnK: "k", OpReturnInt: "n",
-	OpLoadUndef: "r", OpLoadNil: "r", OpNewCell: "r", OpGetCell: "rr", OpSetCell: "rr", OpJumpDefined: "rn", OpCheckKey: "r", OpAppend: "rrn", OpQuote: "rkr", OpReturnAdd: "rr", OpNop: "n",
+	OpLoadUndef: "r", OpLoadNil: "r", OpNewCell: "r", OpGetCell: "rr", OpSetCell: "rr", OpJumpDefined: "rn", OpCheckKey: "r", OpAppend: "rrn", OpQuote: "rkr", OpReturnAdd: "rr", OpNop: "n", OpDivI: "rrn",
 }
 
 func roleOf(op Opcode, i int) byte {

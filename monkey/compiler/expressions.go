@@ -173,12 +173,9 @@ func (c *Compiler) infix(e *ast.InfixExpression, dst int) {
 	if c.fold(e, dst) {
 		return
 	}
-	if imm, ok := smallInt(e.Right); ok && (e.Operator == "+" || e.Operator == "-") {
+	if imm, ok := smallInt(e.Right); ok && (e.Operator == "+" || e.Operator == "-" || (e.Operator == "/" && imm != 0)) {
 		b := c.operand(e.Left, nil)
-		op := code.OpAddI
-		if e.Operator == "-" {
-			op = code.OpSubI
-		}
+		op := map[string]code.Opcode{"+": code.OpAddI, "-": code.OpSubI, "/": code.OpDivI}[e.Operator]
 		c.emit(e.Pos(), op, dst, b, imm)
 		return
 	}
@@ -368,7 +365,12 @@ func (c *Compiler) tail(e ast.Expression, check bool) {
 			return
 		}
 	}
-	r := c.operand(e, nil)
+	var r int
+	if call, ok := e.(*ast.CallExpression); ok {
+		r = c.callTo(call, -1) // return the result where it lands
+	} else {
+		r = c.operand(e, nil)
+	}
 	if check {
 		c.checkBeforeReturn(e)
 	}
@@ -378,24 +380,32 @@ func (c *Compiler) tail(e ast.Expression, check bool) {
 // call compiles a call: arguments go to consecutive registers at the top of
 // the frame, where the callee's frame begins.
 func (c *Compiler) call(e *ast.CallExpression, dst int) {
+	c.move(dst, c.callTo(e, dst))
+}
+
+// callTo compiles a call and returns the register its result lands in:
+// dst when dst is the newest temporary, else the first argument register
+// (dst < 0 leaves the result there).
+func (c *Compiler) callTo(e *ast.CallExpression, dst int) int {
 	fs := c.fs
 	if id, ok := e.Function.(*ast.Identifier); ok && id.Value == "quote" {
+		if dst < 0 {
+			dst = c.temp(e.Pos())
+		}
 		c.quote(e, dst)
-		return
+		return dst
 	}
 	if id, ok := e.Function.(*ast.Identifier); ok {
 		cands := c.candidates(fs, id.Value)
 		if len(cands) == 1 && cands[0].kind == refSelf {
 			base := c.args(e.Arguments, dst, e.Pos())
 			c.emit(e.Pos(), code.OpCallSelf, base, len(e.Arguments))
-			c.move(dst, base)
-			return
+			return base
 		}
 		if len(cands) == 1 && cands[0].kind == refGlobal && !cands[0].maybeUndef {
 			base := c.args(e.Arguments, dst, e.Pos())
 			c.emit(e.Pos(), code.OpCallGlobal, base, cands[0].idx, len(e.Arguments))
-			c.move(dst, base)
-			return
+			return base
 		}
 	}
 	var later ast.Expression
@@ -405,7 +415,7 @@ func (c *Compiler) call(e *ast.CallExpression, dst int) {
 	f := c.operand(e.Function, later)
 	base := c.args(e.Arguments, dst, e.Pos())
 	c.emit(e.Pos(), code.OpCall, base, f, len(e.Arguments))
-	c.move(dst, base)
+	return base
 }
 
 func (c *Compiler) move(dst, src int) {

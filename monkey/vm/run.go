@@ -146,6 +146,13 @@ func (m *VM) run() (Value, error) {
 			} else if *r(rp, in.a), err = binary(code.OpSub, *x, intValue(int64(in.c))); err != nil {
 				return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
 			}
+		case code.OpDivI:
+			x := r(rp, in.b)
+			if x.k == kInt {
+				setInt(r(rp, in.a), x.i/int64(in.c))
+			} else if *r(rp, in.a), err = binary(code.OpDiv, *x, intValue(int64(in.c))); err != nil {
+				return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
+			}
 		case code.OpNeg:
 			x := *r(rp, in.b)
 			if x.k != kInt {
