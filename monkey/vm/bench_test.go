@@ -2,6 +2,7 @@ package vm
 
 import (
 	"io"
+	"os"
 	"testing"
 
 	"github.com/gee-project/gee/monkey/parser"
@@ -31,4 +32,12 @@ func BenchmarkFib35(b *testing.B) {
   if (x == 0) { 0 } else { if (x == 1) { return 1; } else { fibonacci(x - 1) + fibonacci(x - 2); } }
 };
 fibonacci(35);`)
+}
+
+func BenchmarkArrayMapReduce(b *testing.B) {
+	src, err := os.ReadFile("../../bench/monkey/scripts/array.monkey")
+	if err != nil {
+		b.Skip(err)
+	}
+	benchProgram(b, string(src))
 }

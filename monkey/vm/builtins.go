@@ -19,26 +19,25 @@ func (m *VM) callValue(f Value, args []Value) (Value, *object.Error) {
 		return m.puts(args)
 	case 2, 3, 4:
 		names := [...]string{"first", "last", "rest"}
-		a, err := arrayArg(names[f.i-2], args, 1)
-		if err != nil {
+		if err := arrayArg(names[f.i-2], args, 1); err != nil {
 			return null, err
 		}
-		if len(a.elems) == 0 {
+		e := args[0].elems()
+		if len(e) == 0 {
 			return null, nil
 		}
 		switch f.i {
 		case 2:
-			return a.elems[0], nil
+			return e[0], nil
 		case 3:
-			return a.elems[len(a.elems)-1], nil
+			return e[len(e)-1], nil
 		}
-		return arrayValue(a.rest()), nil
+		return rest(args[0]), nil
 	case 5:
-		a, err := arrayArg("push", args, 2)
-		if err != nil {
+		if err := arrayArg("push", args, 2); err != nil {
 			return null, err
 		}
-		return arrayValue(a.push(args[1])), nil
+		return push(args[0], args[1]), nil
 	}
 	return null, object.NewError("not a function: %s", f.typeName())
 }
@@ -55,19 +54,19 @@ func builtinLen(args []Value) (Value, *object.Error) {
 	case kString:
 		return intValue(args[0].i), nil
 	case kArray:
-		return intValue(int64(len(args[0].array().elems))), nil
+		return intValue(args[0].i), nil
 	}
 	return null, object.NewError("argument to `len` not supported, got %s", args[0].typeName())
 }
 
-func arrayArg(name string, args []Value, want int) (*Array, *object.Error) {
+func arrayArg(name string, args []Value, want int) *object.Error {
 	if len(args) != want {
-		return nil, wrongArgs(len(args), want)
+		return wrongArgs(len(args), want)
 	}
 	if args[0].k != kArray {
-		return nil, object.NewError("argument to `%s` must be ARRAY, got %s", name, args[0].typeName())
+		return object.NewError("argument to `%s` must be ARRAY, got %s", name, args[0].typeName())
 	}
-	return args[0].array(), nil
+	return nil
 }
 
 func (m *VM) puts(args []Value) (Value, *object.Error) {

@@ -22,7 +22,7 @@ func (m *VM) toObject(v Value) object.Object {
 	case kString:
 		return &object.String{Value: strings.Clone(v.str())}
 	case kArray:
-		elems := v.array().elems
+		elems := v.elems()
 		out := make([]object.Object, len(elems))
 		for i, e := range elems {
 			out[i] = m.toObject(e)
@@ -73,7 +73,7 @@ func (m *VM) writeInspect(b *strings.Builder, v Value) {
 		b.WriteString(v.str())
 	case kArray:
 		b.WriteByte('[')
-		for i, e := range v.array().elems {
+		for i, e := range v.elems() {
 			if i > 0 {
 				b.WriteString(", ")
 			}

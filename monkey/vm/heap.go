@@ -7,39 +7,39 @@ import (
 	"github.com/gee-project/gee/monkey/token"
 )
 
-// Array is an immutable array. Arrays made by push and rest share backing
-// storage: push appends in place when no other array has already used the
-// slot after this one's end, so building an n-element array by repeated
-// push costs O(n), not O(n²), while every array still looks immutable.
-type Array struct {
-	elems []Value
-	end   *int // length in use of the shared backing, counted from its start
-	off   int  // where elems starts in the backing
+// arrayBuf holds the elements of arrays. An array value is a length (i)
+// into a buffer (p); elements below len(elems) never change, so every array
+// is a prefix of its buffer. push appends in place when the array ends the
+// buffer (nobody has pushed onto it yet), so building an n-element array by
+// repeated push is O(n) with no allocation per element, while every array
+// still looks immutable. rest is a capacity-capped view, O(1).
+type arrayBuf struct{ elems []Value }
+
+func arrayOf(elems []Value) Value {
+	return Value{k: kArray, i: int64(len(elems)), p: unsafe.Pointer(&arrayBuf{elems: elems})}
 }
 
-func newArray(elems []Value) *Array {
-	end := len(elems)
-	return &Array{elems: elems, end: &end}
-}
+// elems returns the array's elements (not to be modified).
+func (v Value) elems() []Value { return (*arrayBuf)(v.p).elems[:v.i] }
 
-// push returns a new array with v appended.
-func (a *Array) push(v Value) *Array {
-	n := len(a.elems)
-	if n < cap(a.elems) && *a.end == a.off+n {
-		elems := a.elems[:n+1]
-		elems[n] = v
-		*a.end = a.off + n + 1
-		return &Array{elems: elems, end: a.end, off: a.off}
+// push returns array a with x appended.
+func push(a, x Value) Value {
+	buf := (*arrayBuf)(a.p)
+	n := int(a.i)
+	if len(buf.elems) != n {
+		nb := make([]Value, n, 2*n+4)
+		copy(nb, buf.elems[:n])
+		buf = &arrayBuf{elems: nb}
 	}
-	elems := make([]Value, n+1, max(4, 2*n+1))
-	copy(elems, a.elems)
-	elems[n] = v
-	return newArray(elems)
+	buf.elems = append(buf.elems, x)
+	return Value{k: kArray, i: int64(n + 1), p: unsafe.Pointer(buf)}
 }
 
-// rest returns the array without its first element, sharing storage.
-func (a *Array) rest() *Array {
-	return &Array{elems: a.elems[1:], end: a.end, off: a.off + 1}
+// rest returns the non-empty array a without its first element. The view's
+// capacity ends where a ends, so pushing onto it copies first.
+func rest(a Value) Value {
+	e := a.elems()
+	return arrayOf(e[1:len(e):len(e)])
 }
 
 // Hash is an immutable map that remembers first-insertion order, as the

@@ -73,11 +73,10 @@ func index(x, y Value) (Value, *object.Error) {
 		if y.k != kInt {
 			break
 		}
-		a := x.array()
-		if y.i < 0 || y.i >= int64(len(a.elems)) {
+		if y.i < 0 || y.i >= x.i {
 			return null, nil
 		}
-		return a.elems[y.i], nil
+		return x.elems()[y.i], nil
 	case kHash:
 		if !hashable(y) {
 			return null, object.NewError("unusable as hash key: %s", y.typeName())
@@ -101,14 +100,14 @@ func fillHash(h *Hash, kv []Value) *object.Error {
 	return nil
 }
 
-// appendTo extends an array or hash literal being built in chunks; it is not
-// yet visible to the program, so it may change in place.
-func appendTo(acc Value, regs []Value, n int) *object.Error {
+// appendTo extends an array or hash literal being built in chunks (it is
+// not yet visible to the program) and returns it.
+func appendTo(acc Value, regs []Value, n int) (Value, *object.Error) {
 	if acc.k == kHash {
-		return fillHash(acc.hash(), regs[:2*n])
+		return acc, fillHash(acc.hash(), regs[:2*n])
 	}
-	a := acc.array()
-	a.elems = append(a.elems, regs[:n]...)
-	*a.end = len(a.elems)
-	return nil
+	buf := (*arrayBuf)(acc.p)
+	buf.elems = append(buf.elems, regs[:n]...)
+	acc.i = int64(len(buf.elems))
+	return acc, nil
 }

@@ -232,7 +232,7 @@ func (m *VM) run() (Value, error) {
 		case code.OpArray:
 			elems := make([]Value, in.c)
 			copy(elems, regs(rp, in.b, in.c))
-			*r(rp, in.a) = arrayValue(newArray(elems))
+			*r(rp, in.a) = arrayOf(elems)
 		case code.OpHash:
 			h := newHash(int(in.c))
 			if err = fillHash(h, regs(rp, in.b, 2*in.c)); err != nil {
@@ -244,7 +244,7 @@ func (m *VM) run() (Value, error) {
 			if r(rp, in.a).k == kHash {
 				n *= 2
 			}
-			if err = appendTo(*r(rp, in.a), regs(rp, in.b, n), int(in.c)); err != nil {
+			if *r(rp, in.a), err = appendTo(*r(rp, in.a), regs(rp, in.b, n), int(in.c)); err != nil {
 				return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
 			}
 		case code.OpCheckKey:
@@ -254,9 +254,8 @@ func (m *VM) run() (Value, error) {
 		case code.OpIndex:
 			x, y := *r(rp, in.b), *r(rp, in.c)
 			if x.k == kArray && y.k == kInt {
-				a := x.array()
-				if y.i >= 0 && y.i < int64(len(a.elems)) {
-					*r(rp, in.a) = a.elems[y.i]
+				if y.i >= 0 && y.i < x.i {
+					*r(rp, in.a) = (*arrayBuf)(x.p).elems[y.i]
 				} else {
 					*r(rp, in.a) = null
 				}

@@ -79,12 +79,10 @@ func concat(x, y Value) Value {
 	return Value{k: kString, i: int64(n) + y.i, p: unsafe.Pointer(buf)}
 }
 
-func (v Value) array() *Array     { return (*Array)(v.p) }
 func (v Value) hash() *Hash       { return (*Hash)(v.p) }
 func (v Value) closure() *Closure { return (*Closure)(v.p) }
 func (v *Value) cell() *Value     { return (*Value)(v.p) }
 
-func arrayValue(a *Array) Value     { return Value{k: kArray, p: unsafe.Pointer(a)} }
 func hashValue(h *Hash) Value       { return Value{k: kHash, p: unsafe.Pointer(h)} }
 func closureValue(c *Closure) Value { return Value{k: kClosure, p: unsafe.Pointer(c)} }
 func builtinValue(i int) Value      { return Value{k: kBuiltin, i: int64(i)} }
@@ -140,5 +138,7 @@ func identical(a, b Value) bool {
 	case kString:
 		return a.str() == b.str()
 	}
-	return a.p == b.p
+	// Heap values compare by identity: an array is its buffer and length
+	// (every array-making operation yields a new pair), the others have i 0.
+	return a.p == b.p && a.i == b.i
 }

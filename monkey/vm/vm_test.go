@@ -41,6 +41,8 @@ func TestValues(t *testing.T) {
 		{`"a" != "a"`, "false"},
 		{`[1] == [1]`, "false"},
 		{`let a = [1]; a == a`, "true"},
+		{`let a = [1, 2]; [rest(a) == rest(a), push(a, 3) == push(a, 3)]`, "[false, false]"},
+		{`let a = [1, 2]; let r = rest(a); let p = push(a, 3); [r == r, p == p, first(a) == 1]`, "[true, true, true]"},
 		{`1 == true`, "false"},
 		{`if (0) { 1 } else { 2 }`, "1"},
 		{`if (false) { 1 }`, "null"},
