@@ -204,29 +204,41 @@ func (m *VM) run() (Value, error) {
 			} else {
 				return null, m.at(mismatch(code.OpGt, *x, intValue(0)), m.cl.fn, ipOf(m.cl.fn.cb, pc))
 			}
-		case code.OpJumpNotEq, code.OpJumpNotNotEq, code.OpJumpNotLt, code.OpJumpNotGt:
-			x, y := *r(rp, in.a), *r(rp, in.b)
-			var ok bool
+		case code.OpJumpNotEq:
+			x, y := r(rp, in.a), r(rp, in.b)
 			if x.k == kInt && y.k == kInt {
-				switch in.op {
-				case code.OpJumpNotEq:
-					ok = x.i == y.i
-				case code.OpJumpNotNotEq:
-					ok = x.i != y.i
-				case code.OpJumpNotLt:
-					ok = x.i < y.i
-				default:
-					ok = x.i > y.i
+				if x.i != y.i {
+					pc = unsafe.Add(pc, int(in.c))
 				}
-			} else {
-				var r Value
-				if r, err = binary(condOps[in.op-code.OpJumpNotEq], x, y); err != nil {
-					return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
-				}
-				ok = r.truthy()
+			} else if pc, err = m.condJump(code.OpEq, *x, *y, pc, in.c); err != nil {
+				return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
 			}
-			if !ok {
-				pc = unsafe.Add(pc, int(in.c))
+		case code.OpJumpNotNotEq:
+			x, y := r(rp, in.a), r(rp, in.b)
+			if x.k == kInt && y.k == kInt {
+				if x.i == y.i {
+					pc = unsafe.Add(pc, int(in.c))
+				}
+			} else if pc, err = m.condJump(code.OpNotEq, *x, *y, pc, in.c); err != nil {
+				return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
+			}
+		case code.OpJumpNotLt:
+			x, y := r(rp, in.a), r(rp, in.b)
+			if x.k == kInt && y.k == kInt {
+				if x.i >= y.i {
+					pc = unsafe.Add(pc, int(in.c))
+				}
+			} else if pc, err = m.condJump(code.OpLt, *x, *y, pc, in.c); err != nil {
+				return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
+			}
+		case code.OpJumpNotGt:
+			x, y := r(rp, in.a), r(rp, in.b)
+			if x.k == kInt && y.k == kInt {
+				if x.i <= y.i {
+					pc = unsafe.Add(pc, int(in.c))
+				}
+			} else if pc, err = m.condJump(code.OpGt, *x, *y, pc, in.c); err != nil {
+				return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
 			}
 
 		case code.OpArray:
@@ -385,7 +397,18 @@ func (m *VM) run() (Value, error) {
 	}
 }
 
-var condOps = [...]code.Opcode{code.OpEq, code.OpNotEq, code.OpLt, code.OpGt}
+// condJump is the slow path of a compare-and-branch: it jumps by off
+// unless x op y is truthy.
+func (m *VM) condJump(op code.Opcode, x, y Value, pc unsafe.Pointer, off int32) (unsafe.Pointer, *object.Error) {
+	v, err := binary(op, x, y)
+	if err != nil {
+		return pc, err
+	}
+	if !v.truthy() {
+		pc = unsafe.Add(pc, int(off))
+	}
+	return pc, nil
+}
 
 // at positions an error raised by the instruction before ip, unless the
 // error already has a position.
