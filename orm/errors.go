@@ -22,6 +22,7 @@ type Error struct {
 	Err    error
 }
 
+// Error formats the operation, table, column, cause and statement.
 func (e *Error) Error() string {
 	var b strings.Builder
 	b.WriteString("orm: ")
