@@ -23,7 +23,7 @@ import (
 const DefaultMaxDepth = 1 << 20
 
 // maxStack bounds the register stack (in values) for the same reason.
-const maxStack = 1 << 26
+const maxStack = 1 << 24
 
 // Options configure a run.
 type Options struct {
