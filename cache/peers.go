@@ -12,6 +12,11 @@ import (
 // twice). Every other peer error makes the requester load locally.
 var ErrOwnerLoad = errors.New("owner failed to load the key")
 
+// ErrNotFound is what a Getter should wrap when the key does not exist in
+// the backing store. It crosses the wire between GeeCache nodes, so
+// callers on any node can tell "missing" from "failed" with errors.Is.
+var ErrNotFound = errors.New("key not found")
+
 // Peer is a remote node as seen by a Group.
 type Peer interface {
 	// Get fetches key from the peer's group. minuteQPS is the peer's

@@ -11,7 +11,8 @@ import (
 //
 //	message BatchRequest  { repeated GetRequest requests = 1; }
 //	message BatchResponse { repeated BatchItem items = 1; }
-//	message BatchItem     { optional GetResponse response = 1; optional string error = 2; }
+//	message BatchItem     { optional GetResponse response = 1; optional string error = 2;
+//	                        optional bool not_found = 3; }
 //
 // Items answer requests in order. golang/groupcache nodes do not serve it.
 
@@ -19,6 +20,7 @@ import (
 type BatchItem struct {
 	Response GetResponse
 	Err      string
+	NotFound bool // with Err: the owner's getter reported a missing key
 }
 
 // MarshalBatchRequest appends the wire form of reqs to b.
@@ -70,6 +72,10 @@ func MarshalBatchResponse(b []byte, items []BatchItem) []byte {
 		} else {
 			scratch = protowire.AppendTag(scratch, 2, protowire.BytesType)
 			scratch = protowire.AppendString(scratch, items[i].Err)
+			if items[i].NotFound {
+				scratch = protowire.AppendTag(scratch, 3, protowire.VarintType)
+				scratch = protowire.AppendVarint(scratch, 1)
+			}
 		}
 		b = protowire.AppendTag(b, 1, protowire.BytesType)
 		b = protowire.AppendBytes(b, scratch)
@@ -98,7 +104,10 @@ func UnmarshalBatchResponse(b []byte, maxSize int) ([]BatchItem, error) {
 				return it.Response.Unmarshal(v, 0)
 			case num == 2 && typ == protowire.BytesType:
 				it.Err = string(v)
-			case num <= 2:
+			case num == 3 && typ == protowire.VarintType:
+				x, _ := protowire.ConsumeVarint(v)
+				it.NotFound = x != 0
+			case num <= 3:
 				return fmt.Errorf("cachepb: BatchItem field %d has wrong wire type %d", num, typ)
 			}
 			return nil

@@ -16,14 +16,14 @@ func TestBatchRoundTrip(t *testing.T) {
 	}
 	items := []BatchItem{
 		{Response: GetResponse{Value: []byte("v1"), MinuteQPS: 3}},
-		{Err: "not found"},
+		{Err: "not found", NotFound: true},
 		{Response: GetResponse{Value: []byte{}}},
 	}
 	out, err := UnmarshalBatchResponse(MarshalBatchResponse(nil, items), 0)
 	if err != nil || len(out) != 3 {
 		t.Fatalf("items = %+v, %v", out, err)
 	}
-	if string(out[0].Response.Value) != "v1" || out[0].Response.MinuteQPS != 3 || out[1].Err != "not found" || out[2].Err != "" {
+	if string(out[0].Response.Value) != "v1" || out[0].Response.MinuteQPS != 3 || out[1].Err != "not found" || !out[1].NotFound || out[0].NotFound || out[2].Err != "" {
 		t.Fatalf("items = %+v", out)
 	}
 	if _, err := UnmarshalBatchResponse(MarshalBatchResponse(nil, items), 5); !errors.Is(err, ErrTooLarge) {

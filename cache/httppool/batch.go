@@ -117,6 +117,8 @@ func (b *batcher) send(batch []*pending) {
 		switch {
 		case err != nil:
 			p.done <- result{err: err}
+		case items[i].NotFound:
+			p.done <- result{err: fmt.Errorf("%w: %w: peer %s: %s", cache.ErrOwnerLoad, cache.ErrNotFound, b.peer.addr, items[i].Err)}
 		case items[i].Err != "":
 			p.done <- result{err: fmt.Errorf("%w: peer %s: %s", cache.ErrOwnerLoad, b.peer.addr, items[i].Err)}
 		default:

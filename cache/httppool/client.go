@@ -118,7 +118,11 @@ func (h *httpPeer) do(ctx context.Context, method, group, key string, body []byt
 		resp.Body.Close()
 		cancel()
 		err := fmt.Errorf("%s %s: status %s: %s", method, h.addr, resp.Status, bytes.TrimSpace(msg))
-		if method == http.MethodGet && resp.StatusCode == http.StatusInternalServerError {
+		switch {
+		case method != http.MethodGet:
+		case resp.StatusCode == http.StatusNotFound && resp.Header.Get(ErrorHeader) == notFound:
+			err = fmt.Errorf("%w: %w: %w", cache.ErrOwnerLoad, cache.ErrNotFound, err)
+		case resp.StatusCode == http.StatusInternalServerError:
 			// Both GeeCache and groupcache answer 500 only when the
 			// group's getter failed.
 			err = fmt.Errorf("%w: %w", cache.ErrOwnerLoad, err)

@@ -1,6 +1,7 @@
 package httppool
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -10,7 +11,15 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gee-project/gee/cache"
 	"github.com/gee-project/gee/cache/cachepb"
+)
+
+// ErrorHeader qualifies an error status; its value notFound marks a key
+// the owner's getter reported missing.
+const (
+	ErrorHeader = "X-Geecache-Error"
+	notFound    = "not-found"
 )
 
 // ServeHTTP answers peers: GET returns a protobuf GetResponse, PUT stores
@@ -34,7 +43,14 @@ func (p *Pool) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	case http.MethodGet:
 		v, qps, expire, err := g.ServePeer(r.Context(), key)
 		if err != nil {
-			http.Error(w, err.Error(), http.StatusInternalServerError)
+			code := http.StatusInternalServerError
+			if errors.Is(err, cache.ErrNotFound) {
+				// Only GeeCache clients read the header; groupcache
+				// clients see an error status as before.
+				w.Header().Set(ErrorHeader, notFound)
+				code = http.StatusNotFound
+			}
+			http.Error(w, err.Error(), code)
 			return
 		}
 		resp := cachepb.GetResponse{Value: []byte(v.String()), MinuteQPS: qps, Expire: unixNano(expire)}
@@ -137,7 +153,7 @@ func (p *Pool) serveBatch(w http.ResponseWriter, r *http.Request) {
 			defer wg.Done()
 			v, qps, expire, err := g.ServePeer(r.Context(), req.Key)
 			if err != nil {
-				items[i].Err = err.Error()
+				items[i].Err, items[i].NotFound = err.Error(), errors.Is(err, cache.ErrNotFound)
 				return
 			}
 			items[i].Response = cachepb.GetResponse{Value: []byte(v.String()), MinuteQPS: qps, Expire: unixNano(expire)}

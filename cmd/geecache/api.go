@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"io/fs"
 	"net/http"
 	"strings"
 	"time"
@@ -69,7 +68,7 @@ func (a *api) serveKey(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			code := http.StatusInternalServerError
 			switch {
-			case errors.Is(err, fs.ErrNotExist):
+			case errors.Is(err, cache.ErrNotFound):
 				code = http.StatusNotFound
 			case errors.Is(err, cache.ErrOwnerLoad):
 				code = http.StatusBadGateway // the owner's getter failed

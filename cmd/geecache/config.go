@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -69,12 +71,15 @@ func parseBytes(s string) (int64, error) {
 func fileGetter(dir, group string) cache.Getter {
 	return cache.GetterFunc(func(_ context.Context, key string) ([]byte, time.Time, error) {
 		if dir == "" {
-			return nil, time.Time{}, fmt.Errorf("no -source configured: %w", os.ErrNotExist)
+			return nil, time.Time{}, fmt.Errorf("no -source configured: %w", cache.ErrNotFound)
 		}
 		if !filepath.IsLocal(key) {
-			return nil, time.Time{}, fmt.Errorf("key %q is not a local file name: %w", key, os.ErrNotExist)
+			return nil, time.Time{}, fmt.Errorf("key %q is not a local file name: %w", key, cache.ErrNotFound)
 		}
 		b, err := os.ReadFile(filepath.Join(dir, group, key))
+		if errors.Is(err, fs.ErrNotExist) {
+			err = fmt.Errorf("%w: %w", cache.ErrNotFound, err)
+		}
 		return b, time.Time{}, err
 	})
 }
