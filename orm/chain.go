@@ -106,6 +106,15 @@ func (s *Session) Unscoped() *Session {
 	return s
 }
 
+// ForUpdate locks the rows read by Find, First and Get until the
+// transaction ends (SELECT ... FOR UPDATE), so a read-modify-write does not
+// lose concurrent updates. SQLite has no row locks: there it adds nothing,
+// and a write transaction (BEGIN IMMEDIATE, _txlock=immediate) serialises.
+func (s *Session) ForUpdate() *Session {
+	s.forUpd = true
+	return s
+}
+
 // OnConflict sets the conflict target of Upsert (default: the primary key).
 func (s *Session) OnConflict(cols ...string) *Session {
 	s.confl = append(s.confl, cols...)

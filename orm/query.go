@@ -95,6 +95,7 @@ func (s *Session) buildSelect(sch *schema.Schema) ([]*schema.Field, string, erro
 	if err := s.writeOrderLimit(b, sch); err != nil {
 		return nil, "", err
 	}
+	s.writeLock(b)
 	return fields, b.String(), nil
 }
 
@@ -165,7 +166,7 @@ func (s *Session) Get(dest any, keys ...any) error {
 	}
 	b := s.builder()
 	var query string
-	if len(s.cols) == 0 && len(s.conds) == 0 {
+	if len(s.cols) == 0 && len(s.conds) == 0 && !s.forUpd {
 		query, err = s.e.cachedSQL(sqlKey{sch: sch, op: opGet, unscope: s.unscope}, func(b *clause.Builder) error {
 			writeSelect(b, sch, fields)
 			return s.writePK(b, sch, keys)
@@ -174,6 +175,7 @@ func (s *Session) Get(dest any, keys ...any) error {
 	} else {
 		writeSelect(b, sch, fields)
 		err = s.writePK(b, sch, keys)
+		s.writeLock(b)
 		query = b.String()
 	}
 	if err != nil {
@@ -275,4 +277,11 @@ func (s *Session) aggregate(op, head string, limit1 bool, dst *int64) error {
 		return s.fail(op, query, err)
 	}
 	return nil
+}
+
+// writeLock appends FOR UPDATE where the dialect has row locks.
+func (s *Session) writeLock(b *clause.Builder) {
+	if s.forUpd && s.e.dialect.Name() != "sqlite" {
+		b.Raw(" FOR UPDATE")
+	}
 }

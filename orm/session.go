@@ -36,6 +36,7 @@ type Session struct {
 	hasLim  bool
 	hasOff  bool
 	unscope bool
+	forUpd  bool
 	confl   []string
 	err     error
 	b       clause.Builder
@@ -74,7 +75,7 @@ func (s *Session) reset() {
 	s.model, s.sch = nil, nil
 	s.conds = s.conds[:0]
 	s.order, s.cols, s.confl = s.order[:0], s.cols[:0], s.confl[:0]
-	s.hasLim, s.hasOff, s.unscope = false, false, false
+	s.hasLim, s.hasOff, s.unscope, s.forUpd = false, false, false, false
 	s.err = nil
 }
 

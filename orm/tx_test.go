@@ -181,3 +181,49 @@ func TestStatementCacheInTransaction(t *testing.T) {
 		})
 	}
 }
+
+type counterRow struct {
+	ID int64 `orm:"primaryKey"`
+	N  int64
+}
+
+// TestForUpdatePreventsLostUpdates increments one row from two goroutines by
+// read-modify-write; ForUpdate makes every increment count.
+func TestForUpdatePreventsLostUpdates(t *testing.T) {
+	each(t, func(t *testing.T, e *orm.Engine) {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		defer cancel()
+		_, err := e.NewSession(ctx).Insert(&counterRow{ID: 1})
+		must(t, err)
+		const workers, per = 2, 15
+		errs := make(chan error, workers)
+		for w := 0; w < workers; w++ {
+			go func() {
+				for i := 0; i < per; i++ {
+					err := e.Transaction(ctx, func(s *orm.Session) error {
+						var c counterRow
+						if err := s.ForUpdate().Get(&c, 1); err != nil {
+							return err
+						}
+						c.N++
+						_, err := s.Update(&c, "n")
+						return err
+					})
+					if err != nil {
+						errs <- err
+						return
+					}
+				}
+				errs <- nil
+			}()
+		}
+		for w := 0; w < workers; w++ {
+			must(t, <-errs)
+		}
+		var c counterRow
+		must(t, e.NewSession(ctx).Get(&c, 1))
+		if c.N != workers*per {
+			t.Fatalf("counter = %d, want %d: updates lost", c.N, workers*per)
+		}
+	}, &counterRow{})
+}
