@@ -56,7 +56,7 @@ const (
 	OpJumpNotLtI                   // B I T: jump to T unless r[B] < I
 	OpJumpNotGtI                   // B I T: jump to T unless r[B] > I
 	OpArray                        // A B N: r[A] = [r[B], ..., r[B+N-1]]
-	OpHash                         // A B N: r[A] = {r[B]: r[B+1], ...} with N pairs
+	OpHash                         // A B N: r[A] = {r[B]: r[B+1], ...} with N pairs (N = 0: B is a size hint)
 	OpIndex                        // A B C: r[A] = r[B][r[C]]
 	OpCall                         // A F N: r[A] = r[F](r[A], ..., r[A+N-1])
 	OpCallGlobal                   // A G N: r[A] = globals[G](r[A], ..., r[A+N-1])
@@ -151,10 +151,19 @@ var definitions = map[Opcode]*Definition{
 	OpDivI:           {"DivI", []int{reg, reg, imm}},
 }
 
+// byOpcode indexes definitions by opcode: decoders look up every
+// instruction.
+var byOpcode = func() (t [256]*Definition) {
+	for op, def := range definitions {
+		t[op] = def
+	}
+	return t
+}()
+
 // Lookup returns the definition of op, or an error for an unknown opcode.
 func Lookup(op byte) (*Definition, error) {
-	def, ok := definitions[Opcode(op)]
-	if !ok {
+	def := byOpcode[op]
+	if def == nil {
 		return nil, fmt.Errorf("opcode %d undefined", op)
 	}
 	return def, nil

@@ -455,7 +455,8 @@ func (c *Compiler) hash(e *ast.HashLiteral, dst int) {
 		return
 	}
 	acc := c.temp(e.Pos())
-	c.emit(e.Pos(), code.OpHash, acc, acc, 0)
+	// With no pairs, Hash's second operand is a size hint, not a register.
+	c.emit(e.Pos(), code.OpHash, acc, min(n, 1<<16-1), 0)
 	for i := 0; i < n; i += chunk {
 		part := e.Pairs[i:min(i+chunk, n)]
 		mark := c.fs.next

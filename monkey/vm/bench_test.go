@@ -1,10 +1,13 @@
 package vm
 
 import (
+	"fmt"
 	"io"
 	"os"
+	"strings"
 	"testing"
 
+	"github.com/gee-project/gee/monkey/compiler"
 	"github.com/gee-project/gee/monkey/parser"
 )
 
@@ -40,4 +43,34 @@ func BenchmarkArrayMapReduce(b *testing.B) {
 		b.Skip(err)
 	}
 	benchProgram(b, string(src))
+}
+
+func BenchmarkHashFillLookup(b *testing.B) {
+	var src strings.Builder
+	src.WriteString("let h = {")
+	for i := 0; i < 100000; i++ {
+		if i > 0 {
+			src.WriteString(", ")
+		}
+		fmt.Fprintf(&src, "%d: %d", i, 2*i)
+	}
+	src.WriteString("};\nlet look = fn(lo, hi) { if (lo == hi) { h[lo] } else { let mid = (lo + hi) / 2; look(lo, mid) + look(mid + 1, hi) } };\nlook(0, 99999);")
+	prog, err := parser.Parse(src.String())
+	if err != nil {
+		b.Fatal(err)
+	}
+	bc, err := compiler.Compile(prog)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		m, err := New(bc, io.Discard, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := m.Run(); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -246,7 +246,11 @@ func (m *VM) run() (Value, error) {
 			copy(elems, regs(rp, in.b, in.c))
 			*r(rp, in.a) = arrayOf(elems)
 		case code.OpHash:
-			h := newHash(int(in.c))
+			n := int(in.c)
+			if n == 0 {
+				n = int(in.b) // a size hint for a literal built in chunks
+			}
+			h := newHash(n)
 			if err = fillHash(h, regs(rp, in.b, 2*in.c)); err != nil {
 				return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
 			}
