@@ -189,6 +189,9 @@ func newField(sf reflect.StructField, o tagOptions, offset uintptr) (*Field, err
 	if err := f.setCodecs(); err != nil {
 		return nil, fmt.Errorf("field %s: %w", sf.Name, err)
 	}
+	if f.AutoIncrement && !f.isInteger() {
+		return nil, fmt.Errorf("field %s: autoIncrement needs an integer type, not %s", sf.Name, sf.Type)
+	}
 	if f.SoftDelete && f.Type != reflect.PointerTo(timeType) && f.Type != reflect.TypeFor[sql.NullTime]() {
 		return nil, fmt.Errorf("field %s: softDelete needs *time.Time or sql.NullTime", sf.Name)
 	}

@@ -73,7 +73,10 @@ func TestParseErrors(t *testing.T) {
 	type badSoft struct {
 		D time.Time `orm:"softDelete"`
 	}
-	for _, v := range []any{badTag{}, badType{}, dup{}, badSoft{}, 3} {
+	type badAuto struct {
+		K string `orm:"primaryKey;autoIncrement"`
+	}
+	for _, v := range []any{badTag{}, badType{}, dup{}, badSoft{}, badAuto{}, 3} {
 		if _, err := Parse(v); err == nil {
 			t.Errorf("Parse(%T) accepted", v)
 		}
