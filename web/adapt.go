@@ -22,7 +22,13 @@ type ctxKey struct{}
 // or writer it substitutes. If it does not call next, the chain is aborted.
 func WrapM(mw func(http.Handler) http.Handler) HandlerFunc {
 	next := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		c := r.Context().Value(ctxKey{}).(*Context)
+		c, ok := r.Context().Value(ctxKey{}).(*Context)
+		if !ok {
+			// The middleware replaced the request context with one not derived
+			// from ours, so the chain cannot be found again.
+			http.Error(w, "500 internal server error", http.StatusInternalServerError)
+			return
+		}
 		c.Request = r
 		if w != c.Writer {
 			c.Writer = wrapWriter(w)

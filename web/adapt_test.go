@@ -108,3 +108,15 @@ func TestRunBadAddress(t *testing.T) {
 		t.Fatalf("Run on bad address: %v", err)
 	}
 }
+
+func TestWrapMiddlewareDroppingContext(t *testing.T) {
+	rude := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(w, r.WithContext(context.Background()))
+		})
+	}
+	e := New()
+	e.Use(WrapM(rude))
+	e.GET("/x", func(c *Context) { c.String(200, "ran") })
+	expect(t, do(t, e, "GET", "/x", nil), 500, "")
+}
