@@ -34,16 +34,20 @@ type Context struct {
 }
 
 func (c *Context) reset() {
-	c.Writer = &c.w
+	if c.Writer != ResponseWriter(&c.w) {
+		c.Writer = &c.w
+	}
 	c.Params = c.Params[:0]
-	c.handlers = nil
 	c.index = -1
-	c.fullPath = ""
-	c.Keys = nil
-	c.Errors = c.Errors[:0]
-	c.query = nil
-	c.body = nil
-	c.bodyRead = false
+	if c.Keys != nil {
+		c.Keys = nil
+	}
+	if len(c.Errors) != 0 {
+		c.Errors = c.Errors[:0]
+	}
+	if c.bodyRead || c.query != nil {
+		c.query, c.body, c.bodyRead = nil, nil, false
+	}
 }
 
 // Copy returns a copy safe to use after the handler returns (e.g. in a

@@ -187,6 +187,7 @@ func (e *Engine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	c.handlers, c.fullPath = nil, ""
 	e.handleSlow(c, t)
 	e.pool.Put(c)
 }
