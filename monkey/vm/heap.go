@@ -44,8 +44,11 @@ func rest(a Value) Value {
 
 // Hash is an immutable map that remembers first-insertion order, as the
 // evaluator's does. Keys are indexed by kind, so integer keys hash as plain
-// int64s.
+// int64s. Like a Lua table's array part, a hash whose keys are exactly the
+// integers 0, 1, 2, ... inserted in that order ("dense") keeps no index at
+// all: key k is at position k. Any other insertion builds the index.
 type Hash struct {
+	dense bool
 	ints  map[int64]int32
 	strs  map[string]int32
 	bools [2]int32 // position+1 of false and true, 0 when absent
@@ -55,7 +58,7 @@ type Hash struct {
 }
 
 func newHash(n int) *Hash {
-	return &Hash{hint: n, keys: make([]Value, 0, n), vals: make([]Value, 0, n)}
+	return &Hash{dense: true, hint: n, keys: make([]Value, 0, n), vals: make([]Value, 0, n)}
 }
 
 // hashable reports whether v can be a hash key.
@@ -63,6 +66,12 @@ func hashable(v Value) bool { return v.k == kInt || v.k == kBool || v.k == kStri
 
 // find returns the position of key k.
 func (h *Hash) find(k Value) (int, bool) {
+	if h.dense {
+		if k.k == kInt && k.i >= 0 && k.i < int64(len(h.keys)) {
+			return int(k.i), true
+		}
+		return 0, false
+	}
 	var i int32
 	var ok bool
 	switch k.k {
@@ -84,11 +93,16 @@ func (h *Hash) set(k, v Value) {
 		return
 	}
 	n := int32(len(h.keys))
+	if h.dense {
+		if k.k == kInt && k.i == int64(n) {
+			h.keys = append(h.keys, k)
+			h.vals = append(h.vals, v)
+			return
+		}
+		h.index()
+	}
 	switch k.k {
 	case kInt:
-		if h.ints == nil {
-			h.ints = make(map[int64]int32, h.hint)
-		}
 		h.ints[k.i] = n
 	case kString:
 		if h.strs == nil {
@@ -100,6 +114,15 @@ func (h *Hash) set(k, v Value) {
 	}
 	h.keys = append(h.keys, k)
 	h.vals = append(h.vals, v)
+}
+
+// index leaves dense mode: key i of the dense prefix is at position i.
+func (h *Hash) index() {
+	h.dense = false
+	h.ints = make(map[int64]int32, max(h.hint, len(h.keys)))
+	for i := range h.keys {
+		h.ints[int64(i)] = int32(i)
+	}
 }
 
 // Closure is a function value with its captured variables.

@@ -276,7 +276,7 @@ func (m *VM) run() (Value, error) {
 					*r(rp, in.a) = null
 				}
 			} else if x.k == kHash && y.k == kInt {
-				if i, ok := x.hash().ints[y.i]; ok {
+				if i, ok := x.hash().find(y); ok {
 					*r(rp, in.a) = x.hash().vals[i]
 				} else {
 					*r(rp, in.a) = null

@@ -226,3 +226,18 @@ func TestLargeLiterals(t *testing.T) {
 		t.Errorf("got %q", got)
 	}
 }
+
+func TestHashes(t *testing.T) {
+	tests := []struct{ src, want string }{
+		{`let h = {0: "a", 1: "b", 2: "c"}; [h[0], h[2], h[3], h[-1], h["0"], h[true]]`, "[a, c, null, null, null, null]"},
+		{`{0: 1, 2: 3, 1: 2}`, "{0: 1, 2: 3, 1: 2}"},
+		{`let h = {0: 1, 1: 2, 0: 9}; [h, h[0]]`, "[{0: 9, 1: 2}, 9]"},
+		{`let h = {0: 1, "k": 2, true: 3, 1: 4}; [h[0], h["k"], h[true], h[1], h[false], h]`, "[1, 2, 3, 4, null, {0: 1, k: 2, true: 3, 1: 4}]"},
+		{`let h = {1: 1, 0: 0}; [h[0], h[1]]`, "[0, 1]"},
+	}
+	for _, tt := range tests {
+		if got, _ := run(t, tt.src, Options{}); got != tt.want {
+			t.Errorf("%s\n got %q\nwant %q", tt.src, got, tt.want)
+		}
+	}
+}
