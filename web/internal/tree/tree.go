@@ -286,12 +286,12 @@ func (n *node[V]) find(path string, ps Params) (*node[V], Params) {
 }
 
 // hasPrefix compares byte by byte from the second byte (the caller matched
-// the first via indices); prefixes are short, so this beats memequal's call.
+// the first via indices); a byte loop beats memequal's call only for the shortest prefixes.
 func hasPrefix(path, prefix string) bool {
 	if len(path) < len(prefix) {
 		return false
 	}
-	if len(prefix) > 8 {
+	if len(prefix) > 4 {
 		return path[1:len(prefix)] == prefix[1:]
 	}
 	for i := 1; i < len(prefix); i++ {
