@@ -43,6 +43,7 @@ type node[V any] struct {
 	lut      *[256]uint8 // first byte → child index+1, for nodes with many children
 	wild     bool        // has a param or catch-all child
 	has      bool        // a route ends here
+	plain    bool        // its only wildcard child is an unconstrained param
 	param    *node[V]    // unconstrained param, tried after cparams
 	cparams  []*node[V]  // constrained params, tried in registration order
 	catchAll *node[V]
@@ -109,6 +110,11 @@ func (t *Tree[V]) Add(pattern string, v V) error {
 	return nil
 }
 
+// setPlain refreshes the plain flag after n's wildcard children changed.
+func (n *node[V]) setPlain() {
+	n.plain = n.param != nil && n.cparams == nil && n.catchAll == nil
+}
+
 func (t *Tree[V]) setStart() {
 	t.start = &t.root
 	if len(t.root.children) == 1 && !t.root.wild && !t.root.has {
@@ -162,6 +168,7 @@ func (n *node[V]) addParam(tok token, pattern string) (*node[V], error) {
 		if n.param == nil {
 			n.param = &node[V]{name: tok.text, owner: pattern}
 			n.wild = true
+			n.setPlain()
 		}
 		return sameName(n.param, tok, pattern)
 	}
@@ -174,6 +181,7 @@ func (n *node[V]) addParam(tok token, pattern string) (*node[V], error) {
 	p := &node[V]{name: tok.text, constraint: tok.constraint, check: check, owner: pattern}
 	n.cparams = append(n.cparams, p)
 	n.wild = true
+	n.setPlain()
 	return p, nil
 }
 
@@ -181,6 +189,7 @@ func (n *node[V]) addCatchAll(tok token, pattern string) (*node[V], error) {
 	if n.catchAll == nil {
 		n.catchAll = &node[V]{name: tok.text, owner: pattern}
 		n.wild = true
+		n.setPlain()
 	}
 	return sameName(n.catchAll, tok, pattern)
 }
@@ -251,6 +260,19 @@ func (n *node[V]) find(path string, ps Params) (*node[V], Params) {
 		}
 		if !n.wild {
 			return nil, nil
+		}
+		if n.plain { // the common case, without the alternatives' bookkeeping
+			end := 0
+			for end < len(path) && path[end] != '/' {
+				end++
+			}
+			if end == 0 {
+				return nil, nil
+			}
+			p := n.param
+			ps = append(ps, Param{Key: p.name, Value: path[:end]})
+			n, path = p, path[end:]
+			continue
 		}
 		if n.param != nil || n.cparams != nil {
 			end := 0
