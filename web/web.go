@@ -41,38 +41,42 @@ type RouteInfo struct {
 // methods lists the methods with a fixed tree slot, in Allow-header order.
 var methods = [...]string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"}
 
-// methodIndex maps a method to its slot without hashing: the first byte
-// and length pick a candidate, one comparison confirms it; -1 for others.
+// methodIndex maps a method to its slot without hashing: the length
+// picks one or two candidates, compared against constants (inlined).
 func methodIndex(m string) int {
-	if len(m) < 3 {
-		return -1
-	}
-	i := -1
-	switch m[0] {
-	case 'G':
-		i = 0
-	case 'H':
-		i = 1
-	case 'P':
-		switch len(m) {
-		case 4:
-			i = 2
-		case 3:
-			i = 3
-		case 5:
-			i = 4
+	switch len(m) {
+	case 3:
+		if m == "GET" {
+			return 0
 		}
-	case 'D':
-		i = 5
-	case 'O':
-		i = 6
-	case 'C':
-		i = 7
-	case 'T':
-		i = 8
+		if m == "PUT" {
+			return 3
+		}
+	case 4:
+		if m == "POST" {
+			return 2
+		}
+		if m == "HEAD" {
+			return 1
+		}
+	case 5:
+		if m == "PATCH" {
+			return 4
+		}
+		if m == "TRACE" {
+			return 8
+		}
+	case 6:
+		if m == "DELETE" {
+			return 5
+		}
+	case 7:
+		if m == "OPTIONS" {
+			return 6
+		}
+		if m == "CONNECT" {
+			return 7
+		}
 	}
-	if i < 0 || methods[i] != m {
-		return -1
-	}
-	return i
+	return -1
 }
