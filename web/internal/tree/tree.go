@@ -58,7 +58,7 @@ type node[V any] struct {
 
 // lutMin is the child count above which a node gets a lookup table: a
 // linear scan of indices is faster for few children.
-const lutMin = 6
+const lutMin = 3
 
 // Tree maps route patterns to values.
 type Tree[V any] struct {
