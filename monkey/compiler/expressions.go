@@ -111,40 +111,17 @@ func (c *Compiler) operand(e ast.Expression, later ast.Expression) int {
 // mayRebind reports whether evaluating e may run a let of the current
 // function (only if blocks hold statements).
 func mayRebind(e ast.Expression) bool {
-	if e == nil {
-		return false
-	}
 	found := false
-	var walk func(ast.Expression)
-	walk = func(e ast.Expression) {
-		switch e := e.(type) {
+	ast.Inspect(e, func(n ast.Node) bool {
+		switch n.(type) {
 		case *ast.IfExpression:
 			found = true
-		case *ast.PrefixExpression:
-			walk(e.Right)
-		case *ast.InfixExpression:
-			walk(e.Left)
-			walk(e.Right)
-		case *ast.CallExpression:
-			walk(e.Function)
-			for _, a := range e.Arguments {
-				walk(a)
-			}
-		case *ast.IndexExpression:
-			walk(e.Left)
-			walk(e.Index)
-		case *ast.ArrayLiteral:
-			for _, a := range e.Elements {
-				walk(a)
-			}
-		case *ast.HashLiteral:
-			for _, p := range e.Pairs {
-				walk(p.Key)
-				walk(p.Value)
-			}
+			return false
+		case *ast.FunctionLiteral, *ast.MacroLiteral:
+			return false // runs later, in its own frame
 		}
-	}
-	walk(e)
+		return !found
+	})
 	return found
 }
 

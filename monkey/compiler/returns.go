@@ -63,53 +63,15 @@ func scanValue(e ast.Expression, direct bool) bool {
 // current function.
 func hasReturn(e ast.Expression) bool {
 	found := false
-	var walk func(ast.Expression)
-	walkBlock := func(b *ast.BlockStatement) {
-		if b == nil {
-			return
+	ast.Inspect(e, func(n ast.Node) bool {
+		switch n.(type) {
+		case *ast.ReturnStatement:
+			found = true
+		case *ast.FunctionLiteral, *ast.MacroLiteral:
+			return false // its returns belong to another function
 		}
-		for _, s := range b.Statements {
-			switch s := s.(type) {
-			case *ast.ReturnStatement:
-				found = true
-			case *ast.LetStatement:
-				walk(s.Value)
-			case *ast.ExpressionStatement:
-				walk(s.Expression)
-			}
-		}
-	}
-	walk = func(e ast.Expression) {
-		switch e := e.(type) {
-		case *ast.IfExpression:
-			walk(e.Condition)
-			walkBlock(e.Consequence)
-			walkBlock(e.Alternative)
-		case *ast.PrefixExpression:
-			walk(e.Right)
-		case *ast.InfixExpression:
-			walk(e.Left)
-			walk(e.Right)
-		case *ast.CallExpression:
-			walk(e.Function)
-			for _, a := range e.Arguments {
-				walk(a)
-			}
-		case *ast.IndexExpression:
-			walk(e.Left)
-			walk(e.Index)
-		case *ast.ArrayLiteral:
-			for _, a := range e.Elements {
-				walk(a)
-			}
-		case *ast.HashLiteral:
-			for _, p := range e.Pairs {
-				walk(p.Key)
-				walk(p.Value)
-			}
-		}
-	}
-	walk(e)
+		return !found
+	})
 	return found
 }
 
