@@ -11,6 +11,9 @@ STATICCHECK := $(TOOLS)/staticcheck-$(STATICCHECK_VERSION)
 RACE := $(shell if [ "$$($(GO) env CGO_ENABLED)" = 1 ] && command -v "$$($(GO) env CC)" >/dev/null 2>&1; then echo -race; fi)
 TEST_TIMEOUT ?= 15m
 PKGS ?= ./...
+# `make bench BENCHTIME=1x` is a quick smoke run; BENCH narrows both halves (a -bench regexp).
+BENCHTIME ?= 1s
+BENCH ?= .
 
 .PHONY: all test test-go test-long fmt-check vet lint staticcheck bench bench-root bench-peers build proto tools clean
 
@@ -49,10 +52,10 @@ lint: fmt-check vet staticcheck
 bench: bench-root bench-peers
 
 bench-root:
-	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+	$(GO) test -run '^$$' -bench '$(BENCH)' -benchtime $(BENCHTIME) -benchmem $(PKGS)
 
 bench-peers:
-	cd bench && $(GO) run ./cmd/compare
+	cd bench && $(GO) run ./cmd/compare -bench '$(BENCH)' -benchtime $(BENCHTIME)
 
 build:
 	@mkdir -p bin
