@@ -226,7 +226,7 @@ func (s *Session) insertStmt(op string, sch *schema.Schema, cols []*schema.Field
 		b.Args = slices.Grow(b.Args, len(bases)*len(cols))
 		for _, base := range bases {
 			for _, f := range cols {
-				b.Args = append(b.Args, f.Value(base))
+				b.Args = append(b.Args, f.Arg(base))
 			}
 		}
 	} else {
@@ -270,7 +270,7 @@ func (s *Session) writeInsert(b *clause.Builder, op string, sch *schema.Schema, 
 			if i > 0 {
 				b.Raw(", ")
 			}
-			b.Bind(f.Value(base))
+			b.Bind(f.Arg(base))
 		}
 		b.Raw(")")
 	}

@@ -76,7 +76,7 @@ func (s *Session) buildUpdate(sch *schema.Schema, fields []*schema.Field, base u
 			}
 			b.Ident(f.Column)
 			b.Raw(" = ")
-			b.Bind(f.Value(base))
+			b.Bind(f.Arg(base))
 		}
 		if err := s.writePK(b, sch, keys); err != nil {
 			return err
@@ -99,10 +99,10 @@ func (s *Session) buildUpdate(sch *schema.Schema, fields []*schema.Field, base u
 	}
 	query, err := s.e.cachedSQL(sqlKey{sch: sch, op: opUpdateAll, unscope: s.unscope}, build)
 	for _, f := range fields {
-		b.Args = append(b.Args, f.Value(base))
+		b.Args = append(b.Args, f.Arg(base))
 	}
 	for _, f := range sch.PrimaryKeys {
-		b.Args = append(b.Args, f.Value(base))
+		b.Args = append(b.Args, f.Arg(base))
 	}
 	return query, err
 }

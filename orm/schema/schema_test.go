@@ -186,3 +186,44 @@ func FuzzScanBytes(f *testing.F) {
 		}
 	})
 }
+
+type argRow struct {
+	Name  string
+	Label namedString
+	At    time.Time
+	N     int64
+	P     *string
+	B     []byte
+}
+
+type namedString string
+
+// TestArgMatchesValue checks that the aliasing Arg gives the same dynamic
+// types and values as Value, including for named string types.
+func TestArgMatchesValue(t *testing.T) {
+	sch, err := Parse(&argRow{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := "ptr"
+	r := &argRow{Name: "héllo", Label: "lbl", At: time.Date(2024, 5, 6, 7, 8, 9, 10, time.FixedZone("x", 3600)),
+		N: 1 << 40, P: &s, B: []byte{1, 2}}
+	base := unsafe.Pointer(r)
+	for _, f := range sch.Fields {
+		got, want := f.Arg(base), f.Value(base)
+		switch w := want.(type) {
+		case []byte:
+			if g, ok := got.([]byte); !ok || string(g) != string(w) {
+				t.Errorf("%s: Arg = %#v, want %#v", f.Name, got, want)
+			}
+		case time.Time:
+			if g, ok := got.(time.Time); !ok || !g.Equal(w) || g.Location() != w.Location() {
+				t.Errorf("%s: Arg = %#v, want %#v", f.Name, got, want)
+			}
+		default:
+			if got != want {
+				t.Errorf("%s: Arg = %#v (%T), want %#v (%T)", f.Name, got, got, want, want)
+			}
+		}
+	}
+}

@@ -13,6 +13,40 @@ func (f *Field) Ptr(base unsafe.Pointer) unsafe.Pointer { return unsafe.Add(base
 // Integers are widened to int64 so database/sql takes its no-reflection path.
 func (f *Field) Value(base unsafe.Pointer) any { return f.valueAt(f.Ptr(base)) }
 
+// Arg is Value for a bind argument consumed before the statement returns:
+// strings and times are not copied into a new allocation but referenced in
+// place (the interface points at the field, which database/sql and the
+// driver only read during the call). base must be heap memory (a struct
+// passed to the session through an interface always is) and the field must
+// not change until the statement has run.
+func (f *Field) Arg(base unsafe.Pointer) any {
+	switch f.write {
+	case cString:
+		return alias(stringType, f.Ptr(base))
+	case cTime:
+		return alias(timeEface, f.Ptr(base))
+	}
+	return f.valueAt(f.Ptr(base))
+}
+
+// eface is the layout of an empty interface.
+type eface struct{ typ, data unsafe.Pointer }
+
+func efaceType(v any) unsafe.Pointer { return (*eface)(unsafe.Pointer(&v)).typ }
+
+var (
+	stringType = efaceType("")
+	timeEface  = efaceType(time.Time{})
+)
+
+// alias returns an interface of dynamic type typ whose value is at p.
+func alias(typ, p unsafe.Pointer) any {
+	var v any
+	e := (*eface)(unsafe.Pointer(&v))
+	e.typ, e.data = typ, p
+	return v
+}
+
 func (f *Field) valueAt(p unsafe.Pointer) any {
 	switch f.write {
 	case cBool:
