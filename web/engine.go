@@ -6,7 +6,6 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
-	"sync"
 
 	"github.com/gee-project/gee/web/internal/tree"
 )
@@ -49,7 +48,7 @@ type Engine struct {
 	funcMap   template.FuncMap
 	delims    [2]string
 	templates *template.Template
-	pool      sync.Pool
+	pool      ctxPool
 }
 
 // New returns an engine without middleware.
@@ -62,7 +61,7 @@ func New() *Engine {
 		ipHeader:               []string{"X-Forwarded-For", "X-Real-IP"},
 	}
 	e.RouterGroup = RouterGroup{basePath: "/", engine: e, root: true}
-	e.pool.New = func() any { return e.newContext() }
+	e.pool.init(e.newContext)
 	e.rebuild404()
 	e.rebuild405()
 	return e
@@ -165,7 +164,16 @@ func (e *Engine) treeFor(method string, create bool) *tree.Tree[HandlersChain] {
 // ServeHTTP routes the request and runs the matched handlers. The hit
 // path is kept inline and short; misses and raw paths go to handleSlow.
 func (e *Engine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	c := e.pool.Get().(*Context)
+	var c *Context // e.pool.get(), by hand
+	pid := procPin()
+	if uint(pid) < uint(len(e.pool.slots)) {
+		s := &e.pool.slots[pid]
+		c, s.c = s.c, nil
+	}
+	procUnpin()
+	if c == nil {
+		c = e.pool.pool.Get().(*Context)
+	}
 	c.w.reset(w)
 	c.Request = r
 	c.reset()
@@ -183,13 +191,22 @@ func (e *Engine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			if c.w.status != http.StatusOK {
 				c.w.WriteHeaderNow()
 			}
-			e.pool.Put(c)
+			pid = procPin() // e.pool.put(c), by hand
+			if uint(pid) < uint(len(e.pool.slots)) {
+				if s := &e.pool.slots[pid]; s.c == nil {
+					s.c, c = c, nil
+				}
+			}
+			procUnpin()
+			if c != nil {
+				e.pool.pool.Put(c)
+			}
 			return
 		}
 	}
 	c.handlers, c.fullPath = nil, ""
 	e.handleSlow(c, t)
-	e.pool.Put(c)
+	e.pool.put(c)
 }
 
 func (e *Engine) handleSlow(c *Context, t *tree.Tree[HandlersChain]) {

@@ -211,6 +211,12 @@ func (t *Tree[V]) Find(path string, ps *Params) (v V, pattern string, ok bool) {
 	if s == nil || path == "" || (s.prefix != "" && (path[0] != s.prefix[0] || !hasPrefix(path, s.prefix))) {
 		return v, "", false
 	}
+	if len(path) == len(s.prefix) { // the start node itself: no walk, no params
+		if !s.has {
+			return v, "", false
+		}
+		return s.value, s.pattern, true
+	}
 	n, out := s.find(path[len(s.prefix):], *ps)
 	if n == nil {
 		return v, "", false

@@ -273,3 +273,32 @@ func TestFailedAddKeepsTreeUsable(t *testing.T) {
 		}
 	}
 }
+
+// A request ending exactly at the shared start node matches only if a
+// route ends there.
+func TestFindAtStart(t *testing.T) {
+	var tr Tree[int]
+	for i, p := range []string{"/user/x", "/user/y"} {
+		if err := tr.Add(p, i+1); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var ps Params
+	if _, _, ok := tr.Find("/user/", &ps); ok {
+		t.Fatal("/user/ matched without a route")
+	}
+	if err := tr.Add("/user/", 3); err != nil {
+		t.Fatal(err)
+	}
+	if v, p, ok := tr.Find("/user/", &ps); !ok || v != 3 || p != "/user/" || len(ps) != 0 {
+		t.Fatalf("/user/ = %v %q %v %v", v, p, ok, ps)
+	}
+	var one Tree[int]
+	_ = one.Add("/user/repos", 7)
+	if v, _, ok := one.Find("/user/repos", &ps); !ok || v != 7 {
+		t.Fatalf("/user/repos = %v %v", v, ok)
+	}
+	if _, _, ok := one.Find("/user/repo", &ps); ok {
+		t.Fatal("/user/repo matched")
+	}
+}
