@@ -25,7 +25,8 @@ func Logger(cfg *LoggerConfig) HandlerFunc {
 	}
 	log := conf.Logger
 	if log == nil {
-		log = slog.New(newTextHandler(os.Stderr, slog.LevelInfo))
+		// one write syscall per request is most of a logged request's cost: batch them
+		log = slog.New(newTextHandler(newBatchWriter(os.Stderr), slog.LevelInfo))
 	}
 	skip := make(map[string]bool, len(conf.SkipPaths))
 	for _, p := range conf.SkipPaths {

@@ -15,7 +15,7 @@ import (
 // slog.TextHandler, written with plain appends. slog's generic handler
 // costs more per request than the rest of the framework together.
 type textHandler struct {
-	mu     *sync.Mutex // nil for an *os.File, whose Write is already atomic
+	mu     *sync.Mutex // nil for an *os.File or a batchWriter, whose Write is already atomic
 	w      io.Writer
 	min    slog.Level
 	prefix string // group prefix for keys, "a.b."
@@ -24,7 +24,9 @@ type textHandler struct {
 
 func newTextHandler(w io.Writer, min slog.Level) *textHandler {
 	h := &textHandler{w: w, min: min}
-	if _, ok := w.(*os.File); !ok {
+	switch w.(type) {
+	case *os.File, *batchWriter:
+	default:
 		h.mu = &sync.Mutex{}
 	}
 	return h
