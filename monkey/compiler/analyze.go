@@ -160,59 +160,14 @@ func (a *analyzer) expr(e ast.Expression, depth int, self string) {
 // functions included (a superset of what the function can capture).
 func identifiers(b *ast.BlockStatement) map[string]bool {
 	names := map[string]bool{}
-	idStmts(b, names)
+	ast.Inspect(b, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.Identifier:
+			names[n.Value] = true
+		case *ast.MacroLiteral:
+			return false // expanded away before compiling
+		}
+		return true
+	})
 	return names
-}
-
-func idStmts(b *ast.BlockStatement, names map[string]bool) {
-	if b == nil {
-		return
-	}
-	for _, s := range b.Statements {
-		switch s := s.(type) {
-		case *ast.LetStatement:
-			idExpr(s.Value, names)
-		case *ast.ReturnStatement:
-			idExpr(s.ReturnValue, names)
-		case *ast.ExpressionStatement:
-			idExpr(s.Expression, names)
-		case *ast.BlockStatement:
-			idStmts(s, names)
-		}
-	}
-}
-
-func idExpr(e ast.Expression, names map[string]bool) {
-	switch e := e.(type) {
-	case *ast.Identifier:
-		names[e.Value] = true
-	case *ast.PrefixExpression:
-		idExpr(e.Right, names)
-	case *ast.InfixExpression:
-		idExpr(e.Left, names)
-		idExpr(e.Right, names)
-	case *ast.IfExpression:
-		idExpr(e.Condition, names)
-		idStmts(e.Consequence, names)
-		idStmts(e.Alternative, names)
-	case *ast.CallExpression:
-		idExpr(e.Function, names)
-		for _, x := range e.Arguments {
-			idExpr(x, names)
-		}
-	case *ast.IndexExpression:
-		idExpr(e.Left, names)
-		idExpr(e.Index, names)
-	case *ast.ArrayLiteral:
-		for _, x := range e.Elements {
-			idExpr(x, names)
-		}
-	case *ast.HashLiteral:
-		for _, p := range e.Pairs {
-			idExpr(p.Key, names)
-			idExpr(p.Value, names)
-		}
-	case *ast.FunctionLiteral:
-		idStmts(e.Body, names)
-	}
 }

@@ -26,49 +26,16 @@ func newScope(parent *scope, params []*ast.Identifier, body *ast.BlockStatement)
 	return s
 }
 
-// collectLets calls declare for each let in body, not entering nested
-// function or macro literals (they have scopes of their own).
-func collectLets(n ast.Node, declare func(string)) {
-	switch n := n.(type) {
-	case *ast.BlockStatement:
-		if n == nil {
-			return
+// collectLets calls declare for each let in body, in source order, not
+// entering nested function or macro literals (they have scopes of their own).
+func collectLets(body ast.Node, declare func(string)) {
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.LetStatement:
+			declare(n.Name.Value)
+		case *ast.FunctionLiteral, *ast.MacroLiteral:
+			return false
 		}
-		for _, s := range n.Statements {
-			collectLets(s, declare)
-		}
-	case *ast.LetStatement:
-		declare(n.Name.Value)
-		collectLets(n.Value, declare)
-	case *ast.ReturnStatement:
-		collectLets(n.ReturnValue, declare)
-	case *ast.ExpressionStatement:
-		collectLets(n.Expression, declare)
-	case *ast.IfExpression:
-		collectLets(n.Condition, declare)
-		collectLets(n.Consequence, declare)
-		collectLets(n.Alternative, declare)
-	case *ast.PrefixExpression:
-		collectLets(n.Right, declare)
-	case *ast.InfixExpression:
-		collectLets(n.Left, declare)
-		collectLets(n.Right, declare)
-	case *ast.CallExpression:
-		collectLets(n.Function, declare)
-		for _, a := range n.Arguments {
-			collectLets(a, declare)
-		}
-	case *ast.IndexExpression:
-		collectLets(n.Left, declare)
-		collectLets(n.Index, declare)
-	case *ast.ArrayLiteral:
-		for _, e := range n.Elements {
-			collectLets(e, declare)
-		}
-	case *ast.HashLiteral:
-		for _, p := range n.Pairs {
-			collectLets(p.Key, declare)
-			collectLets(p.Value, declare)
-		}
-	}
+		return true
+	})
 }
