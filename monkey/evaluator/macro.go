@@ -56,79 +56,11 @@ func ExpandMacros(program ast.Node, env *object.Environment) (expanded ast.Node,
 // stopping as soon as it has seen more.
 func withinSize(n ast.Node, limit int) bool {
 	left := limit
-	countNodes(n, &left)
+	ast.Inspect(n, func(ast.Node) bool {
+		left--
+		return left >= 0
+	})
 	return left >= 0
-}
-
-// countNodes subtracts the number of nodes under n from *left, stopping once
-// it is negative.
-func countNodes(n ast.Node, left *int) {
-	if *left < 0 || n == nil {
-		return
-	}
-	*left--
-	for _, c := range children(n) {
-		countNodes(c, left)
-	}
-}
-
-// children lists the direct children of a node.
-func children(n ast.Node) []ast.Node {
-	var out []ast.Node
-	add := func(cs ...ast.Node) {
-		for _, c := range cs {
-			if c != nil {
-				out = append(out, c)
-			}
-		}
-	}
-	switch n := n.(type) {
-	case *ast.Program:
-		for _, s := range n.Statements {
-			add(s)
-		}
-	case *ast.BlockStatement:
-		if n != nil {
-			for _, s := range n.Statements {
-				add(s)
-			}
-		}
-	case *ast.LetStatement:
-		add(n.Value)
-	case *ast.ReturnStatement:
-		add(n.ReturnValue)
-	case *ast.ExpressionStatement:
-		add(n.Expression)
-	case *ast.PrefixExpression:
-		add(n.Right)
-	case *ast.InfixExpression:
-		add(n.Left, n.Right)
-	case *ast.IndexExpression:
-		add(n.Left, n.Index)
-	case *ast.IfExpression:
-		add(n.Condition, n.Consequence)
-		if n.Alternative != nil {
-			add(n.Alternative)
-		}
-	case *ast.FunctionLiteral:
-		add(n.Body)
-	case *ast.MacroLiteral:
-		add(n.Body)
-	case *ast.CallExpression:
-		add(n.Function)
-		for _, a := range n.Arguments {
-			add(a)
-		}
-	case *ast.ArrayLiteral:
-		for _, e := range n.Elements {
-			add(e)
-		}
-	case *ast.HashLiteral:
-		for _, p := range n.Pairs {
-			add(p.Key, p.Value)
-		}
-	}
-	return out
 }
 func macroOf(call *ast.CallExpression, env *object.Environment) *object.Macro {
 	id, ok := call.Function.(*ast.Identifier)
