@@ -11,6 +11,9 @@ STATICCHECK := $(TOOLS)/staticcheck-$(STATICCHECK_VERSION)
 RACE := $(shell if [ "$$($(GO) env CGO_ENABLED)" = 1 ] && command -v "$$($(GO) env CC)" >/dev/null 2>&1; then echo -race; fi)
 TEST_TIMEOUT ?= 15m
 PKGS ?= ./...
+# Packages whose non-race build differs (web's per-P context slots) or that check allocations, which
+# -race disables: they also run once without the detector.
+NORACE_PKGS ?= ./web/...
 # `make bench BENCHTIME=1x` is a quick smoke run; BENCH narrows both halves (a -bench regexp).
 BENCHTIME ?= 1s
 BENCH ?= .
@@ -24,6 +27,8 @@ test: fmt-check vet staticcheck test-go
 test-go:
 	@if [ -z "$(RACE)" ]; then echo "make test: no C compiler/cgo, running WITHOUT -race"; fi
 	$(GO) test $(RACE) -timeout $(TEST_TIMEOUT) -count=1 $(PKGS)
+	@if [ -n "$(RACE)" ]; then echo "go test (no -race) $(NORACE_PKGS): the non-race build and its allocation checks"; \
+		$(GO) test -timeout $(TEST_TIMEOUT) -count=1 $(NORACE_PKGS); fi
 	cd bench && $(GO) test -timeout $(TEST_TIMEOUT) -count=1 ./...
 
 # Long chaos and soak tests live behind the `long` build tag.
