@@ -3,13 +3,28 @@ package vm
 import (
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"github.com/gee-project/gee/monkey/compiler"
 	"github.com/gee-project/gee/monkey/object"
 )
 
 // toObject converts a VM value into the evaluator's object representation.
+// Arrays and hashes may share elements (a doubled array refers to its half
+// twice), so each buffer is converted once: a value standing for an
+// exponentially large tree converts in time linear in its distinct parts.
 func (m *VM) toObject(v Value) object.Object {
+	return m.convert(v, map[convKey]object.Object{})
+}
+
+// convKey identifies a heap value: its pointer and, for arrays and strings,
+// its length (arrays of different lengths share buffers).
+type convKey struct {
+	p unsafe.Pointer
+	i int64
+}
+
+func (m *VM) convert(v Value, seen map[convKey]object.Object) object.Object {
 	switch v.k {
 	case kNil:
 		return nil
@@ -21,22 +36,14 @@ func (m *VM) toObject(v Value) object.Object {
 		return object.NativeBool(v.i != 0)
 	case kString:
 		return &object.String{Value: strings.Clone(v.str())}
-	case kArray:
-		elems := v.elems()
-		out := make([]object.Object, len(elems))
-		for i, e := range elems {
-			out[i] = m.toObject(e)
+	case kArray, kHash:
+		key := convKey{v.p, v.i}
+		if o, ok := seen[key]; ok {
+			return o
 		}
-		return &object.Array{Elements: out}
-	case kHash:
-		h := v.hash()
-		out := object.NewHash(len(h.keys))
-		for i, k := range h.keys {
-			if hk, ok := m.toObject(k).(object.Hashable); ok {
-				out.Set(hk, m.toObject(h.vals[i]))
-			}
-		}
-		return out
+		o := m.convertContainer(v, seen)
+		seen[key] = o
+		return o
 	case kClosure:
 		return functionObject(v.closure().fn.src)
 	case kBuiltin:
@@ -47,6 +54,25 @@ func (m *VM) toObject(v Value) object.Object {
 	return object.NULL
 }
 
+func (m *VM) convertContainer(v Value, seen map[convKey]object.Object) object.Object {
+	if v.k == kArray {
+		elems := v.elems()
+		out := make([]object.Object, len(elems))
+		for i, e := range elems {
+			out[i] = m.convert(e, seen)
+		}
+		return &object.Array{Elements: out}
+	}
+	h := v.hash()
+	out := object.NewHash(len(h.keys))
+	for i, k := range h.keys {
+		if hk, ok := m.convert(k, seen).(object.Hashable); ok {
+			out.Set(hk, m.convert(h.vals[i], seen))
+		}
+	}
+	return out
+}
+
 func functionObject(fn *compiler.Function) object.Object {
 	if fn.Literal == nil {
 		return &object.Function{Name: fn.Name}
@@ -54,14 +80,26 @@ func functionObject(fn *compiler.Function) object.Object {
 	return &object.Function{Parameters: fn.Literal.Parameters, Body: fn.Literal.Body, Name: fn.Literal.Name}
 }
 
-// inspect renders v as object.Object.Inspect would.
+// maxInspectLen is object.MaxInspectLen (lowered by tests): puts stops an
+// array or hash at the same length as the evaluator's Inspect, with the
+// same text, so both engines print the same bounded output.
+var maxInspectLen = object.MaxInspectLen
+
+// inspect renders v as object.Object.Inspect would, bound included.
 func (m *VM) inspect(v Value) string {
 	var b strings.Builder
-	m.writeInspect(&b, v)
+	if !m.writeInspect(&b, v) && (v.k == kArray || v.k == kHash) {
+		b.WriteString("...")
+	}
 	return b.String()
 }
 
-func (m *VM) writeInspect(b *strings.Builder, v Value) {
+// writeInspect appends v's text and reports false once the text passes
+// maxInspectLen. It checks at the same points as object's writeInspect.
+func (m *VM) writeInspect(b *strings.Builder, v Value) bool {
+	if b.Len() > maxInspectLen {
+		return false
+	}
 	switch v.k {
 	case kInt:
 		b.WriteString(strconv.FormatInt(v.i, 10))
@@ -77,7 +115,9 @@ func (m *VM) writeInspect(b *strings.Builder, v Value) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			m.writeInspect(b, e)
+			if !m.writeInspect(b, e) {
+				return false
+			}
 		}
 		b.WriteByte(']')
 	case kHash:
@@ -87,9 +127,13 @@ func (m *VM) writeInspect(b *strings.Builder, v Value) {
 			if i > 0 {
 				b.WriteString(", ")
 			}
-			m.writeInspect(b, k)
+			if !m.writeInspect(b, k) {
+				return false
+			}
 			b.WriteString(": ")
-			m.writeInspect(b, h.vals[i])
+			if !m.writeInspect(b, h.vals[i]) {
+				return false
+			}
 		}
 		b.WriteByte('}')
 	default:
@@ -97,4 +141,5 @@ func (m *VM) writeInspect(b *strings.Builder, v Value) {
 			b.WriteString(o.Inspect())
 		}
 	}
+	return b.Len() <= maxInspectLen
 }
