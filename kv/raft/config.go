@@ -34,6 +34,15 @@ type Config struct {
 	// MaxInflightMsgs caps unacknowledged append messages per follower
 	// while replicating.
 	MaxInflightMsgs int
+	// MaxUncommittedEntriesSize caps, in payload bytes (Entry.Data), the
+	// leader's log tail that is not yet committed (0 means no limit). A
+	// proposal that would exceed it is refused with ErrProposalDropped, so
+	// a leader cut off from its followers cannot grow its log without
+	// bound. A proposal is always accepted when the tail is empty, and the
+	// leader's empty entry of its term does not count. The tail shrinks as
+	// committed entries are handed out in a Ready and acknowledged by
+	// Advance.
+	MaxUncommittedEntriesSize uint64
 	// CheckQuorum makes a leader step down when it has not heard from a
 	// quorum within an election timeout, and makes followers ignore votes
 	// while they are in contact with a leader.
@@ -72,6 +81,10 @@ var (
 	// leadership transfer in progress, node removed, or a conf change is
 	// already pending); the caller may retry.
 	ErrProposalDropped = errors.New("raft: proposal dropped")
+	// ErrUncommittedFull means the leader's uncommitted log tail is at
+	// Config.MaxUncommittedEntriesSize (the cluster is slow or the leader
+	// is cut off); it wraps ErrProposalDropped, so retrying later is fine.
+	ErrUncommittedFull = fmt.Errorf("%w: uncommitted log tail is at MaxUncommittedEntriesSize", ErrProposalDropped)
 	// ErrStepLocalMsg means a local-only message type was given to Step.
 	ErrStepLocalMsg = errors.New("raft: cannot step raft local message")
 	// ErrStepPeerNotFound means a response came from a node not in the

@@ -67,6 +67,7 @@ func (r *raft) handlePropose(m *pb.Message) error {
 	if r.leadTransferee != None {
 		return fmt.Errorf("%w: leadership transfer to %x in progress", ErrProposalDropped, r.leadTransferee)
 	}
+	confIndex := uint64(0)
 	for i, e := range m.Entries {
 		if e == nil {
 			return fmt.Errorf("%w: nil entry", ErrProposalDropped)
@@ -75,10 +76,16 @@ func (r *raft) handlePropose(m *pb.Message) error {
 			continue
 		}
 		// Single-step changes are safe only one at a time (§6).
-		if r.pendingConfIndex > r.raftLog.applied {
+		if confIndex != 0 || r.pendingConfIndex > r.raftLog.applied {
 			return errConfChangePending
 		}
-		r.pendingConfIndex = r.raftLog.lastIndex() + uint64(i) + 1
+		confIndex = r.raftLog.lastIndex() + uint64(i) + 1
+	}
+	if !r.increaseUncommittedSize(m.Entries) {
+		return ErrUncommittedFull
+	}
+	if confIndex != 0 {
+		r.pendingConfIndex = confIndex
 	}
 	r.appendEntry(m.Entries...)
 	// Appends go out when the caller next takes a Ready, so proposals made

@@ -51,9 +51,13 @@ type raft struct {
 
 	maxMsgSize  uint64
 	maxInflight int
-	prs         map[uint64]*Progress
-	ids         []uint64 // sorted keys of prs: deterministic iteration
-	matchBuf    []uint64
+	// uncommittedSize is the payload of the leader's entries not yet
+	// handed out as committed; bounded by maxUncommittedSize.
+	uncommittedSize    uint64
+	maxUncommittedSize uint64
+	prs                map[uint64]*Progress
+	ids                []uint64 // sorted keys of prs: deterministic iteration
+	matchBuf           []uint64
 
 	state StateType
 	votes map[uint64]bool
@@ -98,7 +102,8 @@ func newRaft(c *Config) (*raft, error) {
 	}
 	r := &raft{
 		id: c.ID, raftLog: rl, maxMsgSize: c.MaxSizePerMsg, maxInflight: c.MaxInflightMsgs,
-		prs: map[uint64]*Progress{}, electionTimeout: c.ElectionTick, heartbeatTimeout: c.HeartbeatTick,
+		maxUncommittedSize: c.MaxUncommittedEntriesSize,
+		prs:                map[uint64]*Progress{}, electionTimeout: c.ElectionTick, heartbeatTimeout: c.HeartbeatTick,
 		checkQuorum: c.CheckQuorum, preVote: c.PreVote, rand: c.Rand, logger: logger,
 		readOnly: newReadOnly(),
 	}
@@ -182,6 +187,7 @@ func (r *raft) reset(term uint64) {
 	r.readOnly = newReadOnly()
 	r.pendingReadIndex = nil
 	r.pendingAppend = false
+	r.uncommittedSize = 0
 }
 
 func (r *raft) resetRandomizedElectionTimeout() {
@@ -242,6 +248,36 @@ func (r *raft) becomeLeader() {
 	// which may hold one, are applied.
 	r.pendingConfIndex = r.raftLog.lastIndex()
 	r.appendEntry(&pb.Entry{})
+}
+
+// payloadSize is what an entry counts against MaxUncommittedEntriesSize.
+func payloadSize(ents []*pb.Entry) uint64 {
+	var s uint64
+	for _, e := range ents {
+		s += uint64(len(e.GetData()))
+	}
+	return s
+}
+
+// increaseUncommittedSize admits ents into the uncommitted tail, or
+// reports false if that would exceed the limit. An empty tail always
+// admits, so one oversized proposal cannot block the leader forever.
+func (r *raft) increaseUncommittedSize(ents []*pb.Entry) bool {
+	s := payloadSize(ents)
+	if r.maxUncommittedSize > 0 && r.uncommittedSize > 0 && s > r.maxUncommittedSize-min(r.uncommittedSize, r.maxUncommittedSize) {
+		return false
+	}
+	r.uncommittedSize += s
+	return true
+}
+
+// reduceUncommittedSize releases committed entries handed to the caller.
+// Entries from earlier terms were never counted, hence the clamp.
+func (r *raft) reduceUncommittedSize(ents []*pb.Entry) {
+	if r.uncommittedSize == 0 {
+		return
+	}
+	r.uncommittedSize -= min(payloadSize(ents), r.uncommittedSize)
 }
 
 // tickElection runs on followers and candidates.

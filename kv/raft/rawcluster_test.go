@@ -20,13 +20,21 @@ type rawCluster struct {
 	// shareMsgs skips copying messages (benchmarks: no node mutates what
 	// a leader sends to followers).
 	shareMsgs bool
+	// tweak adjusts every node's Config before it starts.
+	tweak func(*Config)
 }
 
 func newRawCluster(t testing.TB, n int) *rawCluster {
 	t.Helper()
+	return newRawClusterWith(t, n, nil)
+}
+
+// newRawClusterWith is newRawCluster with tweak applied to every Config.
+func newRawClusterWith(t testing.TB, n int, tweak func(*Config)) *rawCluster {
+	t.Helper()
 	c := &rawCluster{nodes: map[uint64]*RawNode{}, storage: map[uint64]*MemoryStorage{},
 		applied: map[uint64][][]byte{}, down: map[uint64]bool{}, reads: map[uint64][]ReadState{},
-		appliedIdx: map[uint64]uint64{}}
+		appliedIdx: map[uint64]uint64{}, tweak: tweak}
 	var ids []uint64
 	for i := 1; i <= n; i++ {
 		ids = append(ids, uint64(i))
@@ -43,6 +51,9 @@ func (c *rawCluster) start(t testing.TB, id, applied uint64) {
 	cfg := testConfig(id, c.storage[id])
 	cfg.Applied = applied
 	cfg.MaxSizePerMsg = 1 << 20
+	if c.tweak != nil {
+		c.tweak(cfg)
+	}
 	rn, err := NewRawNode(cfg)
 	if err != nil {
 		t.Fatalf("NewRawNode(%d): %v", id, err)

@@ -196,6 +196,7 @@ func (rn *RawNode) Advance(rd Ready) {
 	}
 	if n := len(rd.CommittedEntries); n > 0 {
 		l.appliedTo(rd.CommittedEntries[n-1].Index)
+		rn.raft.reduceUncommittedSize(rd.CommittedEntries)
 	}
 }
 

@@ -2,6 +2,7 @@ package rafttest
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -21,15 +22,17 @@ type Options struct {
 	HeartbeatTick int
 	MaxSizePerMsg uint64
 	MaxInflight   int
-	CheckQuorum   bool
-	PreVote       bool
-	SnapshotEvery uint64 // applied entries between snapshots (0: never)
-	DropP, DupP   float64
-	MaxDelay      int
-	ConfChanges   bool
-	Partitions    bool
-	Crashes       bool
-	LeaderCrashes bool // crashes prefer the current leader
+	// MaxUncommitted is Config.MaxUncommittedEntriesSize (0: no limit).
+	MaxUncommitted uint64
+	CheckQuorum    bool
+	PreVote        bool
+	SnapshotEvery  uint64 // applied entries between snapshots (0: never)
+	DropP, DupP    float64
+	MaxDelay       int
+	ConfChanges    bool
+	Partitions     bool
+	Crashes        bool
+	LeaderCrashes  bool // crashes prefer the current leader
 	// Figure8 replaces the action mix with the one that exposes commit
 	// rule bugs: propose at the leader, crash leaders often, keep a
 	// majority up (after the Figure 8 tests of MIT 6.824).
@@ -42,7 +45,7 @@ func DefaultOptions(seed uint64) Options {
 		ElectionTick: 10, HeartbeatTick: 2, MaxSizePerMsg: []uint64{0, 64, 256, 4096}[seed%4], MaxInflight: 4,
 		CheckQuorum: seed%2 == 0, PreVote: seed%3 != 0, SnapshotEvery: 12,
 		DropP: 0.1, DupP: 0.05, MaxDelay: 3, ConfChanges: true, Partitions: true, Crashes: true,
-		LeaderCrashes: seed%5 < 2}
+		LeaderCrashes: seed%5 < 2, MaxUncommitted: []uint64{0, 0, 256}[seed%3]}
 }
 
 // Cluster is a running simulation.
@@ -65,6 +68,8 @@ type Cluster struct {
 // Stats counts protocol events of a run.
 type Stats struct {
 	SnapshotsSent, ConfChangesApplied, ReadStates, TimeoutNows, Restarts int
+	// Throttled counts proposals refused by MaxUncommittedEntriesSize.
+	Throttled int
 }
 
 func (s *Stats) add(o Stats) {
@@ -73,6 +78,7 @@ func (s *Stats) add(o Stats) {
 	s.ReadStates += o.ReadStates
 	s.TimeoutNows += o.TimeoutNows
 	s.Restarts += o.Restarts
+	s.Throttled += o.Throttled
 }
 
 // NewCluster builds the nodes of a simulation.
@@ -248,7 +254,9 @@ func (c *Cluster) propose() {
 	c.nextProposal++
 	data := binary.BigEndian.AppendUint64(nil, c.nextProposal)
 	data = append(data, make([]byte, c.rng.IntN(64))...)
-	_ = n.rn.Propose(data)
+	if errors.Is(n.rn.Propose(data), raft.ErrUncommittedFull) {
+		c.Stats.Throttled++
+	}
 }
 
 // crash stops a node, losing everything but its storage. With
