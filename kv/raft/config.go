@@ -43,6 +43,11 @@ type Config struct {
 	// committed entries are handed out in a Ready and acknowledged by
 	// Advance.
 	MaxUncommittedEntriesSize uint64
+	// MaxCommittedSizePerReady caps the bytes of CommittedEntries in one
+	// Ready (0 means no limit), counted like MaxSizePerMsg; a Ready always
+	// carries at least one committed entry when any is pending, so apply
+	// batches stay bounded without stalling on one big entry.
+	MaxCommittedSizePerReady uint64
 	// CheckQuorum makes a leader step down when it has not heard from a
 	// quorum within an election timeout, and makes followers ignore votes
 	// while they are in contact with a leader.

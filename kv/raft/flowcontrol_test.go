@@ -82,3 +82,60 @@ func TestMaxUncommittedEntriesSizeAdmitsOneWhenEmpty(t *testing.T) {
 		t.Fatalf("refused conf change moved pendingConfIndex %d -> %d", pending, peers[0].pendingConfIndex)
 	}
 }
+
+// CommittedEntries are split across Readys within MaxCommittedSizePerReady,
+// in order, with an oversized entry delivered alone.
+func TestMaxCommittedSizePerReady(t *testing.T) {
+	const limit = 300
+	s := NewMemoryStorage(1)
+	cfg := testConfig(1, s)
+	cfg.MaxCommittedSizePerReady = limit
+	rn, err := NewRawNode(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = rn.Campaign()
+	sizes := []int{100, 100, 100, 100, 1000, 10, 10, 100}
+	for i, n := range sizes {
+		data := make([]byte, n)
+		data[0] = byte(i)
+		if err := rn.Propose(data); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []int
+	var readys int
+	for ; rn.HasReady(); readys++ {
+		if readys > 100 {
+			t.Fatal("Ready never drained")
+		}
+		rd := rn.Ready()
+		_ = s.Append(rd.Entries)
+		if rd.HardState != nil {
+			_ = s.SetHardState(rd.HardState)
+		}
+		var size uint64
+		for _, e := range rd.CommittedEntries {
+			size += entSize(e)
+			if len(e.Data) > 0 {
+				got = append(got, int(e.Data[0]))
+			}
+		}
+		if size > limit && len(rd.CommittedEntries) > 1 {
+			t.Fatalf("Ready %d carried %d committed bytes in %d entries, limit %d",
+				readys, size, len(rd.CommittedEntries), limit)
+		}
+		rn.Advance(rd)
+	}
+	if len(got) != len(sizes) {
+		t.Fatalf("applied proposals %v, want all %d in order", got, len(sizes))
+	}
+	for i, v := range got {
+		if v != i {
+			t.Fatalf("applied proposals %v, want 0..%d in order", got, len(sizes)-1)
+		}
+	}
+	if readys < 4 {
+		t.Fatalf("%d Readys for %d bytes under a %d-byte limit: not split", readys, 1520, limit)
+	}
+}

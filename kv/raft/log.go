@@ -15,6 +15,8 @@ type raftLog struct {
 	committed uint64
 	applied   uint64
 	logger    Logger
+	// maxNextEntsSize bounds the bytes nextEnts returns.
+	maxNextEntsSize uint64
 }
 
 func newLog(storage Storage, logger Logger) (*raftLog, error) {
@@ -26,7 +28,7 @@ func newLog(storage Storage, logger Logger) (*raftLog, error) {
 	if err != nil {
 		return nil, fmt.Errorf("raft: storage LastIndex: %w", err)
 	}
-	l := &raftLog{storage: storage, logger: logger}
+	l := &raftLog{storage: storage, logger: logger, maxNextEntsSize: noLimit}
 	l.unstable.offset = last + 1
 	l.committed = first - 1
 	l.applied = first - 1
@@ -160,7 +162,7 @@ func (l *raftLog) nextEnts() []*pb.Entry {
 	if l.committed+1 <= off {
 		return nil
 	}
-	ents, err := l.slice(off, l.committed+1, noLimit)
+	ents, err := l.slice(off, l.committed+1, l.maxNextEntsSize)
 	if err != nil {
 		panic(fmt.Sprintf("raft: unexpected error reading unapplied entries: %v", err))
 	}

@@ -96,6 +96,9 @@ func newRaft(c *Config) (*raft, error) {
 	if err != nil {
 		return nil, err
 	}
+	if c.MaxCommittedSizePerReady > 0 {
+		rl.maxNextEntsSize = c.MaxCommittedSizePerReady
+	}
 	hs, cs, err := c.Storage.InitialState()
 	if err != nil {
 		return nil, fmt.Errorf("raft: storage InitialState: %w", err)

@@ -24,15 +24,17 @@ type Options struct {
 	MaxInflight   int
 	// MaxUncommitted is Config.MaxUncommittedEntriesSize (0: no limit).
 	MaxUncommitted uint64
-	CheckQuorum    bool
-	PreVote        bool
-	SnapshotEvery  uint64 // applied entries between snapshots (0: never)
-	DropP, DupP    float64
-	MaxDelay       int
-	ConfChanges    bool
-	Partitions     bool
-	Crashes        bool
-	LeaderCrashes  bool // crashes prefer the current leader
+	// MaxCommittedPerReady is Config.MaxCommittedSizePerReady.
+	MaxCommittedPerReady uint64
+	CheckQuorum          bool
+	PreVote              bool
+	SnapshotEvery        uint64 // applied entries between snapshots (0: never)
+	DropP, DupP          float64
+	MaxDelay             int
+	ConfChanges          bool
+	Partitions           bool
+	Crashes              bool
+	LeaderCrashes        bool // crashes prefer the current leader
 	// Figure8 replaces the action mix with the one that exposes commit
 	// rule bugs: propose at the leader, crash leaders often, keep a
 	// majority up (after the Figure 8 tests of MIT 6.824).
@@ -45,7 +47,8 @@ func DefaultOptions(seed uint64) Options {
 		ElectionTick: 10, HeartbeatTick: 2, MaxSizePerMsg: []uint64{0, 64, 256, 4096}[seed%4], MaxInflight: 4,
 		CheckQuorum: seed%2 == 0, PreVote: seed%3 != 0, SnapshotEvery: 12,
 		DropP: 0.1, DupP: 0.05, MaxDelay: 3, ConfChanges: true, Partitions: true, Crashes: true,
-		LeaderCrashes: seed%5 < 2, MaxUncommitted: []uint64{0, 0, 256}[seed%3]}
+		LeaderCrashes: seed%5 < 2, MaxUncommitted: []uint64{0, 0, 256}[seed%3],
+		MaxCommittedPerReady: []uint64{0, 100, 0, 0, 300}[seed%5]}
 }
 
 // Cluster is a running simulation.

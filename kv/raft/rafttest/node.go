@@ -43,8 +43,8 @@ func (n *node) start(rng *rand.Rand, o *Options) error {
 	rn, err := raft.NewRawNode(&raft.Config{
 		ID: n.id, ElectionTick: o.ElectionTick, HeartbeatTick: o.HeartbeatTick, Storage: n.storage,
 		Applied: n.applied, MaxSizePerMsg: o.MaxSizePerMsg, MaxInflightMsgs: o.MaxInflight,
-		MaxUncommittedEntriesSize: o.MaxUncommitted,
-		CheckQuorum:               o.CheckQuorum, PreVote: o.PreVote, Logger: raft.DiscardLogger{},
+		MaxUncommittedEntriesSize: o.MaxUncommitted, MaxCommittedSizePerReady: o.MaxCommittedPerReady,
+		CheckQuorum: o.CheckQuorum, PreVote: o.PreVote, Logger: raft.DiscardLogger{},
 		Rand: rand.New(rand.NewPCG(rng.Uint64(), n.id)),
 	})
 	if err != nil {
