@@ -31,6 +31,7 @@ type Context struct {
 	query    url.Values
 	body     []byte
 	bodyRead bool
+	redirect string // the router's redirect target, for answerRedirect
 }
 
 func (c *Context) reset() {

@@ -27,6 +27,9 @@ type Engine struct {
 	// HandleOPTIONS answers OPTIONS automatically with an Allow header when
 	// no OPTIONS route matches. Default true.
 	HandleOPTIONS bool
+	// RemoveExtraSlash matches the cleaned path (repeated slashes and dot
+	// segments removed) without a redirect. Default false.
+	RemoveExtraSlash bool
 	// UseRawPath matches on the escaped path, so a param may hold "%2F";
 	// param values are unescaped. Default false.
 	UseRawPath bool
@@ -40,7 +43,8 @@ type Engine struct {
 
 	noRoute, noMethod       HandlersChain
 	allNoRoute, allNoMethod HandlersChain
-	allOptions              HandlersChain
+	allOptions, allRedirect HandlersChain
+	innerNoRoute            HandlersChain // noRoute for a route that gives up (StaticFS)
 
 	trusted  []netip.Prefix
 	ipHeader []string
@@ -89,24 +93,31 @@ func (e *Engine) Use(middleware ...HandlerFunc) IRoutes {
 	return e
 }
 
-// NoRoute sets the handlers for requests no route matches.
+// NoRoute sets the handlers for requests no route matches, and for
+// StaticFS files that do not exist.
 func (e *Engine) NoRoute(handlers ...HandlerFunc) {
+	mustNotBeNil("NoRoute", handlers)
 	e.noRoute = handlers
 	e.rebuild404()
 }
 
 // NoMethod sets the handlers for paths routed only for other methods.
 func (e *Engine) NoMethod(handlers ...HandlerFunc) {
+	mustNotBeNil("NoMethod", handlers)
 	e.noMethod = handlers
 	e.rebuild405()
 }
 
 func (e *Engine) rebuild404() {
-	e.allNoRoute = e.combineHandlers(e.noRoute)
+	e.innerNoRoute = append(e.noRoute[:len(e.noRoute):len(e.noRoute)], notFoundBody)
+	e.allNoRoute = e.combineHandlers(e.innerNoRoute)
 	e.allOptions = e.combineHandlers(HandlersChain{answerOptions})
+	e.allRedirect = e.combineHandlers(HandlersChain{answerRedirect})
 }
 
-func (e *Engine) rebuild405() { e.allNoMethod = e.combineHandlers(e.noMethod) }
+func (e *Engine) rebuild405() {
+	e.allNoMethod = e.combineHandlers(append(e.noMethod[:len(e.noMethod):len(e.noMethod)], notAllowedBody))
+}
 
 // Routes lists every registered route in registration order.
 func (e *Engine) Routes() []RouteInfo { return append([]RouteInfo(nil), e.routes...) }
@@ -183,7 +194,7 @@ func (e *Engine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	} else {
 		t = e.custom[r.Method]
 	}
-	if t != nil && !e.UseRawPath {
+	if t != nil && !e.UseRawPath && !e.RemoveExtraSlash {
 		if hs, full, ok := t.Find(r.URL.Path, &c.Params); ok {
 			c.handlers, c.fullPath = hs, full
 			c.Next()
@@ -212,12 +223,16 @@ func (e *Engine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (e *Engine) handleSlow(c *Context, t *tree.Tree[HandlersChain]) {
 	r := c.Request
 	path := r.URL.Path
-	if e.UseRawPath && r.URL.RawPath != "" {
+	raw := e.UseRawPath && r.URL.RawPath != ""
+	if raw {
 		path = r.URL.RawPath
+	}
+	if e.RemoveExtraSlash {
+		path = tree.CleanPath(path)
 	}
 	if t != nil {
 		if hs, full, ok := t.Find(path, &c.Params); ok {
-			if path != r.URL.Path {
+			if raw {
 				unescapeParams(c.Params)
 			}
 			c.handlers, c.fullPath = hs, full
@@ -225,25 +240,33 @@ func (e *Engine) handleSlow(c *Context, t *tree.Tree[HandlersChain]) {
 			c.w.WriteHeaderNow()
 			return
 		}
-		if r.Method != http.MethodConnect && path != "/" && e.redirect(c, t, path) {
-			return
+		if r.Method != http.MethodConnect && path != "/" {
+			if target, ok := e.redirectTarget(c, t, path); ok {
+				code := http.StatusMovedPermanently
+				if r.Method != http.MethodGet {
+					code = http.StatusPermanentRedirect // keeps the method and body
+				}
+				c.redirect = e.location(c, target, raw)
+				e.serveError(c, e.allRedirect, code)
+				return
+			}
 		}
 	}
 	if r.Method == http.MethodOptions && e.HandleOPTIONS {
 		if allow := e.allowed(c, path); allow != "" {
 			c.w.Header().Set("Allow", allow)
-			e.serveError(c, e.allOptions, http.StatusNoContent, "")
+			e.serveError(c, e.allOptions, http.StatusNoContent)
 			return
 		}
 	}
 	if e.HandleMethodNotAllowed {
 		if allow := e.allowed(c, path); allow != "" {
 			c.w.Header().Set("Allow", allow)
-			e.serveError(c, e.allNoMethod, http.StatusMethodNotAllowed, "405 method not allowed")
+			e.serveError(c, e.allNoMethod, http.StatusMethodNotAllowed)
 			return
 		}
 	}
-	e.serveError(c, e.allNoRoute, http.StatusNotFound, "404 page not found")
+	e.serveError(c, e.allNoRoute, http.StatusNotFound)
 }
 
 func unescapeParams(ps Params) {
@@ -254,30 +277,47 @@ func unescapeParams(ps Params) {
 	}
 }
 
-// serveError runs the 404/405/OPTIONS chain with code preset, writing the
-// default body if no handler wrote anything.
-func (e *Engine) serveError(c *Context, hs HandlersChain, code int, body string) {
+// serveError runs a 404/405/OPTIONS/redirect chain with code preset. The
+// default bodies are written by the chains' last handlers, so middleware
+// such as the Logger sees their size.
+func (e *Engine) serveError(c *Context, hs HandlersChain, code int) {
 	c.handlers = hs
 	c.w.status = code
 	c.Next()
-	if c.w.Written() {
-		return
-	}
-	if c.w.status == code && body != "" {
-		c.w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		c.w.WriteHeaderNow()
-		_, _ = c.w.WriteString(body)
-		return
-	}
 	c.w.WriteHeaderNow()
+}
+
+// defaultBody writes body unless a handler already answered or changed
+// the preset status.
+func defaultBody(c *Context, code int, body string) {
+	if c.w.Written() || c.w.status != code {
+		return
+	}
+	c.w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	_, _ = c.w.WriteString(body)
+}
+
+func notFoundBody(c *Context) { defaultBody(c, http.StatusNotFound, "404 page not found") }
+
+func notAllowedBody(c *Context) {
+	defaultBody(c, http.StatusMethodNotAllowed, "405 method not allowed")
 }
 
 // answerOptions is the automatic OPTIONS handler; Allow is already set.
 func answerOptions(c *Context) { c.Status(http.StatusNoContent) }
 
+// answerRedirect sends the router's redirect to c.redirect, unless a
+// middleware answered already.
+func answerRedirect(c *Context) {
+	if !c.w.Written() {
+		http.Redirect(&c.w, c.Request, c.redirect, c.w.status)
+	}
+}
+
 // allowed lists the methods whose trees match path, for Allow headers.
 func (e *Engine) allowed(c *Context, path string) string {
 	var b strings.Builder
+	options := false
 	add := func(m string, t *tree.Tree[HandlersChain]) {
 		if t == nil {
 			return
@@ -288,6 +328,7 @@ func (e *Engine) allowed(c *Context, path string) string {
 				b.WriteString(", ")
 			}
 			b.WriteString(m)
+			options = options || m == http.MethodOptions
 		}
 	}
 	for i, m := range methods {
@@ -296,18 +337,16 @@ func (e *Engine) allowed(c *Context, path string) string {
 	for m, t := range e.custom {
 		add(m, t)
 	}
-	if b.Len() > 0 && e.HandleOPTIONS && e.trees[6] == nil {
+	if b.Len() > 0 && e.HandleOPTIONS && !options {
 		b.WriteString(", OPTIONS")
 	}
 	return b.String()
 }
 
-// redirect tries the trailing-slash and fixed-path redirects.
-func (e *Engine) redirect(c *Context, t *tree.Tree[HandlersChain], path string) bool {
-	code := http.StatusMovedPermanently
-	if c.Request.Method != http.MethodGet {
-		code = http.StatusPermanentRedirect
-	}
+// redirectTarget finds the path a miss should be redirected to: with the
+// trailing slash toggled, else (RedirectFixedPath) cleaned and with case
+// and trailing slash fixed in one step.
+func (e *Engine) redirectTarget(c *Context, t *tree.Tree[HandlersChain], path string) (string, bool) {
 	if e.RedirectTrailingSlash {
 		alt := path + "/"
 		if strings.HasSuffix(path, "/") {
@@ -315,27 +354,63 @@ func (e *Engine) redirect(c *Context, t *tree.Tree[HandlersChain], path string) 
 		}
 		ps := c.Params[:0]
 		if _, _, ok := t.Find(alt, &ps); ok {
-			redirectTo(c, alt, code)
-			return true
+			return alt, true
 		}
 	}
 	if e.RedirectFixedPath {
-		if fixed, ok := t.FindFold(tree.CleanPath(path)); ok && fixed != path {
-			redirectTo(c, fixed, code)
-			return true
+		if fixed, ok := t.FindFold(tree.CleanPath(path), e.RedirectTrailingSlash); ok && fixed != path {
+			return fixed, true
 		}
 	}
-	return false
+	return "", false
 }
 
-func redirectTo(c *Context, path string, code int) {
-	u := *c.Request.URL
-	u.Path, u.RawPath = path, ""
-	// A leading "//" would make the Location a protocol-relative URL to another host.
-	target := "/" + strings.TrimLeft(u.EscapedPath(), "/")
-	if u.RawQuery != "" {
-		target += "?" + u.RawQuery
+// location builds the Location for a redirect to path (escaped when raw),
+// keeping the query and a vetted X-Forwarded-Prefix from a trusted proxy.
+func (e *Engine) location(c *Context, path string, raw bool) string {
+	u := url.URL{Path: path}
+	if raw {
+		// path is already escaped: keep it as is rather than escape its '%'.
+		u.Path, _ = url.PathUnescape(path)
+		u.RawPath = path
 	}
-	http.Redirect(&c.w, c.Request, target, code)
-	c.w.WriteHeaderNow()
+	target := u.EscapedPath()
+	if prefix, ok := e.forwardedPrefix(c); ok {
+		target = prefix + target
+	}
+	// A leading "//" would make the Location a protocol-relative URL to another host.
+	target = "/" + strings.TrimLeft(target, "/")
+	if q := c.Request.URL.RawQuery; q != "" {
+		target += "?" + q
+	}
+	return target
+}
+
+// forwardedPrefix returns the X-Forwarded-Prefix a trusted proxy sent, if
+// it is a clean path of URL-safe characters. gin believes it from anyone
+// and filters it by regexp, which let crafted values steer redirects.
+func (e *Engine) forwardedPrefix(c *Context) (string, bool) {
+	v := c.Request.Header.Get("X-Forwarded-Prefix")
+	if v == "" || len(e.trusted) == 0 || !e.peerTrusted(c.Request.RemoteAddr) {
+		return "", false
+	}
+	if v[0] != '/' || len(v) > 256 {
+		return "", false
+	}
+	for i := 0; i < len(v); i++ {
+		if !isPrefixByte(v[i]) {
+			return "", false
+		}
+	}
+	if clean := tree.CleanPath(v); clean != v && clean+"/" != v {
+		return "", false // dot segments or repeated slashes
+	}
+	return strings.TrimRight(v, "/"), true
+}
+
+// isPrefixByte reports whether b may appear in a forwarded prefix: the
+// unreserved URL characters and '/'.
+func isPrefixByte(b byte) bool {
+	return 'a' <= b && b <= 'z' || 'A' <= b && b <= 'Z' || '0' <= b && b <= '9' ||
+		b == '-' || b == '.' || b == '_' || b == '~' || b == '/'
 }

@@ -45,6 +45,7 @@ func (g *RouterGroup) BasePath() string { return g.basePath }
 
 // Use appends middleware to the group; it applies to routes added later.
 func (g *RouterGroup) Use(middleware ...HandlerFunc) IRoutes {
+	mustNotBeNil("Use", middleware)
 	g.handlers = append(g.handlers, middleware...)
 	return g.returnObj()
 }
@@ -59,8 +60,23 @@ func (g *RouterGroup) AddRoute(method, relativePath string, handlers ...HandlerF
 	if len(handlers) == 0 {
 		return fmt.Errorf("route %s %q: no handlers", method, relativePath)
 	}
+	for i, h := range handlers {
+		if h == nil {
+			return fmt.Errorf("route %s %q: handler %d of %d is nil", method, relativePath, i+1, len(handlers))
+		}
+	}
 	abs := g.calculateAbsolutePath(relativePath)
 	return g.engine.addRoute(method, abs, g.combineHandlers(handlers))
+}
+
+// mustNotBeNil panics on a nil handler at setup, where the mistake is,
+// rather than on the first request.
+func mustNotBeNil(what string, hs HandlersChain) {
+	for i, h := range hs {
+		if h == nil {
+			panic(fmt.Sprintf("web: %s: handler %d of %d is nil", what, i+1, len(hs)))
+		}
+	}
 }
 
 // Handle registers a route like AddRoute but panics on error, since a bad

@@ -234,6 +234,16 @@ func (e *Engine) fromHeader(v string) (string, bool) {
 	return "", false
 }
 
+// peerTrusted reports whether the direct peer is a trusted proxy.
+func (e *Engine) peerTrusted(remoteAddr string) bool {
+	host, _, err := net.SplitHostPort(strings.TrimSpace(remoteAddr))
+	if err != nil {
+		host = remoteAddr
+	}
+	peer, err := netip.ParseAddr(host)
+	return err == nil && e.isTrusted(peer)
+}
+
 func (e *Engine) isTrusted(ip netip.Addr) bool {
 	ip = ip.Unmap()
 	for _, p := range e.trusted {

@@ -175,13 +175,68 @@ func TestFindFold(t *testing.T) {
 		"/STATIC/A/B":        "/static/A/B",
 	}
 	for in, want := range cases {
-		got, ok := tr.FindFold(in)
+		got, ok := tr.FindFold(in, false)
 		if !ok || got != want {
 			t.Errorf("FindFold(%q) = %q %v, want %q", in, got, ok, want)
 		}
 	}
-	if _, ok := tr.FindFold("/nope"); ok {
+	if _, ok := tr.FindFold("/nope", false); ok {
 		t.Error("FindFold matched /nope")
+	}
+}
+
+// Node boundaries that split a multi-byte character must not let two
+// different characters match (the bytes after the split are each invalid
+// UTF-8 on their own), while case still folds across such a boundary.
+func TestFindFoldWholeRunes(t *testing.T) {
+	tr := mustTree(t, "/w/♭/", "/ä", "/u/öpfêl", "/u/äpfel", "/u/ölig", "/Σίσυφος")
+	for in, want := range map[string]string{
+		"/w/♬/":    "",
+		"/ü":       "",
+		"/u/ÄPFÊL": "",
+		"/u/ÄPFEL": "/u/äpfel",
+		"/U/ÖPFÊL": "/u/öpfêl",
+		"/Ä":       "/ä",
+		"/ΣΊΣΥΦΟΣ": "/Σίσυφος",
+		"/u/\xc3":  "",
+	} {
+		got, ok := tr.FindFold(in, false)
+		if want == "" && ok {
+			t.Errorf("FindFold(%q) = %q, want no match", in, got)
+		}
+		if want != "" && (!ok || got != want) {
+			t.Errorf("FindFold(%q) = %q %v, want %q", in, got, ok, want)
+		}
+	}
+}
+
+// With fixSlash, case and a trailing slash are fixed in one answer, in
+// both directions, as gin's and httprouter's tables expect.
+func TestFindFoldFixSlash(t *testing.T) {
+	tr := mustTree(t, "/path", "/dir/", "/doc/:id", "/src/*f", "/a/:b/c/")
+	for in, want := range map[string]string{
+		"/PATH/":   "/path",
+		"/PATH":    "/path",
+		"/DIR":     "/dir/",
+		"/Dir/":    "/dir/",
+		"/DOC/x/":  "/doc/x",
+		"/A/x/C":   "/a/x/c/",
+		"/SRC/a/b": "/src/a/b",
+	} {
+		got, ok := tr.FindFold(in, true)
+		if !ok || got != want {
+			t.Errorf("FindFold(%q, fix) = %q %v, want %q", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"/PATH/", "/DIR"} {
+		if got, ok := tr.FindFold(in, false); ok {
+			t.Errorf("FindFold(%q) without fix = %q", in, got)
+		}
+	}
+	for _, in := range []string{"/path//", "/", "/doc/", "/nope/"} {
+		if got, ok := tr.FindFold(in, true); ok {
+			t.Errorf("FindFold(%q, fix) = %q, want no match", in, got)
+		}
 	}
 }
 
