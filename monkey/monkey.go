@@ -8,10 +8,12 @@
 package monkey
 
 import (
+	"context"
 	"fmt"
 	"io"
 
 	"github.com/gee-project/gee/monkey/ast"
+	"github.com/gee-project/gee/monkey/budget"
 	"github.com/gee-project/gee/monkey/evaluator"
 	"github.com/gee-project/gee/monkey/object"
 	"github.com/gee-project/gee/monkey/parser"
@@ -21,15 +23,15 @@ import (
 // macros defined by one Run are visible to the next. It is not safe for
 // concurrent use; use one Interpreter per goroutine.
 type Interpreter struct {
-	env      *object.Environment
-	macros   *object.Environment
-	maxCalls int64
+	env    *object.Environment
+	macros *object.Environment
+	limits budget.Limits
 }
 
-// SetCallLimit makes each Run fail with "call limit exceeded" after n
-// function calls (0, the default, means no limit), so a host can stop
-// runaway scripts.
-func (in *Interpreter) SetCallLimit(n int64) { in.maxCalls = n }
+// SetLimits bounds each later Run and Call (macro expansion included): its
+// steps and its allocations, see budget.Limits. The zero Limits, the
+// default, means no limits.
+func (in *Interpreter) SetLimits(l budget.Limits) { in.limits = l }
 
 // New returns an interpreter whose puts writes to os.Stdout.
 func New() *Interpreter {
@@ -43,11 +45,18 @@ func (in *Interpreter) SetOutput(w io.Writer) { in.env.SetOutput(w) }
 // last statement (nil if that was a let). Syntax errors come back as a
 // parser.ErrorList holding all of them, runtime errors as *object.Error.
 func (in *Interpreter) Run(src string) (object.Object, error) {
-	prog, err := prepare(src, in.macros)
+	return in.RunContext(context.Background(), src)
+}
+
+// RunContext is Run under ctx: once ctx is done the run ends with an error
+// wrapping ctx.Err(), within a few microseconds of running code.
+func (in *Interpreter) RunContext(ctx context.Context, src string) (object.Object, error) {
+	meter := budget.New(ctx, in.limits)
+	prog, err := prepare(src, in.macros, meter)
 	if err != nil {
 		return nil, err
 	}
-	res := evaluator.EvalLimited(prog, in.env, in.maxCalls)
+	res := evaluator.EvalMetered(prog, in.env, meter)
 	if e, ok := res.(*object.Error); ok {
 		return nil, e
 	}
@@ -58,16 +67,21 @@ func (in *Interpreter) Run(src string) (object.Object, error) {
 // handing the program to an engine. Errors are a parser.ErrorList or an
 // *object.Error from macro expansion.
 func Prepare(src string) (*ast.Program, error) {
-	return prepare(src, object.NewEnvironment())
+	return prepare(src, object.NewEnvironment(), budget.Unlimited())
 }
 
-func prepare(src string, macros *object.Environment) (*ast.Program, error) {
+// PrepareContext is Prepare with macro expansion under ctx and lim.
+func PrepareContext(ctx context.Context, src string, lim budget.Limits) (*ast.Program, error) {
+	return prepare(src, object.NewEnvironment(), budget.New(ctx, lim))
+}
+
+func prepare(src string, macros *object.Environment, meter *budget.Meter) (*ast.Program, error) {
 	prog, err := parser.Parse(src)
 	if err != nil {
 		return nil, err
 	}
 	evaluator.DefineMacros(prog, macros)
-	expanded, merr := evaluator.ExpandMacros(prog, macros)
+	expanded, merr := evaluator.ExpandMacrosMetered(prog, macros, meter)
 	if merr != nil {
 		return nil, merr
 	}
@@ -107,6 +121,11 @@ func (in *Interpreter) Register(name string, fn Func) {
 
 // Call calls the Monkey function (or builtin) bound to the global name.
 func (in *Interpreter) Call(name string, args ...any) (object.Object, error) {
+	return in.CallContext(context.Background(), name, args...)
+}
+
+// CallContext is Call under ctx and the interpreter's limits.
+func (in *Interpreter) CallContext(ctx context.Context, name string, args ...any) (object.Object, error) {
 	fn, ok := in.env.Get(name)
 	if !ok {
 		return nil, fmt.Errorf("monkey: identifier not found: %s", name)
@@ -119,7 +138,7 @@ func (in *Interpreter) Call(name string, args ...any) (object.Object, error) {
 		}
 		objs[i] = o
 	}
-	res := evaluator.Apply(fn, objs, in.env)
+	res := evaluator.ApplyMetered(fn, objs, in.env, budget.New(ctx, in.limits))
 	if e, ok := res.(*object.Error); ok {
 		return nil, e
 	}

@@ -2,11 +2,14 @@ package monkey
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/gee-project/gee/monkey/budget"
 	"github.com/gee-project/gee/monkey/object"
 	"github.com/gee-project/gee/monkey/parser"
 )
@@ -116,11 +119,11 @@ func TestPrepare(t *testing.T) {
 	}
 }
 
-func TestCallLimit(t *testing.T) {
+func TestStepLimit(t *testing.T) {
 	in := New()
-	in.SetCallLimit(100)
+	in.SetLimits(budget.Limits{MaxSteps: 100})
 	_, err := in.Run("let f = fn(n) { if (n == 0) { 0 } else { f(n - 1) } }; f(1000)")
-	if err == nil || !strings.HasSuffix(err.Error(), "call limit exceeded") {
+	if err == nil || !strings.HasSuffix(err.Error(), "step limit exceeded: 100 steps") {
 		t.Fatalf("got %v", err)
 	}
 	if v, err := in.Run("f(50)"); err != nil || v.Inspect() != "0" {
@@ -158,5 +161,50 @@ func TestInterpretersAreIndependent(t *testing.T) {
 		if err := <-errs; err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// TestPanickingBuiltin registers a Go function that panics: the script gets a
+// runtime error naming the builtin at the call, and the host goes on.
+func TestPanickingBuiltin(t *testing.T) {
+	in := New()
+	in.Register("boom", func(args ...object.Object) (object.Object, error) {
+		var xs []int
+		return object.NewInteger(int64(xs[len(args)])), nil // index out of range
+	})
+	_, err := in.Run("let f = fn() {\n  1 + boom(2)\n};\nf()")
+	var oe *object.Error
+	if !errors.As(err, &oe) || oe.Pos.String() != "2:11" ||
+		!strings.HasPrefix(oe.Message, "builtin boom panicked: runtime error: index out of range") {
+		t.Fatalf("got %v", err)
+	}
+	if _, err := in.Call("boom"); err == nil || !strings.Contains(err.Error(), "builtin boom panicked") {
+		t.Fatalf("Call: got %v", err)
+	}
+	if v, err := in.Run("len([1, 2])"); err != nil || v.Inspect() != "2" {
+		t.Fatalf("interpreter unusable after the panic: %v, %v", v, err)
+	}
+}
+
+func TestCallObeysLimits(t *testing.T) {
+	in := New()
+	if _, err := in.Run(`let f = fn(n) { if (n == 0) { 0 } else { f(n - 1) + f(n - 1) } };`); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := in.CallContext(ctx, "f", 60); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("deadline: got %v", err)
+	}
+	in.SetLimits(budget.Limits{MaxSteps: 1000})
+	if _, err := in.Call("f", 60); !errors.Is(err, budget.ErrSteps) {
+		t.Fatalf("steps: got %v", err)
+	}
+	in.SetLimits(budget.Limits{MaxMem: 1000})
+	if _, err := in.Run(`let g = fn(n) { if (n == 0) { [] } else { push(g(n - 1), n) } };`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := in.Call("g", 1000); !errors.Is(err, budget.ErrMemory) {
+		t.Fatalf("memory: got %v", err)
 	}
 }

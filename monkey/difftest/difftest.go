@@ -5,11 +5,13 @@ package difftest
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 
 	"github.com/gee-project/gee/monkey"
 	"github.com/gee-project/gee/monkey/ast"
+	"github.com/gee-project/gee/monkey/budget"
 	"github.com/gee-project/gee/monkey/evaluator"
 	"github.com/gee-project/gee/monkey/object"
 	"github.com/gee-project/gee/monkey/parser"
@@ -29,12 +31,22 @@ func VM(prog *ast.Program, out *bytes.Buffer) (object.Object, error) {
 	return vm.Run(prog, out)
 }
 
-// LimitedEval is the evaluator failing after maxCalls calls (0: no limit).
+// LimitedEval is the evaluator failing after maxCalls steps (calls) (0: no limit).
 func LimitedEval(maxCalls int64) Engine {
+	return EvalUnder(context.Background(), budget.Limits{MaxSteps: maxCalls})
+}
+
+// LimitedVM is the VM failing after maxCalls steps (calls) (0: no limit).
+func LimitedVM(maxCalls int64) Engine {
+	return VMUnder(context.Background(), budget.Limits{MaxSteps: maxCalls})
+}
+
+// EvalUnder is the evaluator under ctx and lim.
+func EvalUnder(ctx context.Context, lim budget.Limits) Engine {
 	return func(prog *ast.Program, out *bytes.Buffer) (object.Object, error) {
 		env := object.NewEnvironment()
 		env.SetOutput(out)
-		res := evaluator.EvalLimited(prog, env, maxCalls)
+		res := evaluator.EvalContext(ctx, prog, env, lim)
 		if e, ok := res.(*object.Error); ok {
 			return nil, e
 		}
@@ -42,10 +54,10 @@ func LimitedEval(maxCalls int64) Engine {
 	}
 }
 
-// LimitedVM is the VM failing after maxCalls calls (0: no limit).
-func LimitedVM(maxCalls int64) Engine {
+// VMUnder is the VM under ctx and lim.
+func VMUnder(ctx context.Context, lim budget.Limits) Engine {
 	return func(prog *ast.Program, out *bytes.Buffer) (object.Object, error) {
-		return vm.RunWith(prog, out, vm.Options{MaxCalls: maxCalls})
+		return vm.RunWith(prog, out, vm.Options{Context: ctx, Limits: lim})
 	}
 }
 

@@ -1,7 +1,10 @@
 package evaluator
 
 import (
+	"io"
+
 	"github.com/gee-project/gee/monkey/ast"
+	"github.com/gee-project/gee/monkey/budget"
 	"github.com/gee-project/gee/monkey/object"
 	"github.com/gee-project/gee/monkey/token"
 )
@@ -55,14 +58,7 @@ func (c *callNode) eval(fr *frame) object.Object {
 		args[i] = a.eval(fr)
 	}
 	if b, ok := callee.(*object.Builtin); ok {
-		res := b.Fn(fr.m.out, args...)
-		if err, isErr := res.(*object.Error); isErr {
-			failWith(c.pos, err)
-		}
-		if res == nil {
-			return NULL
-		}
-		return res
+		return fr.m.callBuiltin(b, args, c.pos)
 	}
 	fail(c.pos, "not a function: %s", callee.Type())
 	return nil
@@ -90,12 +86,7 @@ func (c *callNode) callFunction(fr *frame, f *object.Function, p *proto) object.
 	if m.depth+c.weight > MaxStack {
 		fail(c.pos, "stack overflow")
 	}
-	if m.calls >= 0 {
-		if m.calls == 0 {
-			fail(c.pos, "call limit exceeded")
-		}
-		m.calls--
-	}
+	m.step(c.pos)
 	m.depth += c.weight
 	res := p.code.eval(nf)
 	m.depth -= c.weight
@@ -105,10 +96,46 @@ func (c *callNode) callFunction(fr *frame, f *object.Function, p *proto) object.
 	return res
 }
 
+// callBuiltin runs a Go builtin. A panic in it becomes a runtime error
+// naming the builtin, at the call, instead of crashing the host.
+func (m *machine) callBuiltin(b *object.Builtin, args []object.Object, pos token.Position) (res object.Object) {
+	if b == pushBuiltin && len(args) == 2 && m.meter.Limited() {
+		if arr, ok := args[0].(*object.Array); ok {
+			res, slots := object.Push(arr, args[1])
+			m.alloc(pos, int64(slots)*budget.ElementSize)
+			return res
+		}
+	}
+	res = safeCall(b, m.out, args)
+	if err, isErr := res.(*object.Error); isErr {
+		failWith(pos, err)
+	}
+	if res == nil {
+		return NULL
+	}
+	return res
+}
+
+var pushBuiltin = object.GetBuiltinByName("push")
+
+func safeCall(b *object.Builtin, out io.Writer, args []object.Object) (res object.Object) {
+	defer func() {
+		if r := recover(); r != nil {
+			res = object.NewError("builtin %s panicked: %v", b.Name, r)
+		}
+	}()
+	return b.Fn(out, args...)
+}
+
 // Apply calls a Monkey function or builtin with args, for Go code embedding
 // Monkey. It returns the result or the runtime error.
-func Apply(fn object.Object, args []object.Object, env *object.Environment) (result object.Object) {
-	m := newMachine(env, 0)
+func Apply(fn object.Object, args []object.Object, env *object.Environment) object.Object {
+	return ApplyMetered(fn, args, env, budget.Unlimited())
+}
+
+// ApplyMetered is Apply charging steps and allocations to meter.
+func ApplyMetered(fn object.Object, args []object.Object, env *object.Environment, meter *budget.Meter) (result object.Object) {
+	m := newMachine(env, meter)
 	defer recoverError(&result)
 	consts := make([]node, len(args))
 	for i, a := range args {

@@ -116,7 +116,7 @@ func (c *compiler) expr(e ast.Expression) node {
 	case *ast.CallExpression:
 		return c.call(e)
 	case *ast.ArrayLiteral:
-		return &arrayNode{elems: c.exprs(e.Elements)}
+		return &arrayNode{elems: c.exprs(e.Elements), pos: e.Token.Pos}
 	case *ast.HashLiteral:
 		n := &hashNode{keys: make([]node, len(e.Pairs)), values: make([]node, len(e.Pairs)), pos: e.Token.Pos}
 		for i, p := range e.Pairs {

@@ -8,10 +8,12 @@
 package evaluator
 
 import (
+	"context"
 	"fmt"
 	"io"
 
 	"github.com/gee-project/gee/monkey/ast"
+	"github.com/gee-project/gee/monkey/budget"
 	"github.com/gee-project/gee/monkey/object"
 	"github.com/gee-project/gee/monkey/token"
 )
@@ -32,9 +34,9 @@ var (
 // machine is the state of one Eval call.
 type machine struct {
 	out   io.Writer
-	depth int      // stack cost of the active calls
-	calls int64    // calls left before "call limit exceeded"; <0 means no limit
-	free  []*frame // released frames of functions that cannot capture them
+	depth int           // stack cost of the active calls
+	meter *budget.Meter // context, step and allocation limits
+	free  []*frame      // released frames of functions that cannot capture them
 }
 
 // acquire returns a frame with n slots, reusing a released one. Slots from
@@ -89,29 +91,48 @@ type node interface {
 // *object.Error carrying the message and position of the runtime error that
 // aborted the program. Globals defined by the program stay in env.
 func Eval(n ast.Node, env *object.Environment) object.Object {
-	return EvalLimited(n, env, 0)
+	return EvalContext(context.Background(), n, env, budget.Limits{})
 }
 
-// EvalLimited is Eval with a budget of maxCalls function calls (0 means no
-// limit). Past it the program fails with "call limit exceeded", which lets a
-// host stop runaway programs such as exponential recursion.
-func EvalLimited(n ast.Node, env *object.Environment, maxCalls int64) (result object.Object) {
+// EvalContext is Eval under ctx (nil: none) and lim: the run ends with an
+// error once ctx is done or a limit is passed (see package budget).
+func EvalContext(ctx context.Context, n ast.Node, env *object.Environment, lim budget.Limits) object.Object {
+	return EvalMetered(n, env, budget.New(ctx, lim))
+}
+
+// EvalMetered is Eval charging the steps and allocations to meter, which a
+// host may share between several evaluations of one run (macro expansion,
+// then the program).
+func EvalMetered(n ast.Node, env *object.Environment, meter *budget.Meter) (result object.Object) {
 	c := newCompiler(env)
 	code, err := c.compileTop(n)
 	if err != nil {
 		return err
 	}
-	m := newMachine(env, maxCalls)
+	m := newMachine(env, meter)
 	defer recoverError(&result)
 	return code.eval(newFrame(0, nil, m))
 }
 
-func newMachine(env *object.Environment, maxCalls int64) *machine {
-	m := &machine{out: env.Output(), calls: -1}
-	if maxCalls > 0 {
-		m.calls = maxCalls
+func newMachine(env *object.Environment, meter *budget.Meter) *machine {
+	return &machine{out: env.Output(), meter: meter}
+}
+
+// step counts one call against the step budget and polls the context.
+func (m *machine) step(pos token.Position) {
+	m.meter.Tick--
+	if m.meter.Tick < 0 {
+		if err := m.meter.Step(); err != nil {
+			failWith(pos, err)
+		}
 	}
-	return m
+}
+
+// alloc charges n bytes to the allocation budget.
+func (m *machine) alloc(pos token.Position, n int64) {
+	if err := m.meter.Alloc(n); err != nil {
+		failWith(pos, err)
+	}
 }
 
 // recoverError turns the panic of a runtime error into the result; it is
@@ -134,7 +155,7 @@ func fail(pos token.Position, format string, args ...any) {
 // failWith aborts with err, giving it pos if it has none (builtin errors).
 func failWith(pos token.Position, err *object.Error) {
 	if !err.Pos.IsValid() {
-		err = &object.Error{Message: err.Message, Pos: pos}
+		err = &object.Error{Message: err.Message, Pos: pos, Cause: err.Cause}
 	}
 	panic(err)
 }

@@ -2,10 +2,13 @@ package evaluator
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"strings"
 	"testing"
 
 	"github.com/gee-project/gee/monkey/ast"
+	"github.com/gee-project/gee/monkey/budget"
 	"github.com/gee-project/gee/monkey/object"
 	"github.com/gee-project/gee/monkey/parser"
 )
@@ -318,20 +321,22 @@ func TestStringTooLong(t *testing.T) {
 	}
 }
 
-func TestCallLimit(t *testing.T) {
+func steps(n int64) budget.Limits { return budget.Limits{MaxSteps: n} }
+
+func TestStepLimit(t *testing.T) {
 	prog, err := parser.Parse("let fib = fn(n) { if (n < 2) { n } else { fib(n - 1) + fib(n - 2) } }; fib(30)")
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, ok := EvalLimited(prog, object.NewEnvironment(), 1000).(*object.Error)
-	if !ok || res.Message != "call limit exceeded" {
+	res, ok := EvalContext(context.Background(), prog, object.NewEnvironment(), steps(1000)).(*object.Error)
+	if !ok || res.Message != "step limit exceeded: 1000 steps" || !errors.Is(res, budget.ErrSteps) {
 		t.Fatalf("got %v", res)
 	}
 	prog, _ = parser.Parse("let fib = fn(n) { if (n < 2) { n } else { fib(n - 1) + fib(n - 2) } }; fib(10)")
-	if got := EvalLimited(prog, object.NewEnvironment(), 177); got.Inspect() != "55" {
+	if got := EvalContext(context.Background(), prog, object.NewEnvironment(), steps(177)); got.Inspect() != "55" {
 		t.Errorf("fib(10) makes 177 calls; with that budget got %s", got.Inspect())
 	}
-	if got := EvalLimited(prog, object.NewEnvironment(), 176); got.Inspect() != "ERROR: call limit exceeded" {
+	if got := EvalContext(context.Background(), prog, object.NewEnvironment(), steps(176)); got.Inspect() != "ERROR: step limit exceeded: 176 steps" {
 		t.Errorf("one call short: got %s", got.Inspect())
 	}
 }
@@ -377,7 +382,7 @@ func FuzzEval(f *testing.F) {
 		}
 		env := object.NewEnvironment()
 		env.SetOutput(&bytes.Buffer{})
-		if e, ok := EvalLimited(expanded, env, 20000).(*object.Error); ok && (e.Message == "" || !e.Pos.IsValid()) {
+		if e, ok := EvalContext(context.Background(), expanded, env, steps(20000)).(*object.Error); ok && (e.Message == "" || !e.Pos.IsValid()) {
 			t.Fatalf("error without message or position: %#v", e)
 		}
 	})

@@ -2,6 +2,7 @@ package evaluator
 
 import (
 	"github.com/gee-project/gee/monkey/ast"
+	"github.com/gee-project/gee/monkey/budget"
 	"github.com/gee-project/gee/monkey/object"
 )
 
@@ -28,7 +29,14 @@ func DefineMacros(program *ast.Program, env *object.Environment) {
 // ExpandMacros replaces every call of a macro defined in env by the syntax
 // tree the macro returns. The macro receives its arguments unevaluated, as
 // quotes. It fails if a macro errs or returns something other than a quote.
-func ExpandMacros(program ast.Node, env *object.Environment) (expanded ast.Node, err *object.Error) {
+func ExpandMacros(program ast.Node, env *object.Environment) (ast.Node, *object.Error) {
+	return ExpandMacrosMetered(program, env, budget.Unlimited())
+}
+
+// ExpandMacrosMetered is ExpandMacros under meter's context and limits:
+// each macro call is a step, and the macro bodies' calls and allocations
+// count as in a run.
+func ExpandMacrosMetered(program ast.Node, env *object.Environment, meter *budget.Meter) (expanded ast.Node, err *object.Error) {
 	defer func() {
 		if r := recover(); r != nil {
 			e, ok := r.(*object.Error)
@@ -38,7 +46,7 @@ func ExpandMacros(program ast.Node, env *object.Environment) (expanded ast.Node,
 			expanded, err = nil, e
 		}
 	}()
-	m := newMachine(env, 0)
+	m := newMachine(env, meter)
 	return ast.Modify(program, func(n ast.Node) ast.Node {
 		call, ok := n.(*ast.CallExpression)
 		if !ok {
@@ -78,6 +86,7 @@ func expand(macro *object.Macro, call *ast.CallExpression, m *machine) ast.Node 
 	if len(call.Arguments) != len(macro.Parameters) {
 		fail(call.Token.Pos, "wrong number of arguments: want=%d, got=%d", len(macro.Parameters), len(call.Arguments))
 	}
+	m.step(call.Token.Pos)
 	c := newCompiler(macro.Env)
 	p := c.function(macro.Parameters, macro.Body, "")
 	fr := newFrame(p.nslots, nil, m)

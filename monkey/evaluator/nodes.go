@@ -1,6 +1,7 @@
 package evaluator
 
 import (
+	"github.com/gee-project/gee/monkey/budget"
 	"github.com/gee-project/gee/monkey/object"
 	"github.com/gee-project/gee/monkey/token"
 )
@@ -158,9 +159,15 @@ func (n *ifNode) eval(fr *frame) object.Object {
 	return NULL
 }
 
-type arrayNode struct{ elems []node }
+type arrayNode struct {
+	elems []node
+	pos   token.Position
+}
 
 func (a *arrayNode) eval(fr *frame) object.Object {
+	if fr.m.meter.Limited() {
+		fr.m.alloc(a.pos, int64(len(a.elems))*budget.ElementSize)
+	}
 	elems := make([]object.Object, len(a.elems))
 	for i, e := range a.elems {
 		elems[i] = e.eval(fr)
@@ -174,6 +181,9 @@ type hashNode struct {
 }
 
 func (h *hashNode) eval(fr *frame) object.Object {
+	if fr.m.meter.Limited() {
+		fr.m.alloc(h.pos, int64(len(h.keys))*budget.PairSize)
+	}
 	hash := object.NewHash(len(h.keys))
 	for i, k := range h.keys {
 		key := k.eval(fr)

@@ -81,7 +81,7 @@ func (n *infixConstNode) finish(left object.Object) object.Object {
 	if l, ok := left.(*object.Integer); ok {
 		return n.ints(l.Value, n.k)
 	}
-	return n.other(left, n.right.(*constNode).value)
+	return n.other(nil, left, n.right.(*constNode).value) // never two strings
 }
 
 func (n *infixNode) eval(fr *frame) object.Object {
@@ -92,7 +92,7 @@ func (n *infixNode) eval(fr *frame) object.Object {
 			return n.ints(l.Value, r.Value)
 		}
 	}
-	return n.other(left, right)
+	return n.other(fr.m, left, right)
 }
 
 func (n *infixNode) ints(l, r int64) object.Object {
@@ -121,13 +121,17 @@ func (n *infixNode) ints(l, r int64) object.Object {
 // other handles every operand pair that is not two integers, with the book's
 // rules: strings concatenate and compare by value, == and != compare other
 // values by identity, anything else is a type mismatch or unknown operator.
-func (n *infixNode) other(left, right object.Object) object.Object {
+// m is the running machine, to charge string concatenation to its budget.
+func (n *infixNode) other(m *machine, left, right object.Object) object.Object {
 	if l, ok := left.(*object.String); ok {
 		if r, ok := right.(*object.String); ok {
 			switch n.kind {
 			case opAdd:
 				if len(l.Value)+len(r.Value) > maxStringLen {
 					fail(n.pos, "string too long: %d bytes", len(l.Value)+len(r.Value))
+				}
+				if m != nil && m.meter.Limited() {
+					m.alloc(n.pos, int64(len(l.Value)+len(r.Value)))
 				}
 				return &object.String{Value: l.Value + r.Value}
 			case opEQ:

@@ -95,9 +95,7 @@ func builtinRest(_ io.Writer, args ...Object) Object {
 	if len(arr.Elements) == 0 {
 		return NULL
 	}
-	rest := make([]Object, len(arr.Elements)-1)
-	copy(rest, arr.Elements[1:])
-	return &Array{Elements: rest}
+	return Rest(arr)
 }
 
 func builtinPush(_ io.Writer, args ...Object) Object {
@@ -105,8 +103,6 @@ func builtinPush(_ io.Writer, args ...Object) Object {
 	if err != nil {
 		return err
 	}
-	elems := make([]Object, len(arr.Elements)+1)
-	copy(elems, arr.Elements)
-	elems[len(arr.Elements)] = args[1]
-	return &Array{Elements: elems}
+	res, _ := Push(arr, args[1])
+	return res
 }

@@ -74,8 +74,14 @@ func (s *String) Type() ObjectType { return STRING_OBJ }
 // Inspect prints the contents without quotes, as the book does.
 func (s *String) Inspect() string { return s.Value }
 
-// Array is an ordered list of values.
-type Array struct{ Elements []Object }
+// Array is an ordered list of values. Elements must not be modified once
+// the array is visible to a program: arrays made by push share buffers.
+type Array struct {
+	Elements []Object
+	// buf, when set, is the buffer Elements is a prefix of, which push may
+	// extend in place while Elements ends at its used length.
+	buf *arrayBuf
+}
 
 // Type returns ARRAY.
 func (a *Array) Type() ObjectType { return ARRAY_OBJ }
@@ -125,10 +131,16 @@ func (b *Builtin) Type() ObjectType { return BUILTIN_OBJ }
 func (b *Builtin) Inspect() string { return "builtin function" }
 
 // Error is a runtime error. It aborts the program; Pos is where it happened.
+// Cause, when set, is the Go error behind it (a context's error, a limit's
+// sentinel), for errors.Is.
 type Error struct {
 	Message string
 	Pos     token.Position
+	Cause   error
 }
+
+// Unwrap returns Cause.
+func (e *Error) Unwrap() error { return e.Cause }
 
 // Type returns ERROR.
 func (e *Error) Type() ObjectType { return ERROR_OBJ }

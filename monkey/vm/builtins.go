@@ -3,6 +3,7 @@ package vm
 import (
 	"fmt"
 
+	"github.com/gee-project/gee/monkey/budget"
 	"github.com/gee-project/gee/monkey/object"
 )
 
@@ -37,7 +38,8 @@ func (m *VM) callValue(f Value, args []Value) (Value, *object.Error) {
 		if err := arrayArg("push", args, 2); err != nil {
 			return null, err
 		}
-		return push(args[0], args[1]), nil
+		res, slots := push(args[0], args[1])
+		return res, m.alloc(int64(slots) * budget.ElementSize)
 	}
 	return null, object.NewError("not a function: %s", f.typeName())
 }

@@ -22,17 +22,24 @@ func arrayOf(elems []Value) Value {
 // elems returns the array's elements (not to be modified).
 func (v Value) elems() []Value { return (*arrayBuf)(v.p).elems[:v.i] }
 
-// push returns array a with x appended.
-func push(a, x Value) Value {
+// push returns array a with x appended, and the element slots it
+// allocated (for allocation budgets).
+func push(a, x Value) (Value, int) {
 	buf := (*arrayBuf)(a.p)
 	n := int(a.i)
+	slots := 0
 	if len(buf.elems) != n {
 		nb := make([]Value, n, 2*n+4)
 		copy(nb, buf.elems[:n])
 		buf = &arrayBuf{elems: nb}
+		slots = cap(nb)
 	}
+	before := cap(buf.elems)
 	buf.elems = append(buf.elems, x)
-	return Value{k: kArray, i: int64(n + 1), p: unsafe.Pointer(buf)}
+	if cap(buf.elems) != before {
+		slots += cap(buf.elems)
+	}
+	return Value{k: kArray, i: int64(n + 1), p: unsafe.Pointer(buf)}, slots
 }
 
 // rest returns the non-empty array a without its first element. The view's

@@ -3,6 +3,7 @@ package vm
 import (
 	"unsafe"
 
+	"github.com/gee-project/gee/monkey/budget"
 	"github.com/gee-project/gee/monkey/code"
 	"github.com/gee-project/gee/monkey/compiler"
 	"github.com/gee-project/gee/monkey/object"
@@ -87,6 +88,8 @@ func (m *VM) run() (Value, error) {
 			x, y := *r(rp, in.b), *r(rp, in.c)
 			if x.k == kInt && y.k == kInt {
 				setInt(r(rp, in.a), x.i+y.i)
+			} else if err = m.chargeConcat(x, y); err != nil {
+				return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
 			} else if *r(rp, in.a), err = binary(in.op, x, y); err != nil {
 				return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
 			}
@@ -242,6 +245,9 @@ func (m *VM) run() (Value, error) {
 			}
 
 		case code.OpArray:
+			if err = m.alloc(int64(in.c) * budget.ElementSize); err != nil {
+				return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
+			}
 			elems := make([]Value, in.c)
 			copy(elems, regs(rp, in.b, in.c))
 			*r(rp, in.a) = arrayOf(elems)
@@ -250,15 +256,21 @@ func (m *VM) run() (Value, error) {
 			if n == 0 {
 				n = int(in.b) // a size hint for a literal built in chunks
 			}
+			if err = m.alloc(int64(n) * budget.PairSize); err != nil {
+				return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
+			}
 			h := newHash(n)
 			if err = fillHash(h, regs(rp, in.b, 2*in.c)); err != nil {
 				return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
 			}
 			*r(rp, in.a) = hashValue(h)
 		case code.OpAppend:
-			n := in.c
+			n, size := in.c, int64(budget.ElementSize)
 			if r(rp, in.a).k == kHash {
-				n *= 2
+				n, size = 2*n, budget.PairSize
+			}
+			if err = m.alloc(int64(in.c) * size); err != nil {
+				return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
 			}
 			if *r(rp, in.a), err = appendTo(*r(rp, in.a), regs(rp, in.b, n), int(in.c)); err != nil {
 				return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
@@ -348,6 +360,8 @@ func (m *VM) run() (Value, error) {
 			var v Value
 			if x.k == kInt && y.k == kInt {
 				v = Value{k: kInt, i: x.i + y.i}
+			} else if err = m.chargeConcat(x, y); err != nil {
+				return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
 			} else if v, err = binary(code.OpAdd, x, y); err != nil {
 				return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
 			}
@@ -381,11 +395,10 @@ func (m *VM) run() (Value, error) {
 			if len(m.frames) >= m.maxDepth {
 				return null, errorf(m.cl.fn, ipOf(m.cl.fn.cb, pc)-1, "stack overflow")
 			}
-			if m.calls >= 0 {
-				if m.calls == 0 {
-					return null, errorf(m.cl.fn, ipOf(m.cl.fn.cb, pc)-1, "call limit exceeded")
+			if m.meter.Tick--; m.meter.Tick < 0 {
+				if err = m.meter.Step(); err != nil {
+					return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
 				}
-				m.calls--
 			}
 			if uintptr(rp)+uintptr(argAt)*vsize+uintptr(p.numRegs)*vsize > m.end {
 				var ok bool
@@ -455,4 +468,24 @@ func setBool(v *Value, b bool) {
 	if b {
 		v.i = 1
 	}
+}
+
+// alloc charges n bytes to the allocation budget.
+func (m *VM) alloc(n int64) *object.Error {
+	if !m.meter.Limited() {
+		return nil
+	}
+	return m.meter.Alloc(n)
+}
+
+// chargeConcat charges x + y when both are strings: the bytes appended in
+// place, or the whole result when it is copied.
+func (m *VM) chargeConcat(x, y Value) *object.Error {
+	if x.k != kString || y.k != kString || !m.meter.Limited() {
+		return nil
+	}
+	if len((*strBuf)(x.p).b) == int(x.i) {
+		return m.meter.Alloc(y.i)
+	}
+	return m.meter.Alloc(x.i + y.i)
 }

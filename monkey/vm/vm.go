@@ -9,11 +9,13 @@
 package vm
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"unsafe"
 
 	"github.com/gee-project/gee/monkey/ast"
+	"github.com/gee-project/gee/monkey/budget"
 	"github.com/gee-project/gee/monkey/compiler"
 	"github.com/gee-project/gee/monkey/object"
 )
@@ -30,9 +32,13 @@ type Options struct {
 	// MaxDepth is the call depth at which a call fails with "stack
 	// overflow"; 0 means DefaultMaxDepth.
 	MaxDepth int
-	// MaxCalls, if positive, makes the call after that many function calls
-	// fail with "call limit exceeded", so hosts can stop runaway scripts.
-	MaxCalls int64
+	// Context, if set, ends the run once it is done (checked at calls).
+	Context context.Context
+	// Limits bound the run's steps (function calls) and allocations.
+	Limits budget.Limits
+	// Meter, if set, replaces Context and Limits: runs sharing a meter
+	// share one budget (macro expansion and the program, say).
+	Meter *budget.Meter
 }
 
 // MaxStringLen bounds the length of a string built by +, as in the
@@ -49,7 +55,7 @@ type VM struct {
 	cl       *Closure // the running closure
 	end      uintptr  // address just past the register stack
 	maxDepth int
-	calls    int64 // calls left before "call limit exceeded"; -1: no limit
+	meter    *budget.Meter
 }
 
 // frame is a suspended caller: its closure, its next instruction and its
@@ -93,9 +99,9 @@ func New(bc *compiler.Bytecode, out io.Writer, opts Options) (*VM, error) {
 	if m.maxDepth <= 0 {
 		m.maxDepth = DefaultMaxDepth
 	}
-	m.calls = -1
-	if opts.MaxCalls > 0 {
-		m.calls = opts.MaxCalls
+	m.meter = opts.Meter
+	if m.meter == nil {
+		m.meter = budget.New(opts.Context, opts.Limits)
 	}
 	m.globals = make([]Value, len(p.globals))
 	for i := range m.globals {
