@@ -4,14 +4,16 @@ import (
 	"io"
 
 	"github.com/gee-project/gee/monkey/ast"
+	"github.com/gee-project/gee/monkey/budget"
 	"github.com/gee-project/gee/monkey/evaluator"
 	"github.com/gee-project/gee/monkey/object"
 )
 
-// Engine runs a parsed, macro-expanded program; puts output goes to out. It
-// returns the final value, or the runtime error as a *object.Error (Message +
-// Pos) returned through the error interface.
-type Engine func(prog *ast.Program, out io.Writer) (object.Object, error)
+// Engine runs a parsed, macro-expanded program under meter's context and
+// limits; puts output goes to out. It returns the final value, or the
+// runtime error as a *object.Error (Message + Pos) returned through the
+// error interface.
+type Engine func(prog *ast.Program, out io.Writer, meter *budget.Meter) (object.Object, error)
 
 // engines holds the runnable engines by -engine name; vm.go adds "vm".
 var engines = map[string]Engine{"eval": evalEngine}
@@ -21,10 +23,10 @@ var engines = map[string]Engine{"eval": evalEngine}
 var commands = map[string]func(args []string) int{}
 
 // evalEngine runs prog on the tree-walking evaluator.
-func evalEngine(prog *ast.Program, out io.Writer) (object.Object, error) {
+func evalEngine(prog *ast.Program, out io.Writer, meter *budget.Meter) (object.Object, error) {
 	env := object.NewEnvironment()
 	env.SetOutput(out)
-	res := evaluator.Eval(prog, env)
+	res := evaluator.EvalMetered(prog, env, meter)
 	if err, ok := res.(*object.Error); ok {
 		return nil, err
 	}

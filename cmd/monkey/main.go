@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/gee-project/gee/monkey/ast"
+	"github.com/gee-project/gee/monkey/budget"
 	"github.com/gee-project/gee/monkey/evaluator"
 	"github.com/gee-project/gee/monkey/object"
 	"github.com/gee-project/gee/monkey/parser"
@@ -47,6 +48,7 @@ func cli(args []string, in io.Reader, out, errOut io.Writer) int {
 	fs.SetOutput(errOut)
 	code := fs.String("e", "", "run `CODE` and print its value")
 	engine := fs.String("engine", defaultEngine(), "engine for -e: "+engineNames())
+	lim := limitFlags(fs)
 	fs.Usage = func() { usage(errOut) }
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -56,7 +58,7 @@ func cli(args []string, in io.Reader, out, errOut io.Writer) int {
 	}
 	switch {
 	case isFlagSet(fs, "e"):
-		return runSource("-e", *code, *engine, true, std)
+		return runSource("-e", *code, *engine, true, lim, std)
 	case fs.NArg() == 0:
 		return repl(std)
 	}
@@ -83,6 +85,7 @@ func runCommand(args []string, std stdio) int {
 	fs := flag.NewFlagSet("monkey run", flag.ContinueOnError)
 	fs.SetOutput(std.err)
 	engine := fs.String("engine", defaultEngine(), "engine: "+engineNames())
+	lim := limitFlags(fs)
 	fs.Usage = func() { usage(std.err) }
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -91,7 +94,7 @@ func runCommand(args []string, std stdio) int {
 		return exitParseError
 	}
 	if fs.NArg() != 1 {
-		fmt.Fprintln(std.err, "usage: monkey run [-engine=NAME] FILE")
+		fmt.Fprintln(std.err, "usage: monkey run [-engine=NAME] [-timeout D] [-max-steps N] [-max-mem SIZE] FILE")
 		return exitParseError
 	}
 	file := fs.Arg(0)
@@ -100,7 +103,7 @@ func runCommand(args []string, std stdio) int {
 		fmt.Fprintf(std.err, "monkey: %v\n", err)
 		return exitRuntimeError
 	}
-	return runSource(file, string(src), *engine, false, std)
+	return runSource(file, string(src), *engine, false, lim, std)
 }
 
 // readSource reads the program file, or standard input for "-".
@@ -111,19 +114,22 @@ func readSource(file string, stdin io.Reader) ([]byte, error) {
 	return os.ReadFile(file)
 }
 
-// runSource parses, expands macros and runs src on the named engine. Errors
-// go to stderr as NAME:LINE:COL: message.
-func runSource(name, src, engineName string, printValue bool, std stdio) int {
+// runSource parses, expands macros and runs src on the named engine, both
+// under the limits. Errors go to stderr as NAME:LINE:COL: message.
+func runSource(name, src, engineName string, printValue bool, lim *limits, std stdio) int {
 	engine, ok := engines[engineName]
 	if !ok {
 		fmt.Fprintf(std.err, "monkey: unknown engine %q (have %s)\n", engineName, engineNames())
 		return exitParseError
 	}
-	prog, status := prepare(name, src, std.err)
+	ctx, cancel := lim.context()
+	defer cancel()
+	meter := budget.New(ctx, lim.Limits)
+	prog, status := prepare(name, src, std.err, meter)
 	if status != exitOK {
 		return status
 	}
-	res, err := engine(prog, std.out)
+	res, err := engine(prog, std.out, meter)
 	if err != nil {
 		reportRuntime(name, err, std.err)
 		return exitRuntimeError
@@ -134,8 +140,9 @@ func runSource(name, src, engineName string, printValue bool, std stdio) int {
 	return exitOK
 }
 
-// prepare parses src and expands its macros, reporting failures to errOut.
-func prepare(name, src string, errOut io.Writer) (*ast.Program, int) {
+// prepare parses src and expands its macros under meter, reporting failures
+// to errOut.
+func prepare(name, src string, errOut io.Writer, meter *budget.Meter) (*ast.Program, int) {
 	prog, err := parser.Parse(src)
 	if err != nil {
 		for _, e := range err.(parser.ErrorList) {
@@ -145,7 +152,7 @@ func prepare(name, src string, errOut io.Writer) (*ast.Program, int) {
 	}
 	macros := object.NewEnvironment()
 	evaluator.DefineMacros(prog, macros)
-	expanded, merr := evaluator.ExpandMacros(prog, macros)
+	expanded, merr := evaluator.ExpandMacrosMetered(prog, macros, meter)
 	if merr != nil {
 		reportRuntime(name, merr, errOut)
 		return nil, exitRuntimeError

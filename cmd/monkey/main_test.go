@@ -114,7 +114,7 @@ func TestHelp(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d", code)
 	}
-	for _, want := range []string{"monkey run [-engine=NAME] FILE", "-e 'CODE'", "REPL", "Exit status", "FILE:LINE:COL"} {
+	for _, want := range []string{"monkey run [-engine=NAME] [LIMITS] FILE", "-e 'CODE'", "-timeout D", "-max-steps N", "-max-mem SIZE", "REPL", "Exit status", "FILE:LINE:COL"} {
 		if !strings.Contains(stderr, want) {
 			t.Errorf("help lacks %q:\n%s", want, stderr)
 		}

@@ -9,10 +9,10 @@ import (
 const usageText = `monkey runs programs in the Monkey language.
 
 Usage:
-  monkey                              start the REPL
-  monkey run [-engine=NAME] FILE      run a file ("-" reads standard input)
-  monkey [-engine=NAME] -e 'CODE'     run a snippet and print its value
-  monkey -h                           show this help
+  monkey                                    start the REPL
+  monkey run [-engine=NAME] [LIMITS] FILE   run a file ("-" reads standard input)
+  monkey [-engine=NAME] [LIMITS] -e 'CODE'  run a snippet and print its value
+  monkey -h                                 show this help
 %s
 The REPL keeps its bindings between lines, continues a line while ( [ {
 are unclosed, and has line editing, Tab completion and history
@@ -21,6 +21,12 @@ Type 'exit' or press Ctrl-D to leave.
 
 puts writes to standard output; errors go to standard error as
 FILE:LINE:COL: message (with -e the file name is "-e").
+
+LIMITS (each 0 by default: no limit) end the run, macro expansion included,
+with a runtime error naming the limit:
+  -timeout D        wall-clock time, e.g. 2s
+  -max-steps N      function calls
+  -max-mem SIZE     bytes of arrays, strings and hashes created, e.g. 256MB
 
 Engines: %s (default %s). The REPL always uses the evaluator.
 

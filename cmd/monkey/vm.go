@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gee-project/gee/monkey/ast"
+	"github.com/gee-project/gee/monkey/budget"
 	"github.com/gee-project/gee/monkey/compiler"
 	"github.com/gee-project/gee/monkey/object"
 	"github.com/gee-project/gee/monkey/parser"
@@ -17,7 +18,9 @@ import (
 
 // The bytecode VM: the "vm" engine and the disasm and bench commands.
 func init() {
-	engines["vm"] = vm.Run
+	engines["vm"] = func(prog *ast.Program, out io.Writer, meter *budget.Meter) (object.Object, error) {
+		return vm.RunWith(prog, out, vm.Options{Meter: meter})
+	}
 	commands["disasm"] = func(args []string) int { return disasmCommand(args, os.Stdin, os.Stdout, os.Stderr) }
 	commands["bench"] = func(args []string) int { return benchCommand(args, os.Stdout, os.Stderr) }
 }
@@ -33,7 +36,7 @@ func disasmCommand(args []string, in io.Reader, out, errOut io.Writer) int {
 		fmt.Fprintf(errOut, "monkey: %v\n", err)
 		return exitRuntimeError
 	}
-	prog, status := prepare(args[0], string(src), errOut)
+	prog, status := prepare(args[0], string(src), errOut, budget.Unlimited())
 	if status != exitOK {
 		return status
 	}
@@ -91,7 +94,7 @@ func benchCommand(args []string, out, errOut io.Writer) int {
 		}
 	}
 	start := time.Now()
-	res, err := run(prog, io.Discard)
+	res, err := run(prog, io.Discard, budget.Unlimited())
 	d := time.Since(start)
 	if err != nil {
 		reportRuntime("bench", err, errOut)
@@ -107,8 +110,8 @@ func precompiled(prog *ast.Program) (Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	return func(_ *ast.Program, out io.Writer) (object.Object, error) {
-		m, err := vm.New(bc, out, vm.Options{})
+	return func(_ *ast.Program, out io.Writer, meter *budget.Meter) (object.Object, error) {
+		m, err := vm.New(bc, out, vm.Options{Meter: meter})
 		if err != nil {
 			return nil, err
 		}
