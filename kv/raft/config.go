@@ -43,6 +43,12 @@ type Config struct {
 	// committed entries are handed out in a Ready and acknowledged by
 	// Advance.
 	MaxUncommittedEntriesSize uint64
+	// AsyncApply lets the application apply CommittedEntries in another
+	// goroutine (pipelined apply): Advance then only marks them handed
+	// out, and the applied index moves when the application calls
+	// RawNode.AdvanceApplied. False keeps the simple contract in which
+	// Advance means the Ready was applied.
+	AsyncApply bool
 	// MaxCommittedSizePerReady caps the bytes of CommittedEntries in one
 	// Ready (0 means no limit), counted like MaxSizePerMsg; a Ready always
 	// carries at least one committed entry when any is pending, so apply

@@ -191,3 +191,15 @@ func (nw *network) tickAll(t testing.TB, n int) {
 		}
 	}
 }
+
+// applyTo hands out and applies r's committed entries up to i, as a
+// caller's Ready/Advance would.
+func applyTo(t testing.TB, r *raft, i uint64) {
+	t.Helper()
+	if !r.raftLog.applyingTo(i) {
+		t.Fatalf("cannot hand out up to %d (committed %d)", i, r.raftLog.committed)
+	}
+	if err := r.raftLog.appliedTo(i); err != nil {
+		t.Fatal(err)
+	}
+}

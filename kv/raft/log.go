@@ -8,13 +8,18 @@ import (
 )
 
 // raftLog is the node's view of the log: the caller's stable Storage plus
-// the unstable tail, and the committed and applied positions.
+// the unstable tail, and the committed, handed-out and applied positions
+// (applied <= applying <= committed).
 type raftLog struct {
 	storage   Storage
 	unstable  unstable
 	committed uint64
-	applied   uint64
-	logger    Logger
+	// applying is the last committed index handed to the caller in an
+	// Advanced Ready; entries up to it are never handed out again.
+	applying uint64
+	// applied is the last index the caller reports applied.
+	applied uint64
+	logger  Logger
 	// maxNextEntsSize bounds the bytes nextEnts returns.
 	maxNextEntsSize uint64
 }
@@ -32,6 +37,7 @@ func newLog(storage Storage, logger Logger) (*raftLog, error) {
 	l.unstable.offset = last + 1
 	l.committed = first - 1
 	l.applied = first - 1
+	l.applying = first - 1
 	return l, nil
 }
 
@@ -156,9 +162,9 @@ func (l *raftLog) append(ents ...*pb.Entry) uint64 {
 	return l.lastIndex()
 }
 
-// nextEnts returns committed entries not yet applied.
+// nextEnts returns committed entries not yet handed out.
 func (l *raftLog) nextEnts() []*pb.Entry {
-	off := max(l.applied+1, l.firstIndex())
+	off := max(l.applying+1, l.firstIndex())
 	if l.committed+1 <= off {
 		return nil
 	}
@@ -170,7 +176,7 @@ func (l *raftLog) nextEnts() []*pb.Entry {
 }
 
 func (l *raftLog) hasNextEnts() bool {
-	return l.committed+1 > max(l.applied+1, l.firstIndex())
+	return l.committed+1 > max(l.applying+1, l.firstIndex())
 }
 
 func (l *raftLog) snapshot() (*pb.Snapshot, error) {
@@ -192,17 +198,31 @@ func (l *raftLog) commitTo(tocommit uint64) {
 	l.committed = tocommit
 }
 
-func (l *raftLog) appliedTo(i uint64) {
-	if i == 0 {
-		return
-	}
-	if l.committed < i || i < l.applied {
+// applyingTo records that committed entries up to i were handed out;
+// false (and logged) if i is not in [applying, committed].
+func (l *raftLog) applyingTo(i uint64) bool {
+	if l.committed < i || i < l.applying {
 		// Advance was given a Ready this node did not produce.
-		l.logger.Errorf("raft: applied(%d) is out of range [prevApplied(%d), committed(%d)]; ignored",
-			i, l.applied, l.committed)
-		return
+		l.logger.Errorf("raft: handed out(%d) is out of range [prevHandedOut(%d), committed(%d)]; ignored",
+			i, l.applying, l.committed)
+		return false
+	}
+	l.applying = i
+	return true
+}
+
+// appliedTo records the caller's applied index; it must not pass what
+// was handed out. A report at or below applied is stale and ignored.
+func (l *raftLog) appliedTo(i uint64) error {
+	if i <= l.applied {
+		return nil
+	}
+	if i > l.applying {
+		return fmt.Errorf("raft: applied index %d is beyond the last index handed out in a Ready (%d)",
+			i, l.applying)
 	}
 	l.applied = i
+	return nil
 }
 
 // maybeCommit commits maxIndex only if it is of term (§5.4.2).

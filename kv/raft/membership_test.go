@@ -95,7 +95,7 @@ func TestOnlyOneConfChangePending(t *testing.T) {
 	nw := newNetwork(peers...)
 	nw.campaign(t, 1)
 	r := peers[0]
-	r.raftLog.appliedTo(r.raftLog.committed) // the noop is applied
+	applyTo(t, r, r.raftLog.committed) // the noop is applied
 	if err := proposeCC(r, ccEntry(t, pb.ConfChangeType_ConfChangeAddNode, 4)); err != nil {
 		t.Fatalf("first conf change: %v", err)
 	}
@@ -105,7 +105,7 @@ func TestOnlyOneConfChangePending(t *testing.T) {
 	}
 	r.readMessages()
 	nw.send(t, &pb.Message{From: 2, To: 1, Term: r.Term, Type: pb.MessageType_MsgAppResp, Index: r.raftLog.lastIndex()})
-	r.raftLog.appliedTo(r.raftLog.committed)
+	applyTo(t, r, r.raftLog.committed)
 	if err := proposeCC(r, ccEntry(t, pb.ConfChangeType_ConfChangeRemoveNode, 3)); err != nil {
 		t.Fatalf("conf change after the first applied: %v", err)
 	}
@@ -125,7 +125,7 @@ func TestNewLeaderDefersConfChange(t *testing.T) {
 	if err := proposeCC(r, ccEntry(t, pb.ConfChangeType_ConfChangeAddNode, 4)); !errors.Is(err, ErrProposalDropped) {
 		t.Fatalf("err %v, want ErrProposalDropped", err)
 	}
-	r.raftLog.appliedTo(3)
+	applyTo(t, r, 3)
 	if err := proposeCC(r, ccEntry(t, pb.ConfChangeType_ConfChangeAddNode, 4)); err != nil {
 		t.Fatalf("after applying old entries: %v", err)
 	}

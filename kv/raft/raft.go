@@ -122,7 +122,9 @@ func newRaft(c *Config) (*raft, error) {
 			return nil, fmt.Errorf("raft: Config.Applied %d is beyond the persisted commit index %d",
 				c.Applied, r.raftLog.committed)
 		}
-		r.raftLog.appliedTo(c.Applied)
+		// Below the snapshot the log starts after, it says nothing new.
+		r.raftLog.applied = max(r.raftLog.applied, c.Applied)
+		r.raftLog.applying = r.raftLog.applied
 	}
 	r.becomeFollower(r.Term, None)
 	return r, nil

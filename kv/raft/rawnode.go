@@ -24,6 +24,14 @@ func (h hardState) proto() *pb.HardState {
 // Ready is a batch of work for the caller. Contract, in order: persist
 // HardState, Entries and Snapshot; then send Messages; then apply
 // CommittedEntries (and Snapshot); then call Advance(rd).
+//
+// With Config.AsyncApply the last two steps change: Advance(rd) may be
+// called as soon as rd is persisted and sent, and the CommittedEntries
+// (and Snapshot) are applied later, in order, by any goroutine; the
+// application then reports progress with RawNode.AdvanceApplied from the
+// RawNode's goroutine. Either way a committed entry is handed out in
+// exactly one Advanced Ready (until a restart, which re-delivers entries
+// after Config.Applied).
 type Ready struct {
 	// SoftState is non-nil when leader or role changed.
 	SoftState *SoftState
@@ -35,7 +43,9 @@ type Ready struct {
 	Entries []*pb.Entry
 	// Snapshot, if non-nil, must be installed in stable storage.
 	Snapshot *pb.Snapshot
-	// CommittedEntries are ready to apply to the state machine.
+	// CommittedEntries are ready to apply to the state machine, in log
+	// order, after the ones handed out by earlier Readys (at most
+	// Config.MaxCommittedSizePerReady bytes, but at least one entry).
 	CommittedEntries []*pb.Entry
 	// Messages go to peers after the above is durable.
 	Messages []*pb.Message
@@ -48,6 +58,7 @@ type RawNode struct {
 	raft       *raft
 	prevSoftSt SoftState
 	prevHardSt hardState
+	asyncApply bool
 }
 
 // NewRawNode builds a node from cfg, restoring state from cfg.Storage.
@@ -59,7 +70,8 @@ func NewRawNode(cfg *Config) (*RawNode, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &RawNode{raft: r, prevSoftSt: r.softState(), prevHardSt: r.hardState()}, nil
+	return &RawNode{raft: r, prevSoftSt: r.softState(), prevHardSt: r.hardState(),
+		asyncApply: cfg.AsyncApply}, nil
 }
 
 // Tick advances the logical clock by one tick.
@@ -93,6 +105,10 @@ func (rn *RawNode) ProposeConfChange(cc *pb.ConfChange) error {
 
 // ApplyConfChange applies a committed conf change and returns the new
 // membership, which the caller should persist with its next snapshot.
+// With Config.AsyncApply, call it (on the RawNode's goroutine) no later
+// than the AdvanceApplied that covers the entry's index: raft lets the
+// next conf change be proposed, and this node campaign, once applied
+// passes it.
 func (rn *RawNode) ApplyConfChange(cc *pb.ConfChange) *pb.ConfState {
 	return rn.raft.applyConfChange(cc)
 }
@@ -178,7 +194,11 @@ func (rn *RawNode) Ready() Ready {
 	return rd
 }
 
-// Advance tells the node that rd was persisted, sent and applied.
+// Advance tells the node that rd was persisted and sent, and marks its
+// CommittedEntries and Snapshot as handed out: later Readys start after
+// them. Without Config.AsyncApply it also means they were applied, so the
+// applied index moves to the last of them. With AsyncApply the applied
+// index moves only through AdvanceApplied.
 func (rn *RawNode) Advance(rd Ready) {
 	l := rn.raft.raftLog
 	if rd.HardState != nil {
@@ -189,24 +209,48 @@ func (rn *RawNode) Advance(rd Ready) {
 		l.unstable.stableTo(e.Index, e.Term)
 	}
 	if rd.Snapshot != nil {
-		l.unstable.stableSnapTo(rd.Snapshot.Metadata.Index)
-		if idx := rd.Snapshot.Metadata.Index; idx > l.applied {
-			l.applied = idx
+		idx := rd.Snapshot.Metadata.Index
+		l.unstable.stableSnapTo(idx)
+		l.applying = max(l.applying, idx)
+		if !rn.asyncApply {
+			l.applied = max(l.applied, idx)
 		}
 	}
 	if n := len(rd.CommittedEntries); n > 0 {
-		l.appliedTo(rd.CommittedEntries[n-1].Index)
+		last := rd.CommittedEntries[n-1].Index
+		if !l.applyingTo(last) {
+			return
+		}
 		rn.raft.reduceUncommittedSize(rd.CommittedEntries)
+		if !rn.asyncApply {
+			l.applied = last
+		}
 	}
+}
+
+// AdvanceApplied reports that the state machine has applied every entry
+// (and snapshot) up to index. It is how a Config.AsyncApply application
+// moves the applied index, which gates conf-change proposals and
+// campaigning; ReadStates are for the application to compare with its own
+// applied index. A report at or below the current applied index is
+// ignored; one beyond what Advance has handed out is an error and changes
+// nothing. Without AsyncApply, Advance already moved applied, so calling
+// it is harmless but unnecessary.
+func (rn *RawNode) AdvanceApplied(index uint64) error {
+	return rn.raft.raftLog.appliedTo(index)
 }
 
 // Status is a snapshot of a node's state for monitoring and tests.
 type Status struct {
-	ID             uint64
-	Term           uint64
-	Vote           uint64
-	Commit         uint64
-	Applied        uint64
+	ID     uint64
+	Term   uint64
+	Vote   uint64
+	Commit uint64
+	// Applied is the applied index raft acts on (see AdvanceApplied).
+	Applied uint64
+	// Applying is the last committed index handed out in an Advanced
+	// Ready; Applied <= Applying <= Commit.
+	Applying       uint64
 	SoftState      SoftState
 	LeadTransferee uint64
 	// Progress is the leader's view of each voter (nil on followers).
@@ -217,7 +261,7 @@ type Status struct {
 func (rn *RawNode) Status() Status {
 	r := rn.raft
 	s := Status{ID: r.id, Term: r.Term, Vote: r.Vote, Commit: r.raftLog.committed,
-		Applied: r.raftLog.applied, SoftState: r.softState(), LeadTransferee: r.leadTransferee}
+		Applied: r.raftLog.applied, Applying: r.raftLog.applying, SoftState: r.softState(), LeadTransferee: r.leadTransferee}
 	if r.state == StateLeader {
 		s.Progress = make(map[uint64]Progress, len(r.prs))
 		for id, pr := range r.prs {

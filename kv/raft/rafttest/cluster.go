@@ -26,15 +26,18 @@ type Options struct {
 	MaxUncommitted uint64
 	// MaxCommittedPerReady is Config.MaxCommittedSizePerReady.
 	MaxCommittedPerReady uint64
-	CheckQuorum          bool
-	PreVote              bool
-	SnapshotEvery        uint64 // applied entries between snapshots (0: never)
-	DropP, DupP          float64
-	MaxDelay             int
-	ConfChanges          bool
-	Partitions           bool
-	Crashes              bool
-	LeaderCrashes        bool // crashes prefer the current leader
+	// AsyncApply sets Config.AsyncApply and applies committed entries
+	// through a delayed applier that reports with AdvanceApplied.
+	AsyncApply    bool
+	CheckQuorum   bool
+	PreVote       bool
+	SnapshotEvery uint64 // applied entries between snapshots (0: never)
+	DropP, DupP   float64
+	MaxDelay      int
+	ConfChanges   bool
+	Partitions    bool
+	Crashes       bool
+	LeaderCrashes bool // crashes prefer the current leader
 	// Figure8 replaces the action mix with the one that exposes commit
 	// rule bugs: propose at the leader, crash leaders often, keep a
 	// majority up (after the Figure 8 tests of MIT 6.824).
@@ -48,7 +51,7 @@ func DefaultOptions(seed uint64) Options {
 		CheckQuorum: seed%2 == 0, PreVote: seed%3 != 0, SnapshotEvery: 12,
 		DropP: 0.1, DupP: 0.05, MaxDelay: 3, ConfChanges: true, Partitions: true, Crashes: true,
 		LeaderCrashes: seed%5 < 2, MaxUncommitted: []uint64{0, 0, 256}[seed%3],
-		MaxCommittedPerReady: []uint64{0, 100, 0, 0, 300}[seed%5]}
+		MaxCommittedPerReady: []uint64{0, 100, 0, 0, 300}[seed%5], AsyncApply: seed%4 == 3}
 }
 
 // Cluster is a running simulation.
@@ -64,6 +67,7 @@ type Cluster struct {
 	nextProposal uint64
 	acked        map[uint64]bool
 	ccProposed   int
+	healing      bool
 	// Stats counts the features a run exercised.
 	Stats Stats
 }
@@ -73,6 +77,9 @@ type Stats struct {
 	SnapshotsSent, ConfChangesApplied, ReadStates, TimeoutNows, Restarts int
 	// Throttled counts proposals refused by MaxUncommittedEntriesSize.
 	Throttled int
+	// ApplyLag counts Readys after which an AsyncApply node still had
+	// handed-out entries left to apply.
+	ApplyLag int
 }
 
 func (s *Stats) add(o Stats) {
@@ -82,6 +89,7 @@ func (s *Stats) add(o Stats) {
 	s.TimeoutNows += o.TimeoutNows
 	s.Restarts += o.Restarts
 	s.Throttled += o.Throttled
+	s.ApplyLag += o.ApplyLag
 }
 
 // NewCluster builds the nodes of a simulation.
@@ -341,14 +349,29 @@ func (c *Cluster) readIndex() {
 	}
 }
 
-// processReady drains one Ready from every live node, in id order.
+// processReady drains one Ready from every live node, in id order, and
+// lets delayed appliers catch up a little (everything once healing).
 func (c *Cluster) processReady() error {
 	for _, n := range c.nodes {
-		if n.down || !n.rn.HasReady() {
+		if n.down {
 			continue
 		}
-		if err := c.handleReady(n); err != nil {
-			return err
+		if n.rn.HasReady() {
+			if err := c.handleReady(n); err != nil {
+				return err
+			}
+		}
+		if c.opts.AsyncApply {
+			batches := len(n.queue)
+			if !c.healing {
+				batches = c.rng.IntN(3)
+			}
+			if err := c.applyQueued(n, batches); err != nil {
+				return err
+			}
+			if len(n.queue) > 0 {
+				c.Stats.ApplyLag++
+			}
 		}
 	}
 	return nil
@@ -356,7 +379,7 @@ func (c *Cluster) processReady() error {
 
 func (c *Cluster) handleReady(n *node) error {
 	rd := n.rn.Ready()
-	if err := n.persist(&rd); err != nil {
+	if err := n.persist(&rd, c.opts.AsyncApply); err != nil {
 		return err
 	}
 	if err := c.chk.afterPersist(n, &rd); err != nil {
@@ -369,7 +392,29 @@ func (c *Cluster) handleReady(n *node) error {
 		}
 		c.Stats.ReadStates++
 	}
-	for _, e := range rd.CommittedEntries {
+	if c.opts.AsyncApply {
+		// The delayed applier runs later (applyQueued); raft only learns
+		// what was applied from AdvanceApplied.
+		if rd.Snapshot != nil {
+			n.queue = append(n.queue, applyItem{snap: rd.Snapshot})
+		}
+		if len(rd.CommittedEntries) > 0 {
+			n.queue = append(n.queue, applyItem{ents: rd.CommittedEntries})
+		}
+		n.rn.Advance(rd)
+		return nil
+	}
+	if err := c.applyEntries(n, rd.CommittedEntries); err != nil {
+		return err
+	}
+	n.rn.Advance(rd)
+	return c.afterApply(n)
+}
+
+// applyEntries runs committed entries through n's state machine and the
+// state machine safety check.
+func (c *Cluster) applyEntries(n *node, ents []*pb.Entry) error {
+	for _, e := range ents {
 		pid, err := n.apply(e)
 		if err != nil {
 			return err
@@ -384,7 +429,11 @@ func (c *Cluster) handleReady(n *node) error {
 			c.Stats.ConfChangesApplied++
 		}
 	}
-	n.rn.Advance(rd)
+	return nil
+}
+
+// afterApply tracks membership and compacts once n's state machine moved.
+func (c *Cluster) afterApply(n *node) error {
 	for _, id := range n.confState.Voters {
 		c.chk.everMember[id] = true
 	}
@@ -416,6 +465,7 @@ func (c *Cluster) sendAll(n *node, msgs []*pb.Message) {
 // heal reconnects everyone, restarts crashed nodes and runs a reliable
 // network until every member applied every acknowledged proposal.
 func (c *Cluster) heal() error {
+	c.healing = true
 	c.net.heal(c.ids())
 	c.net.dropP, c.net.dupP = 0, 0
 	for _, n := range c.nodes {

@@ -25,6 +25,16 @@ type node struct {
 	proposals   map[uint64]bool
 	confState   *pb.ConfState
 	snapshotGap uint64
+	// queue holds what Readys handed out but the delayed applier has not
+	// applied yet (AsyncApply); a crash loses it like any memory.
+	queue []applyItem
+}
+
+// applyItem is one unit of delayed apply work: a snapshot or a batch of
+// committed entries, in the order Readys produced them.
+type applyItem struct {
+	snap *pb.Snapshot
+	ents []*pb.Entry
 }
 
 func newNode(id uint64, peers []uint64, rng *rand.Rand, o *Options) (*node, error) {
@@ -44,7 +54,7 @@ func (n *node) start(rng *rand.Rand, o *Options) error {
 		ID: n.id, ElectionTick: o.ElectionTick, HeartbeatTick: o.HeartbeatTick, Storage: n.storage,
 		Applied: n.applied, MaxSizePerMsg: o.MaxSizePerMsg, MaxInflightMsgs: o.MaxInflight,
 		MaxUncommittedEntriesSize: o.MaxUncommitted, MaxCommittedSizePerReady: o.MaxCommittedPerReady,
-		CheckQuorum: o.CheckQuorum, PreVote: o.PreVote, Logger: raft.DiscardLogger{},
+		CheckQuorum: o.CheckQuorum, PreVote: o.PreVote, Logger: raft.DiscardLogger{}, AsyncApply: o.AsyncApply,
 		Rand: rand.New(rand.NewPCG(rng.Uint64(), n.id)),
 	})
 	if err != nil {
@@ -52,6 +62,7 @@ func (n *node) start(rng *rand.Rand, o *Options) error {
 	}
 	n.rn = rn
 	n.down = false
+	n.queue = nil
 	return nil
 }
 
@@ -89,14 +100,17 @@ func (n *node) snapshotData() []byte {
 func (n *node) isMember() bool { return slices.Contains(n.confState.Voters, n.id) }
 
 // persist writes a Ready's durable parts, as the contract demands, before
-// anything is sent or applied.
-func (n *node) persist(rd *raft.Ready) error {
+// anything is sent or applied. With async apply the state machine loads a
+// snapshot later, in order with the entries before it.
+func (n *node) persist(rd *raft.Ready, async bool) error {
 	if rd.Snapshot != nil {
 		if err := n.storage.ApplySnapshot(rd.Snapshot); err != nil {
 			return fmt.Errorf("node %d ApplySnapshot: %w", n.id, err)
 		}
-		if err := n.loadSnapshot(rd.Snapshot); err != nil {
-			return err
+		if !async {
+			if err := n.loadSnapshot(rd.Snapshot); err != nil {
+				return err
+			}
 		}
 	}
 	if err := n.storage.Append(rd.Entries); err != nil {

@@ -28,7 +28,8 @@ func TestSimulationSeeds(t *testing.T) {
 	}
 	// Every feature must actually be exercised by the chaos.
 	if st.SnapshotsSent == 0 || st.ConfChangesApplied == 0 || st.ReadStates == 0 ||
-		st.TimeoutNows == 0 || st.Restarts == 0 || st.Throttled == 0 {
+		st.TimeoutNows == 0 || st.Restarts == 0 || st.Throttled == 0 ||
+		st.ApplyLag == 0 {
 		t.Fatalf("simulation did not exercise every feature: %+v", st)
 	}
 	t.Logf("stats %+v", st)
