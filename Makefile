@@ -7,6 +7,20 @@ PROTOC_GEN_GO_VERSION := v1.36.12
 PROTOC_GEN_GO_GRPC_VERSION := v1.5.1
 STATICCHECK := $(TOOLS)/staticcheck-$(STATICCHECK_VERSION)
 
+# The ORM suite also runs on PostgreSQL and MariaDB when they answer on their usual local ports, for
+# `make test` exactly as for CI; a DSN already set in the environment wins. Set one to "" to skip that database.
+answers = $(shell timeout 2 bash -c 'exec 3<>/dev/tcp/127.0.0.1/$(1)' >/dev/null 2>&1 && echo yes)
+ifeq ($(origin ORM_TEST_POSTGRES_DSN),undefined)
+ifeq ($(call answers,5432),yes)
+export ORM_TEST_POSTGRES_DSN := postgres://postgres@127.0.0.1:5432/test?sslmode=disable
+endif
+endif
+ifeq ($(origin ORM_TEST_MYSQL_DSN),undefined)
+ifeq ($(call answers,3306),yes)
+export ORM_TEST_MYSQL_DSN := root@tcp(127.0.0.1:3306)/test?parseTime=true&multiStatements=true
+endif
+endif
+
 # -race needs cgo and a C compiler; without one the tests still run, without the detector.
 RACE := $(shell if [ "$$($(GO) env CGO_ENABLED)" = 1 ] && command -v "$$($(GO) env CC)" >/dev/null 2>&1; then echo -race; fi)
 TEST_TIMEOUT ?= 15m
@@ -25,7 +39,11 @@ all: build test
 test: fmt-check vet staticcheck test-go
 
 test-go:
-	@if [ -z "$(RACE)" ]; then echo "make test: no C compiler/cgo, running WITHOUT -race"; fi
+	@if [ -z "$(RACE)" ]; then echo "make test: no C compiler/cgo, running WITHOUT -race (apt-get install gcc)"; fi
+	@if [ -n "$$ORM_TEST_POSTGRES_DSN" ]; then echo "make test: ORM on PostgreSQL via ORM_TEST_POSTGRES_DSN"; \
+	else echo "make test: PostgreSQL not on 127.0.0.1:5432 and ORM_TEST_POSTGRES_DSN unset: its ORM tests skip"; fi
+	@if [ -n "$$ORM_TEST_MYSQL_DSN" ]; then echo "make test: ORM on MariaDB/MySQL via ORM_TEST_MYSQL_DSN"; \
+	else echo "make test: MariaDB not on 127.0.0.1:3306 and ORM_TEST_MYSQL_DSN unset: its ORM tests skip"; fi
 	$(GO) test $(RACE) -timeout $(TEST_TIMEOUT) -count=1 $(PKGS)
 	@if [ -n "$(RACE)" ]; then echo "go test (no -race) $(NORACE_PKGS): the non-race build and its allocation checks"; \
 		$(GO) test -timeout $(TEST_TIMEOUT) -count=1 $(NORACE_PKGS); fi
