@@ -18,9 +18,16 @@ type Lexer struct {
 	col   int
 }
 
-// New returns a lexer positioned at the first rune of input.
+// bom is the UTF-8 byte order mark some editors put at the start of a file.
+const bom = "\uFEFF"
+
+// New returns a lexer positioned at the first rune of input, after a
+// leading byte order mark (which takes no column).
 func New(input string) *Lexer {
 	l := &Lexer{input: input, line: 1}
+	if strings.HasPrefix(input, bom) {
+		l.next = len(bom)
+	}
 	l.readRune()
 	return l
 }
@@ -64,15 +71,14 @@ func (l *Lexer) NextToken() token.Token {
 	}
 	switch {
 	case l.ch == '"':
-		tt, lit := l.readString()
-		return token.Token{Type: tt, Literal: lit, Pos: pos}
+		return l.readString(pos)
 	case isLetter(l.ch):
 		ident := l.readWhile(isIdentRune)
 		return token.Token{Type: token.LookupIdent(ident), Literal: ident, Pos: pos}
 	case isDigit(l.ch):
 		return token.Token{Type: token.INT, Literal: l.readWhile(isDigit), Pos: pos}
 	}
-	lit := string(l.ch)
+	lit := l.input[l.pos:l.next] // the bytes: an invalid one shows as such
 	l.readRune()
 	return token.Token{Type: token.ILLEGAL, Literal: lit, Pos: pos}
 }
@@ -129,44 +135,56 @@ func (l *Lexer) readWhile(ok func(rune) bool) string {
 }
 
 // readString reads a double-quoted string with the escapes \n \t \r \" \\.
-// An unterminated string becomes an ILLEGAL token whose literal starts with '"'.
-func (l *Lexer) readString() (token.Type, string) {
+// Bytes that are not valid UTF-8 are kept as they are. An unterminated
+// string becomes an ILLEGAL token whose literal starts with '"'; an unknown
+// escape an ILLEGAL token at the backslash whose literal is the escape
+// (after the rest of the string is skipped).
+func (l *Lexer) readString(pos token.Position) token.Token {
 	start := l.pos
 	l.readRune() // opening quote
 	var b strings.Builder
+	var bad *token.Token
 	for {
 		if l.atEOF() {
-			return token.ILLEGAL, l.input[start:l.pos]
+			return token.Token{Type: token.ILLEGAL, Literal: l.input[start:l.pos], Pos: pos}
 		}
 		switch l.ch {
 		case '"':
 			l.readRune()
-			return token.STRING, b.String()
+			if bad != nil {
+				return *bad
+			}
+			return token.Token{Type: token.STRING, Literal: b.String(), Pos: pos}
 		case '\\':
+			at := token.Position{Line: l.line, Col: l.col}
 			l.readRune()
 			if l.atEOF() {
-				return token.ILLEGAL, l.input[start:l.pos]
+				return token.Token{Type: token.ILLEGAL, Literal: l.input[start:l.pos], Pos: pos}
 			}
-			b.WriteString(unescape(l.ch))
+			if s, ok := unescape(l.ch); ok {
+				b.WriteString(s)
+			} else if bad == nil {
+				bad = &token.Token{Type: token.ILLEGAL, Literal: "\\" + l.input[l.pos:l.next], Pos: at}
+			}
 		default:
-			b.WriteRune(l.ch)
+			b.WriteString(l.input[l.pos:l.next]) // the bytes, even if not UTF-8
 		}
 		l.readRune()
 	}
 }
 
-func unescape(r rune) string {
+func unescape(r rune) (string, bool) {
 	switch r {
 	case 'n':
-		return "\n"
+		return "\n", true
 	case 't':
-		return "\t"
+		return "\t", true
 	case 'r':
-		return "\r"
+		return "\r", true
 	case '"', '\\':
-		return string(r)
+		return string(r), true
 	}
-	return "\\" + string(r)
+	return "", false
 }
 
 func isLetter(r rune) bool { return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || r == '_' }

@@ -91,6 +91,12 @@ func TestCommentsStringsAndIllegal(t *testing.T) {
 		{"identifiers with digits and underscores", "foo_1 _x", []want{{token.IDENT, "foo_1", 1, 1}, {token.IDENT, "_x", 1, 7}, {token.EOF, "", 1, 9}}},
 		{"empty", "", []want{{token.EOF, "", 1, 1}}},
 		{"crlf", "a\r\nb", []want{{token.IDENT, "a", 1, 1}, {token.IDENT, "b", 2, 1}, {token.EOF, "", 2, 2}}},
+		// source-text rules (docs/monkey.md, "Source text")
+		{"invalid UTF-8 kept in strings", "\"a\xff\xfeb\" x", []want{{token.STRING, "a\xff\xfeb", 1, 1}, {token.IDENT, "x", 1, 8}, {token.EOF, "", 1, 9}}},
+		{"invalid UTF-8 outside strings", "a \xff", []want{{token.IDENT, "a", 1, 1}, {token.ILLEGAL, "\xff", 1, 3}, {token.EOF, "", 1, 4}}},
+		{"unknown escape", `"ab\qc\zd" x`, []want{{token.ILLEGAL, `\q`, 1, 4}, {token.IDENT, "x", 1, 12}, {token.EOF, "", 1, 13}}},
+		{"byte order mark skipped", "\uFEFFlet x", []want{{token.LET, "let", 1, 1}, {token.IDENT, "x", 1, 5}, {token.EOF, "", 1, 6}}},
+		{"byte order mark only at the start", "x \uFEFF", []want{{token.IDENT, "x", 1, 1}, {token.ILLEGAL, "\uFEFF", 1, 3}, {token.EOF, "", 1, 4}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { check(t, tt.src, tt.wants) })

@@ -97,6 +97,10 @@ func (p *Parser) illegal(tok token.Token) {
 		p.errorAt(tok.Pos, "unterminated string")
 		return
 	}
+	if len(tok.Literal) > 1 && tok.Literal[0] == '\\' {
+		p.errorAt(tok.Pos, "unknown escape %s in string (known: \\n \\t \\r \\\" \\\\)", tok.Literal)
+		return
+	}
 	p.errorAt(tok.Pos, "illegal character %q", tok.Literal)
 }
 

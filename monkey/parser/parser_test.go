@@ -131,6 +131,7 @@ func TestErrorsNamePositionExpectedAndFound(t *testing.T) {
 		{"fn() { 1", []string{`1:9: expected "}" to close the block opened at 1:6, found end of input`}},
 		{"1 + @", []string{`1:5: illegal character "@"`}},
 		{`"abc`, []string{`1:1: unterminated string`}},
+		{"let s = \"x\\qy\";", []string{`1:11: unknown escape \q in string (known: \n \t \r \" \\)`}},
 		{"99999999999999999999", []string{`1:1: integer literal 99999999999999999999 does not fit in 64 bits`}},
 		{"let x = ;\nlet y = 2 +;\n}\nputs(1 2)", []string{
 			`1:9: expected an expression, found ";"`,
