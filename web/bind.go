@@ -84,16 +84,25 @@ func (c *Context) MustBindWith(obj any, b binding.Binding) error {
 	return c.abortOnBindError(c.ShouldBindWith(obj, b))
 }
 
+// abortOnBindError answers a binding error: 413 for an over-limit body,
+// 500 (details in c.Errors only) for a bad bind target, which is the
+// server's bug, else 400 naming the field and rule, never Go types.
 func (c *Context) abortOnBindError(err error) error {
 	if err == nil {
 		return nil
 	}
-	code := http.StatusBadRequest
-	var tooBig *http.MaxBytesError
-	if errors.As(err, &tooBig) {
-		code = http.StatusRequestEntityTooLarge
-	}
 	c.Error(err).Type = ErrorTypeBind
-	c.AbortWithStatusJSON(code, H{"error": err.Error()})
+	var tooBig *http.MaxBytesError
+	var invalid *binding.ValidationError
+	switch {
+	case errors.As(err, &tooBig):
+		c.AbortWithStatusJSON(http.StatusRequestEntityTooLarge, H{"error": "request body too large"})
+	case errors.Is(err, binding.ErrBadTarget):
+		c.AbortWithStatusJSON(http.StatusInternalServerError, H{"error": "internal server error"})
+	case errors.As(err, &invalid):
+		c.AbortWithStatusJSON(http.StatusBadRequest, H{"error": err.Error(), "fields": invalid.Fields})
+	default:
+		c.AbortWithStatusJSON(http.StatusBadRequest, H{"error": err.Error()})
+	}
 	return err
 }

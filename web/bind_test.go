@@ -51,10 +51,10 @@ func TestBindErrors(t *testing.T) {
 	cases := []struct{ ct, body, want string }{
 		{"application/json", "{\n  \"name\": \"x\",\n  \"age\": }", "JSON 3:10"},
 		{"application/json", `{"name":"x","age":"old"}`, `field \"age\"`},
-		{"application/json", `{"age":3}`, `field signup.Name failed \"required\"`},
+		{"application/json", `{"age":3}`, `field \"name\" failed \"required\"`},
 		{"application/json", `{"name":"x","age":200}`, `lte=150`},
 		{"application/json", ``, "empty body"},
-		{"application/x-www-form-urlencoded", "name=x&age=abc", `field Age (form \"age\"): invalid value \"abc\"`},
+		{"application/x-www-form-urlencoded", "name=x&age=abc", `form \"age\": invalid value \"abc\"`},
 		{"application/xml", "<signup><name>x</name><age>", "XML"},
 	}
 	for _, c := range cases {

@@ -22,16 +22,18 @@ type Context struct {
 	// Errors collects errors attached with Error.
 	Errors ErrorList
 
-	w        responseWriter
-	handlers HandlersChain
-	index    int
-	fullPath string
-	engine   *Engine
-	mu       sync.RWMutex
-	query    url.Values
-	body     []byte
-	bodyRead bool
-	redirect string // the router's redirect target, for answerRedirect
+	w         responseWriter
+	handlers  HandlersChain
+	index     int
+	fullPath  string
+	engine    *Engine
+	mu        sync.RWMutex
+	query     url.Values
+	body      []byte
+	bodyRead  bool
+	bodyErr   error
+	bodyLimit int64  // 0: the engine's MaxBodyBytes; -1: none
+	redirect  string // the router's redirect target, for answerRedirect
 }
 
 func (c *Context) reset() {
@@ -46,8 +48,8 @@ func (c *Context) reset() {
 	if len(c.Errors) != 0 {
 		c.Errors = c.Errors[:0]
 	}
-	if c.bodyRead || c.query != nil {
-		c.query, c.body, c.bodyRead = nil, nil, false
+	if c.bodyRead || c.query != nil || c.bodyLimit != 0 {
+		c.query, c.body, c.bodyRead, c.bodyErr, c.bodyLimit = nil, nil, false, nil, 0
 	}
 }
 
@@ -63,6 +65,7 @@ func (c *Context) Copy() *Context {
 		engine:   c.engine,
 		body:     c.body,
 		bodyRead: c.bodyRead,
+		bodyErr:  c.bodyErr,
 	}
 	c.mu.RLock()
 	if c.Keys != nil {

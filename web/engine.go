@@ -35,6 +35,11 @@ type Engine struct {
 	UseRawPath bool
 	// MaxMultipartMemory bounds the memory ParseMultipartForm may use.
 	MaxMultipartMemory int64
+	// MaxBodyBytes bounds the request body that binding, forms and
+	// GetRawData read: beyond it they fail and Bind answers 413. Default
+	// DefaultMaxBodyBytes (32 MiB); 0 or less: no limit. A route can set
+	// its own with middleware.BodyLimit or Context.SetBodyLimit.
+	MaxBodyBytes int64
 
 	trees     [len(methods)]*tree.Tree[HandlersChain]
 	custom    map[string]*tree.Tree[HandlersChain]
@@ -62,6 +67,7 @@ func New() *Engine {
 		HandleMethodNotAllowed: true,
 		HandleOPTIONS:          true,
 		MaxMultipartMemory:     32 << 20,
+		MaxBodyBytes:           DefaultMaxBodyBytes,
 		ipHeader:               []string{"X-Forwarded-For", "X-Real-IP"},
 	}
 	e.RouterGroup = RouterGroup{basePath: "/", engine: e, root: true}

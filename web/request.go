@@ -56,6 +56,12 @@ func (c *Context) parseForm() error {
 		return nil
 	}
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		if limit := c.maxBody(); limit >= 0 && r.Body != nil {
+			if r.ContentLength > limit {
+				return fmt.Errorf("parse multipart form: %w", &http.MaxBytesError{Limit: limit})
+			}
+			r.Body = http.MaxBytesReader(c.Writer, r.Body, limit)
+		}
 		if err := r.ParseMultipartForm(c.engine.MaxMultipartMemory); err != nil && !errors.Is(err, http.ErrNotMultipart) {
 			return fmt.Errorf("parse multipart form: %w", err)
 		}
@@ -148,20 +154,60 @@ func (c *Context) SaveUploadedFile(fh *multipart.FileHeader, dst string) error {
 	return out.Close()
 }
 
+// DefaultMaxBodyBytes is Engine.MaxBodyBytes in New: the most request
+// body binding, forms and GetRawData read before answering 413.
+const DefaultMaxBodyBytes = 32 << 20
+
+// SetBodyLimit sets the most body bytes binding, forms and GetRawData read
+// for this request (n <= 0: no limit), overriding Engine.MaxBodyBytes;
+// middleware.BodyLimit calls it, so one route can allow more or less.
+func (c *Context) SetBodyLimit(n int64) {
+	if n <= 0 {
+		n = -1
+	}
+	c.bodyLimit = n
+}
+
+// maxBody is the request's body limit, or -1 for none.
+func (c *Context) maxBody() int64 {
+	if c.bodyLimit != 0 {
+		return c.bodyLimit
+	}
+	if n := c.engine.MaxBodyBytes; n > 0 {
+		return n
+	}
+	return -1
+}
+
 // bodyBytes reads the body once and keeps it, so it can be bound again.
+// It reads at most the body limit, and fails with *http.MaxBytesError
+// beyond it (binding answers 413).
 func (c *Context) bodyBytes() ([]byte, error) {
 	if c.bodyRead {
-		return c.body, nil
+		return c.body, c.bodyErr
 	}
+	c.bodyRead = true
 	if c.Request.Body == nil || c.Request.Body == http.NoBody {
-		c.bodyRead = true
 		return nil, nil
 	}
-	b, err := io.ReadAll(c.Request.Body)
-	if err != nil {
-		return nil, fmt.Errorf("read body: %w", err)
+	limit := c.maxBody()
+	if limit >= 0 && c.Request.ContentLength > limit {
+		c.bodyErr = fmt.Errorf("read body: %w", &http.MaxBytesError{Limit: limit})
+		return nil, c.bodyErr
 	}
-	c.body, c.bodyRead = b, true
+	var r io.Reader = c.Request.Body
+	if limit >= 0 {
+		r = io.LimitReader(r, limit+1)
+	}
+	b, err := io.ReadAll(r)
+	if err == nil && limit >= 0 && int64(len(b)) > limit {
+		err = &http.MaxBytesError{Limit: limit}
+	}
+	if err != nil {
+		c.bodyErr = fmt.Errorf("read body: %w", err)
+		return nil, c.bodyErr
+	}
+	c.body = b
 	c.rewindBody()
 	return b, nil
 }

@@ -4,6 +4,7 @@
 package binding
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 )
@@ -30,6 +31,11 @@ var (
 	Query         Binding     = queryBinding{}
 	Header        Binding     = headerBinding{}
 )
+
+// ErrBadTarget marks errors in the value given to bind into (not a
+// pointer, an unsupported field type): a bug in the server, not in the
+// request, so web's Bind answers 500 rather than 400.
+var ErrBadTarget = errors.New("binding: bad target")
 
 // MaxMultipartMemory is what FormMultipart may hold in memory.
 var MaxMultipartMemory int64 = 32 << 20

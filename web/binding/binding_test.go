@@ -43,11 +43,11 @@ func TestFormMapping(t *testing.T) {
 
 func TestFieldErrorsNameTheField(t *testing.T) {
 	cases := map[string]string{
-		"count=300":      `field Count (form "count"): invalid value "300": want an unsigned 8-bit integer`,
-		"price=x":        `field Price (form "price")`,
-		"ok=maybe":       `field OK (form "ok")`,
-		"when=yesterday": `field When (form "when")`,
-		"zip=1&wait=zz":  `field Wait (form "wait")`,
+		"count=300":      `form "count": invalid value "300": want a non-negative integer in range`,
+		"price=x":        `form "price": invalid value "x": want a number`,
+		"ok=maybe":       `form "ok": invalid value "maybe": want a boolean`,
+		"when=yesterday": `form "when"`,
+		"zip=1&wait=zz":  `form "wait"`,
 	}
 	for q, want := range cases {
 		r, _ := http.NewRequest("GET", "/?name=n&"+q, nil)

@@ -11,17 +11,27 @@ import (
 	"time"
 )
 
-// FieldError reports a value that could not be stored in a field.
+// FieldError reports a request value that could not be stored in a field.
+// Its message names the value by the request's key, not the Go field.
 type FieldError struct {
-	Field string // Go field path, e.g. "Address.Zip"
+	Field string // Go field path, e.g. "Address.Zip" (for the server's logs)
 	Key   string // request key, e.g. "zip"
 	Tag   string // tag kind: form, uri, header
 	Value string
-	Err   error
+	Err   error // what the value should be, e.g. "want an integer"
 }
 
 func (e *FieldError) Error() string {
-	return fmt.Sprintf("binding: field %s (%s %q): invalid value %q: %v", e.Field, e.Tag, e.Key, e.Value, e.Err)
+	return fmt.Sprintf("binding: %s %q: invalid value %q: %v", e.Tag, e.Key, truncate(e.Value), e.Err)
+}
+
+// truncate shortens a client's value quoted back in an error message.
+func truncate(s string) string {
+	const max = 64
+	if len(s) <= max {
+		return s
+	}
+	return strings.ToValidUTF8(s[:max], "") + "..."
 }
 
 // Unwrap returns the conversion error.
@@ -44,11 +54,11 @@ type source struct {
 func mapValues(obj any, tag string, get func(string) ([]string, bool), files map[string][]*multipart.FileHeader) error {
 	v := reflect.ValueOf(obj)
 	if v.Kind() != reflect.Pointer || v.IsNil() {
-		return fmt.Errorf("binding: target must be a non-nil pointer, got %T", obj)
+		return fmt.Errorf("%w: want a non-nil pointer, got %T", ErrBadTarget, obj)
 	}
 	v = v.Elem()
 	if v.Kind() != reflect.Struct {
-		return fmt.Errorf("binding: %s binding needs a pointer to a struct, got %T", tag, obj)
+		return fmt.Errorf("%w: %s binding needs a pointer to a struct, got %T", ErrBadTarget, tag, obj)
 	}
 	return source{tag, get, files}.mapStruct(v, "")
 }
@@ -191,13 +201,13 @@ func setScalar(fv reflect.Value, s string) error {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		n, err := strconv.ParseInt(orZero(s, "0"), 10, fv.Type().Bits())
 		if err != nil {
-			return fmt.Errorf("want a %d-bit integer", fv.Type().Bits())
+			return errors.New("want an integer in range")
 		}
 		fv.SetInt(n)
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 		n, err := strconv.ParseUint(orZero(s, "0"), 10, fv.Type().Bits())
 		if err != nil {
-			return fmt.Errorf("want an unsigned %d-bit integer", fv.Type().Bits())
+			return errors.New("want a non-negative integer in range")
 		}
 		fv.SetUint(n)
 	case reflect.Float32, reflect.Float64:
@@ -207,7 +217,7 @@ func setScalar(fv reflect.Value, s string) error {
 		}
 		fv.SetFloat(n)
 	default:
-		return fmt.Errorf("unsupported field type %s", fv.Type())
+		return fmt.Errorf("%w: unsupported field type %s", ErrBadTarget, fv.Type())
 	}
 	return nil
 }

@@ -172,6 +172,23 @@ func TestBodyLimit(t *testing.T) {
 	check(t, w, 413, "")
 }
 
+// A route's BodyLimit may allow more than the engine's MaxBodyBytes.
+func TestBodyLimitRaisesEngineDefault(t *testing.T) {
+	e := web.New()
+	e.MaxBodyBytes = 1 << 10
+	bind := func(c *web.Context) {
+		var m map[string]any
+		if c.BindJSON(&m) == nil {
+			c.String(200, "ok")
+		}
+	}
+	e.POST("/small", bind)
+	e.POST("/big", BodyLimit(1<<20), bind)
+	body := `{"a":"` + strings.Repeat("x", 8<<10) + `"}`
+	check(t, do(e, "POST", "/small", strings.NewReader(body)), 413, "")
+	check(t, do(e, "POST", "/big", strings.NewReader(body)), 200, "ok")
+}
+
 func TestBasicAuth(t *testing.T) {
 	e := web.New()
 	e.Use(BasicAuth("admin", map[string]string{"ann": "s3cret"}))
