@@ -1,13 +1,19 @@
 package raft
 
 import (
+	"fmt"
+
 	pb "github.com/gee-project/gee/kv/raft/raftpb"
 )
 
 // applyConfChange applies a committed single-step membership change
 // (§6: one server at a time keeps old and new majorities overlapping).
 func (r *raft) applyConfChange(cc *pb.ConfChange) *pb.ConfState {
-	if cc.GetNodeId() != None {
+	if err := r.checkConfChange(cc); err != nil {
+		// Every member applies the same entries to the same membership, so
+		// all of them skip this one alike and the group stays alive.
+		r.logger.Errorf("raft: %x ignoring committed conf change %v: %v", r.id, cc, err)
+	} else if cc.GetNodeId() != None {
 		switch cc.GetType() {
 		case pb.ConfChangeType_ConfChangeAddNode:
 			r.addNode(cc.NodeId)
@@ -51,4 +57,14 @@ func (r *raft) removeNode(id uint64) {
 		r.releasePendingReadIndex()
 		r.bcastAppend()
 	}
+}
+
+// checkConfChange refuses a change that removes the only voter (a group
+// with no voters can never elect a leader again).
+func (r *raft) checkConfChange(cc *pb.ConfChange) error {
+	id := cc.GetNodeId()
+	if cc.GetType() == pb.ConfChangeType_ConfChangeRemoveNode && len(r.prs) == 1 && r.prs[id] != nil {
+		return fmt.Errorf("%w (node %x)", ErrRemovesLastVoter, id)
+	}
+	return nil
 }

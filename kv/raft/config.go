@@ -96,6 +96,10 @@ var (
 	// Config.MaxUncommittedEntriesSize (the cluster is slow or the leader
 	// is cut off); it wraps ErrProposalDropped, so retrying later is fine.
 	ErrUncommittedFull = fmt.Errorf("%w: uncommitted log tail is at MaxUncommittedEntriesSize", ErrProposalDropped)
+	// ErrRemovesLastVoter means a conf change would remove the only voter,
+	// leaving a group that can never elect a leader or commit again. It is
+	// not retryable, so it does not wrap ErrProposalDropped.
+	ErrRemovesLastVoter = errors.New("raft: conf change would remove the last voter")
 	// ErrStepLocalMsg means a local-only message type was given to Step.
 	ErrStepLocalMsg = errors.New("raft: cannot step raft local message")
 	// ErrStepPeerNotFound means a response came from a node not in the

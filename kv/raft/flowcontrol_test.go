@@ -74,7 +74,7 @@ func TestMaxUncommittedEntriesSizeAdmitsOneWhenEmpty(t *testing.T) {
 	// A refused conf change must not block later ones.
 	pending := peers[0].pendingConfIndex
 	cc := &pb.Message{From: 1, To: 1, Type: pb.MessageType_MsgProp,
-		Entries: []*pb.Entry{{Type: pb.EntryType_EntryConfChange, Data: []byte("cc")}}}
+		Entries: []*pb.Entry{ccEntry(t, pb.ConfChangeType_ConfChangeAddNode, 4)}}
 	if err := peers[0].Step(cc); !errors.Is(err, ErrUncommittedFull) {
 		t.Fatalf("conf change over a full tail: %v", err)
 	}

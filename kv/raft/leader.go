@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	pb "github.com/gee-project/gee/kv/raft/raftpb"
+	"google.golang.org/protobuf/proto"
 )
 
 // stepLeader handles messages while leading.
@@ -78,6 +79,15 @@ func (r *raft) handlePropose(m *pb.Message) error {
 		// Single-step changes are safe only one at a time (§6).
 		if confIndex != 0 || r.pendingConfIndex > r.raftLog.applied {
 			return errConfChangePending
+		}
+		var cc pb.ConfChange
+		if err := proto.Unmarshal(e.Data, &cc); err != nil {
+			return fmt.Errorf("raft: undecodable ConfChange entry: %w", err)
+		}
+		// With no conf change pending, prs is the membership it will
+		// apply to, so this check is exact.
+		if err := r.checkConfChange(&cc); err != nil {
+			return err
 		}
 		confIndex = r.raftLog.lastIndex() + uint64(i) + 1
 	}

@@ -3,6 +3,7 @@ package raft
 import (
 	"errors"
 	"slices"
+	"strings"
 	"testing"
 
 	pb "github.com/gee-project/gee/kv/raft/raftpb"
@@ -152,5 +153,65 @@ func TestApplyConfChangeIdempotent(t *testing.T) {
 		if !slices.Equal(c.Voters, []uint64{1, 2}) {
 			t.Fatalf("voters %v, want [1 2]", c.Voters)
 		}
+	}
+}
+
+// Removing the only voter is refused at proposal time, on the proposing
+// node and on the leader a follower forwards to.
+func TestRemoveLastVoterRefused(t *testing.T) {
+	s := NewMemoryStorage(1)
+	rn, err := NewRawNode(testConfig(1, s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = rn.Campaign()
+	persistAndAdvance(t, rn, s)
+	err = rn.ProposeConfChange(&pb.ConfChange{Type: pb.ConfChangeType_ConfChangeRemoveNode, NodeId: 1})
+	if !errors.Is(err, ErrRemovesLastVoter) {
+		t.Fatalf("removing the last voter: %v, want ErrRemovesLastVoter", err)
+	}
+	if errors.Is(err, ErrProposalDropped) {
+		t.Fatal("ErrRemovesLastVoter must not look retryable")
+	}
+	if rn.HasReady() {
+		t.Fatal("refused conf change produced a Ready")
+	}
+	// The leader checks proposals that arrive forwarded, too.
+	if err := proposeCC(rn.raft, ccEntry(t, pb.ConfChangeType_ConfChangeRemoveNode, 1)); !errors.Is(err, ErrRemovesLastVoter) {
+		t.Fatalf("forwarded removal of the last voter: %v", err)
+	}
+	// Undecodable conf change data is refused with a clear error.
+	bad := &pb.Entry{Type: pb.EntryType_EntryConfChange, Data: []byte{0xff, 0xff}}
+	if err := proposeCC(rn.raft, bad); err == nil || !strings.Contains(err.Error(), "ConfChange") {
+		t.Fatalf("undecodable conf change: %v", err)
+	}
+	// Removing a node that is not the last voter is fine.
+	if err := rn.ProposeConfChange(&pb.ConfChange{Type: pb.ConfChangeType_ConfChangeRemoveNode, NodeId: 2}); err != nil {
+		t.Fatalf("removing a non-member: %v", err)
+	}
+}
+
+// If such an entry commits anyway (e.g. proposed by an older version), it
+// is skipped on apply: membership stays and the group keeps committing.
+func TestApplyRemoveLastVoterIsSkipped(t *testing.T) {
+	s := NewMemoryStorage(1)
+	rn, err := NewRawNode(testConfig(1, s))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = rn.Campaign()
+	persistAndAdvance(t, rn, s)
+	cs := rn.ApplyConfChange(&pb.ConfChange{Type: pb.ConfChangeType_ConfChangeRemoveNode, NodeId: 1})
+	if !slices.Equal(cs.Voters, []uint64{1}) {
+		t.Fatalf("voters after skipped removal %v, want [1]", cs.Voters)
+	}
+	if st := rn.Status(); st.SoftState.RaftState != StateLeader {
+		t.Fatalf("node is %v after the skipped removal, want leader", st.SoftState.RaftState)
+	}
+	if err := rn.Propose([]byte("alive")); err != nil {
+		t.Fatal(err)
+	}
+	if ents := persistAndAdvance(t, rn, s); len(ents) != 1 || string(ents[0].Data) != "alive" {
+		t.Fatalf("committed %v, want the proposal", ents)
 	}
 }

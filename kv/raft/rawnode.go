@@ -90,10 +90,15 @@ func (rn *RawNode) Propose(data []byte) error {
 }
 
 // ProposeConfChange proposes a membership change; apply it with
-// ApplyConfChange once it is committed.
+// ApplyConfChange once it is committed. Removing the only voter is
+// refused with ErrRemovesLastVoter (checked here against this node's
+// membership, and by the leader against the authoritative one).
 func (rn *RawNode) ProposeConfChange(cc *pb.ConfChange) error {
 	if cc == nil {
 		return errors.New("raft: nil ConfChange")
+	}
+	if err := rn.raft.checkConfChange(cc); err != nil {
+		return err
 	}
 	data, err := proto.Marshal(cc)
 	if err != nil {
@@ -105,6 +110,9 @@ func (rn *RawNode) ProposeConfChange(cc *pb.ConfChange) error {
 
 // ApplyConfChange applies a committed conf change and returns the new
 // membership, which the caller should persist with its next snapshot.
+// A change removing the only voter (refused at proposal, so it can only
+// come from an older or foreign log) is skipped with an error logged: the
+// returned membership is unchanged and the group keeps working.
 // With Config.AsyncApply, call it (on the RawNode's goroutine) no later
 // than the AdvanceApplied that covers the entry's index: raft lets the
 // next conf change be proposed, and this node campaign, once applied
