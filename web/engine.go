@@ -33,6 +33,9 @@ type Engine struct {
 	// UseRawPath matches on the escaped path, so a param may hold "%2F";
 	// param values are unescaped. Default false.
 	UseRawPath bool
+	// UseH2C makes servers from NewServer (Run, Serve) also accept HTTP/2
+	// without TLS (h2c), for use behind a proxy that speaks it. Default false.
+	UseH2C bool
 	// MaxMultipartMemory bounds the memory ParseMultipartForm may use.
 	MaxMultipartMemory int64
 	// MaxBodyBytes bounds the request body that binding, forms and
