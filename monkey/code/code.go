@@ -85,9 +85,12 @@ type Definition struct {
 	OperandWidths []int
 }
 
+// Every operand is 4 bytes, so no program the evaluator runs is rejected for
+// having too many constants, globals, registers or arguments; the VM decodes
+// the bytes once at load, so the width costs nothing when running.
 const (
-	reg   = 2 // register number
-	idx   = 2 // constant, global, free or builtin index, or a count
+	reg   = 4 // register number
+	idx   = 4 // constant, global, free or builtin index, or a count
 	imm   = 4 // signed immediate
 	label = 4 // jump target
 )

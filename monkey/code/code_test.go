@@ -11,12 +11,14 @@ func TestMakeAndReadRoundTrip(t *testing.T) {
 		operands []int
 		want     []byte
 	}{
-		{OpLoadK, []int{3, 65534}, []byte{byte(OpLoadK), 0, 3, 255, 254}},
-		{OpLoadInt, []int{1, -2}, []byte{byte(OpLoadInt), 0, 1, 255, 255, 255, 254}},
-		{OpAdd, []int{0, 1, 2}, []byte{byte(OpAdd), 0, 0, 0, 1, 0, 2}},
+		{OpLoadK, []int{3, 65534}, []byte{byte(OpLoadK), 0, 0, 0, 3, 0, 0, 255, 254}},
+		// operands past the old 16-bit limit
+		{OpLoadK, []int{70000, 1 << 24}, []byte{byte(OpLoadK), 0, 1, 0x11, 0x70, 1, 0, 0, 0}},
+		{OpLoadInt, []int{1, -2}, []byte{byte(OpLoadInt), 0, 0, 0, 1, 255, 255, 255, 254}},
+		{OpAdd, []int{0, 1, 2}, []byte{byte(OpAdd), 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 2}},
 		{OpJump, []int{70000}, []byte{byte(OpJump), 0, 1, 0x11, 0x70}},
-		{OpLoadTrue, []int{7}, []byte{byte(OpLoadTrue), 0, 7}},
-		{OpClosure, []int{1, 2, 3, 4}, []byte{byte(OpClosure), 0, 1, 0, 2, 0, 3, 0, 4}},
+		{OpLoadTrue, []int{7}, []byte{byte(OpLoadTrue), 0, 0, 0, 7}},
+		{OpClosure, []int{1, 2, 3, 4}, []byte{byte(OpClosure), 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0, 4}},
 	}
 	for _, tt := range tests {
 		got := Make(tt.op, tt.operands...)
@@ -58,7 +60,7 @@ func TestEveryOpcodeHasDefinitionAndRoles(t *testing.T) {
 func TestDisassemble(t *testing.T) {
 	var ins Instructions
 	for _, i := range [][]byte{
-		Make(OpJumpNotEqI, 0, 0, 16),
+		Make(OpJumpNotEqI, 0, 0, 18),
 		Make(OpReturnInt, 0),
 		Make(OpSubI, 1, 0, 1),
 		Make(OpCallGlobal, 1, 0, 1),
@@ -67,12 +69,12 @@ func TestDisassemble(t *testing.T) {
 	} {
 		ins = append(ins, i...)
 	}
-	want := `0000 JumpNotEqI r0 0 @0016
-0011 ReturnInt 0
-0016 SubI r1 r0 1
-0025 CallGlobal r1 g0 1
-0032 Add r1 r1 r2
-0039 Return r1
+	want := `0000 JumpNotEqI r0 0 @0018
+0013 ReturnInt 0
+0018 SubI r1 r0 1
+0031 CallGlobal r1 g0 1
+0044 Add r1 r1 r2
+0057 Return r1
 `
 	if got := ins.String(); got != want {
 		t.Errorf("disassembly:\n%s\nwant:\n%s", got, want)

@@ -8,8 +8,15 @@ import (
 	"github.com/gee-project/gee/monkey/token"
 )
 
-// maxRegs is the register limit of one function (operands are 16 bits).
-const maxRegs = 1 << 16
+// MaxRegs is the register limit of one function: the VM's register stack
+// holds at most 2^24 values, so a function needing more could never run.
+const MaxRegs = 1 << 24
+
+// maxRegs is MaxRegs, lowered by tests.
+var maxRegs = MaxRegs
+
+// MaxConstants bounds the constant pool (operands are 32-bit).
+const MaxConstants = 1<<31 - 1
 
 // Error is a compile-time error with its source position.
 type Error struct {
@@ -147,8 +154,8 @@ func (c *Compiler) strConst(s string) int {
 
 func (c *Compiler) addConst(v any) int {
 	c.constants = append(c.constants, v)
-	if len(c.constants) > maxRegs {
-		c.fail(token.Position{}, "more than %d constants", maxRegs)
+	if len(c.constants) > MaxConstants { // a source of gigabytes
+		c.fail(token.Position{}, "more than %d constants", MaxConstants)
 	}
 	return len(c.constants) - 1
 }

@@ -1,6 +1,7 @@
 package compiler
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -68,9 +69,9 @@ func TestFibCompilesToCompareJumpsAndDirectCalls(t *testing.T) {
 	bc := compile(t, `let fib = fn(x) { if (x < 2) { return x; } fib(x - 1) + fib(x - 2) };`)
 	fib := fnConst(t, bc, "fib")
 	expect(t, "fib", fib.Instructions, concat(
-		code.Make(code.OpJumpNotLtI, 0, 2, 14),
+		code.Make(code.OpJumpNotLtI, 0, 2, 18),
 		code.Make(code.OpReturn, 0),
-		code.Make(code.OpSubI, 1, 0, 1), // 14
+		code.Make(code.OpSubI, 1, 0, 1), // 18
 		code.Make(code.OpCallGlobal, 1, 0, 1),
 		code.Make(code.OpSubI, 2, 0, 2),
 		code.Make(code.OpCallGlobal, 2, 0, 1),
@@ -154,5 +155,26 @@ func TestUnneededClearsBecomeNops(t *testing.T) {
 	bc = compile(t, `fn(c) { if (c) { let m = 1; } m }`)
 	if !strings.Contains(bc.String(), "LoadUndef r1") {
 		t.Errorf("a local read where it may be unbound must be cleared:\n%s", bc)
+	}
+}
+
+func TestRegisterLimitHasPosition(t *testing.T) {
+	defer func(old int) { maxRegs = old }(maxRegs)
+	maxRegs = 50
+	var lets strings.Builder
+	for i := range 60 {
+		fmt.Fprintf(&lets, "let v%d = %d; ", i, i)
+	}
+	for src, want := range map[string]string{
+		"let f = fn() { " + lets.String() + "v0 };":                 "1:9: function needs more than 50 registers",
+		"let x = 1;\nfn() { [" + strings.Repeat("x, ", 60) + "x] }": "2:156: function needs more than 50 registers",
+	} {
+		prog, err := parser.Parse(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Compile(prog); err == nil || err.Error() != want {
+			t.Errorf("got %v, want %s", err, want)
+		}
 	}
 }

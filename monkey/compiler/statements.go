@@ -146,6 +146,9 @@ func (c *Compiler) funcLit(lit *ast.FunctionLiteral, dst int, self, selfGlobal s
 	if selfGlobal != "" {
 		inner.globals[selfGlobal] = true
 	}
+	if inner.next > maxRegs {
+		c.fail(lit.Pos(), "function needs more than %d registers", maxRegs)
+	}
 	fn.NumRegs = inner.next
 	c.fs = inner
 	c.prologue(sc)
