@@ -180,9 +180,13 @@ func (x *RaftMessage) GetEndKey() []byte {
 // SnapshotChunk is one piece of a snapshot stream: the first chunk carries the RaftMessage (whose
 // snapshot data is empty), the following ones carry data in order.
 type SnapshotChunk struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Message       *RaftMessage           `protobuf:"bytes,1,opt,name=message,proto3" json:"message,omitempty"`
-	Data          []byte                 `protobuf:"bytes,2,opt,name=data,proto3" json:"data,omitempty"`
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Message *RaftMessage           `protobuf:"bytes,1,opt,name=message,proto3" json:"message,omitempty"`
+	Data    []byte                 `protobuf:"bytes,2,opt,name=data,proto3" json:"data,omitempty"`
+	// total_size and crc32c are set on the first chunk only: the length and CRC-32C (Castagnoli) of the
+	// whole snapshot data. The receiver checks both before delivering; it never allocates by total_size.
+	TotalSize     uint64 `protobuf:"varint,3,opt,name=total_size,json=totalSize,proto3" json:"total_size,omitempty"`
+	Crc32C        uint32 `protobuf:"varint,4,opt,name=crc32c,proto3" json:"crc32c,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -229,6 +233,20 @@ func (x *SnapshotChunk) GetData() []byte {
 		return x.Data
 	}
 	return nil
+}
+
+func (x *SnapshotChunk) GetTotalSize() uint64 {
+	if x != nil {
+		return x.TotalSize
+	}
+	return 0
+}
+
+func (x *SnapshotChunk) GetCrc32C() uint32 {
+	if x != nil {
+		return x.Crc32C
+	}
+	return 0
 }
 
 // Done acknowledges a client stream.
@@ -616,10 +634,13 @@ const file_kv_proto_raftserverpb_raftserverpb_proto_rawDesc = "" +
 	"\fregion_epoch\x18\x05 \x01(\v2\x13.metapb.RegionEpochR\vregionEpoch\x12!\n" +
 	"\fis_tombstone\x18\x06 \x01(\bR\visTombstone\x12\x1b\n" +
 	"\tstart_key\x18\a \x01(\fR\bstartKey\x12\x17\n" +
-	"\aend_key\x18\b \x01(\fR\x06endKey\"X\n" +
+	"\aend_key\x18\b \x01(\fR\x06endKey\"\x8f\x01\n" +
 	"\rSnapshotChunk\x123\n" +
 	"\amessage\x18\x01 \x01(\v2\x19.raftserverpb.RaftMessageR\amessage\x12\x12\n" +
-	"\x04data\x18\x02 \x01(\fR\x04data\"\x06\n" +
+	"\x04data\x18\x02 \x01(\fR\x04data\x12\x1d\n" +
+	"\n" +
+	"total_size\x18\x03 \x01(\x04R\ttotalSize\x12\x16\n" +
+	"\x06crc32c\x18\x04 \x01(\rR\x06crc32c\"\x06\n" +
 	"\x04Done\"~\n" +
 	"\x0eRaftLocalState\x120\n" +
 	"\n" +
