@@ -1,0 +1,317 @@
+package cluster
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/gee-project/gee/kv/engine"
+	"github.com/gee-project/gee/kv/proto/metapb"
+	"github.com/gee-project/gee/kv/proto/raftserverpb"
+	"github.com/gee-project/gee/kv/storage"
+	"google.golang.org/protobuf/proto"
+)
+
+// RegionID is the one region every store hosts in this issue.
+const RegionID = 1
+
+// Store is what the harness drives; *raftstore.Store satisfies it.
+type Store interface {
+	Endpoint
+	Start() error
+	Stop()
+	Storage() storage.Storage
+}
+
+// StoreConfig is what a StoreFactory gets to build one store.
+type StoreConfig struct {
+	StoreID uint64
+	Engine  *engine.Engine
+	Trans   *Transport
+	Region  *metapb.Region // the initial region to bootstrap (skipped on a restart)
+	Resolve func(storeID uint64) (string, bool)
+
+	TickInterval    time.Duration
+	ElectionTicks   int
+	HeartbeatTicks  int
+	LogGCCountLimit uint64
+	// GCTickInterval is how often the store looks at log GC; 0 leaves the store's default.
+	GCTickInterval time.Duration
+}
+
+// StoreFactory builds and bootstraps (when the engine is empty) one store, not started.
+type StoreFactory func(cfg StoreConfig) (Store, error)
+
+// Config configures a Cluster. Zero fields take the documented defaults.
+type Config struct {
+	Stores int    // default 3
+	Dir    string // parent of the stores' data directories; required
+	Seed   int64  // seeds the network's random choices
+
+	TickInterval    time.Duration // default 20ms
+	ElectionTicks   int           // default 10
+	HeartbeatTicks  int           // default 2
+	LogGCCountLimit uint64        // default 0: the store's own default
+	GCTickInterval  time.Duration // default 0: the store's own default
+
+	NewStore StoreFactory // required
+}
+
+func (c *Config) fill() error {
+	if c.Stores == 0 {
+		c.Stores = 3
+	}
+	if c.Stores < 1 || c.Stores > 9 {
+		return fmt.Errorf("cluster: %d stores; want 1..9", c.Stores)
+	}
+	if c.Dir == "" {
+		return errors.New("cluster: Config.Dir is required")
+	}
+	if c.NewStore == nil {
+		return errors.New("cluster: Config.NewStore is required")
+	}
+	if c.TickInterval == 0 {
+		c.TickInterval = 20 * time.Millisecond
+	}
+	if c.ElectionTicks == 0 {
+		c.ElectionTicks = 10
+	}
+	if c.HeartbeatTicks == 0 {
+		c.HeartbeatTicks = 2
+	}
+	return nil
+}
+
+// Cluster is N stores in one process, each on its own engine in its own directory,
+// connected by a simulated Network. Stores can be crashed and restarted on their data.
+type Cluster struct {
+	cfg Config
+	net *Network
+
+	mu    sync.Mutex
+	nodes map[uint64]*node
+}
+
+type node struct {
+	id    uint64
+	dir   string
+	eng   *engine.Engine
+	store Store
+}
+
+// New creates the cluster's directories and network; Start starts the stores.
+func New(cfg Config) (*Cluster, error) {
+	if err := cfg.fill(); err != nil {
+		return nil, err
+	}
+	c := &Cluster{cfg: cfg, net: NewNetwork(cfg.Seed), nodes: make(map[uint64]*node)}
+	for i := 1; i <= cfg.Stores; i++ {
+		id := uint64(i)
+		dir := filepath.Join(cfg.Dir, fmt.Sprintf("store%d", id))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("cluster: %w", err)
+		}
+		c.nodes[id] = &node{id: id, dir: dir}
+		c.net.Register(id)
+	}
+	return c, nil
+}
+
+// Net returns the simulated network, for filters.
+func (c *Cluster) Net() *Network { return c.net }
+
+// Config returns the cluster's configuration with defaults filled in.
+func (c *Cluster) Config() Config { return c.cfg }
+
+// IDs returns the store ids, 1..N.
+func (c *Cluster) IDs() []uint64 {
+	ids := make([]uint64, c.cfg.Stores)
+	for i := range ids {
+		ids[i] = uint64(i + 1)
+	}
+	return ids
+}
+
+// ElectionTimeout is the stores' election timeout in wall time.
+func (c *Cluster) ElectionTimeout() time.Duration {
+	return time.Duration(c.cfg.ElectionTicks) * c.cfg.TickInterval
+}
+
+// Region is the initial region: id 1, all keys, peer id == store id, epoch {1,1}.
+func (c *Cluster) Region() *metapb.Region {
+	r := &metapb.Region{Id: RegionID, RegionEpoch: &metapb.RegionEpoch{ConfVer: 1, Version: 1}}
+	for _, id := range c.IDs() {
+		r.Peers = append(r.Peers, &metapb.Peer{Id: id, StoreId: id})
+	}
+	return r
+}
+
+// Start starts every store that is down.
+func (c *Cluster) Start() error {
+	for _, id := range c.IDs() {
+		if c.Up(id) {
+			continue
+		}
+		if err := c.Restart(id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Up reports whether store id is running.
+func (c *Cluster) Up(id uint64) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := c.nodes[id]
+	return n != nil && n.store != nil
+}
+
+// Restart opens store id's engine on its data directory and starts it; bootstrapping
+// happens only on an empty engine. It is an error if the store is running.
+func (c *Cluster) Restart(id uint64) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := c.nodes[id]
+	if n == nil {
+		return fmt.Errorf("cluster: no store %d", id)
+	}
+	if n.store != nil {
+		return fmt.Errorf("cluster: store %d is already running", id)
+	}
+	eng, err := engine.Open(n.dir, engine.Options{CacheSize: 4 << 20, MemTableSize: 4 << 20})
+	if err != nil {
+		return err
+	}
+	st, err := c.cfg.NewStore(StoreConfig{
+		StoreID:         id,
+		Engine:          eng,
+		Trans:           c.net.Transport(id),
+		Region:          c.Region(),
+		Resolve:         func(s uint64) (string, bool) { return fmt.Sprintf("store%d", s), s >= 1 && s <= uint64(c.cfg.Stores) },
+		TickInterval:    c.cfg.TickInterval,
+		ElectionTicks:   c.cfg.ElectionTicks,
+		HeartbeatTicks:  c.cfg.HeartbeatTicks,
+		LogGCCountLimit: c.cfg.LogGCCountLimit,
+		GCTickInterval:  c.cfg.GCTickInterval,
+	})
+	if err != nil {
+		eng.Close()
+		return fmt.Errorf("cluster: store %d: %w", id, err)
+	}
+	c.net.Attach(id, st)
+	if err := st.Start(); err != nil {
+		c.net.Detach(id)
+		st.Stop()
+		eng.Close()
+		return fmt.Errorf("cluster: start store %d: %w", id, err)
+	}
+	n.eng, n.store = eng, st
+	return nil
+}
+
+// Crash stops store id abruptly as far as its peers can tell: it is cut from the network
+// first (in-flight messages to it are lost), then stopped, and its engine closed. The
+// data directory stays for Restart.
+func (c *Cluster) Crash(id uint64) error {
+	c.mu.Lock()
+	n := c.nodes[id]
+	if n == nil || n.store == nil {
+		c.mu.Unlock()
+		return fmt.Errorf("cluster: store %d is not running", id)
+	}
+	st, eng := n.store, n.eng
+	n.store, n.eng = nil, nil
+	c.mu.Unlock()
+	c.net.Detach(id)
+	st.Stop()
+	return eng.Close()
+}
+
+// Shutdown crashes every running store and closes the network.
+func (c *Cluster) Shutdown() {
+	for _, id := range c.IDs() {
+		if c.Up(id) {
+			_ = c.Crash(id)
+		}
+	}
+	c.net.Close()
+}
+
+// Storage returns store id's storage, or nil when it is down.
+func (c *Cluster) Storage(id uint64) storage.Storage {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if n := c.nodes[id]; n != nil && n.store != nil {
+		return n.store.Storage()
+	}
+	return nil
+}
+
+// Store returns store id, or nil when it is down.
+func (c *Cluster) Store(id uint64) Store {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if n := c.nodes[id]; n != nil {
+		return n.store
+	}
+	return nil
+}
+
+// errDown is returned for reads of a store that is not running.
+var errDown = errors.New("cluster: store is down")
+
+// EngineGet reads key from the default column family of store id's engine directly: no
+// leader check, no raft — what that store has applied.
+func (c *Cluster) EngineGet(id uint64, key []byte) ([]byte, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := c.nodes[id]
+	if n == nil || n.eng == nil {
+		return nil, fmt.Errorf("%w: %d", errDown, id)
+	}
+	return n.eng.Get(engine.CFDefault, key)
+}
+
+// ApplyState reads store id's persisted apply state of the region.
+func (c *Cluster) ApplyState(id uint64) (*raftserverpb.RaftApplyState, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := c.nodes[id]
+	if n == nil || n.eng == nil {
+		return nil, fmt.Errorf("%w: %d", errDown, id)
+	}
+	v, err := n.eng.GetRaw(engine.ApplyStateKey(RegionID))
+	if err != nil || v == nil {
+		return nil, fmt.Errorf("cluster: store %d apply state: %v (present %v)", id, err, v != nil)
+	}
+	st := new(raftserverpb.RaftApplyState)
+	if err := proto.Unmarshal(v, st); err != nil {
+		return nil, fmt.Errorf("cluster: store %d apply state: %w", id, err)
+	}
+	return st, nil
+}
+
+// LogEntries counts the raft log entries store id holds on disk for the region.
+func (c *Cluster) LogEntries(id uint64) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := c.nodes[id]
+	if n == nil || n.eng == nil {
+		return 0, fmt.Errorf("%w: %d", errDown, id)
+	}
+	lo, hi := engine.RaftLogRange(RegionID, 0, ^uint64(0))
+	it, err := n.eng.NewIterator(lo, hi)
+	if err != nil {
+		return 0, err
+	}
+	defer it.Close()
+	count := 0
+	for ; it.Valid(); it.Next() {
+		count++
+	}
+	return count, it.Err()
+}
