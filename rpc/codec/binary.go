@@ -83,7 +83,7 @@ func (Binary) Unmarshal(data []byte, v any) error {
 		return err
 	}
 	r := readers.Get().(*reader)
-	*r = reader{b: data}
+	*r = reader{b: data, budget: uint64(Budget(len(data))), n: len(data), t: rv.Type().Elem()}
 	err = tc.dec(r, rv.Elem())
 	if err == nil && len(r.b) != 0 {
 		err = fmt.Errorf("binary codec: %d trailing bytes after %s", len(r.b), rv.Type().Elem())
@@ -98,8 +98,21 @@ func (Binary) Unmarshal(data []byte, v any) error {
 var readers = sync.Pool{New: func() any { return new(reader) }}
 
 type reader struct {
-	b     []byte
-	depth int
+	b      []byte
+	depth  int
+	budget uint64 // bytes the decoded value may still allocate
+	n      int    // input size, for errors
+	t      reflect.Type
+}
+
+// charge accounts for an allocation of count values of size bytes before it
+// is made, refusing it once the input's budget is spent.
+func (r *reader) charge(count, size uint64) error {
+	if size != 0 && count > r.budget/size {
+		return budgetError("binary", r.n, r.t, count*size)
+	}
+	r.budget -= count * size
+	return nil
 }
 
 func (r *reader) uvarint() (uint64, error) {
@@ -142,9 +155,9 @@ func (r *reader) length(minSize int) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	limit := uint64(len(r.b))
-	if minSize == 0 {
-		limit = 1 << 20
+	limit := uint64(1 << 20) // zero-size elements: bounded work, no memory
+	if minSize > 0 {
+		limit = uint64(len(r.b) / minSize)
 	}
 	if n > limit {
 		return 0, fmt.Errorf("binary codec: length %d exceeds remaining input", n)
@@ -158,7 +171,7 @@ type decFn func(r *reader, v reflect.Value) error
 type typeCodec struct {
 	enc     encFn
 	dec     decFn
-	minSize int // smallest possible encoding in bytes (0 or 1)
+	minSize int // smallest possible encoding in bytes
 }
 
 var cache sync.Map // reflect.Type -> *typeCodec

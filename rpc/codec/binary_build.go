@@ -142,6 +142,9 @@ func decString(r *reader, v reflect.Value) error {
 	if err != nil {
 		return err
 	}
+	if err := r.charge(uint64(n), 1); err != nil {
+		return err
+	}
 	p, _ := r.next(n)
 	v.SetString(string(p))
 	return nil
@@ -174,6 +177,9 @@ func decSelf(r *reader, v reflect.Value) error {
 	n, err := r.length(1)
 	if err != nil {
 		return err
+	}
+	if err := r.charge(uint64(n), 1); err != nil {
+		return err // UnmarshalBinary usually copies what it is given
 	}
 	p, _ := r.next(n)
 	if !v.CanAddr() {

@@ -44,6 +44,9 @@ func buildPointer(tc *typeCodec, t reflect.Type, building map[reflect.Type]*type
 			return err
 		}
 		if v.IsNil() {
+			if err := r.charge(1, uint64(et.Size())); err != nil {
+				return err
+			}
 			v.Set(reflect.New(et))
 		}
 		err = elem.dec(r, v.Elem())
@@ -67,6 +70,9 @@ func buildBytes(tc *typeCodec) {
 		if n == 0 {
 			v.SetZero()
 			return nil
+		}
+		if err := r.charge(uint64(n), 1); err != nil {
+			return err
 		}
 		v.SetBytes(append([]byte(nil), p...))
 		return nil
@@ -102,6 +108,9 @@ func buildSlice(tc *typeCodec, t reflect.Type, building map[reflect.Type]*typeCo
 		if err := enter(r); err != nil {
 			return err
 		}
+		if err := r.charge(uint64(n), uint64(t.Elem().Size())); err != nil {
+			return err
+		}
 		s := reflect.MakeSlice(t, n, n)
 		for i := 0; i < n; i++ {
 			if err := elem.dec(r, s.Index(i)); err != nil {
@@ -121,9 +130,7 @@ func buildArray(tc *typeCodec, t reflect.Type, building map[reflect.Type]*typeCo
 		return err
 	}
 	n := t.Len()
-	if n == 0 {
-		tc.minSize = 0
-	}
+	tc.minSize = satMul(n, elem.minSize)
 	tc.enc = func(b []byte, v reflect.Value) []byte {
 		for i := 0; i < n; i++ {
 			b = elem.enc(b, v.Index(i))
@@ -160,20 +167,27 @@ func buildMap(tc *typeCodec, t reflect.Type, building map[reflect.Type]*typeCode
 		return b
 	}
 	tc.dec = func(r *reader, v reflect.Value) error {
-		n, err := r.length(max(key.minSize, val.minSize))
+		n, err := r.length(max(1, satAdd(key.minSize, val.minSize)))
 		if err != nil {
 			return err
 		}
 		if err := enter(r); err != nil {
 			return err
 		}
+		// A map entry costs its key and value plus table overhead, about
+		// doubled by growth.
+		if err := r.charge(uint64(n), 2*uint64(t.Key().Size()+t.Elem().Size()+8)); err != nil {
+			return err
+		}
 		m := reflect.MakeMapWithSize(t, min(n, 1024))
+		k := reflect.New(t.Key()).Elem()
+		e := reflect.New(t.Elem()).Elem()
 		for i := 0; i < n; i++ {
-			k := reflect.New(t.Key()).Elem()
+			k.SetZero()
 			if err := key.dec(r, k); err != nil {
 				return err
 			}
-			e := reflect.New(t.Elem()).Elem()
+			e.SetZero()
 			if err := val.dec(r, e); err != nil {
 				return err
 			}
@@ -201,10 +215,12 @@ func buildStruct(tc *typeCodec, t reflect.Type, building map[reflect.Type]*typeC
 		}
 		idx = append(idx, i)
 		fields = append(fields, fc)
-		tc.minSize = 1
 	}
 	if len(fields) == 0 && t.NumField() > 0 {
 		return fmt.Errorf("binary codec: struct %s has fields but none exported; its state would be lost", t)
+	}
+	for _, fc := range fields {
+		tc.minSize = satAdd(tc.minSize, fc.minSize)
 	}
 	tc.enc = func(b []byte, v reflect.Value) []byte {
 		for j, fc := range fields {
@@ -221,4 +237,14 @@ func buildStruct(tc *typeCodec, t reflect.Type, building map[reflect.Type]*typeC
 		return nil
 	}
 	return nil
+}
+
+// satAdd and satMul keep minimum sizes of huge array types from overflowing.
+func satAdd(a, b int) int { return min(a+b, 1<<40) }
+
+func satMul(a, b int) int {
+	if a != 0 && b > (1<<40)/a {
+		return 1 << 40
+	}
+	return a * b
 }

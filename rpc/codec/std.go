@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/gob"
 	"encoding/json"
+	"reflect"
 )
 
 // Gob encodes each message as a self-contained gob stream (type
@@ -22,8 +23,18 @@ func (Gob) Marshal(dst []byte, v any) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Unmarshal decodes a gob message into v.
+// Unmarshal decodes a gob message into v, first checking that the type's
+// worst case for an input of this size fits the budget (see gobRatio).
 func (Gob) Unmarshal(data []byte, v any) error {
+	if t := reflect.TypeOf(v); t != nil && t.Kind() == reflect.Pointer {
+		r, err := gobRatio(t.Elem())
+		if err != nil {
+			return err
+		}
+		if need := r * uint64(len(data)); need > uint64(Budget(len(data))) {
+			return budgetError("gob", len(data), t.Elem(), need)
+		}
+	}
 	return gob.NewDecoder(bytes.NewReader(data)).Decode(v)
 }
 
@@ -42,7 +53,15 @@ func (JSON) Marshal(dst []byte, v any) ([]byte, error) {
 	return append(dst, b...), nil
 }
 
-// Unmarshal decodes JSON data into v.
+// Unmarshal decodes JSON data into v. For types with slices, maps,
+// pointers or interfaces it first estimates, without allocating, what
+// decoding would allocate, and refuses input over the budget.
 func (JSON) Unmarshal(data []byte, v any) error {
+	if t := reflect.TypeOf(v); t != nil && t.Kind() == reflect.Pointer && jsonMayGrow(t.Elem()) {
+		limit := uint64(Budget(len(data)))
+		if need := jsonCost(data, t.Elem(), limit); need > limit {
+			return budgetError("json", len(data), t.Elem(), need)
+		}
+	}
 	return json.Unmarshal(data, v)
 }
