@@ -13,7 +13,7 @@ import (
 // wide is 256 bytes in memory but encodes in as little as 1 byte (gob,
 // json) or 32 bytes (binary): the shape that made declared counts expensive.
 type wide struct {
-	F0, F1, F2, F3, F4, F5, F6, F7, F8, F9, F10, F11, F12, F13, F14, F15  int64
+	F0, F1, F2, F3, F4, F5, F6, F7, F8, F9, F10, F11, F12, F13, F14, F15 int64
 	F16, F17, F18, F19, F20, F21, F22, F23, F24, F25, F26, F27, F28, F29 int64
 	F30, F31                                                             int64
 }
