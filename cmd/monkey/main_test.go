@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -178,7 +179,7 @@ func TestIncomplete(t *testing.T) {
 
 func TestCompleter(t *testing.T) {
 	s := newSession(&bytes.Buffer{}, &bytes.Buffer{})
-	s.feed("let lengthOf = fn(x) { len(x) }; let unlessM = macro(a) { a };")
+	s.feed(context.Background(), "let lengthOf = fn(x) { len(x) }; let unlessM = macro(a) { a };")
 	c := completer{s}
 	tests := []struct {
 		line string

@@ -123,6 +123,18 @@ func TestTerminalREPL(t *testing.T) {
 		// Tab completes a global name.
 		{"let answerOf = 21\r", ">> "},
 		{"answerO\t * 2\r", "42"},
+		// A multi-line input is one history entry: the up arrow recalls it whole.
+		{"[1,\r", ".. "},
+		{"2]\r", "[1, 2]"},
+		{"\x1b[A\r", "[1, 2]"},
+		// Ctrl-C stops a long evaluation; the bindings survive.
+		{runaway + "\r", "f(60)"},
+		{"\x03", "run canceled: context canceled"},
+		{"answerOf + 1\r", "22"},
+		// Ctrl-D on a continuation line abandons that input, not the session.
+		{"let g = fn() {\r", ".. "},
+		{"\x04", ">> "},
+		{"answerOf + 2\r", "23"},
 	}
 	off := 0
 	for _, s := range steps {
@@ -144,7 +156,7 @@ func TestTerminalREPL(t *testing.T) {
 		t.Fatalf("REPL did not exit on Ctrl-D; screen:\n%s", scr.String())
 	}
 	hist, err := os.ReadFile(home + "/.monkey_history")
-	if err != nil || !strings.Contains(string(hist), "x * 10") {
+	if err != nil || !strings.Contains(string(hist), "x * 10") || !strings.Contains(string(hist), `#multi "[1,\n2]"`) {
 		t.Errorf("history file: %q, %v", hist, err)
 	}
 }

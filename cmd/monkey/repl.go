@@ -2,10 +2,12 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 
@@ -30,13 +32,37 @@ func repl(std stdio) int {
 		if strings.TrimSpace(sc.Text()) == "exit" && len(s.pending) == 0 {
 			return exitOK
 		}
-		s.feed(sc.Text())
+		interruptible(func(ctx context.Context) { s.feed(ctx, sc.Text()) })
 	}
 	return exitOK
 }
 
+// interruptible runs f with a context that Ctrl-C (SIGINT) cancels, so an
+// interrupt stops a long evaluation and returns to the prompt instead of
+// ending the session.
+func interruptible(f func(ctx context.Context)) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt)
+	defer signal.Stop(sigs)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		select {
+		case <-sigs:
+			cancel()
+		case <-done:
+		}
+	}()
+	f(ctx)
+}
+
 func terminalREPL(s *session) int {
-	cfg := &readline.Config{Prompt: prompt, HistoryFile: historyFile(), HistorySearchFold: true,
+	// History is kept here, not by readline, so a multi-line input is one
+	// entry (readline's file holds one line per entry).
+	hist := historyFile()
+	cfg := &readline.Config{Prompt: prompt, HistorySearchFold: true, DisableAutoSaveHistory: true,
 		FuncGetWidth: screenWidth, AutoComplete: completer{s}}
 	rl, err := readline.NewEx(cfg)
 	if err != nil {
@@ -46,12 +72,21 @@ func terminalREPL(s *session) int {
 	defer rl.Close()
 	s.out, s.err = rl.Stdout(), rl.Stderr()
 	s.env.SetOutput(s.out)
+	for _, entry := range loadHistory(hist) {
+		_ = rl.SaveHistory(entry)
+	}
 	fmt.Fprintln(s.out, "Monkey REPL. Ctrl-D or 'exit' to leave; docs/monkey.md has the language.")
 	for {
 		line, err := rl.Readline()
 		switch {
 		case errors.Is(err, readline.ErrInterrupt):
 			s.reset()
+			rl.SetPrompt(prompt)
+			continue
+		case errors.Is(err, io.EOF) && len(s.pending) > 0:
+			// Ctrl-D on a continuation line abandons that input only.
+			s.reset()
+			fmt.Fprintln(s.out)
 			rl.SetPrompt(prompt)
 			continue
 		case errors.Is(err, io.EOF):
@@ -63,10 +98,17 @@ func terminalREPL(s *session) int {
 		if strings.TrimSpace(line) == "exit" && len(s.pending) == 0 {
 			return exitOK
 		}
-		if s.feed(line) {
+		var more bool
+		var entry string
+		interruptible(func(ctx context.Context) { more, entry = s.feed(ctx, line) })
+		if more {
 			rl.SetPrompt(contPrompt)
-		} else {
-			rl.SetPrompt(prompt)
+			continue
+		}
+		rl.SetPrompt(prompt)
+		if strings.TrimSpace(entry) != "" {
+			_ = rl.SaveHistory(entry)
+			appendHistory(hist, entry)
 		}
 	}
 }

@@ -18,6 +18,7 @@ type proto struct {
 	env    *object.Environment
 	code   *blockNode
 	nslots int
+	pos    token.Position // the function literal's, for error traces
 	// leaf functions contain no function literal, so nothing can capture
 	// their frame and it is reused after the call.
 	leaf bool
@@ -88,7 +89,13 @@ func (c *callNode) callFunction(fr *frame, f *object.Function, p *proto) object.
 	}
 	m.step(c.pos)
 	m.depth += c.weight
+	if m.trace {
+		m.calls = append(m.calls, object.Frame{Call: c.pos, Def: p.pos})
+	}
 	res := p.code.eval(nf)
+	if m.trace {
+		m.calls = m.calls[:len(m.calls)-1]
+	}
 	m.depth -= c.weight
 	if p.leaf && reuseFrames {
 		m.release(nf)

@@ -110,7 +110,9 @@ func (c *compiler) expr(e ast.Expression) node {
 		if c.sc != nil {
 			c.sc.captures = true
 		}
-		return &fnNode{proto: c.function(e.Parameters, e.Body, e.Name)}
+		p := c.function(e.Parameters, e.Body, e.Name)
+		p.pos = e.Token.Pos
+		return &fnNode{proto: p}
 	case *ast.MacroLiteral:
 		return &constNode{&object.Macro{Parameters: e.Parameters, Body: e.Body, Env: c.env}}
 	case *ast.CallExpression:

@@ -37,6 +37,9 @@ type machine struct {
 	depth int           // stack cost of the active calls
 	meter *budget.Meter // context, step and allocation limits
 	free  []*frame      // released frames of functions that cannot capture them
+	// trace, when set, records the active calls in calls, for errors.
+	trace bool
+	calls []object.Frame
 }
 
 // acquire returns a frame with n slots, reusing a released one. Slots from
@@ -103,13 +106,31 @@ func EvalContext(ctx context.Context, n ast.Node, env *object.Environment, lim b
 // EvalMetered is Eval charging the steps and allocations to meter, which a
 // host may share between several evaluations of one run (macro expansion,
 // then the program).
-func EvalMetered(n ast.Node, env *object.Environment, meter *budget.Meter) (result object.Object) {
+func EvalMetered(n ast.Node, env *object.Environment, meter *budget.Meter) object.Object {
+	return evalWith(n, newMachine(env, meter), env)
+}
+
+// EvalTraced is EvalMetered recording calls: a runtime error's Trace lists
+// the calls active when it happened (with where each callee was defined).
+// It costs a little per call, so only hosts showing errors to people, such
+// as a REPL, should use it.
+func EvalTraced(n ast.Node, env *object.Environment, meter *budget.Meter) object.Object {
+	m := newMachine(env, meter)
+	m.trace = true
+	return evalWith(n, m, env)
+}
+
+func evalWith(n ast.Node, m *machine, env *object.Environment) (result object.Object) {
 	c := newCompiler(env)
 	code, err := c.compileTop(n)
 	if err != nil {
 		return err
 	}
-	m := newMachine(env, meter)
+	defer func() {
+		if e, ok := result.(*object.Error); ok && m.trace {
+			e.Trace = append([]object.Frame(nil), m.calls...)
+		}
+	}()
 	defer recoverError(&result)
 	return code.eval(newFrame(0, nil, m))
 }

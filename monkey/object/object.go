@@ -137,6 +137,15 @@ type Error struct {
 	Message string
 	Pos     token.Position
 	Cause   error
+	// Trace lists the calls active when the error happened, outermost
+	// first, when the engine was asked to record them (the REPL does).
+	Trace []Frame
+}
+
+// Frame is one active call: where the call was made and where the called
+// function was defined.
+type Frame struct {
+	Call, Def token.Position
 }
 
 // Unwrap returns Cause.
