@@ -80,8 +80,10 @@ type Frame struct {
 // ErrFrameTooLarge reports a length prefix over the configured maximum.
 var ErrFrameTooLarge = errors.New("protocol: frame exceeds maximum size")
 
-// ReadFrame reads one frame's payload into buf (grown as needed, at most
-// max bytes) and returns the payload.
+// ReadFrame reads one frame's payload into buf and returns the payload. A
+// frame larger than buf's capacity grows the buffer as its bytes arrive
+// (doubling from 64 KiB), so a peer that declares a large frame and sends
+// little costs little memory.
 func ReadFrame(r *bufio.Reader, buf []byte, max int) ([]byte, error) {
 	var lp [4]byte
 	if _, err := io.ReadFull(r, lp[:]); err != nil {
@@ -91,15 +93,38 @@ func ReadFrame(r *bufio.Reader, buf []byte, max int) ([]byte, error) {
 	if n > max {
 		return buf, fmt.Errorf("%w: %d > %d bytes", ErrFrameTooLarge, n, max)
 	}
-	if cap(buf) < n {
-		buf = make([]byte, n)
+	var err error
+	if cap(buf) >= n {
+		buf = buf[:n]
+		_, err = io.ReadFull(r, buf)
+	} else {
+		buf, err = readGrowing(r, buf[:0], n)
 	}
-	buf = buf[:n]
-	if _, err := io.ReadFull(r, buf); err != nil {
+	if err != nil {
 		if err == io.EOF {
 			err = io.ErrUnexpectedEOF
 		}
 		return buf, fmt.Errorf("protocol: truncated frame: %w", err)
+	}
+	return buf, nil
+}
+
+// growStep is the first allocation for a frame that does not fit the
+// buffer; it doubles from there as bytes arrive.
+const growStep = 64 << 10
+
+func readGrowing(r io.Reader, buf []byte, n int) ([]byte, error) {
+	for len(buf) < n {
+		if len(buf) == cap(buf) {
+			next := make([]byte, len(buf), min(n, max(2*cap(buf), growStep)))
+			copy(next, buf)
+			buf = next
+		}
+		m, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+m]
+		if err != nil && len(buf) < n {
+			return buf, err
+		}
 	}
 	return buf, nil
 }

@@ -116,3 +116,28 @@ func TestGoldenFrame(t *testing.T) {
 		t.Fatalf("frame bytes % x\nwant        % x", b, want)
 	}
 }
+
+func TestReadFrameGrowsAsBytesArrive(t *testing.T) {
+	// A peer declaring a 4 MiB frame and sending 27 bytes must not cost 4 MiB.
+	in := append([]byte{0, 0x40, 0, 0}, make([]byte, 27)...)
+	buf, err := ReadFrame(bufio.NewReader(bytes.NewReader(in)), nil, DefaultMaxFrame)
+	if !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("want truncated frame, got %v", err)
+	}
+	if cap(buf) > growStep {
+		t.Fatalf("27 bytes received, %d allocated", cap(buf))
+	}
+	// Large frames still arrive whole, growing past the first step.
+	payload := bytes.Repeat([]byte("0123456789abcdef"), 200000) // 3.2 MB
+	in = append([]byte{0, 0, 0, 0}, payload...)
+	in[0], in[1], in[2], in[3] = byte(len(payload)>>24), byte(len(payload)>>16), byte(len(payload)>>8), byte(len(payload))
+	buf, err = ReadFrame(bufio.NewReader(iotestHalf{bytes.NewReader(in)}), make([]byte, 0, 100), DefaultMaxFrame)
+	if err != nil || !bytes.Equal(buf, payload) {
+		t.Fatalf("large frame: %v, %d bytes", err, len(buf))
+	}
+}
+
+// iotestHalf returns at most 1000 bytes per Read, like a slow network.
+type iotestHalf struct{ r io.Reader }
+
+func (h iotestHalf) Read(p []byte) (int, error) { return h.r.Read(p[:min(len(p), 1000)]) }
