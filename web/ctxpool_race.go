@@ -2,9 +2,13 @@
 
 package web
 
-// usePerP: see ctxpool_pin.go.
-const usePerP = false
+import (
+	"runtime"
+	"unsafe"
+)
 
-func procPin() int { return 0 }
+// raceAcquire and raceRelease tell the race detector about the ordering
+// that pinning to a P gives a slot's users (see ctxPool).
+func raceAcquire(addr unsafe.Pointer) { runtime.RaceAcquire(addr) }
 
-func procUnpin() {}
+func raceRelease(addr unsafe.Pointer) { runtime.RaceRelease(addr) }

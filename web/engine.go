@@ -184,11 +184,10 @@ func (e *Engine) treeFor(method string, create bool) *tree.Tree[HandlersChain] {
 // ServeHTTP routes the request and runs the matched handlers. The hit
 // path is kept inline and short; misses and raw paths go to handleSlow.
 func (e *Engine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	var c *Context // e.pool.get(), by hand
+	var c *Context // take this P's Context, else one from the sync.Pool
 	pid := procPin()
 	if uint(pid) < uint(len(e.pool.slots)) {
-		s := &e.pool.slots[pid]
-		c, s.c = s.c, nil
+		c = e.pool.slots[pid].take()
 	}
 	procUnpin()
 	if c == nil {
@@ -212,10 +211,8 @@ func (e *Engine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 				c.w.WriteHeaderNow()
 			}
 			pid = procPin() // e.pool.put(c), by hand
-			if uint(pid) < uint(len(e.pool.slots)) {
-				if s := &e.pool.slots[pid]; s.c == nil {
-					s.c, c = c, nil
-				}
+			if uint(pid) < uint(len(e.pool.slots)) && e.pool.slots[pid].give(c) {
+				c = nil
 			}
 			procUnpin()
 			if c != nil {
