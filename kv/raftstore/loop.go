@@ -1,0 +1,284 @@
+package raftstore
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/gee-project/gee/kv/proto/raftcmdpb"
+	"github.com/gee-project/gee/kv/proto/raftserverpb"
+	"github.com/gee-project/gee/kv/raft"
+	pb "github.com/gee-project/gee/kv/raft/raftpb"
+	"github.com/gee-project/gee/kv/raftstore/snap"
+	"google.golang.org/protobuf/proto"
+)
+
+// run is the raft loop (see the package comment).
+func (s *Store) run() {
+	defer close(s.loopDone)
+	ticker := time.NewTicker(s.cfg.TickInterval)
+	defer ticker.Stop()
+	gcEvery := max(1, int(s.cfg.RaftLogGCTickInterval/s.cfg.TickInterval))
+	var batch []event
+	for {
+		select {
+		case <-s.stopCh:
+			s.shutdown()
+			return
+		case <-ticker.C:
+			s.tick(gcEvery)
+		case <-s.mb.wake:
+		}
+		batch = s.mb.take(batch)
+		for i := range batch {
+			s.handle(&batch[i])
+			batch[i] = event{}
+		}
+		s.handleReadies()
+	}
+}
+
+func (s *Store) peersInOrder() []*peer {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.order
+}
+
+func (s *Store) tick(gcEvery int) {
+	now := time.Now()
+	for _, p := range s.peersInOrder() {
+		p.rn.Tick()
+		p.expire(now)
+		if p.gcTicks++; p.gcTicks >= gcEvery {
+			p.gcTicks = 0
+			s.maybeCompactLog(p)
+		}
+	}
+}
+
+func (s *Store) handle(e *event) {
+	p := s.peer(e.region)
+	if p == nil {
+		switch {
+		case e.prop != nil:
+			e.prop.answer(errRegionNotFound(e.region))
+		case e.read != nil:
+			e.read.done <- errRegionNotFound(e.region)
+		}
+		return
+	}
+	switch e.kind {
+	case evRaftMsg:
+		if err := p.rn.Step(e.msg.GetMessage()); err != nil {
+			s.log.Debug("raftstore: raft message dropped", "region", p.regionID, "err", err)
+		}
+	case evPropose:
+		p.propose(s, e.prop)
+	case evRead:
+		p.newReads = append(p.newReads, e.read)
+	case evUnreachable:
+		p.rn.ReportUnreachable(e.peerID)
+	case evSnapStatus:
+		p.rn.ReportSnapshot(e.peerID, e.ok)
+	case evApplied:
+		s.onApplied(p, e.res)
+	}
+}
+
+func (s *Store) onApplied(p *peer, res applyResult) {
+	if res.applied > p.applied {
+		p.applied = res.applied
+		if err := p.rn.AdvanceApplied(res.applied); err != nil {
+			s.log.Warn("raftstore: apply progress refused by raft", "region", p.regionID, "err", err)
+		}
+	}
+	if t := res.truncated; t != nil {
+		p.ps.compactTo(s.wb, t.GetIndex(), t.GetTerm())
+	}
+	p.releaseReads()
+	p.publish()
+}
+
+// handleReadies persists every peer's Ready in one batch and one fsync, then sends,
+// then hands committed entries to the apply worker.
+func (s *Store) handleReadies() {
+	mustSync := false
+	for _, p := range s.peersInOrder() {
+		p.flushReads(s)
+		if !p.rn.HasReady() {
+			continue
+		}
+		rd := p.rn.Ready()
+		if err := s.persistReady(p, &rd); err != nil {
+			panic(fmt.Sprintf("raftstore: region %d: persist ready: %v", p.regionID, err))
+		}
+		mustSync = mustSync || rd.MustSync || rd.Snapshot != nil
+		s.readies = append(s.readies, readyOf{p, rd})
+	}
+	if !s.wb.Empty() {
+		if err := s.eng.Write(s.wb, mustSync); err != nil {
+			// Raft's promises (votes, acknowledged appends) rest on this write.
+			panic(fmt.Sprintf("raftstore: store %d: raft state write failed: %v", s.cfg.StoreID, err))
+		}
+		s.wb.Reset()
+	}
+	for i := range s.readies {
+		s.afterPersist(s.readies[i].p, &s.readies[i].rd)
+		s.readies[i] = readyOf{}
+	}
+	s.readies = s.readies[:0]
+}
+
+func (s *Store) persistReady(p *peer, rd *raft.Ready) error {
+	if rd.Snapshot != nil {
+		if err := s.installSnapshot(p, rd.Snapshot); err != nil {
+			return err
+		}
+	}
+	if err := p.ps.append(s.wb, rd.Entries); err != nil {
+		return err
+	}
+	if rd.HardState != nil {
+		p.ps.setHardState(rd.HardState)
+		p.term = rd.HardState.GetTerm()
+	}
+	if len(rd.Entries) > 0 || rd.HardState != nil || rd.Snapshot != nil {
+		if err := p.ps.putRaftState(s.wb); err != nil {
+			return err
+		}
+	}
+	p.bind(s, rd.Entries)
+	return nil
+}
+
+// installSnapshot waits for the apply worker to finish this region's queued entries (all
+// below the snapshot), then puts the snapshot's data, apply, region and raft state into
+// the loop's batch, so it lands atomically with the Ready.
+func (s *Store) installSnapshot(p *peer, sn *pb.Snapshot) error {
+	payload, err := snap.Decode(sn.GetData(), s.cfg.MaxSnapshotSize)
+	if err != nil {
+		return err // checked in OnRaftMessage; reaching here is a bug
+	}
+	barrier := make(chan struct{})
+	s.applier.ch <- applyTask{barrier: barrier}
+	<-barrier
+	if err := p.ps.installSnapshot(s.wb, sn, payload); err != nil {
+		return err
+	}
+	// Proposals below the snapshot may or may not be in it: their outcome is unknown.
+	for _, q := range p.takeProposals(sn.GetMetadata().GetIndex()) {
+		q.answer(errTimeout(p.regionID, "replaced by a snapshot before the command was applied"))
+	}
+	return nil
+}
+
+func (s *Store) afterPersist(p *peer, rd *raft.Ready) {
+	if ss := rd.SoftState; ss != nil {
+		wasLeader := p.isLeader
+		p.leaderID, p.isLeader = ss.Lead, ss.RaftState == raft.StateLeader
+		if wasLeader && !p.isLeader {
+			p.failAllReads(s.notLeader(p))
+		}
+	}
+	s.send(p, rd.Messages)
+	if len(rd.ReadStates) > 0 {
+		p.onReadStates(rd.ReadStates)
+	}
+	if n := len(rd.CommittedEntries); n > 0 {
+		last := rd.CommittedEntries[n-1].Index
+		s.applier.ch <- applyTask{regionID: p.regionID, entries: rd.CommittedEntries, props: p.takeProposals(last)}
+	}
+	p.rn.Advance(*rd)
+	if sn := rd.Snapshot; sn != nil {
+		idx := sn.GetMetadata().GetIndex()
+		s.applier.ch <- applyTask{register: &applyDelegate{regionID: p.regionID, state: raftserverpb.RaftApplyState{
+			AppliedIndex:   idx,
+			TruncatedState: &raftserverpb.RaftTruncatedState{Index: idx, Term: sn.GetMetadata().GetTerm()}}}}
+		p.applied = max(p.applied, idx)
+		if err := p.rn.AdvanceApplied(idx); err != nil {
+			s.log.Warn("raftstore: snapshot apply progress refused by raft", "region", p.regionID, "err", err)
+		}
+		p.releaseReads()
+	}
+	p.publish()
+}
+
+func (s *Store) send(p *peer, msgs []*pb.Message) {
+	region := p.ps.region
+	for _, m := range msgs {
+		to := peerByID(region, m.GetTo())
+		if to == nil {
+			continue
+		}
+		rm := &raftserverpb.RaftMessage{RegionId: p.regionID, FromPeer: p.meta, ToPeer: to, Message: m,
+			RegionEpoch: region.GetRegionEpoch(), StartKey: region.GetStartKey(), EndKey: region.GetEndKey()}
+		if err := s.trans.Send(rm); err != nil {
+			p.rn.ReportUnreachable(m.GetTo())
+			if m.GetType() == pb.MessageType_MsgSnap {
+				p.rn.ReportSnapshot(m.GetTo(), false)
+			}
+		}
+	}
+}
+
+// maybeCompactLog proposes a CompactLog when the leader's log passes a GC threshold. Below
+// the thresholds it still trims what every follower already has, once that is a sizeable
+// chunk; above them it compacts to the applied index even if a lagging follower then needs
+// a snapshot.
+func (s *Store) maybeCompactLog(p *peer) {
+	if !p.isLeader {
+		return
+	}
+	first := p.ps.truncated.Index + 1
+	if p.applied < first {
+		return
+	}
+	var compact uint64
+	if p.applied-first+1 > s.cfg.RaftLogGCCountLimit || p.ps.logSize > s.cfg.RaftLogGCSizeLimit {
+		compact = p.applied
+	} else {
+		minMatch := p.applied
+		for id, pr := range p.rn.Status().Progress {
+			if id != p.meta.GetId() {
+				minMatch = min(minMatch, pr.Match)
+			}
+		}
+		if minMatch < first || minMatch-first+1 < min(50, s.cfg.RaftLogGCCountLimit) {
+			return
+		}
+		compact = minMatch
+	}
+	term, err := p.ps.Term(compact)
+	if err != nil {
+		return
+	}
+	req := &raftcmdpb.RaftCmdRequest{Header: &raftcmdpb.RaftRequestHeader{RegionId: p.regionID},
+		AdminRequest: &raftcmdpb.AdminRequest{CmdType: raftcmdpb.AdminCmdType_CompactLog,
+			CompactLog: &raftcmdpb.CompactLogRequest{CompactIndex: compact, CompactTerm: term}}}
+	data, err := proto.Marshal(req)
+	if err == nil {
+		_ = p.rn.Propose(data) // best effort; the next GC tick retries
+	}
+}
+
+// shutdown answers everything still waiting on the loop.
+func (s *Store) shutdown() {
+	for _, e := range s.mb.take(nil) {
+		switch {
+		case e.prop != nil:
+			e.prop.answer(errTimeout(e.region, "store stopped before the command was proposed"))
+		case e.read != nil:
+			e.read.done <- ErrStopped
+		}
+	}
+	for _, p := range s.peersInOrder() {
+		for _, q := range p.unbound {
+			q.answer(errTimeout(p.regionID, "store stopped"))
+		}
+		p.unbound = nil
+		for _, q := range p.proposals {
+			q.answer(errTimeout(p.regionID, "store stopped before the command was applied"))
+		}
+		p.proposals = nil
+		p.failAllReads(ErrStopped)
+	}
+}
