@@ -57,6 +57,8 @@ type Engine struct {
 	trusted  []netip.Prefix
 	ipHeader []string
 
+	secureJSONPrefix string
+
 	funcMap   template.FuncMap
 	delims    [2]string
 	templates *template.Template
