@@ -50,8 +50,31 @@ type Client struct {
 	next   int // round-robin position when no hint is known
 }
 
-// NewClient returns a client of c that starts at store 1.
-func NewClient(c Router) *Client { return &Client{c: c, leader: 1} }
+// NewClient returns a client of c that starts at c's first store.
+func NewClient(c Router) *Client { return &Client{c: c, leader: c.IDs()[0]} }
+
+// Leader returns the store the client currently sends to.
+func (cl *Client) Leader() uint64 { return cl.leader }
+
+// Subset is a Router that sees only some stores of c: a client on one side of a
+// partition.
+type Subset struct {
+	C   *Cluster
+	Set []uint64
+}
+
+// IDs implements Router.
+func (s Subset) IDs() []uint64 { return s.Set }
+
+// Storage implements Router; stores outside the set look down.
+func (s Subset) Storage(id uint64) storage.Storage {
+	for _, x := range s.Set {
+		if x == id {
+			return s.C.Storage(id)
+		}
+	}
+	return nil
+}
 
 // backoff is the pause between attempts; short so tests move, long enough not to spin.
 const backoff = 10 * time.Millisecond

@@ -265,7 +265,7 @@ func (c *Cluster) Store(id uint64) Store {
 var errDown = errors.New("cluster: store is down")
 
 // EngineGet reads key from the default column family of store id's engine directly: no
-// leader check, no raft — what that store has applied.
+// leader check, no raft — what that store has applied. An absent key is nil, nil.
 func (c *Cluster) EngineGet(id uint64, key []byte) ([]byte, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -273,7 +273,11 @@ func (c *Cluster) EngineGet(id uint64, key []byte) ([]byte, error) {
 	if n == nil || n.eng == nil {
 		return nil, fmt.Errorf("%w: %d", errDown, id)
 	}
-	return n.eng.Get(engine.CFDefault, key)
+	v, err := n.eng.Get(engine.CFDefault, key)
+	if errors.Is(err, engine.ErrNotFound) {
+		return nil, nil
+	}
+	return v, err
 }
 
 // ApplyState reads store id's persisted apply state of the region.

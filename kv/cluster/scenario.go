@@ -1,0 +1,272 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"os"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/anishathalye/porcupine"
+)
+
+// TB is the part of testing.TB a scenario uses.
+type TB interface {
+	Helper()
+	Logf(format string, args ...any)
+	Errorf(format string, args ...any)
+	Fatalf(format string, args ...any)
+	TempDir() string
+	Name() string
+}
+
+// Scenario is one fault-injection run: clients on a cluster for some rounds while the
+// network and the stores misbehave, then the course-style generic check, a final read of
+// every acknowledged write and a porcupine check of the whole history.
+type Scenario struct {
+	Stores     int           // default 5
+	Clients    int           // generic clients (own prefix, unique keys, scans); default 1
+	Contention int           // clients on a small shared key set (per-key linearizability)
+	Keys       int           // shared keys for Contention clients; default 5
+	Rounds     int           // default 3
+	RoundTime  time.Duration // default 1s
+	Tick       time.Duration // default 25ms
+	GCLimit    uint64        // raft log GC count limit; also checks applied-truncated ≤ 2×GCLimit
+	Seed       int64         // 0: from $KV_CLUSTER_SEED, else the clock
+
+	Drop       float64 // drop each message with this probability
+	Chaos      bool    // also delay (reorder) and duplicate messages
+	Partitions bool    // a random two-way partition about once per election timeout
+	Restart    bool    // crash and restart every store between rounds
+	CrashOne   bool    // crash a random store during each round and restart it later
+}
+
+// Result is what a scenario observed.
+type Result struct {
+	Seed      int64
+	Ops       int
+	Unknown   int
+	Snapshots int64
+	Stats     string
+}
+
+// ScenarioSeed returns $KV_CLUSTER_SEED if set, else a clock-based seed.
+func ScenarioSeed() int64 {
+	if s := os.Getenv("KV_CLUSTER_SEED"); s != "" {
+		if v, err := strconv.ParseInt(s, 10, 64); err == nil {
+			return v
+		}
+	}
+	return time.Now().UnixNano()
+}
+
+func (sc *Scenario) fill() {
+	if sc.Stores == 0 {
+		sc.Stores = 5
+	}
+	if sc.Clients == 0 && sc.Contention == 0 {
+		sc.Clients = 1
+	}
+	if sc.Keys == 0 {
+		sc.Keys = 5
+	}
+	if sc.Rounds == 0 {
+		sc.Rounds = 3
+	}
+	if sc.RoundTime == 0 {
+		sc.RoundTime = time.Second
+	}
+	if sc.Tick == 0 {
+		sc.Tick = 25 * time.Millisecond
+	}
+	if sc.Seed == 0 {
+		sc.Seed = ScenarioSeed()
+	}
+}
+
+// Run runs the scenario on stores from factory and fails t on any violation.
+func (sc Scenario) Run(t TB, factory StoreFactory) Result {
+	t.Helper()
+	sc.fill()
+	t.Logf("scenario %s: seed %d (rerun with KV_CLUSTER_SEED=%d)", t.Name(), sc.Seed, sc.Seed)
+	gcTick := time.Duration(0)
+	if sc.GCLimit > 0 {
+		gcTick = 4 * sc.Tick
+	}
+	c, err := New(Config{Stores: sc.Stores, Dir: t.TempDir(), Seed: sc.Seed, TickInterval: sc.Tick,
+		LogGCCountLimit: sc.GCLimit, GCTickInterval: gcTick, NewStore: factory})
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	defer c.Shutdown()
+	if err := c.Start(); err != nil {
+		t.Fatalf("%v", err)
+	}
+	snaps := &SnapshotInterceptor{}
+	c.Net().AddFilter(snaps)
+	w := NewWorkload()
+	rng := rand.New(rand.NewSource(sc.Seed))
+
+	for round := 0; round < sc.Rounds; round++ {
+		removeUnreliable := sc.installUnreliable(c)
+		ctx, cancel := context.WithTimeout(context.Background(), sc.RoundTime)
+		var bg sync.WaitGroup
+		if sc.Partitions {
+			bg.Add(1)
+			go func() { defer bg.Done(); partitioner(ctx, c) }()
+		}
+		if sc.CrashOne {
+			bg.Add(1)
+			go func(victim uint64, at time.Duration) {
+				defer bg.Done()
+				crashOne(ctx, t, c, victim, at)
+			}(uint64(rng.Intn(sc.Stores)+1), time.Duration(rng.Int63n(int64(sc.RoundTime/2))))
+		}
+		var genErr error
+		var cw sync.WaitGroup
+		cw.Add(1)
+		go func() {
+			defer cw.Done()
+			w.RunContentionRound(ctx, sc.Contention, sc.Keys, sc.Seed+int64(round)*1000, func(int) KVClient { return NewClient(c) })
+		}()
+		genErr = w.RunGenericRound(ctx, sc.Clients, func(int) KVClient { return NewClient(c) })
+		cw.Wait()
+		bg.Wait()
+		cancel()
+		removeUnreliable()
+		c.Net().ClearFilters()
+		c.Net().AddFilter(snaps)
+		if genErr != nil {
+			t.Fatalf("round %d, seed %d: generic check: %v", round, sc.Seed, genErr)
+		}
+		if err := c.Start(); err != nil { // a store crashed by CrashOne comes back
+			t.Fatalf("%v", err)
+		}
+		if sc.Restart {
+			for _, id := range c.IDs() {
+				if err := c.Crash(id); err != nil {
+					t.Fatalf("%v", err)
+				}
+			}
+			if err := c.Start(); err != nil {
+				t.Fatalf("%v", err)
+			}
+		}
+		if sc.GCLimit > 0 {
+			if err := CheckLogTrimmed(c, 2*sc.GCLimit, 4*c.ElectionTimeout()); err != nil {
+				t.Fatalf("round %d, seed %d: %v", round, sc.Seed, err)
+			}
+		}
+		t.Logf("round %d: %s", round, w.Stats.String())
+	}
+
+	vctx, vcancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer vcancel()
+	if err := w.VerifyGeneric(vctx, NewClient(c)); err != nil {
+		t.Fatalf("seed %d: acknowledged writes lost: %v", sc.Seed, err)
+	}
+	res := Result{Seed: sc.Seed, Snapshots: snaps.Seen.Load(), Stats: w.Stats.String()}
+	res.Ops, res.Unknown = w.Hist.Len()
+	t.Logf("seed %d: %d ops (%d ambiguous), %d snapshot messages, network sent %d dropped %d",
+		sc.Seed, res.Ops, res.Unknown, res.Snapshots, c.Net().Sent.Load(), c.Net().Dropped.Load())
+	if w.Stats.Acked.Load() == 0 {
+		t.Fatalf("seed %d: no write was acknowledged", sc.Seed)
+	}
+	pres, err := CheckLinearizable(w.Hist, fmt.Sprintf("%s-seed%d", t.Name(), sc.Seed), CheckTimeout)
+	if err != nil {
+		t.Fatalf("seed %d: %v", sc.Seed, err)
+	}
+	if pres == porcupine.Unknown {
+		t.Logf("seed %d: porcupine timed out after %v: history not fully checked", sc.Seed, CheckTimeout)
+	}
+	return res
+}
+
+func (sc *Scenario) installUnreliable(c *Cluster) func() {
+	var removes []func()
+	if sc.Drop > 0 {
+		removes = append(removes, c.Net().AddFilter(Drop(sc.Drop)))
+	}
+	if sc.Chaos {
+		removes = append(removes, c.Net().AddFilter(Delay(0.2, 0, 3*sc.Tick)), c.Net().AddFilter(Duplicate(0.05)))
+	}
+	return func() {
+		for _, r := range removes {
+			r()
+		}
+	}
+}
+
+// partitioner installs a fresh random two-way partition about once per election timeout
+// until ctx ends, then removes it.
+func partitioner(ctx context.Context, c *Cluster) {
+	et := c.ElectionTimeout()
+	remove := func() {}
+	defer func() { remove() }()
+	for {
+		var wait time.Duration
+		var a, b []uint64
+		c.Net().Rand(func(r *rand.Rand) {
+			wait = et/2 + time.Duration(r.Int63n(int64(et)))
+			for _, id := range c.IDs() {
+				if r.Intn(2) == 0 {
+					a = append(a, id)
+				} else {
+					b = append(b, id)
+				}
+			}
+		})
+		remove()
+		remove = c.Net().AddFilter(Partition(a, b))
+		if sleepCtx(ctx, wait) != nil {
+			return
+		}
+	}
+}
+
+// crashOne crashes victim at offset into the round and restarts it an election timeout
+// or so later (or when the round ends).
+func crashOne(ctx context.Context, t TB, c *Cluster, victim uint64, at time.Duration) {
+	if sleepCtx(ctx, at) != nil {
+		return
+	}
+	if err := c.Crash(victim); err != nil {
+		t.Errorf("crash %d: %v", victim, err)
+		return
+	}
+	_ = sleepCtx(ctx, 2*c.ElectionTimeout())
+	if err := c.Restart(victim); err != nil {
+		t.Errorf("restart %d: %v", victim, err)
+	}
+}
+
+// CheckLogTrimmed waits up to wait for every running store's applied − truncated index to
+// be at most bound, and returns an error naming the stores that stay above it.
+func CheckLogTrimmed(c *Cluster, bound uint64, wait time.Duration) error {
+	deadline := time.Now().Add(wait)
+	for {
+		var bad []string
+		for _, id := range c.IDs() {
+			st, err := c.ApplyState(id)
+			if err != nil {
+				if c.Up(id) {
+					bad = append(bad, err.Error())
+				}
+				continue
+			}
+			if gap := st.GetAppliedIndex() - st.GetTruncatedState().GetIndex(); gap > bound {
+				bad = append(bad, fmt.Sprintf("store %d: applied %d − truncated %d = %d > %d",
+					id, st.GetAppliedIndex(), st.GetTruncatedState().GetIndex(), gap, bound))
+			}
+		}
+		if len(bad) == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("log not trimmed: %v", bad)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
