@@ -240,6 +240,8 @@ func (cc *clientConn) deliver(p []byte) error {
 	switch {
 	case string(f.Error) == ErrServerShuttingDown.Error():
 		cl.err = ErrServerShuttingDown
+	case string(f.Error) == ErrServerOverloaded.Error():
+		cl.err = ErrServerOverloaded
 	case len(f.Error) > 0:
 		cl.err = ServerError(f.Error)
 	case cl.reply == nil:

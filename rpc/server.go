@@ -38,6 +38,7 @@ func WithLogger(l *log.Logger) ServerOption { return func(s *Server) { s.log = l
 // and JSON-RPC 2.0.
 type Server struct {
 	maxFrame     int
+	lim          limits
 	interceptors []ServerInterceptor
 	handler      Handler
 	log          *log.Logger
@@ -58,7 +59,7 @@ type Server struct {
 
 // NewServer returns a Server with no services.
 func NewServer(opts ...ServerOption) *Server {
-	s := &Server{maxFrame: protocol.DefaultMaxFrame, log: log.Default(),
+	s := &Server{maxFrame: protocol.DefaultMaxFrame, log: log.Default(), lim: defaultLimits(),
 		conns: map[*serverConn]struct{}{}, listener: map[net.Listener]struct{}{}}
 	for _, o := range opts {
 		o(s)
@@ -165,6 +166,12 @@ func (s *Server) ServeConn(c io.ReadWriteCloser) {
 	s.mu.Lock()
 	if s.closing.Load() {
 		s.mu.Unlock()
+		c.Close()
+		return
+	}
+	if over(int64(len(s.conns))+1, s.lim.maxConns) {
+		s.mu.Unlock()
+		sc.logf("refusing connection: %d connections already open (limit)", s.lim.maxConns)
 		c.Close()
 		return
 	}

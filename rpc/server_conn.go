@@ -3,6 +3,7 @@ package rpc
 import (
 	"bufio"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -26,11 +27,18 @@ type serverConn struct {
 
 	mu       sync.Mutex
 	inflight map[uint64]context.CancelFunc
+	calls    atomic.Int64 // calls in flight on this connection
 	closed   atomic.Bool
+	rd       readDeadliner // nil when the transport has no deadlines
 }
 
+// readDeadliner is the part of net.Conn the timeouts need.
+type readDeadliner interface{ SetReadDeadline(time.Time) error }
+
 func newServerConn(s *Server, c io.ReadWriteCloser) *serverConn {
-	return &serverConn{s: s, c: c, fw: frameWriter{w: c}, inflight: map[uint64]context.CancelFunc{}}
+	sc := &serverConn{s: s, c: c, fw: frameWriter{w: c}, inflight: map[uint64]context.CancelFunc{}}
+	sc.rd, _ = c.(readDeadliner)
+	return sc
 }
 
 func (sc *serverConn) close() {
@@ -54,6 +62,7 @@ func (sc *serverConn) serve() {
 	defer sc.shutdownCalls()
 	defer sc.close()
 	br := bufio.NewReaderSize(sc.c, 16<<10)
+	sc.setReadDeadline(deadline(sc.s.lim.handshake))
 	opt, err := protocol.ReadOption(br)
 	if err != nil {
 		sc.logf("%v", err)
@@ -66,6 +75,12 @@ func (sc *serverConn) serve() {
 	sc.gzip = opt.Compress == protocol.CompressGzip
 	var buf []byte
 	for {
+		if err = sc.awaitFrame(br); err != nil {
+			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) && !errors.Is(err, errIdle) {
+				sc.logf("closing connection: %v", err)
+			}
+			return
+		}
 		buf, err = protocol.ReadFrame(br, buf, sc.s.maxFrame)
 		if err != nil {
 			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
@@ -81,6 +96,44 @@ func (sc *serverConn) serve() {
 			buf = nil // do not pin a rare huge frame's buffer
 		}
 	}
+}
+
+var errIdle = errors.New("idle timeout")
+
+func (sc *serverConn) setReadDeadline(t time.Time) {
+	if sc.rd != nil {
+		_ = sc.rd.SetReadDeadline(t)
+	}
+}
+
+// awaitFrame waits for the next frame's first byte under the idle timeout
+// (re-armed while calls are in flight: a long call is not idleness), then
+// arms the frame timeout unless the whole frame is already buffered.
+func (sc *serverConn) awaitFrame(br *bufio.Reader) error {
+	if sc.rd == nil {
+		return nil
+	}
+	if br.Buffered() == 0 {
+		for {
+			sc.setReadDeadline(deadline(sc.s.lim.idle))
+			_, err := br.Peek(1)
+			if err == nil {
+				break
+			}
+			var ne net.Error
+			if !errors.As(err, &ne) || !ne.Timeout() {
+				return err
+			}
+			if sc.calls.Load() == 0 {
+				return errIdle
+			}
+		}
+	}
+	if p, _ := br.Peek(min(4, br.Buffered())); len(p) == 4 && int(binary.BigEndian.Uint32(p))+4 <= br.Buffered() {
+		return nil // already here: no timer needed
+	}
+	sc.setReadDeadline(deadline(sc.s.lim.frame))
+	return nil
 }
 
 // shutdownCalls cancels calls still running when the connection goes away.
@@ -109,13 +162,17 @@ func (sc *serverConn) handleFrame(p []byte) error {
 	case protocol.KindRequest:
 		// Counted from here until its reply is written, so Shutdown
 		// cannot close the connection between handler and reply.
-		sc.s.active.Add(1)
-		if sc.s.closing.Load() {
+		total, mine := sc.s.active.Add(1), sc.calls.Add(1)
+		switch {
+		case sc.s.closing.Load():
 			sc.reply(f.Seq, ErrServerShuttingDown.Error(), nil)
-			sc.s.active.Add(-1)
-		} else if !sc.startCall(&f) {
-			sc.s.active.Add(-1)
+		case over(total, sc.s.lim.maxCalls) || over(mine, sc.s.lim.perConn):
+			sc.reply(f.Seq, ErrServerOverloaded.Error(), nil)
+		case sc.startCall(&f):
+			return nil
 		}
+		sc.calls.Add(-1)
+		sc.s.active.Add(-1)
 		return nil
 	default:
 		return fmt.Errorf("unexpected frame kind %d from client", f.Kind)
@@ -162,6 +219,7 @@ func (sc *serverConn) finish(j *job) {
 	} else {
 		sc.reply(j.seq, "", replyp.Interface())
 	}
+	sc.calls.Add(-1)
 	sc.s.active.Add(-1)
 }
 

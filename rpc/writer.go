@@ -17,6 +17,7 @@ type frameWriter struct {
 	w io.Writer
 
 	mu      sync.Mutex
+	drained sync.Cond // signalled after each write, for puts waiting on a full buffer
 	buf     []byte
 	spare   []byte
 	writing bool
@@ -36,6 +37,15 @@ func (e encodeError) Unwrap() error { return e.err }
 // means the connection is broken.
 func (fw *frameWriter) put(h *protocol.Header, c codec.Codec, v any, gz, busy bool) error {
 	fw.mu.Lock()
+	if fw.drained.L == nil {
+		fw.drained.L = &fw.mu
+	}
+	// A peer that stops reading must not make us buffer without bound:
+	// past maxBuffered, senders wait for the write in progress (TCP
+	// back-pressure reaches them instead of memory growth).
+	for fw.writing && len(fw.buf) >= maxBuffered && fw.err == nil {
+		fw.drained.Wait()
+	}
 	if fw.err != nil {
 		err := fw.err
 		fw.mu.Unlock()
@@ -103,8 +113,15 @@ func (fw *frameWriter) writeOnceLocked() error {
 	if err != nil {
 		fw.err, fw.buf = err, nil
 	}
+	if fw.drained.L != nil {
+		fw.drained.Broadcast()
+	}
 	return err
 }
+
+// maxBuffered is how many encoded bytes may wait behind a write in progress
+// before senders block.
+const maxBuffered = 1 << 20
 
 // appendFrame appends a whole frame with header h and body v to dst.
 func appendFrame(dst []byte, h *protocol.Header, c codec.Codec, v any, gz bool) ([]byte, error) {
