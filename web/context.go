@@ -34,6 +34,7 @@ type Context struct {
 	bodyErr   error
 	bodyLimit int64  // 0: the engine's MaxBodyBytes; -1: none
 	redirect  string // the router's redirect target, for answerRedirect
+	sameSite  http.SameSite
 }
 
 func (c *Context) reset() {
@@ -47,6 +48,9 @@ func (c *Context) reset() {
 	}
 	if len(c.Errors) != 0 {
 		c.Errors = c.Errors[:0]
+	}
+	if c.sameSite != 0 {
+		c.sameSite = 0
 	}
 	if c.bodyRead || c.query != nil || c.bodyLimit != 0 {
 		c.query, c.body, c.bodyRead, c.bodyErr, c.bodyLimit = nil, nil, false, nil, 0
@@ -149,11 +153,7 @@ func (c *Context) MustGet(key string) any {
 }
 
 // GetString returns the string stored under key, or "".
-func (c *Context) GetString(key string) string {
-	v, _ := c.Get(key)
-	s, _ := v.(string)
-	return s
-}
+func (c *Context) GetString(key string) string { return getAs[string](c, key) }
 
 // Deadline is the request context's deadline.
 func (c *Context) Deadline() (time.Time, bool) {

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"fmt"
 	"html/template"
 	"net/http"
 	"net/netip"
@@ -227,6 +229,28 @@ func (e *Engine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	e.handleSlow(c, t)
 	e.pool.put(c)
 }
+
+// HandleContext routes c's request again from the start, e.g. after a
+// handler rewrote c.Request.URL.Path: an internal redirect. The new pass
+// gets its own Context (so its params and keys), writing through c.Writer,
+// so middleware around c (the Logger) sees its answer. More than 8
+// nested passes are refused with 508, against rewrite loops.
+func (e *Engine) HandleContext(c *Context) {
+	depth, _ := c.Request.Context().Value(handleDepthKey{}).(int)
+	if depth >= maxHandleDepth {
+		c.Error(fmt.Errorf("web: HandleContext nested %d deep: rewrite loop?", depth))
+		c.AbortWithStatus(http.StatusLoopDetected)
+		return
+	}
+	c.Abort() // the rest of c's chain must not run after the new pass
+	r := c.Request.WithContext(context.WithValue(c.Request.Context(), handleDepthKey{}, depth+1))
+	e.ServeHTTP(c.Writer, r)
+}
+
+const maxHandleDepth = 8
+
+// handleDepthKey carries HandleContext's nesting to the next Context.
+type handleDepthKey struct{}
 
 func (e *Engine) handleSlow(c *Context, t *tree.Tree[HandlersChain]) {
 	r := c.Request

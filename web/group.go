@@ -123,6 +123,14 @@ func (g *RouterGroup) OPTIONS(p string, hs ...HandlerFunc) IRoutes {
 	return g.Handle(http.MethodOptions, p, hs...)
 }
 
+// Match registers the route for each of the given methods.
+func (g *RouterGroup) Match(methods []string, p string, hs ...HandlerFunc) IRoutes {
+	for _, m := range methods {
+		g.Handle(m, p, hs...)
+	}
+	return g.returnObj()
+}
+
 // Any registers the route for every standard method.
 func (g *RouterGroup) Any(p string, hs ...HandlerFunc) IRoutes {
 	for _, m := range methods {

@@ -69,7 +69,7 @@ func (c *Context) NegotiateFormat(offered ...string) string {
 	if len(offered) == 0 {
 		return ""
 	}
-	if len(accept) == 0 {
+	if strings.TrimSpace(strings.Join(accept, "")) == "" {
 		return offered[0]
 	}
 	best, bestQ := "", 0.0

@@ -22,14 +22,24 @@ func (c *Context) Header(key, value string) {
 	c.Writer.Header().Set(key, value)
 }
 
-// SetCookie adds a Set-Cookie header. SameSite defaults to Lax.
+// SetSameSite sets the SameSite attribute of cookies SetCookie adds later
+// in this request (default http.SameSiteLaxMode).
+func (c *Context) SetSameSite(s http.SameSite) { c.sameSite = s }
+
+// SetCookie adds a Set-Cookie header. SameSite is Lax unless SetSameSite
+// chose otherwise (gin sends none by default). SameSite=None cookies are
+// always Secure, as browsers require.
 func (c *Context) SetCookie(name, value string, maxAge int, path, domain string, secure, httpOnly bool) {
 	if path == "" {
 		path = "/"
 	}
+	same := c.sameSite
+	if same == 0 {
+		same = http.SameSiteLaxMode
+	}
 	http.SetCookie(c.Writer, &http.Cookie{
 		Name: name, Value: url.QueryEscape(value), MaxAge: maxAge, Path: path,
-		Domain: domain, Secure: secure, HttpOnly: httpOnly, SameSite: http.SameSiteLaxMode,
+		Domain: domain, Secure: secure || same == http.SameSiteNoneMode, HttpOnly: httpOnly, SameSite: same,
 	})
 }
 

@@ -48,6 +48,53 @@ func (c *Context) GetQuery(key string) (string, bool) {
 // QueryArray returns every query value for key.
 func (c *Context) QueryArray(key string) []string { return c.queryValues()[key] }
 
+// GetQueryArray returns every query value for key and whether there is one.
+func (c *Context) GetQueryArray(key string) ([]string, bool) {
+	vs := c.queryValues()[key]
+	return vs, len(vs) > 0
+}
+
+// QueryMap collects the query keys key[sub]=v into a map of sub to v
+// (the first value of each), e.g. ids[a]=1&ids[b]=2 for key "ids".
+func (c *Context) QueryMap(key string) map[string]string {
+	m, _ := c.GetQueryMap(key)
+	return m
+}
+
+// GetQueryMap is QueryMap, also reporting whether any key matched.
+func (c *Context) GetQueryMap(key string) (map[string]string, bool) {
+	return bracketMap(c.queryValues(), key)
+}
+
+// PostFormMap is QueryMap for the body form.
+func (c *Context) PostFormMap(key string) map[string]string {
+	m, _ := c.GetPostFormMap(key)
+	return m
+}
+
+// GetPostFormMap is PostFormMap, also reporting whether any key matched.
+func (c *Context) GetPostFormMap(key string) (map[string]string, bool) {
+	if err := c.parseForm(); err != nil {
+		return map[string]string{}, false
+	}
+	return bracketMap(c.Request.PostForm, key)
+}
+
+// bracketMap gathers values of keys shaped key[sub].
+func bracketMap(vals map[string][]string, key string) (map[string]string, bool) {
+	m := map[string]string{}
+	for k, vs := range vals {
+		rest, ok := strings.CutPrefix(k, key+"[")
+		if !ok || len(vs) == 0 {
+			continue
+		}
+		if sub, ok := strings.CutSuffix(rest, "]"); ok && !strings.ContainsAny(sub, "[]") {
+			m[sub] = vs[0]
+		}
+	}
+	return m, len(m) > 0
+}
+
 // parseForm parses the body as a URL-encoded or multipart form, once,
 // keeping a copy of a URL-encoded body so it can still be bound after.
 func (c *Context) parseForm() error {
@@ -101,6 +148,13 @@ func (c *Context) GetPostForm(key string) (string, bool) {
 		return "", false
 	}
 	return vs[0], true
+}
+
+// GetPostFormArray returns every body form value for key and whether
+// there is one.
+func (c *Context) GetPostFormArray(key string) ([]string, bool) {
+	vs := c.PostFormArray(key)
+	return vs, len(vs) > 0
 }
 
 // PostFormArray returns every body form value for key.
