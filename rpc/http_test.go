@@ -57,7 +57,7 @@ func TestJSONRPC(t *testing.T) {
 		{`{"jsonrpc":"2.0","method":"Arith.Add","params":{"A":1,"B":2},"id":1}`, `{"jsonrpc":"2.0","result":3,"id":1}`},
 		{`{"jsonrpc":"2.0","method":"Arith.Echo","params":[{"A":1,"S":"x"}],"id":"a"}`, `{"jsonrpc":"2.0","result":{"A":1,"B":0,"S":"x"},"id":"a"}`},
 		{`{"jsonrpc":"2.0","method":"Arith.Fail","params":["nope"],"id":2}`, `{"jsonrpc":"2.0","error":{"code":-32000,"message":"nope"},"id":2}`},
-		{`{"jsonrpc":"2.0","method":"Arith.Zip","id":3}`, `{"jsonrpc":"2.0","error":{"code":-32601,"message":"method \"Arith.Zip\" not found"},"id":3}`},
+		{`{"jsonrpc":"2.0","method":"Arith.Zip","id":3}`, `{"jsonrpc":"2.0","error":{"code":-32601,"message":"Method not found","data":"method \"Arith.Zip\" not found"},"id":3}`},
 		{`{"jsonrpc":"2.0","method":"Arith.Add","params":{"A":"x"},"id":4}`, `"code":-32602`},
 		{`{"method":"Arith.Add","id":5}`, `"code":-32600`},
 		{`{not json`, `{"jsonrpc":"2.0","error":{"code":-32700`},

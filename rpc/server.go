@@ -40,6 +40,7 @@ type Server struct {
 	maxFrame     int
 	lim          limits
 	interceptors []ServerInterceptor
+	jsonAliases  map[string]string
 	handler      Handler
 	log          *log.Logger
 
