@@ -41,6 +41,10 @@ type Scenario struct {
 	Partitions bool    // a random two-way partition about once per election timeout
 	Restart    bool    // crash and restart every store between rounds
 	CrashOne   bool    // crash a random store during each round and restart it later
+	IsolateOne bool    // cut a random store off for the first half of each round (it lags, then catches up)
+
+	// MinSnapshots fails the run if fewer snapshot messages were sent.
+	MinSnapshots int64
 }
 
 // Result is what a scenario observed.
@@ -124,6 +128,15 @@ func (sc Scenario) Run(t TB, factory StoreFactory) Result {
 				crashOne(ctx, t, c, victim, at)
 			}(uint64(rng.Intn(sc.Stores)+1), time.Duration(rng.Int63n(int64(sc.RoundTime/2))))
 		}
+		if sc.IsolateOne {
+			bg.Add(1)
+			go func(victim uint64) {
+				defer bg.Done()
+				heal := c.Net().AddFilter(Isolate(victim))
+				_ = sleepCtx(ctx, sc.RoundTime/2)
+				heal()
+			}(uint64(rng.Intn(sc.Stores) + 1))
+		}
 		var genErr error
 		var cw sync.WaitGroup
 		cw.Add(1)
@@ -171,6 +184,9 @@ func (sc Scenario) Run(t TB, factory StoreFactory) Result {
 	res.Ops, res.Unknown = w.Hist.Len()
 	t.Logf("seed %d: %d ops (%d ambiguous), %d snapshot messages, network sent %d dropped %d",
 		sc.Seed, res.Ops, res.Unknown, res.Snapshots, c.Net().Sent.Load(), c.Net().Dropped.Load())
+	if res.Snapshots < sc.MinSnapshots {
+		t.Fatalf("seed %d: %d snapshot messages, want at least %d", sc.Seed, res.Snapshots, sc.MinSnapshots)
+	}
 	if w.Stats.Acked.Load() == 0 {
 		t.Fatalf("seed %d: no write was acknowledged", sc.Seed)
 	}
