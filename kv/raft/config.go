@@ -61,6 +61,19 @@ type Config struct {
 	// PreVote runs a pre-election that does not bump terms, so a node
 	// rejoining after a partition cannot disrupt a healthy leader.
 	PreVote bool
+	// ReadOnlyOption selects how ReadIndex is served: ReadOnlySafe (the
+	// default) confirms leadership with a heartbeat round per batch of
+	// reads; ReadOnlyLeaseBased answers at once while the leader's lease
+	// holds and falls back to the safe path otherwise. Lease reads need
+	// CheckQuorum and clocks whose rates differ by less than
+	// LeaseDriftTicks per election timeout; every node of a cluster must
+	// use the same option.
+	ReadOnlyOption ReadOnlyOption
+	// LeaseDriftTicks is the clock-drift margin of lease reads: the lease
+	// lasts ElectionTick - LeaseDriftTicks ticks from the send of the
+	// latest heartbeat a quorum acknowledged. 0 selects the default,
+	// max(1, ElectionTick/5). It must be below ElectionTick.
+	LeaseDriftTicks int
 	// Logger receives diagnostics; nil logs warnings and errors to stderr.
 	Logger Logger
 	// Rand drives the randomized election timeout; nil uses a randomly
@@ -82,8 +95,37 @@ func (c *Config) Validate() error {
 		return errors.New("raft: Config.Storage must not be nil")
 	case c.MaxInflightMsgs <= 0:
 		return fmt.Errorf("raft: Config.MaxInflightMsgs must be > 0, got %d", c.MaxInflightMsgs)
+	case c.ReadOnlyOption != ReadOnlySafe && c.ReadOnlyOption != ReadOnlyLeaseBased:
+		return fmt.Errorf("raft: Config.ReadOnlyOption %d is not ReadOnlySafe or ReadOnlyLeaseBased", c.ReadOnlyOption)
+	case c.ReadOnlyOption == ReadOnlyLeaseBased && !c.CheckQuorum:
+		return errors.New("raft: Config.ReadOnlyOption ReadOnlyLeaseBased requires CheckQuorum")
+	case c.LeaseDriftTicks < 0 || c.LeaseDriftTicks >= c.ElectionTick:
+		return fmt.Errorf("raft: Config.LeaseDriftTicks must be in [0, ElectionTick=%d), got %d",
+			c.ElectionTick, c.LeaseDriftTicks)
 	}
 	return nil
+}
+
+// ReadOnlyOption selects how the leader serves ReadIndex.
+type ReadOnlyOption uint8
+
+const (
+	// ReadOnlySafe confirms leadership with a heartbeat quorum for each
+	// batch of reads (Raft thesis §6.4); safe whatever the clocks do.
+	ReadOnlySafe ReadOnlyOption = iota
+	// ReadOnlyLeaseBased answers reads from the leader's commit index
+	// without a round trip while its lease holds (thesis §6.4.1); safe
+	// only with bounded clock drift (see Config.LeaseDriftTicks).
+	ReadOnlyLeaseBased
+)
+
+// leaseTicks is the lease length cfg selects.
+func (c *Config) leaseTicks() int {
+	drift := c.LeaseDriftTicks
+	if drift == 0 {
+		drift = max(1, c.ElectionTick/5)
+	}
+	return c.ElectionTick - drift
 }
 
 // Errors returned to callers for input they control or peers send.

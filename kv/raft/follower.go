@@ -103,7 +103,7 @@ func (r *raft) handleAppendEntries(m *pb.Message) {
 
 func (r *raft) handleHeartbeat(m *pb.Message) {
 	r.raftLog.commitTo(m.Commit)
-	r.send(&pb.Message{To: m.From, Type: pb.MessageType_MsgHeartbeatResp, Context: m.Context})
+	r.send(&pb.Message{To: m.From, Type: pb.MessageType_MsgHeartbeatResp, Context: m.Context, Index: m.Index})
 }
 
 // handleSnapshot installs a leader's snapshot if it is newer than our

@@ -185,7 +185,10 @@ func (r *raft) bcastHeartbeat(ctx []byte) {
 			continue
 		}
 		commit := min(r.prs[id].Match, r.raftLog.committed)
-		r.send(&pb.Message{To: id, Type: pb.MessageType_MsgHeartbeat, Commit: commit, Context: ctx})
+		// Index carries our clock; the follower echoes it, so an answer
+		// proves the follower reset its election timer after this tick.
+		r.send(&pb.Message{To: id, Type: pb.MessageType_MsgHeartbeat, Commit: commit, Context: ctx,
+			Index: r.clock})
 	}
 }
 
@@ -239,6 +242,7 @@ func (r *raft) handleAppendResponse(m *pb.Message, pr *Progress) {
 
 func (r *raft) handleHeartbeatResponse(m *pb.Message, pr *Progress) {
 	pr.RecentActive = true
+	r.lease.ack(pr, m.Index, r.clock)
 	pr.MsgAppFlowPaused = false
 	if pr.State == StateReplicate && pr.Inflights.Full() {
 		pr.Inflights.FreeFirstOne()
@@ -296,5 +300,8 @@ func (r *raft) handleTransferLeader(m *pb.Message, pr *Progress) {
 }
 
 func (r *raft) sendTimeoutNow(to uint64) {
+	// The target campaigns past its peers' leases whenever this message
+	// arrives, however late: no lease can be trusted for the rest of the term.
+	r.lease.revoked = true
 	r.send(&pb.Message{To: to, Type: pb.MessageType_MsgTimeoutNow})
 }

@@ -45,6 +45,9 @@ type Progress struct {
 	MsgAppFlowPaused bool
 	// Inflights tracks unacknowledged appends in StateReplicate.
 	Inflights *Inflights
+	// leaseStamp is the leader clock of the latest heartbeat this
+	// follower answered (0: none this term).
+	leaseStamp uint64
 }
 
 func (pr *Progress) resetState(state ProgressState) {

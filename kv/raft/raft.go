@@ -70,6 +70,11 @@ type raft struct {
 	pendingReadIndex []*pb.Message
 	pendingAppend    bool // proposals appended but not yet broadcast
 
+	// clock counts every tick since the node started (never reset); it
+	// stamps heartbeats for the lease.
+	clock uint64
+	lease leaseState
+
 	electionElapsed           int
 	heartbeatElapsed          int
 	checkQuorum               bool
@@ -108,8 +113,12 @@ func newRaft(c *Config) (*raft, error) {
 		maxUncommittedSize: c.MaxUncommittedEntriesSize,
 		prs:                map[uint64]*Progress{}, electionTimeout: c.ElectionTick, heartbeatTimeout: c.HeartbeatTick,
 		checkQuorum: c.CheckQuorum, preVote: c.PreVote, rand: c.Rand, logger: logger,
-		readOnly: newReadOnly(),
+		readOnly: newReadOnly(), clock: 1,
+		lease: leaseState{enabled: c.ReadOnlyOption == ReadOnlyLeaseBased, ticks: uint64(c.leaseTicks())},
 	}
+	// A restarted node may have acknowledged a leader's heartbeat just
+	// before it stopped; it keeps that promise by not voting for a while.
+	r.lease.voteHoldAtStart = r.lease.enabled
 	for _, id := range cs.GetVoters() {
 		r.prs[id] = &Progress{Next: 1, Inflights: NewInflights(r.maxInflight)}
 	}
@@ -193,6 +202,7 @@ func (r *raft) reset(term uint64) {
 	r.pendingReadIndex = nil
 	r.pendingAppend = false
 	r.uncommittedSize = 0
+	r.lease.revoked = false
 }
 
 func (r *raft) resetRandomizedElectionTimeout() {
@@ -287,7 +297,11 @@ func (r *raft) reduceUncommittedSize(ents []*pb.Entry) {
 
 // tickElection runs on followers and candidates.
 func (r *raft) tickElection() {
+	r.clock++
 	r.electionElapsed++
+	if r.electionElapsed >= r.electionTimeout {
+		r.lease.voteHoldAtStart = false
+	}
 	if r.promotable() && r.pastElectionTimeout() {
 		r.electionElapsed = 0
 		_ = r.Step(&pb.Message{From: r.id, Type: pb.MessageType_MsgHup})
@@ -296,6 +310,7 @@ func (r *raft) tickElection() {
 
 // tickHeartbeat runs on leaders.
 func (r *raft) tickHeartbeat() {
+	r.clock++
 	r.heartbeatElapsed++
 	r.electionElapsed++
 	if r.electionElapsed >= r.electionTimeout {

@@ -83,7 +83,13 @@ func (r *raft) handleReadIndex(m *pb.Message) {
 	r.startReadIndex(m)
 }
 
+// startReadIndex answers from the lease when it holds, else starts the
+// heartbeat round of the safe path.
 func (r *raft) startReadIndex(m *pb.Message) {
+	if r.leaseValid() {
+		r.respondReadIndex(m, r.raftLog.committed)
+		return
+	}
 	ctx := m.Entries[0].Data
 	r.readOnly.addRequest(r.raftLog.committed, m)
 	r.readOnly.recvAck(r.id, ctx)

@@ -39,7 +39,8 @@ func (r *raft) Step(m *pb.Message) error {
 func (r *raft) acceptHigherTerm(m *pb.Message) bool {
 	if m.Type == pb.MessageType_MsgVote || m.Type == pb.MessageType_MsgPreVote {
 		force := bytes.Equal(m.Context, campaignTransfer)
-		inLease := r.checkQuorum && r.lead != None && r.electionElapsed < r.electionTimeout
+		inLease := r.checkQuorum && (r.lead != None || r.lease.voteHoldAtStart) &&
+			r.electionElapsed < r.electionTimeout
 		if !force && inLease {
 			// We heard from a leader within the minimum election
 			// timeout: the candidate is likely partitioned or removed.

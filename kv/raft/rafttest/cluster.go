@@ -28,7 +28,14 @@ type Options struct {
 	MaxCommittedPerReady uint64
 	// AsyncApply sets Config.AsyncApply and applies committed entries
 	// through a delayed applier that reports with AdvanceApplied.
-	AsyncApply    bool
+	AsyncApply bool
+	// LeaseReads serves ReadIndex with ReadOnlyLeaseBased (needs
+	// CheckQuorum); LeaseDrift is Config.LeaseDriftTicks.
+	LeaseReads bool
+	LeaseDrift int
+	// LeaderReads issues extra reads, at nodes that believe they lead
+	// (stale leaders included), to hunt for stale lease reads.
+	LeaderReads   bool
 	CheckQuorum   bool
 	PreVote       bool
 	SnapshotEvery uint64 // applied entries between snapshots (0: never)
@@ -51,7 +58,8 @@ func DefaultOptions(seed uint64) Options {
 		CheckQuorum: seed%2 == 0, PreVote: seed%3 != 0, SnapshotEvery: 12,
 		DropP: 0.1, DupP: 0.05, MaxDelay: 3, ConfChanges: true, Partitions: true, Crashes: true,
 		LeaderCrashes: seed%5 < 2, MaxUncommitted: []uint64{0, 0, 256}[seed%3],
-		MaxCommittedPerReady: []uint64{0, 100, 0, 0, 300}[seed%5], AsyncApply: seed%4 == 3}
+		MaxCommittedPerReady: []uint64{0, 100, 0, 0, 300}[seed%5], AsyncApply: seed%4 == 3,
+		LeaseReads: seed%2 == 0 && seed%3 != 0}
 }
 
 // Cluster is a running simulation.
@@ -80,6 +88,9 @@ type Stats struct {
 	// ApplyLag counts Readys after which an AsyncApply node still had
 	// handed-out entries left to apply.
 	ApplyLag int
+	// LeaseReads counts reads answered in the step they were issued (no
+	// heartbeat round: the leader's lease).
+	LeaseReads int
 }
 
 func (s *Stats) add(o Stats) {
@@ -90,6 +101,7 @@ func (s *Stats) add(o Stats) {
 	s.Restarts += o.Restarts
 	s.Throttled += o.Throttled
 	s.ApplyLag += o.ApplyLag
+	s.LeaseReads += o.LeaseReads
 }
 
 // NewCluster builds the nodes of a simulation.
@@ -142,6 +154,9 @@ func (c *Cluster) chaosStep() error {
 	if c.opts.Figure8 {
 		return c.figure8Step()
 	}
+	if c.opts.LeaderReads && c.rng.IntN(2) == 0 {
+		c.readIndex()
+	}
 	var err error
 	switch p := c.rng.IntN(100); {
 	case p < 35:
@@ -151,11 +166,19 @@ func (c *Cluster) chaosStep() error {
 	case p < 80:
 		c.propose()
 	case p < 83:
-		if c.opts.Partitions {
+		switch {
+		case !c.opts.Partitions:
+		case !c.opts.LeaderReads:
 			c.net.partition(c.ids())
+		case c.net.whole():
+			c.isolateLeader()
 		}
 	case p < 89:
-		c.net.heal(c.ids())
+		// LeaderReads keeps partitions stable for about two election
+		// timeouts, so a new leader can rise while the old one still leads.
+		if !c.opts.LeaderReads || c.rng.IntN(5) == 0 {
+			c.net.heal(c.ids())
+		}
 	case p < 91:
 		if c.opts.Crashes {
 			c.crash(c.opts.LeaderCrashes)
@@ -270,6 +293,18 @@ func (c *Cluster) propose() {
 	}
 }
 
+// isolateLeader cuts a node that believes it leads off from everyone
+// else (or splits at random if none does): the set-up for a stale leader.
+func (c *Cluster) isolateLeader() {
+	for _, n := range c.live() {
+		if n.rn.Status().SoftState.RaftState == raft.StateLeader {
+			c.net.isolate(c.ids(), n.id)
+			return
+		}
+	}
+	c.net.partition(c.ids())
+}
+
 // crash stops a node, losing everything but its storage. With
 // LeaderCrashes it usually picks a leader, which is what exposes commit
 // rule bugs (Figure 8 of the Raft paper).
@@ -342,6 +377,17 @@ func (c *Cluster) readIndex() {
 	if n == nil {
 		return
 	}
+	if c.opts.LeaderReads {
+		var leaders []*node
+		for _, m := range c.live() {
+			if m.rn.Status().SoftState.RaftState == raft.StateLeader {
+				leaders = append(leaders, m)
+			}
+		}
+		if len(leaders) > 0 {
+			n = leaders[c.rng.IntN(len(leaders))]
+		}
+	}
 	ctx := binary.BigEndian.AppendUint64(nil, uint64(c.now))
 	ctx = binary.BigEndian.AppendUint64(ctx, n.id)
 	if n.rn.ReadIndex(ctx) == nil {
@@ -391,6 +437,9 @@ func (c *Cluster) handleReady(n *node) error {
 			return err
 		}
 		c.Stats.ReadStates++
+		if c.opts.LeaseReads && binary.BigEndian.Uint64(rs.RequestCtx) == uint64(c.now) {
+			c.Stats.LeaseReads++
+		}
 	}
 	if c.opts.AsyncApply {
 		// The delayed applier runs later (applyQueued); raft only learns

@@ -69,6 +69,24 @@ func (n *network) partition(ids []uint64) {
 	}
 }
 
+// isolate puts id alone in its own group.
+func (n *network) isolate(ids []uint64, id uint64) {
+	for _, o := range ids {
+		n.group[o] = 0
+	}
+	n.group[id] = 1
+}
+
+// whole reports whether no partition is in force.
+func (n *network) whole() bool {
+	for _, g := range n.group {
+		if g != 0 {
+			return false
+		}
+	}
+	return true
+}
+
 func (n *network) heal(ids []uint64) {
 	for _, id := range ids {
 		n.group[id] = 0

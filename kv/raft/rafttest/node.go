@@ -50,13 +50,17 @@ func (n *node) start(rng *rand.Rand, o *Options) error {
 	if err := n.loadSnapshot(snap); err != nil {
 		return err
 	}
-	rn, err := raft.NewRawNode(&raft.Config{
+	cfg := &raft.Config{
 		ID: n.id, ElectionTick: o.ElectionTick, HeartbeatTick: o.HeartbeatTick, Storage: n.storage,
 		Applied: n.applied, MaxSizePerMsg: o.MaxSizePerMsg, MaxInflightMsgs: o.MaxInflight,
 		MaxUncommittedEntriesSize: o.MaxUncommitted, MaxCommittedSizePerReady: o.MaxCommittedPerReady,
 		CheckQuorum: o.CheckQuorum, PreVote: o.PreVote, Logger: raft.DiscardLogger{}, AsyncApply: o.AsyncApply,
-		Rand: rand.New(rand.NewPCG(rng.Uint64(), n.id)),
-	})
+		Rand: rand.New(rand.NewPCG(rng.Uint64(), n.id)), LeaseDriftTicks: o.LeaseDrift,
+	}
+	if o.LeaseReads {
+		cfg.ReadOnlyOption = raft.ReadOnlyLeaseBased
+	}
+	rn, err := raft.NewRawNode(cfg)
 	if err != nil {
 		return fmt.Errorf("node %d restart: %w", n.id, err)
 	}

@@ -14,6 +14,11 @@ func TestSimulationManySeeds(t *testing.T) {
 		o.Voters, o.Spares, o.Steps = 5, 2, 3000
 		runSeed(t, o)
 	}
+	for seed := uint64(40_000); seed < 42_000; seed++ {
+		o := DefaultOptions(seed)
+		o.CheckQuorum, o.LeaseReads, o.LeaderReads = true, true, true
+		runSeed(t, o)
+	}
 	for seed := uint64(30_000); seed < 31_000; seed++ {
 		o := DefaultOptions(seed)
 		o.Figure8, o.Voters, o.Spares, o.ConfChanges = true, 3+2*int(seed%2), 0, false

@@ -29,7 +29,7 @@ func TestSimulationSeeds(t *testing.T) {
 	// Every feature must actually be exercised by the chaos.
 	if st.SnapshotsSent == 0 || st.ConfChangesApplied == 0 || st.ReadStates == 0 ||
 		st.TimeoutNows == 0 || st.Restarts == 0 || st.Throttled == 0 ||
-		st.ApplyLag == 0 {
+		st.ApplyLag == 0 || st.LeaseReads == 0 {
 		t.Fatalf("simulation did not exercise every feature: %+v", st)
 	}
 	t.Logf("stats %+v", st)
@@ -68,4 +68,20 @@ func TestSimulationFigure8(t *testing.T) {
 			runSeed(t, o)
 		}
 	}
+}
+
+// TestSimulationLeaseReads runs lease-based reads with many reads at
+// whichever nodes believe they lead, so a lease that outlives leadership
+// shows up as a stale read.
+func TestSimulationLeaseReads(t *testing.T) {
+	var st Stats
+	for seed := uint64(3000); seed < 3200; seed++ {
+		o := DefaultOptions(seed)
+		o.CheckQuorum, o.LeaseReads, o.LeaderReads = true, true, true
+		st.add(runSeed(t, o).Stats)
+	}
+	if st.LeaseReads == 0 || st.ReadStates == st.LeaseReads {
+		t.Fatalf("want both lease and safe-path reads: %+v", st)
+	}
+	t.Logf("stats %+v", st)
 }
