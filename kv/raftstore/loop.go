@@ -108,9 +108,11 @@ func (s *Store) handleReadies() {
 			continue
 		}
 		rd := p.rn.Ready()
+		persistedLast, persistedHS := p.ps.raftState.LastIndex, p.ps.raftState.GetHardState()
 		if err := s.persistReady(p, &rd); err != nil {
 			panic(fmt.Sprintf("raftstore: region %d: persist ready: %v", p.regionID, err))
 		}
+		s.beforePersist(p, &rd, persistedLast, persistedHS)
 		mustSync = mustSync || rd.MustSync || rd.Snapshot != nil
 		s.readies = append(s.readies, readyOf{p, rd})
 	}
@@ -171,7 +173,13 @@ func (s *Store) installSnapshot(p *peer, sn *pb.Snapshot) error {
 	return nil
 }
 
-func (s *Store) afterPersist(p *peer, rd *raft.Ready) {
+// beforePersist does, while the batch is still being written, the work that does not
+// depend on it (Raft thesis §10.2.1): a leader's appends and heartbeats go out so followers
+// persist in parallel with the leader (raft counts an acknowledgement only in a later round,
+// after this write finished), and committed entries that were already durable before this
+// Ready go to the apply worker. A Ready that changes term or vote, or installs a snapshot,
+// keeps the plain order.
+func (s *Store) beforePersist(p *peer, rd *raft.Ready, persistedLast uint64, persistedHS *pb.HardState) {
 	if ss := rd.SoftState; ss != nil {
 		wasLeader := p.isLeader
 		p.leaderID, p.isLeader = ss.Lead, ss.RaftState == raft.StateLeader
@@ -179,20 +187,62 @@ func (s *Store) afterPersist(p *peer, rd *raft.Ready) {
 			p.failAllReads(s.notLeader(p))
 		}
 	}
-	s.send(p, rd.Messages)
-	if len(rd.ReadStates) > 0 {
-		p.onReadStates(rd.ReadStates)
+	if rd.Snapshot != nil || (rd.HardState != nil &&
+		(rd.HardState.GetTerm() != persistedHS.GetTerm() || rd.HardState.GetVote() != persistedHS.GetVote())) {
+		return
 	}
-	if n := len(rd.CommittedEntries); n > 0 {
-		last := rd.CommittedEntries[n-1].Index
-		s.applier.ch <- applyTask{regionID: p.regionID, entries: rd.CommittedEntries, props: p.takeProposals(last)}
+	if p.isLeader {
+		rest := rd.Messages[:0]
+		for _, m := range rd.Messages {
+			switch m.GetType() {
+			case pb.MessageType_MsgApp, pb.MessageType_MsgHeartbeat, pb.MessageType_MsgSnap:
+				s.send(p, m)
+			default:
+				rest = append(rest, m)
+			}
+		}
+		clear(rd.Messages[len(rest):])
+		rd.Messages = rest
 	}
-	p.rn.Advance(*rd)
+	if n := len(rd.CommittedEntries); n > 0 && rd.CommittedEntries[n-1].Index <= persistedLast {
+		s.handOut(p, rd.CommittedEntries)
+		p.handedOut = true
+	}
+}
+
+func (s *Store) handOut(p *peer, ents []*pb.Entry) {
+	last := ents[len(ents)-1].Index
+	s.applier.ch <- applyTask{regionID: p.regionID, entries: ents, props: p.takeProposals(last)}
+}
+
+func (s *Store) afterPersist(p *peer, rd *raft.Ready) {
 	if sn := rd.Snapshot; sn != nil {
+		// Reset the apply worker's view before any entry after the snapshot reaches it.
 		idx := sn.GetMetadata().GetIndex()
 		s.applier.ch <- applyTask{register: &applyDelegate{regionID: p.regionID, state: raftserverpb.RaftApplyState{
 			AppliedIndex:   idx,
 			TruncatedState: &raftserverpb.RaftTruncatedState{Index: idx, Term: sn.GetMetadata().GetTerm()}}}}
+	}
+	for _, m := range rd.Messages {
+		s.send(p, m)
+	}
+	if len(rd.ReadStates) > 0 {
+		p.onReadStates(rd.ReadStates)
+	}
+	if len(rd.CommittedEntries) > 0 && !p.handedOut {
+		s.handOut(p, rd.CommittedEntries)
+	}
+	p.handedOut = false
+	p.rn.Advance(*rd)
+	for _, u := range p.unreachable {
+		p.rn.ReportUnreachable(u.to)
+		if u.snap {
+			p.rn.ReportSnapshot(u.to, false)
+		}
+	}
+	p.unreachable = p.unreachable[:0]
+	if sn := rd.Snapshot; sn != nil {
+		idx := sn.GetMetadata().GetIndex()
 		p.applied = max(p.applied, idx)
 		if err := p.rn.AdvanceApplied(idx); err != nil {
 			s.log.Warn("raftstore: snapshot apply progress refused by raft", "region", p.regionID, "err", err)
@@ -202,21 +252,16 @@ func (s *Store) afterPersist(p *peer, rd *raft.Ready) {
 	p.publish()
 }
 
-func (s *Store) send(p *peer, msgs []*pb.Message) {
+func (s *Store) send(p *peer, m *pb.Message) {
 	region := p.ps.region
-	for _, m := range msgs {
-		to := peerByID(region, m.GetTo())
-		if to == nil {
-			continue
-		}
-		rm := &raftserverpb.RaftMessage{RegionId: p.regionID, FromPeer: p.meta, ToPeer: to, Message: m,
-			RegionEpoch: region.GetRegionEpoch(), StartKey: region.GetStartKey(), EndKey: region.GetEndKey()}
-		if err := s.trans.Send(rm); err != nil {
-			p.rn.ReportUnreachable(m.GetTo())
-			if m.GetType() == pb.MessageType_MsgSnap {
-				p.rn.ReportSnapshot(m.GetTo(), false)
-			}
-		}
+	to := peerByID(region, m.GetTo())
+	if to == nil {
+		return
+	}
+	rm := &raftserverpb.RaftMessage{RegionId: p.regionID, FromPeer: p.meta, ToPeer: to, Message: m,
+		RegionEpoch: region.GetRegionEpoch(), StartKey: region.GetStartKey(), EndKey: region.GetEndKey()}
+	if err := s.trans.Send(rm); err != nil {
+		p.unreachable = append(p.unreachable, unreachable{m.GetTo(), m.GetType() == pb.MessageType_MsgSnap})
 	}
 }
 

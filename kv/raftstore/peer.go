@@ -60,8 +60,15 @@ type peer struct {
 	reads    []*readBatch
 	readSeq  uint64
 
-	gcTicks int
-	status  atomic.Pointer[RegionStatus]
+	gcTicks     int
+	handedOut   bool          // this round's committed entries already went to the apply worker
+	unreachable []unreachable // failed sends, reported to raft after Advance
+	status      atomic.Pointer[RegionStatus]
+}
+
+type unreachable struct {
+	to   uint64
+	snap bool
 }
 
 // propose appends prop to the log if this peer leads; otherwise it answers NotLeader.
