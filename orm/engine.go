@@ -76,6 +76,9 @@ func Open(driverName, dsn string, opts ...Option) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := driverRegistered(driverName); err != nil {
+		return nil, err
+	}
 	c := newConfig(opts)
 	if c.interpolate {
 		if d.Name() != "mysql" {
@@ -162,4 +165,24 @@ func (e *Engine) flushStatements() {
 	if e.stmts != nil {
 		e.stmts.flush()
 	}
+}
+
+// driverImports names the package that registers each driver orm.Open knows.
+var driverImports = map[string]string{
+	"pgx":   "github.com/gee-project/gee/orm/driver/postgres",
+	"mysql": "github.com/gee-project/gee/orm/driver/mysql",
+}
+
+// driverRegistered turns database/sql's "unknown driver (forgotten import?)" into an
+// error that names the import to add.
+func driverRegistered(name string) error {
+	for _, d := range sql.Drivers() {
+		if d == name {
+			return nil
+		}
+	}
+	if pkg, ok := driverImports[name]; ok {
+		return fmt.Errorf("orm: driver %q is not registered: add `import _ %q` to your program", name, pkg)
+	}
+	return fmt.Errorf("orm: driver %q is not registered with database/sql (registered: %v)", name, sql.Drivers())
 }

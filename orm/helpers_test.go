@@ -6,8 +6,8 @@ import (
 	"path/filepath"
 	"testing"
 
-	_ "github.com/go-sql-driver/mysql"
-	_ "github.com/jackc/pgx/v5/stdlib"
+	_ "github.com/gee-project/gee/orm/driver/mysql"
+	_ "github.com/gee-project/gee/orm/driver/postgres"
 
 	"github.com/gee-project/gee/orm"
 )
