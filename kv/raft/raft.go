@@ -66,6 +66,7 @@ type raft struct {
 	lead             uint64
 	leadTransferee   uint64
 	pendingConfIndex uint64
+	termStartIndex   uint64 // leader: index of its empty entry
 	readOnly         *readOnly
 	pendingReadIndex []*pb.Message
 	pendingAppend    bool // proposals appended but not yet broadcast
@@ -262,6 +263,7 @@ func (r *raft) becomeLeader() {
 	// No conf change may be proposed until the entries of earlier terms,
 	// which may hold one, are applied.
 	r.pendingConfIndex = r.raftLog.lastIndex()
+	r.termStartIndex = r.pendingConfIndex + 1
 	r.appendEntry(&pb.Entry{})
 }
 

@@ -54,6 +54,8 @@ type Ready struct {
 }
 
 // RawNode drives a raft state machine; it is not safe for concurrent use.
+// Every call, including AdvanceApplied from a pipelined applier, must come
+// from one goroutine (or under one lock); see Ready for the order of work.
 type RawNode struct {
 	raft       *raft
 	prevSoftSt SoftState
@@ -261,15 +263,35 @@ type Status struct {
 	Applying       uint64
 	SoftState      SoftState
 	LeadTransferee uint64
-	// Progress is the leader's view of each voter (nil on followers).
+	// TermStartIndex is, on a leader, the index of the empty entry it
+	// appended when elected (0 elsewhere). Commit >= TermStartIndex means
+	// the leader has committed in its term, so its commit index covers
+	// everything earlier leaders committed; reads are served only then.
+	TermStartIndex uint64
+	// LeaseValid reports a ReadOnlyLeaseBased leader whose lease holds now.
+	LeaseValid bool
+	// Progress is the leader's view of each voter (nil on followers and
+	// from BasicStatus).
 	Progress map[uint64]Progress
+}
+
+// BasicStatus is Status without Progress; it does not allocate, for
+// stores that poll many groups.
+func (rn *RawNode) BasicStatus() Status {
+	r := rn.raft
+	s := Status{ID: r.id, Term: r.Term, Vote: r.Vote, Commit: r.raftLog.committed,
+		Applied: r.raftLog.applied, Applying: r.raftLog.applying, SoftState: r.softState(),
+		LeadTransferee: r.leadTransferee, LeaseValid: r.leaseValid()}
+	if r.state == StateLeader {
+		s.TermStartIndex = r.termStartIndex
+	}
+	return s
 }
 
 // Status returns the node's current state.
 func (rn *RawNode) Status() Status {
 	r := rn.raft
-	s := Status{ID: r.id, Term: r.Term, Vote: r.Vote, Commit: r.raftLog.committed,
-		Applied: r.raftLog.applied, Applying: r.raftLog.applying, SoftState: r.softState(), LeadTransferee: r.leadTransferee}
+	s := rn.BasicStatus()
 	if r.state == StateLeader {
 		s.Progress = make(map[uint64]Progress, len(r.prs))
 		for id, pr := range r.prs {

@@ -244,3 +244,42 @@ func TestRawNodeSurvivesBadInput(t *testing.T) {
 		t.Fatalf("cluster stopped working after bad input: %q", got)
 	}
 }
+
+// Status tells a store where the leader's term started, whether its lease
+// holds, and BasicStatus does so without allocating.
+func TestRawNodeStatusForStores(t *testing.T) {
+	c := newRawClusterWith(t, 3, func(cfg *Config) {
+		cfg.CheckQuorum = true
+		cfg.ReadOnlyOption = ReadOnlyLeaseBased
+	})
+	var l uint64
+	for i := 0; i < 100 && l == None; i++ { // elects once the start-up vote hold is over
+		for id := uint64(1); id <= 3; id++ {
+			c.nodes[id].Tick()
+		}
+		c.settle(t)
+		l = c.leader()
+	}
+	if l == None {
+		t.Fatal("no leader elected")
+	}
+	f := l%3 + 1
+	st := c.nodes[l].BasicStatus()
+	if st.TermStartIndex == 0 || st.Commit < st.TermStartIndex || st.Progress != nil {
+		t.Fatalf("leader status %+v: want TermStartIndex set and committed, no Progress", st)
+	}
+	if fs := c.nodes[f].BasicStatus(); fs.TermStartIndex != 0 || fs.LeaseValid {
+		t.Fatalf("follower status %+v: want no TermStartIndex and no lease", fs)
+	}
+	c.nodes[l].Tick() // heartbeat round earns the lease
+	c.settle(t)
+	if !c.nodes[l].BasicStatus().LeaseValid {
+		t.Fatal("leader has no lease after a heartbeat quorum")
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = c.nodes[l].BasicStatus() }); n != 0 {
+		t.Fatalf("BasicStatus allocates %.0f times", n)
+	}
+	if len(c.nodes[l].Status().Progress) != 3 {
+		t.Fatal("Status lacks the leader's progress")
+	}
+}
