@@ -68,8 +68,22 @@ type Compiler struct {
 }
 
 // Compile compiles a macro-expanded program.
-func Compile(prog *ast.Program) (bc *Bytecode, err error) {
+func Compile(prog *ast.Program) (bc *Bytecode, err error) { return CompileWith(prog, nil) }
+
+// CompileWith compiles prog with the names of predeclared as its first
+// global slots, in that order, followed by the globals prog lets. A
+// predeclared global may be unbound when the program runs: reading it then
+// falls back to the builtin of that name or fails with "identifier not
+// found", as in the evaluator. Sessions compile each input against the
+// globals of the earlier ones this way.
+func CompileWith(prog *ast.Program, predeclared []string) (bc *Bytecode, err error) {
 	c := &Compiler{ints: map[int64]int{}, strs: map[string]int{}, globals: map[string]int{}}
+	for _, name := range predeclared {
+		if _, ok := c.globals[name]; !ok {
+			c.globals[name] = len(c.names)
+			c.names = append(c.names, name)
+		}
+	}
 	c.collectGlobals(prog.Statements)
 	main := &Function{Name: "main"}
 	c.fs = &fnState{fn: main, declared: map[string]bool{}, bound: map[string]bool{}, globals: map[string]bool{}}
@@ -94,8 +108,10 @@ func (c *Compiler) fail(pos token.Position, format string, args ...any) {
 func (c *Compiler) collectGlobals(stmts []ast.Statement) {
 	sc := analyze(nil, stmts)
 	for _, name := range sc.order {
-		c.globals[name] = len(c.names)
-		c.names = append(c.names, name)
+		if _, ok := c.globals[name]; !ok {
+			c.globals[name] = len(c.names)
+			c.names = append(c.names, name)
+		}
 	}
 }
 

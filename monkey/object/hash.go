@@ -69,6 +69,10 @@ func (h *Hash) Type() ObjectType { return HASH_OBJ }
 // Inspect prints "{k: v, ...}" in insertion order.
 func (h *Hash) Inspect() string { return inspectBounded(h) }
 
+// Keys returns the keys in insertion order (or sorted, for a hash built
+// without Set).
+func (h *Hash) Keys() []HashKey { return h.orderedKeys() }
+
 // orderedKeys returns the keys in insertion order.
 func (h *Hash) orderedKeys() []HashKey {
 	if len(h.Order) != len(h.Pairs) {

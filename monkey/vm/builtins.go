@@ -10,6 +10,11 @@ import (
 // callValue calls a builtin (or fails for a value that is not a function).
 // The messages are those of the shared builtins in package object.
 func (m *VM) callValue(f Value, args []Value) (Value, *object.Error) {
+	if f.k == kObject {
+		if b, ok := (*objBox)(f.p).obj.(*object.Builtin); ok {
+			return m.callHost(b, args)
+		}
+	}
 	if f.k != kBuiltin {
 		return null, object.NewError("not a function: %s", f.typeName())
 	}

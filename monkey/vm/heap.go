@@ -141,6 +141,7 @@ type Closure struct {
 // proto is a compiled function decoded for execution.
 type proto struct {
 	code      []instr
+	consts    []Value          // the constant pool of the program the function is from
 	cb        unsafe.Pointer   // &code[0]
 	pos       []token.Position // per instruction, for errors
 	numParams int

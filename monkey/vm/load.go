@@ -20,16 +20,18 @@ type instr struct {
 	a, b, c int32
 }
 
-// program is bytecode ready to run.
-type program struct {
+// Program is bytecode ready to run: decoded once, then shared read-only by
+// any number of runs, on any goroutines.
+type Program struct {
 	main      *proto
 	consts    []Value
 	globals   []string
 	fallbacks []int // builtin a global name falls back to while unbound, or -1
 }
 
-func load(bc *compiler.Bytecode) (*program, error) {
-	p := &program{globals: bc.Globals}
+// Load decodes bytecode for running.
+func Load(bc *compiler.Bytecode) (*Program, error) {
+	p := &Program{globals: bc.Globals}
 	protos := map[*compiler.Function]*proto{}
 	p.consts = make([]Value, len(bc.Constants))
 	for i, k := range bc.Constants {
@@ -37,7 +39,7 @@ func load(bc *compiler.Bytecode) (*program, error) {
 		case int64:
 			p.consts[i] = intValue(k)
 		case string:
-			p.consts[i] = stringValue(k)
+			p.consts[i] = frozenString(k)
 		case *compiler.Function:
 			pr, err := decode(k)
 			if err != nil {
@@ -61,6 +63,10 @@ func load(bc *compiler.Bytecode) (*program, error) {
 		return nil, err
 	}
 	p.main = main
+	main.consts = p.consts
+	for _, pr := range protos {
+		pr.consts = p.consts
+	}
 	for _, g := range bc.Globals {
 		p.fallbacks = append(p.fallbacks, compiler.BuiltinIndex(g))
 	}

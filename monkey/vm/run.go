@@ -12,11 +12,19 @@ import (
 // run is the dispatch loop: one switch in one function, with the running
 // frame's state in locals. Integer fast paths are inline; everything rarer
 // goes through a helper.
-func (m *VM) run() (Value, error) {
-	m.cl = &Closure{fn: m.prog.main}
+func (m *VM) run() (Value, error) { return m.exec(&Closure{fn: m.prog.main}, nil) }
+
+// exec runs closure cl with args from the bottom of the stack until it
+// returns.
+func (m *VM) exec(cl *Closure, args []Value) (Value, error) {
+	m.cl = cl
+	if len(args) != cl.fn.numParams {
+		return null, object.NewError("wrong number of arguments: want=%d, got=%d", cl.fn.numParams, len(args))
+	}
 	if len(m.stack) < m.cl.fn.numRegs && !m.grow(m.cl.fn.numRegs) {
 		return null, errorf(m.cl.fn, -1, "stack overflow")
 	}
+	copy(m.stack, args)
 	m.frames = m.frames[:0]
 	// The loop addresses registers and instructions through raw pointers:
 	// the compiler guarantees every register operand is below the
@@ -38,7 +46,7 @@ func (m *VM) run() (Value, error) {
 		pc = unsafe.Add(pc, isize)
 		switch in.op {
 		case code.OpLoadK:
-			*r(rp, in.a) = m.prog.consts[in.b]
+			*r(rp, in.a) = m.cl.fn.consts[in.b]
 		case code.OpLoadInt:
 			setInt(r(rp, in.a), int64(in.b))
 		case code.OpLoadTrue:
@@ -72,7 +80,7 @@ func (m *VM) run() (Value, error) {
 		case code.OpCurrentClosure:
 			*r(rp, in.a) = closureValue(m.cl)
 		case code.OpUndefined:
-			return null, errorf(m.cl.fn, ipOf(m.cl.fn.cb, pc)-1, "identifier not found: %s", m.prog.consts[in.a].str())
+			return null, errorf(m.cl.fn, ipOf(m.cl.fn.cb, pc)-1, "identifier not found: %s", m.cl.fn.consts[in.a].str())
 		case code.OpNewCell:
 			*r(rp, in.a) = newCell()
 		case code.OpGetCell:
@@ -297,7 +305,7 @@ func (m *VM) run() (Value, error) {
 				return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
 			}
 		case code.OpClosure:
-			pr := m.prog.consts[in.b].closure().fn
+			pr := m.cl.fn.consts[in.b].closure().fn
 			var free []Value
 			if n := int32(pr.src.NumFree); n > 0 {
 				free = make([]Value, n)
@@ -306,7 +314,7 @@ func (m *VM) run() (Value, error) {
 			*r(rp, in.a) = closureValue(&Closure{fn: pr, free: free})
 
 		case code.OpQuote:
-			q := (*compiler.Quote)(m.prog.consts[in.b].p)
+			q := (*compiler.Quote)(m.cl.fn.consts[in.b].p)
 			if *r(rp, in.a), err = m.quote(q, regs(rp, in.c, int32(q.Unquotes))); err != nil {
 				return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
 			}
@@ -373,7 +381,7 @@ func (m *VM) run() (Value, error) {
 			m.cl, pc, rp = f.cl, f.pc, f.rp
 			m.frames = m.frames[:len(m.frames)-1]
 		case code.OpReturnK:
-			v := m.prog.consts[in.a]
+			v := m.cl.fn.consts[in.a]
 			if len(m.frames) == 0 {
 				return v, nil
 			}

@@ -56,10 +56,19 @@ func boolValue(b bool) Value {
 // every string is a prefix of its buffer; appending to the string that ends
 // at len(b) extends the buffer instead of copying it, which makes building a
 // string by repeated concatenation linear.
-type strBuf struct{ b []byte }
+// A frozen buffer (a program constant, shared by concurrent runs) is never
+// appended to.
+type strBuf struct {
+	b      []byte
+	frozen bool
+}
 
 func stringValue(s string) Value {
 	return Value{k: kString, i: int64(len(s)), p: unsafe.Pointer(&strBuf{b: []byte(s)})}
+}
+
+func frozenString(s string) Value {
+	return Value{k: kString, i: int64(len(s)), p: unsafe.Pointer(&strBuf{b: []byte(s), frozen: true})}
 }
 
 func (v Value) str() string {
@@ -70,7 +79,7 @@ func (v Value) str() string {
 func concat(x, y Value) Value {
 	buf := (*strBuf)(x.p)
 	n := int(x.i)
-	if len(buf.b) != n {
+	if len(buf.b) != n || buf.frozen {
 		nb := make([]byte, n, max(2*(n+int(y.i)), 16))
 		copy(nb, buf.b[:n])
 		buf = &strBuf{b: nb}

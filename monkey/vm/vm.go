@@ -39,6 +39,10 @@ type Options struct {
 	// Meter, if set, replaces Context and Limits: runs sharing a meter
 	// share one budget (macro expansion and the program, say).
 	Meter *budget.Meter
+	// Globals, if set, holds the global variables: the run starts from and
+	// leaves its globals there. The program must have been compiled with
+	// Globals.Names as its predeclared globals.
+	Globals *Globals
 }
 
 // MaxStringLen bounds the length of a string built by +, as in the
@@ -47,7 +51,7 @@ const MaxStringLen = 1 << 28
 
 // VM runs one compiled program.
 type VM struct {
-	prog     *program
+	prog     *Program
 	globals  []Value
 	stack    []Value
 	frames   []frame
@@ -91,11 +95,26 @@ func RunWith(prog *ast.Program, out io.Writer, opts Options) (object.Object, err
 
 // New prepares a VM for bytecode.
 func New(bc *compiler.Bytecode, out io.Writer, opts Options) (*VM, error) {
-	p, err := load(bc)
+	p, err := Load(bc)
 	if err != nil {
 		return nil, err
 	}
-	m := &VM{prog: p, out: out, maxDepth: opts.MaxDepth}
+	return NewVM(p, out, opts), nil
+}
+
+// NewVM prepares a VM for a loaded program. Globals come from
+// opts.Globals when set (and stay there), else are the run's own.
+func NewVM(p *Program, out io.Writer, opts Options) *VM {
+	m := &VM{prog: p, out: out}
+	m.Reset(out, opts)
+	m.setStack(make([]Value, 64))
+	return m
+}
+
+// Reset prepares m for another run of its program with new options,
+// keeping its stack.
+func (m *VM) Reset(out io.Writer, opts Options) {
+	m.out, m.maxDepth = out, opts.MaxDepth
 	if m.maxDepth <= 0 {
 		m.maxDepth = DefaultMaxDepth
 	}
@@ -103,12 +122,14 @@ func New(bc *compiler.Bytecode, out io.Writer, opts Options) (*VM, error) {
 	if m.meter == nil {
 		m.meter = budget.New(opts.Context, opts.Limits)
 	}
-	m.globals = make([]Value, len(p.globals))
-	for i := range m.globals {
-		m.globals[i] = Value{k: kUndef}
+	if opts.Globals != nil {
+		m.globals = opts.Globals.slots(len(m.prog.globals))
+		return
 	}
-	m.setStack(make([]Value, 1024))
-	return m, nil
+	m.globals = m.globals[:0]
+	for range m.prog.globals {
+		m.globals = append(m.globals, Value{k: kUndef})
+	}
 }
 
 // Run executes the program once and converts its value for the caller.
