@@ -14,10 +14,11 @@ import (
 )
 
 // benchClients runs b.N operations split over clients goroutines against the leader.
-func benchClients(b *testing.B, clients int, op func(s storage.Storage, i int64) error) {
+func benchClients(b *testing.B, clients int, lease bool, op func(s storage.Storage, i int64) error) {
 	c := newTestCluster(b, 3, func(id uint64) Config {
 		cfg := testConfig(id)
 		cfg.TickInterval = 50 * time.Millisecond
+		cfg.LeaseReads = lease
 		return cfg
 	})
 	st := c.stores[c.leader()].Storage()
@@ -60,7 +61,7 @@ func BenchmarkPut(b *testing.B) {
 	value := make([]byte, 128)
 	for _, clients := range []int{1, 64} {
 		b.Run(fmt.Sprintf("clients=%d", clients), func(b *testing.B) {
-			benchClients(b, clients, func(s storage.Storage, i int64) error {
+			benchClients(b, clients, false, func(s storage.Storage, i int64) error {
 				key := []byte(fmt.Sprintf("key-%d", i))
 				return s.Write(context.Background(), &kvrpcpb.Context{}, []storage.Modify{storage.Put(engine.CFDefault, key, value)})
 			})
@@ -68,18 +69,24 @@ func BenchmarkPut(b *testing.B) {
 	}
 }
 
-// BenchmarkGet measures linearizable gets/s (ReadIndex) with 64 concurrent clients.
+// BenchmarkGet measures linearizable gets/s with 64 concurrent clients, through a
+// ReadIndex heartbeat round per batch of reads and through the leader lease.
 func BenchmarkGet(b *testing.B) {
-	benchClients(b, 64, func(s storage.Storage, i int64) error {
-		if i < 0 {
-			return s.Write(context.Background(), &kvrpcpb.Context{}, []storage.Modify{storage.Put(engine.CFDefault, []byte("k"), []byte("v"))})
-		}
-		r, err := s.Reader(context.Background(), &kvrpcpb.Context{})
-		if err != nil {
-			return err
-		}
-		defer r.Close()
-		_, err = r.GetCF(engine.CFDefault, []byte("k"))
-		return err
-	})
+	for _, lease := range []bool{false, true} {
+		name := map[bool]string{false: "readindex", true: "lease"}[lease]
+		b.Run(name, func(b *testing.B) {
+			benchClients(b, 64, lease, func(s storage.Storage, i int64) error {
+				if i < 0 {
+					return s.Write(context.Background(), &kvrpcpb.Context{}, []storage.Modify{storage.Put(engine.CFDefault, []byte("k"), []byte("v"))})
+				}
+				r, err := s.Reader(context.Background(), &kvrpcpb.Context{})
+				if err != nil {
+					return err
+				}
+				defer r.Close()
+				_, err = r.GetCF(engine.CFDefault, []byte("k"))
+				return err
+			})
+		})
+	}
 }

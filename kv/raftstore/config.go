@@ -43,8 +43,11 @@ type Config struct {
 	// MaxPendingProposals caps writes waiting for raft in this store; more get ServerIsBusy.
 	// Default 20000.
 	MaxPendingProposals int
-	// LeaseReads lets the leader serve linearizable reads from its lease instead of a ReadIndex
-	// round when the raft library supports it (CheckQuorum is always on). Default off.
+	// LeaseReads lets the leader answer linearizable reads from its lease (raft's
+	// ReadOnlyLeaseBased) instead of a heartbeat round per batch of reads. It is safe only
+	// when clocks of the stores run at rates that differ by less than raft's drift margin
+	// per election timeout; CheckQuorum, which it needs, is always on. Every store of a
+	// cluster must use the same setting. Default off.
 	LeaseReads bool
 	// MaxSnapshotSize caps the payload of a snapshot this store builds or accepts. Default 256 MiB.
 	MaxSnapshotSize uint64

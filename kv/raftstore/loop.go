@@ -187,6 +187,10 @@ func (s *Store) beforePersist(p *peer, rd *raft.Ready, persistedLast uint64, per
 			p.failAllReads(s.notLeader(p))
 		}
 	}
+	// A ReadState needs nothing persisted: it only says where reads may be served from.
+	if len(rd.ReadStates) > 0 {
+		p.onReadStates(rd.ReadStates)
+	}
 	if rd.Snapshot != nil || (rd.HardState != nil &&
 		(rd.HardState.GetTerm() != persistedHS.GetTerm() || rd.HardState.GetVote() != persistedHS.GetVote())) {
 		return
@@ -225,9 +229,6 @@ func (s *Store) afterPersist(p *peer, rd *raft.Ready) {
 	}
 	for _, m := range rd.Messages {
 		s.send(p, m)
-	}
-	if len(rd.ReadStates) > 0 {
-		p.onReadStates(rd.ReadStates)
 	}
 	if len(rd.CommittedEntries) > 0 && !p.handedOut {
 		s.handOut(p, rd.CommittedEntries)

@@ -138,11 +138,16 @@ func (s *Store) addPeer(region *metapb.Region) error {
 	if as.TruncatedState == nil {
 		as.TruncatedState = &raftserverpb.RaftTruncatedState{}
 	}
+	readOption := raft.ReadOnlySafe
+	if s.cfg.LeaseReads {
+		readOption = raft.ReadOnlyLeaseBased
+	}
 	rn, err := raft.NewRawNode(&raft.Config{
 		ID: self.GetId(), ElectionTick: s.cfg.ElectionTicks, HeartbeatTick: s.cfg.HeartbeatTicks, Storage: ps,
 		Applied: as.GetAppliedIndex(), MaxSizePerMsg: s.cfg.MaxSizePerMsg, MaxInflightMsgs: s.cfg.MaxInflightMsgs,
 		MaxUncommittedEntriesSize: s.cfg.MaxUncommittedSize, MaxCommittedSizePerReady: s.cfg.MaxCommittedSizePerReady,
 		AsyncApply: true, CheckQuorum: true, PreVote: true, Logger: raftLogger{s.log.With("region", region.GetId())},
+		ReadOnlyOption: readOption,
 	})
 	if err != nil {
 		return fmt.Errorf("raftstore: region %d: %w", region.GetId(), err)
