@@ -280,8 +280,11 @@ func payloadSize(ents []*pb.Entry) uint64 {
 // reports false if that would exceed the limit. An empty tail always
 // admits, so one oversized proposal cannot block the leader forever.
 func (r *raft) increaseUncommittedSize(ents []*pb.Entry) bool {
+	if r.maxUncommittedSize == 0 {
+		return true // no limit: nothing to count
+	}
 	s := payloadSize(ents)
-	if r.maxUncommittedSize > 0 && r.uncommittedSize > 0 && s > r.maxUncommittedSize-min(r.uncommittedSize, r.maxUncommittedSize) {
+	if r.uncommittedSize > 0 && s > r.maxUncommittedSize-min(r.uncommittedSize, r.maxUncommittedSize) {
 		return false
 	}
 	r.uncommittedSize += s
