@@ -1,0 +1,28 @@
+package kv
+
+import (
+	"context"
+	"testing"
+)
+
+// store is what the workloads drive: one implementation's client over its
+// 3-process cluster. Put and Get must be safe for concurrent use. Get is
+// linearizable and reports found=false for an absent key.
+type store interface {
+	Put(ctx context.Context, key, value []byte) error
+	Get(ctx context.Context, key []byte) (value []byte, found bool, err error)
+}
+
+// cluster is a running 3-process cluster with a connected client.
+type cluster struct {
+	store
+	// pids are the server processes, for profiling.
+	procs []*proc
+	close func()
+}
+
+// impl starts one implementation's cluster with its data under dir.
+type impl struct {
+	name  string
+	start func(tb testing.TB, dir string) *cluster
+}

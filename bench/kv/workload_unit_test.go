@@ -1,0 +1,94 @@
+package kv
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestPercentile(t *testing.T) {
+	var d []time.Duration
+	for i := 1; i <= 200; i++ {
+		d = append(d, time.Duration(i))
+	}
+	for _, c := range []struct {
+		p    int
+		want time.Duration
+	}{{50, 100}, {99, 198}, {100, 200}, {1, 2}} {
+		if got := percentile(d, c.p); got != c.want {
+			t.Errorf("p%d = %v, want %v", c.p, got, c.want)
+		}
+	}
+	if got := percentile(nil, 99); got != 0 {
+		t.Errorf("p99 of nothing = %v", got)
+	}
+}
+
+// TestRunOps checks the driver runs each index once and stops on an error.
+func TestRunOps(t *testing.T) {
+	seen := make([]int32, 500)
+	r, err := runOps(len(seen), 8, func(_ context.Context, i int) error {
+		seen[i]++
+		return nil
+	})
+	if err != nil || r.ops != len(seen) {
+		t.Fatalf("runOps = %+v, %v", r, err)
+	}
+	for i, n := range seen {
+		if n != 1 {
+			t.Fatalf("op %d ran %d times", i, n)
+		}
+	}
+	boom := errors.New("boom")
+	ran := 0
+	_, err = runOps(100, 1, func(_ context.Context, i int) error {
+		ran++
+		if i == 10 {
+			return boom
+		}
+		return nil
+	})
+	if !errors.Is(err, boom) || ran != 11 {
+		t.Fatalf("after a failing op: err %v, ran %d", err, ran)
+	}
+}
+
+// memStore is an in-memory store, for testing the workloads' checks.
+type memStore struct {
+	mu sync.Mutex
+	m  map[string][]byte
+}
+
+func (s *memStore) Put(_ context.Context, k, v []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.m[string(k)] = append([]byte(nil), v...)
+	return nil
+}
+
+func (s *memStore) Get(_ context.Context, k []byte) ([]byte, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.m[string(k)]
+	return v, ok, nil
+}
+
+// TestGetChecksValues: get-c64 fails when a preloaded value is wrong.
+func TestGetChecksValues(t *testing.T) {
+	s := &memStore{m: map[string][]byte{}}
+	if _, err := (workload{name: "get", conc: 1, op: getOp}).run(s, 10); err == nil {
+		t.Fatal("get before preload succeeded")
+	}
+	if err := preload(s); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := (workload{name: "get", conc: 1, op: getOp}).run(s, 10); err != nil {
+		t.Fatal(err)
+	}
+	s.m[string(key("get/", 7919%preloadKeys))] = []byte("wrong")
+	if _, err := (workload{name: "get", conc: 1, op: getOp}).run(s, 10); err == nil {
+		t.Fatal("a wrong value went unnoticed")
+	}
+}
