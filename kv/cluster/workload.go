@@ -151,6 +151,7 @@ func RunGeneric(ctx context.Context, r *Recorder, st *GenericState) error {
 			if amb {
 				st.Maybe[seq] = true
 			}
+			_ = sleepCtx(ctx, backoff) // each failed attempt is recorded; don't spin
 		}
 		if !acked {
 			return nil
@@ -203,13 +204,17 @@ func (st *GenericState) checkScan(kvs []KV) error {
 func RunContention(ctx context.Context, r *Recorder, keys int, rng *rand.Rand) {
 	for n := 0; ctx.Err() == nil; n++ {
 		key := fmt.Sprintf("k%02d", rng.Intn(keys))
+		ok := false
 		switch x := rng.Intn(10); {
 		case x < 5:
-			r.Put(ctx, key, key, fmt.Sprintf("v%d.%d", r.Client, n))
+			ok, _ = r.Put(ctx, key, key, fmt.Sprintf("v%d.%d", r.Client, n))
 		case x < 9:
-			r.Get(ctx, key, key)
+			_, _, ok = r.Get(ctx, key, key)
 		default:
-			r.Delete(ctx, key, key)
+			ok, _ = r.Delete(ctx, key, key)
+		}
+		if !ok {
+			_ = sleepCtx(ctx, backoff) // each failed attempt is recorded; don't spin
 		}
 	}
 }
