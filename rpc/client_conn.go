@@ -37,6 +37,7 @@ type clientConn struct {
 	mu      sync.Mutex
 	seq     uint64
 	pending map[uint64]*call
+	streams map[uint64]*Stream
 	err     error // non-nil once broken
 	isDead  atomic.Bool
 }
@@ -63,7 +64,7 @@ func (c *Client) connect(ctx context.Context) (*clientConn, error) {
 	}
 	_ = raw.SetDeadline(time.Time{})
 	cc := &clientConn{nc: nc, codec: c.codec, gzip: c.opts.gzip, maxFrame: c.opts.maxFrame,
-		fw: frameWriter{w: nc}, pending: map[uint64]*call{}}
+		fw: frameWriter{w: nc}, pending: map[uint64]*call{}, streams: map[uint64]*Stream{}}
 	go cc.readLoop()
 	return cc, nil
 }
@@ -111,13 +112,17 @@ func (cc *clientConn) fail(err error) {
 		cc.err = err
 		cc.isDead.Store(true)
 	}
-	pending := cc.pending
-	cc.pending = map[uint64]*call{}
+	pending, streams := cc.pending, cc.streams
+	cc.pending, cc.streams = map[uint64]*call{}, map[uint64]*Stream{}
 	cc.mu.Unlock()
 	cc.nc.Close()
 	for _, cl := range pending {
 		cl.err = err
 		cl.done <- struct{}{}
+	}
+	for _, st := range streams {
+		st.end(err, true, err)
+		st.done()
 	}
 }
 
@@ -227,7 +232,11 @@ func (cc *clientConn) deliver(p []byte) error {
 	if err != nil {
 		return err
 	}
-	if f.Kind != protocol.KindResponse {
+	switch f.Kind {
+	case protocol.KindResponse:
+	case protocol.KindStreamMsg, protocol.KindStreamEnd, protocol.KindWindow:
+		return cc.streamFrame(&f, len(p))
+	default:
 		return fmt.Errorf("protocol: unexpected frame kind %d from server", f.Kind)
 	}
 	cc.mu.Lock()

@@ -32,6 +32,21 @@ func requestBytes(method string, gz bool, args any) []byte {
 	return b
 }
 
+// streamBytes opens a stream, sends a message, a window grant and the end.
+func streamBytes() []byte {
+	b, _ := protocol.AppendOption(nil, protocol.Option{Codec: "binary"})
+	h := protocol.Header{Kind: protocol.KindRequest, Flags: protocol.FlagStream, Seq: 3, Method: "Streamer.Echo"}
+	b, _ = appendFrame(b, &h, nil, nil, false)
+	h = protocol.Header{Kind: protocol.KindStreamMsg, Seq: 3}
+	b, _ = appendFrame(b, &h, codec.Binary{}, "hello", false)
+	var start int
+	b, start = protocol.StartFrame(b, &protocol.Header{Kind: protocol.KindWindow, Seq: 3})
+	b = protocol.FinishFrame(append(b, 0x80, 0x08), start)
+	h = protocol.Header{Kind: protocol.KindStreamEnd, Seq: 3}
+	b, _ = appendFrame(b, &h, nil, nil, false)
+	return b
+}
+
 // FuzzServeConn drives a whole server connection with arbitrary bytes: it
 // must end (at EOF or on a bad frame) without panicking.
 func FuzzServeConn(f *testing.F) {
@@ -39,9 +54,13 @@ func FuzzServeConn(f *testing.F) {
 	f.Add(requestBytes("Arith.Echo", true, &Args{S: "zip"}))
 	f.Add(requestBytes("Arith.Missing", false, 7))
 	f.Add([]byte("GEER\x01\x00\x06binary\x00\x00\x00\x02\x00\x00"))
+	f.Add(streamBytes())
 	f.Add([]byte("GEER\x01\x01\x04json\x00\x00\x00\x10\x00\x00\x01\x09Arith.Add\x00\x00\x00{}"))
 	s := NewServer(WithLogger(quietLogger()), WithMaxFrame(1<<16))
 	if err := s.Register(&Arith{}); err != nil {
+		f.Fatal(err)
+	}
+	if err := s.Register(&Streamer{observed: make(chan error, 1)}); err != nil {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {

@@ -113,6 +113,13 @@ func (s *Server) dispatch(ctx context.Context, method string, args, reply any) e
 	if m == nil {
 		return fmt.Errorf("rpc: can't find method %q", method)
 	}
+	if m.stream {
+		st, ok := args.(*Stream)
+		if !ok {
+			return fmt.Errorf("rpc: %s is a streaming method; open it with NewStream", method)
+		}
+		return m.callStream(ctx, st)
+	}
 	return m.call(ctx, reflect.ValueOf(args), reflect.ValueOf(reply))
 }
 

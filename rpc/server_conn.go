@@ -27,6 +27,7 @@ type serverConn struct {
 
 	mu       sync.Mutex
 	inflight map[uint64]context.CancelFunc
+	streams  map[uint64]*Stream
 	calls    atomic.Int64 // calls in flight on this connection
 	closed   atomic.Bool
 	rd       readDeadliner // nil when the transport has no deadlines
@@ -36,7 +37,7 @@ type serverConn struct {
 type readDeadliner interface{ SetReadDeadline(time.Time) error }
 
 func newServerConn(s *Server, c io.ReadWriteCloser) *serverConn {
-	sc := &serverConn{s: s, c: c, fw: frameWriter{w: c}, inflight: map[uint64]context.CancelFunc{}}
+	sc := &serverConn{s: s, c: c, fw: frameWriter{w: c}, inflight: map[uint64]context.CancelFunc{}, streams: map[uint64]*Stream{}}
 	sc.rd, _ = c.(readDeadliner)
 	return sc
 }
@@ -168,12 +169,16 @@ func (sc *serverConn) handleFrame(p []byte) error {
 			sc.reply(f.Seq, ErrServerShuttingDown.Error(), nil)
 		case over(total, sc.s.lim.maxCalls) || over(mine, sc.s.lim.perConn):
 			sc.reply(f.Seq, ErrServerOverloaded.Error(), nil)
-		case sc.startCall(&f):
+		case f.Flags&protocol.FlagStream != 0 && sc.startStream(&f):
+			return nil
+		case f.Flags&protocol.FlagStream == 0 && sc.startCall(&f):
 			return nil
 		}
 		sc.calls.Add(-1)
 		sc.s.active.Add(-1)
 		return nil
+	case protocol.KindStreamMsg, protocol.KindStreamEnd, protocol.KindWindow:
+		return sc.streamFrame(&f, len(p))
 	default:
 		return fmt.Errorf("unexpected frame kind %d from client", f.Kind)
 	}
@@ -186,6 +191,10 @@ func (sc *serverConn) startCall(f *protocol.Frame) bool {
 	m := sc.s.lookup(f.Method)
 	if m == nil {
 		sc.reply(f.Seq, fmt.Sprintf("rpc: can't find method %q", f.Method), nil)
+		return false
+	}
+	if m.stream {
+		sc.reply(f.Seq, fmt.Sprintf("rpc: %s is a streaming method; open it with NewStream", f.Method), nil)
 		return false
 	}
 	body := f.Body

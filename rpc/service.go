@@ -19,6 +19,7 @@ import (
 var (
 	typeOfError   = reflect.TypeFor[error]()
 	typeOfContext = reflect.TypeFor[context.Context]()
+	typeOfStream  = reflect.TypeFor[*Stream]()
 )
 
 // methodType is one callable method with its live statistics.
@@ -29,6 +30,7 @@ type methodType struct {
 	fn        reflect.Value // the method's func, receiver first
 	rcvr      reflect.Value
 	hasCtx    bool
+	stream    bool         // M(ctx, *Stream) error
 	argType   reflect.Type // as declared
 	argIsPtr  bool
 	replyType reflect.Type // pointer type, as declared
@@ -119,12 +121,32 @@ func buildService(rcvr any, name string) (map[string]*methodType, error) {
 	return methods, nil
 }
 
+// callStream runs a streaming method.
+func (m *methodType) callStream(ctx context.Context, st *Stream) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("rpc: panic in %s.%s: %v", m.service, m.name, p)
+		}
+	}()
+	out := m.fn.Call([]reflect.Value{m.rcvr, reflect.ValueOf(&ctx).Elem(), reflect.ValueOf(st)})
+	if e := out[0].Interface(); e != nil {
+		return e.(error)
+	}
+	return nil
+}
+
 func checkMethod(m reflect.Method) (*methodType, error) {
 	mt := m.Type
 	in := mt.NumIn() // includes the receiver
+	if in == 3 && mt.In(1) == typeOfContext && mt.In(2) == typeOfStream {
+		if mt.NumOut() != 1 || mt.Out(0) != typeOfError {
+			return nil, errors.New("a streaming method must return exactly one value, of type error")
+		}
+		return &methodType{name: m.Name, fn: m.Func, hasCtx: true, stream: true}, nil
+	}
 	hasCtx := in == 4 && mt.In(1) == typeOfContext
 	if !(in == 3 || hasCtx) {
-		return nil, errors.New("want (ctx context.Context, args A, reply *R) or (args A, reply *R)")
+		return nil, errors.New("want (ctx context.Context, args A, reply *R), (args A, reply *R) or (ctx context.Context, s *rpc.Stream)")
 	}
 	arg, reply := mt.In(in-2), mt.In(in-1)
 	if !exportedOrBuiltin(arg) {

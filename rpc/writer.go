@@ -36,19 +36,7 @@ func (e encodeError) Unwrap() error { return e.err }
 // waiting a moment for their frames is worth it. A non-encodeError error
 // means the connection is broken.
 func (fw *frameWriter) put(h *protocol.Header, c codec.Codec, v any, gz, busy bool) error {
-	fw.mu.Lock()
-	if fw.drained.L == nil {
-		fw.drained.L = &fw.mu
-	}
-	// A peer that stops reading must not make us buffer without bound:
-	// past maxBuffered, senders wait for the write in progress (TCP
-	// back-pressure reaches them instead of memory growth).
-	for fw.writing && len(fw.buf) >= maxBuffered && fw.err == nil {
-		fw.drained.Wait()
-	}
-	if fw.err != nil {
-		err := fw.err
-		fw.mu.Unlock()
+	if err := fw.begin(); err != nil {
 		return err
 	}
 	start := len(fw.buf)
@@ -72,6 +60,69 @@ func (fw *frameWriter) put(h *protocol.Header, c codec.Codec, v any, gz, busy bo
 		fw.mu.Lock()
 	}
 	return fw.drainLocked()
+}
+
+// begin locks fw for appending a frame. A peer that stops reading must
+// not make us buffer without bound: past maxBuffered, senders wait for the
+// write in progress (TCP back-pressure reaches them instead of memory
+// growth). On error fw is unlocked.
+func (fw *frameWriter) begin() error {
+	fw.mu.Lock()
+	if fw.drained.L == nil {
+		fw.drained.L = &fw.mu
+	}
+	for fw.writing && len(fw.buf) >= maxBuffered && fw.err == nil {
+		fw.drained.Wait()
+	}
+	if fw.err != nil {
+		err := fw.err
+		fw.mu.Unlock()
+		return err
+	}
+	return nil
+}
+
+// putAsync appends a frame and leaves the write to a background goroutine,
+// so a goroutine sending many frames (a stream) batches them into few
+// syscalls instead of waiting on each. It returns the frame's size after
+// the length prefix.
+func (fw *frameWriter) putAsync(h *protocol.Header, c codec.Codec, v any, gz bool) (int, error) {
+	if err := fw.begin(); err != nil {
+		return 0, err
+	}
+	start := len(fw.buf)
+	var err error
+	fw.buf, err = appendFrame(fw.buf, h, c, v, gz)
+	if err != nil {
+		fw.buf = fw.buf[:start]
+		fw.mu.Unlock()
+		return 0, encodeError{err}
+	}
+	n := len(fw.buf) - start - 4
+	fw.kickLocked()
+	return n, nil
+}
+
+// putRaw appends a frame whose body is already encoded and writes it in
+// the background.
+func (fw *frameWriter) putRaw(h *protocol.Header, body []byte) error {
+	if err := fw.begin(); err != nil {
+		return err
+	}
+	var start int
+	fw.buf, start = protocol.StartFrame(fw.buf, h)
+	fw.buf = protocol.FinishFrame(append(fw.buf, body...), start)
+	fw.kickLocked()
+	return nil
+}
+
+// kickLocked starts a background writer unless one runs; it unlocks mu.
+func (fw *frameWriter) kickLocked() {
+	if !fw.writing {
+		fw.writing = true
+		go fw.drainRest()
+	}
+	fw.mu.Unlock()
 }
 
 // drainLocked writes the buffer once; called with mu held, returns with it

@@ -16,11 +16,17 @@ const (
 	KindRequest  Kind = 0
 	KindResponse Kind = 1
 	KindCancel   Kind = 2 // client abandons call Seq; the server cancels its handler
+	// Streams: a KindRequest with FlagStream opens stream Seq; then either
+	// side sends messages, grants flow-control credit and ends its half.
+	KindStreamMsg Kind = 3 // one message on stream Seq (body)
+	KindStreamEnd Kind = 4 // sender's half is over; from the server, Error is the final status
+	KindWindow    Kind = 5 // body: uvarint bytes of credit granted to the peer on stream Seq
 )
 
 // Flag bits of a frame.
 const (
-	FlagGzip byte = 1 << 0 // body is gzip-compressed
+	FlagGzip   byte = 1 << 0 // body is gzip-compressed
+	FlagStream byte = 1 << 1 // on a request: open a stream rather than make a call
 )
 
 // DefaultMaxFrame bounds a frame's size unless configured otherwise.

@@ -43,7 +43,7 @@ func ParseFrame(p []byte) (Frame, error) {
 		return f, errors.New("protocol: frame shorter than 2 bytes")
 	}
 	f.Kind, f.Flags = Kind(p[0]), p[1]
-	if f.Kind > KindCancel {
+	if f.Kind > KindWindow {
 		return f, fmt.Errorf("protocol: unknown frame kind %d", f.Kind)
 	}
 	c := cursor{b: p, off: 2}
