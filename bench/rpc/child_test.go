@@ -49,6 +49,9 @@ func runChild(kind string) {
 		if err := s.RegisterName("Echo", GeeEcho{}); err != nil {
 			log.Fatal(err)
 		}
+		if err := s.RegisterName("Stream", GeeStream{}); err != nil {
+			log.Fatal(err)
+		}
 		go s.Serve(l)
 	case "netrpc-gob", "netrpc-json":
 		s := netrpc.NewServer()
@@ -59,6 +62,7 @@ func runChild(kind string) {
 	case "grpc":
 		s := grpc.NewServer()
 		s.RegisterService(&echoDesc, struct{}{})
+		s.RegisterService(&streamDesc, struct{}{})
 		go s.Serve(l)
 	default:
 		log.Fatalf("unknown child kind %q", kind)
