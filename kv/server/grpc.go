@@ -1,0 +1,84 @@
+package server
+
+import (
+	"time"
+
+	"github.com/gee-project/gee/kv/proto/tinykvpb"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/keepalive"
+)
+
+// GRPCConfig tunes the gRPC server. Zero fields take the defaults below.
+type GRPCConfig struct {
+	// MaxRecvMsgSize bounds one request or stream message; default 32 MiB, above the
+	// largest valid RawBatchPut (MaxBatchBytes plus framing) and a snapshot chunk.
+	MaxRecvMsgSize int
+	// ConnectionTimeout bounds a new connection's handshake; default 5 s.
+	ConnectionTimeout time.Duration
+	// KeepaliveMinTime is the shortest ping interval a client may use before the server
+	// closes the connection as abusive; default 5 s (kv/transport pings every 10 s).
+	KeepaliveMinTime time.Duration
+	// KeepaliveTime and KeepaliveTimeout: the server pings an idle connection after
+	// KeepaliveTime and drops it if no answer comes within KeepaliveTimeout; defaults
+	// 30 s and 10 s, so a vanished peer's streams are released.
+	KeepaliveTime, KeepaliveTimeout time.Duration
+	// MaxConcurrentStreams bounds streams per connection; default 1024.
+	MaxConcurrentStreams uint32
+}
+
+// Default gRPC settings.
+const (
+	DefaultMaxRecvMsgSize       = 32 << 20
+	DefaultConnectionTimeout    = 5 * time.Second
+	DefaultKeepaliveMinTime     = 5 * time.Second
+	DefaultKeepaliveTime        = 30 * time.Second
+	DefaultKeepaliveTimeout     = 10 * time.Second
+	DefaultMaxConcurrentStreams = 1024
+)
+
+func (c GRPCConfig) withDefaults() GRPCConfig {
+	if c.MaxRecvMsgSize <= 0 {
+		c.MaxRecvMsgSize = DefaultMaxRecvMsgSize
+	}
+	if c.ConnectionTimeout <= 0 {
+		c.ConnectionTimeout = DefaultConnectionTimeout
+	}
+	if c.KeepaliveMinTime <= 0 {
+		c.KeepaliveMinTime = DefaultKeepaliveMinTime
+	}
+	if c.KeepaliveTime <= 0 {
+		c.KeepaliveTime = DefaultKeepaliveTime
+	}
+	if c.KeepaliveTimeout <= 0 {
+		c.KeepaliveTimeout = DefaultKeepaliveTimeout
+	}
+	if c.MaxConcurrentStreams == 0 {
+		c.MaxConcurrentStreams = DefaultMaxConcurrentStreams
+	}
+	return c
+}
+
+// ServerOptions returns the grpc.ServerOptions for cfg.
+func ServerOptions(cfg GRPCConfig) []grpc.ServerOption {
+	cfg = cfg.withDefaults()
+	return []grpc.ServerOption{
+		grpc.MaxRecvMsgSize(cfg.MaxRecvMsgSize),
+		grpc.ConnectionTimeout(cfg.ConnectionTimeout),
+		grpc.MaxConcurrentStreams(cfg.MaxConcurrentStreams),
+		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{
+			MinTime:             cfg.KeepaliveMinTime,
+			PermitWithoutStream: true,
+		}),
+		grpc.KeepaliveParams(keepalive.ServerParameters{
+			Time:    cfg.KeepaliveTime,
+			Timeout: cfg.KeepaliveTimeout,
+		}),
+	}
+}
+
+// NewGRPCServer returns a gRPC server with s registered; the caller calls Serve.
+func NewGRPCServer(s *Server, cfg GRPCConfig, extra ...grpc.ServerOption) *grpc.Server {
+	g := grpc.NewServer(append(ServerOptions(cfg), extra...)...)
+	tinykvpb.RegisterTinyKvServer(g, s)
+	return g
+}

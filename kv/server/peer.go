@@ -1,0 +1,134 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/gee-project/gee/kv/proto/raftserverpb"
+	"github.com/gee-project/gee/kv/proto/tinykvpb"
+	"github.com/gee-project/gee/kv/raft/raftpb"
+	"github.com/gee-project/gee/kv/server/snapchunk"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+)
+
+var errStandalone = status.Error(codes.Unimplemented, "server runs in standalone mode: no raft peers")
+
+// ValidateRaftMessage checks the envelope of a raft message that came from another
+// store before it reaches the raftstore: ids present and consistent, and not one of the
+// message types a raft node only ever generates for itself.
+func ValidateRaftMessage(m *raftserverpb.RaftMessage) error {
+	switch {
+	case m.GetRegionId() == 0:
+		return errors.New("raft message: region_id is 0")
+	case m.GetFromPeer() == nil || m.GetToPeer() == nil:
+		return errors.New("raft message: from_peer or to_peer missing")
+	case m.GetToPeer().GetStoreId() == 0 || m.GetFromPeer().GetStoreId() == 0:
+		return errors.New("raft message: peer with store_id 0")
+	case m.GetToPeer().GetId() == 0 || m.GetFromPeer().GetId() == 0:
+		return errors.New("raft message: peer with id 0")
+	}
+	rm := m.GetMessage()
+	if rm == nil {
+		if m.GetIsTombstone() {
+			return nil
+		}
+		return errors.New("raft message: no message and not a tombstone")
+	}
+	switch rm.GetType() {
+	case raftpb.MessageType_MsgHup, raftpb.MessageType_MsgBeat, raftpb.MessageType_MsgUnreachable,
+		raftpb.MessageType_MsgSnapStatus, raftpb.MessageType_MsgCheckQuorum:
+		return fmt.Errorf("raft message: %v is local to a node and never travels between stores", rm.GetType())
+	}
+	if _, ok := raftpb.MessageType_name[int32(rm.GetType())]; !ok {
+		return fmt.Errorf("raft message: unknown message type %d", rm.GetType())
+	}
+	if rm.GetTo() != m.GetToPeer().GetId() || rm.GetFrom() != m.GetFromPeer().GetId() {
+		return fmt.Errorf("raft message: from %d to %d does not match from_peer %d, to_peer %d",
+			rm.GetFrom(), rm.GetTo(), m.GetFromPeer().GetId(), m.GetToPeer().GetId())
+	}
+	return nil
+}
+
+// deliver validates msg and hands it to the raft handler; a refusal is logged and
+// counted, never fatal to the stream: raft messages may be lost, and one bad message
+// must not cut off the region's other traffic from that store.
+func (s *Server) deliver(msg *raftserverpb.RaftMessage) error {
+	err := ValidateRaftMessage(msg)
+	if err == nil {
+		err = s.raft.OnRaftMessage(msg)
+	}
+	if err != nil {
+		s.stats.raftRejected.Add(1)
+		s.logf("server: dropped raft message for region %d from store %d: %v",
+			msg.GetRegionId(), msg.GetFromPeer().GetStoreId(), err)
+		return err
+	}
+	s.stats.raftDelivered.Add(1)
+	return nil
+}
+
+// Raft receives one store's raft messages until it closes the stream.
+func (s *Server) Raft(stream tinykvpb.TinyKv_RaftServer) error {
+	if s.raft == nil {
+		return errStandalone
+	}
+	for {
+		msg, err := stream.Recv()
+		if err == io.EOF {
+			return stream.SendAndClose(&raftserverpb.Done{})
+		}
+		if err != nil {
+			return err
+		}
+		_ = s.deliver(msg)
+	}
+}
+
+// Snapshot receives one snapshot in chunks and delivers it only once it is complete
+// and intact. A stream that breaks off, runs over MaxSnapshotSize or fails its checksum
+// delivers nothing.
+func (s *Server) Snapshot(stream tinykvpb.TinyKv_SnapshotServer) error {
+	if s.raft == nil {
+		return errStandalone
+	}
+	msg, err := s.receiveSnapshot(stream)
+	if err != nil {
+		s.stats.snapRejected.Add(1)
+		s.logf("server: dropped snapshot stream: %v", err)
+		return err
+	}
+	if err := ValidateRaftMessage(msg); err != nil {
+		s.stats.snapRejected.Add(1)
+		return status.Error(codes.InvalidArgument, err.Error())
+	}
+	if err := s.raft.OnRaftMessage(msg); err != nil {
+		s.stats.snapRejected.Add(1)
+		s.logf("server: snapshot for region %d refused: %v", msg.GetRegionId(), err)
+		return status.Errorf(codes.FailedPrecondition, "snapshot refused: %v", err)
+	}
+	s.stats.snapDelivered.Add(1)
+	return stream.SendAndClose(&raftserverpb.Done{})
+}
+
+func (s *Server) receiveSnapshot(stream tinykvpb.TinyKv_SnapshotServer) (*raftserverpb.RaftMessage, error) {
+	a := snapchunk.NewAssembler(s.lim.MaxSnapshotSize)
+	for {
+		c, err := stream.Recv()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := a.Add(c); err != nil {
+			return nil, status.Error(codes.InvalidArgument, err.Error())
+		}
+	}
+	msg, err := a.Finish()
+	if err != nil {
+		return nil, status.Error(codes.InvalidArgument, err.Error())
+	}
+	return msg, nil
+}

@@ -1,0 +1,119 @@
+// Package server is TinyKV's gRPC service: the raw key-value API over a storage.Storage
+// (standalone or raftstore) and the store-to-store Raft and Snapshot streams, which it
+// hands to a RaftHandler (the raftstore).
+//
+// Requests are validated before they reach the storage; a bad request gets its response's
+// error field naming the field at fault. Routing and leadership failures from the storage
+// (*storage.RegionError) go into region_error so a client can retry elsewhere.
+package server
+
+import (
+	"sync/atomic"
+
+	"github.com/gee-project/gee/kv/proto/raftserverpb"
+	"github.com/gee-project/gee/kv/proto/tinykvpb"
+	"github.com/gee-project/gee/kv/storage"
+)
+
+// RaftHandler takes raft messages that arrived from other stores. *raftstore.Store
+// satisfies it. It must not block on the network.
+type RaftHandler interface {
+	OnRaftMessage(msg *raftserverpb.RaftMessage) error
+}
+
+// Limits bound what one request may carry. Zero fields take the defaults below.
+type Limits struct {
+	MaxKeySize      int    // bytes per key; default 8 KiB
+	MaxValueSize    int    // bytes per value; default 8 MiB
+	MaxScanLimit    uint32 // pairs per RawScan; default 10,000 (a larger limit is rejected)
+	MaxScanBytes    int    // key+value bytes per RawScan response; default 16 MiB (the scan stops early)
+	MaxBatchKeys    int    // keys per RawBatchGet / pairs per RawBatchPut; default 10,000
+	MaxBatchBytes   int    // key+value bytes per RawBatchPut request or RawBatchGet response; default 16 MiB
+	MaxSnapshotSize uint64 // bytes of snapshot data per Snapshot stream; default 1 GiB
+}
+
+// Default limits.
+const (
+	DefaultMaxKeySize      = 8 << 10
+	DefaultMaxValueSize    = 8 << 20
+	DefaultMaxScanLimit    = 10_000
+	DefaultMaxScanBytes    = 16 << 20
+	DefaultMaxBatchKeys    = 10_000
+	DefaultMaxBatchBytes   = 16 << 20
+	DefaultMaxSnapshotSize = 1 << 30
+)
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxKeySize <= 0 {
+		l.MaxKeySize = DefaultMaxKeySize
+	}
+	if l.MaxValueSize <= 0 {
+		l.MaxValueSize = DefaultMaxValueSize
+	}
+	if l.MaxScanLimit == 0 {
+		l.MaxScanLimit = DefaultMaxScanLimit
+	}
+	if l.MaxScanBytes <= 0 {
+		l.MaxScanBytes = DefaultMaxScanBytes
+	}
+	if l.MaxBatchKeys <= 0 {
+		l.MaxBatchKeys = DefaultMaxBatchKeys
+	}
+	if l.MaxBatchBytes <= 0 {
+		l.MaxBatchBytes = DefaultMaxBatchBytes
+	}
+	if l.MaxSnapshotSize == 0 {
+		l.MaxSnapshotSize = DefaultMaxSnapshotSize
+	}
+	return l
+}
+
+// Logf prints one diagnostic line; log.Printf fits.
+type Logf func(format string, args ...any)
+
+// Server implements tinykvpb.TinyKvServer.
+type Server struct {
+	tinykvpb.UnimplementedTinyKvServer
+
+	st   storage.Storage
+	raft RaftHandler
+	lim  Limits
+	logf Logf
+
+	stats counters
+}
+
+type counters struct {
+	raftDelivered, raftRejected atomic.Uint64
+	snapDelivered, snapRejected atomic.Uint64
+}
+
+// Stats counts peer traffic, for tests and metrics.
+type Stats struct {
+	RaftDelivered     uint64 // raft messages handed to the RaftHandler and accepted
+	RaftRejected      uint64 // raft messages dropped: invalid, or refused by the handler
+	SnapshotDelivered uint64 // snapshot streams reassembled and accepted
+	SnapshotRejected  uint64 // snapshot streams dropped: invalid, truncated, too large, refused
+}
+
+// New returns a server over st. raft may be nil (standalone mode): the Raft and Snapshot
+// streams then answer Unimplemented. logf may be nil (no logging).
+func New(st storage.Storage, raft RaftHandler, lim Limits, logf Logf) *Server {
+	if logf == nil {
+		logf = func(string, ...any) {}
+	}
+	return &Server{st: st, raft: raft, lim: lim.withDefaults(), logf: logf}
+}
+
+// Limits returns the limits in force (defaults filled in).
+func (s *Server) Limits() Limits { return s.lim }
+
+// Stats returns the peer traffic counters.
+func (s *Server) Stats() Stats {
+	return Stats{
+		RaftDelivered:     s.stats.raftDelivered.Load(),
+		RaftRejected:      s.stats.raftRejected.Load(),
+		SnapshotDelivered: s.stats.snapDelivered.Load(),
+		SnapshotRejected:  s.stats.snapRejected.Load(),
+	}
+}
