@@ -35,6 +35,7 @@ type Context struct {
 	bodyLimit int64  // 0: the engine's MaxBodyBytes; -1: none
 	redirect  string // the router's redirect target, for answerRedirect
 	sameSite  http.SameSite
+	extra     bool // some field from query on was set: reset must clear them
 }
 
 func (c *Context) reset() {
@@ -49,11 +50,9 @@ func (c *Context) reset() {
 	if len(c.Errors) != 0 {
 		c.Errors = c.Errors[:0]
 	}
-	if c.sameSite != 0 {
-		c.sameSite = 0
-	}
-	if c.bodyRead || c.query != nil || c.bodyLimit != 0 {
-		c.query, c.body, c.bodyRead, c.bodyErr, c.bodyLimit = nil, nil, false, nil, 0
+	if c.extra {
+		c.query, c.body, c.bodyRead, c.bodyErr = nil, nil, false, nil
+		c.bodyLimit, c.sameSite, c.extra = 0, 0, false
 	}
 }
 

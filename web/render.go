@@ -24,7 +24,7 @@ func (c *Context) Header(key, value string) {
 
 // SetSameSite sets the SameSite attribute of cookies SetCookie adds later
 // in this request (default http.SameSiteLaxMode).
-func (c *Context) SetSameSite(s http.SameSite) { c.sameSite = s }
+func (c *Context) SetSameSite(s http.SameSite) { c.sameSite, c.extra = s, true }
 
 // SetCookie adds a Set-Cookie header. SameSite is Lax unless SetSameSite
 // chose otherwise (gin sends none by default). SameSite=None cookies are

@@ -17,7 +17,7 @@ import (
 
 func (c *Context) queryValues() url.Values {
 	if c.query == nil {
-		c.query = c.Request.URL.Query()
+		c.query, c.extra = c.Request.URL.Query(), true
 	}
 	return c.query
 }
@@ -219,7 +219,7 @@ func (c *Context) SetBodyLimit(n int64) {
 	if n <= 0 {
 		n = -1
 	}
-	c.bodyLimit = n
+	c.bodyLimit, c.extra = n, true
 }
 
 // maxBody is the request's body limit, or -1 for none.
@@ -240,7 +240,7 @@ func (c *Context) bodyBytes() ([]byte, error) {
 	if c.bodyRead {
 		return c.body, c.bodyErr
 	}
-	c.bodyRead = true
+	c.bodyRead, c.extra = true, true
 	if c.Request.Body == nil || c.Request.Body == http.NoBody {
 		return nil, nil
 	}
