@@ -18,6 +18,9 @@ type Envelope struct {
 	Drop   bool
 	Delay  time.Duration
 	Copies int // how many copies are delivered; starts at 1
+	// DupDelay further delays every copy after the first, so a duplicate can arrive
+	// long after the original (a stale retransmission).
+	DupDelay time.Duration
 
 	rng *rand.Rand
 }
@@ -105,7 +108,12 @@ type SnapshotInterceptor struct {
 	Dropped atomic.Int64 // of those, dropped here
 	drop    atomic.Bool
 	delay   atomic.Int64 // nanoseconds
+	dup     atomic.Int64 // nanoseconds; 0 = no duplicate
 }
+
+// SetDuplicate makes every snapshot message arrive a second time, after after more (0
+// turns it off): the late copy is older than what the receiver has by then.
+func (s *SnapshotInterceptor) SetDuplicate(after time.Duration) { s.dup.Store(int64(after)) }
 
 // SetDrop makes the interceptor drop (true) or pass (false) snapshot messages.
 func (s *SnapshotInterceptor) SetDrop(drop bool) { s.drop.Store(drop) }
@@ -125,4 +133,8 @@ func (s *SnapshotInterceptor) Apply(e *Envelope) {
 		return
 	}
 	e.Delay += time.Duration(s.delay.Load())
+	if d := s.dup.Load(); d > 0 {
+		e.Copies++
+		e.DupDelay += time.Duration(d)
+	}
 }

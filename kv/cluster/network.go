@@ -203,11 +203,11 @@ func (t *Transport) Send(msg *raftserverpb.RaftMessage) error {
 	// receiver, and each duplicate is independent.
 	for i := 0; i < env.Copies; i++ {
 		c := proto.Clone(msg).(*raftserverpb.RaftMessage)
-		if env.Delay > 0 {
-			d := env.Delay
-			if i > 0 {
-				d += time.Duration(i) * time.Millisecond
-			}
+		d := env.Delay
+		if i > 0 {
+			d += env.DupDelay + time.Duration(i)*time.Millisecond
+		}
+		if d > 0 {
 			time.AfterFunc(d, func() { n.enqueue(to, gen, c) })
 			continue
 		}

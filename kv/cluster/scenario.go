@@ -180,6 +180,9 @@ func (sc Scenario) Run(t TB, factory StoreFactory) Result {
 	if err := w.VerifyGeneric(vctx, NewClient(c)); err != nil {
 		t.Fatalf("seed %d: acknowledged writes lost: %v", sc.Seed, err)
 	}
+	if err := CheckLogs(c); err != nil {
+		t.Fatalf("seed %d: %v", sc.Seed, err)
+	}
 	res := Result{Seed: sc.Seed, Snapshots: snaps.Seen.Load(), Stats: w.Stats.String()}
 	res.Ops, res.Unknown = w.Hist.Len()
 	t.Logf("seed %d: %d ops (%d ambiguous), %d snapshot messages, network sent %d dropped %d",
