@@ -69,8 +69,8 @@ func identifiers(prog *ast.Program) []string {
 // in vars (converted by ToObject; a value may be a Go func) and returns its
 // value. Names in vars the program does not use are ignored.
 func (p *Program) Run(ctx context.Context, vars map[string]any) (object.Object, error) {
-	meter := budget.New(ctx, p.opts.Limits)
 	if p.vmp == nil {
+		meter := budget.New(ctx, p.opts.Limits)
 		env := object.NewEnvironment()
 		env.SetOutput(p.opts.output())
 		for name, v := range vars {
@@ -82,7 +82,7 @@ func (p *Program) Run(ctx context.Context, vars map[string]any) (object.Object, 
 		}
 		return result(evaluator.EvalMetered(p.prog, env, meter))
 	}
-	opts := vm.Options{Meter: meter}
+	opts := vm.Options{Context: ctx, Limits: p.opts.Limits}
 	m, _ := p.pool.Get().(*vm.VM)
 	if m == nil {
 		m = vm.NewVM(p.vmp, p.opts.output(), opts)

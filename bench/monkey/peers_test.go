@@ -40,11 +40,7 @@ type impl struct {
 
 var impls = []impl{
 	{"gee", "monkey", prepareVM, nil},
-	{"eval", "monkey", prepareEval, map[string]string{
-		// The shared object.Builtins push copies the whole array, so the
-		// evaluator needs ~5·10⁹ element copies here (minutes).
-		"array100k": "the evaluator's push copies the array: O(n²)",
-	}},
+	{"eval", "monkey", prepareEval, nil},
 	{"tengo", "tengo", prepareTengo, nil},
 	{"gopher-lua", "lua", prepareLua, nil},
 	{"goja", "js", prepareGoja, nil},

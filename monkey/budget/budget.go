@@ -65,12 +65,19 @@ type Meter struct {
 
 // New returns a meter for a run under ctx (nil means no context) and l.
 func New(ctx context.Context, l Limits) *Meter {
-	m := &Meter{ctx: ctx, limits: l}
+	m := &Meter{}
+	m.Reset(ctx, l)
+	return m
+}
+
+// Reset makes m a fresh meter for a run under ctx and l, so an engine can
+// keep one meter across runs without allocating.
+func (m *Meter) Reset(ctx context.Context, l Limits) {
+	*m = Meter{ctx: ctx, limits: l}
 	if ctx != nil {
 		m.done = ctx.Done()
 	}
 	m.regrant()
-	return m
 }
 
 // regrant gives the next batch of steps.

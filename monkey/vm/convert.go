@@ -14,7 +14,7 @@ import (
 // twice), so each buffer is converted once: a value standing for an
 // exponentially large tree converts in time linear in its distinct parts.
 func (m *VM) toObject(v Value) object.Object {
-	return m.convert(v, map[convKey]object.Object{})
+	return m.convert(v, nil)
 }
 
 // convKey identifies a heap value: its pointer and, for arrays and strings,
@@ -40,6 +40,9 @@ func (m *VM) convert(v Value, seen map[convKey]object.Object) object.Object {
 		key := convKey{v.p, v.i}
 		if o, ok := seen[key]; ok {
 			return o
+		}
+		if seen == nil {
+			seen = map[convKey]object.Object{}
 		}
 		o := m.convertContainer(v, seen)
 		seen[key] = o

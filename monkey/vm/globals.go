@@ -50,7 +50,7 @@ func (g *Globals) adopt(p *Program) {
 
 // Set binds name to the Monkey value o (converted to the VM's form).
 func (g *Globals) Set(name string, o object.Object) {
-	g.vals[g.slot(name)] = fromObject(o, map[object.Object]Value{})
+	g.vals[g.slot(name)] = fromObject(o, nil)
 }
 
 // Get returns the value bound to name, converted to object form.
@@ -78,5 +78,5 @@ func (p *Program) Globals() []string { return p.globals }
 // SetGlobal binds global slot i of the VM's program to o for the next run
 // (after NewVM or Reset).
 func (m *VM) SetGlobal(i int, o object.Object) {
-	m.globals[i] = fromObject(o, map[object.Object]Value{})
+	m.globals[i] = fromObject(o, nil)
 }

@@ -8,7 +8,8 @@ import (
 )
 
 // fromObject converts a Monkey object into a VM value. Arrays and hashes
-// seen before (shared elements) convert once. Builtins of package object
+// seen before (shared elements) convert once; seen may be nil until the
+// first one. Builtins of package object
 // become the VM's own; other builtins (Go functions of the host) and
 // values the VM has no form for are boxed.
 func fromObject(o object.Object, seen map[object.Object]Value) Value {
@@ -27,6 +28,9 @@ func fromObject(o object.Object, seen map[object.Object]Value) Value {
 		if v, ok := seen[o]; ok {
 			return v
 		}
+		if seen == nil {
+			seen = map[object.Object]Value{}
+		}
 		elems := make([]Value, len(o.Elements))
 		for i, e := range o.Elements {
 			elems[i] = fromObject(e, seen)
@@ -37,6 +41,9 @@ func fromObject(o object.Object, seen map[object.Object]Value) Value {
 	case *object.Hash:
 		if v, ok := seen[o]; ok {
 			return v
+		}
+		if seen == nil {
+			seen = map[object.Object]Value{}
 		}
 		h := newHash(len(o.Pairs))
 		for _, k := range o.Keys() {
@@ -70,7 +77,7 @@ func (m *VM) callHost(b *object.Builtin, args []Value) (Value, *object.Error) {
 	if res == nil {
 		return null, nil
 	}
-	return fromObject(res, map[object.Object]Value{}), nil
+	return fromObject(res, nil), nil
 }
 
 func safeCall(b *object.Builtin, out io.Writer, args []object.Object) (res object.Object) {
@@ -96,9 +103,12 @@ func Call(p *Program, g *Globals, name string, args []object.Object, out io.Writ
 	}
 	opts.Globals = g
 	m := NewVM(p, out, opts)
-	seen := map[object.Object]Value{}
+	var seen map[object.Object]Value
 	vals := make([]Value, len(args))
 	for i, a := range args {
+		if seen == nil && (a.Type() == object.ARRAY_OBJ || a.Type() == object.HASH_OBJ) {
+			seen = map[object.Object]Value{} // shared between the arguments
+		}
 		vals[i] = fromObject(a, seen)
 	}
 	var v Value

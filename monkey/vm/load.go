@@ -23,10 +23,11 @@ type instr struct {
 // Program is bytecode ready to run: decoded once, then shared read-only by
 // any number of runs, on any goroutines.
 type Program struct {
-	main      *proto
-	consts    []Value
-	globals   []string
-	fallbacks []int // builtin a global name falls back to while unbound, or -1
+	main        *proto
+	mainClosure *Closure
+	consts      []Value
+	globals     []string
+	fallbacks   []int // builtin a global name falls back to while unbound, or -1
 }
 
 // Load decodes bytecode for running.
@@ -63,6 +64,7 @@ func Load(bc *compiler.Bytecode) (*Program, error) {
 		return nil, err
 	}
 	p.main = main
+	p.mainClosure = &Closure{fn: main}
 	main.consts = p.consts
 	for _, pr := range protos {
 		pr.consts = p.consts

@@ -12,7 +12,7 @@ import (
 // run is the dispatch loop: one switch in one function, with the running
 // frame's state in locals. Integer fast paths are inline; everything rarer
 // goes through a helper.
-func (m *VM) run() (Value, error) { return m.exec(&Closure{fn: m.prog.main}, nil) }
+func (m *VM) run() (Value, error) { return m.exec(m.prog.mainClosure, nil) }
 
 // exec runs closure cl with args from the bottom of the stack until it
 // returns.

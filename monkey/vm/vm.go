@@ -60,6 +60,7 @@ type VM struct {
 	end      uintptr  // address just past the register stack
 	maxDepth int
 	meter    *budget.Meter
+	ownMeter budget.Meter // the meter when Options.Meter is not set
 }
 
 // frame is a suspended caller: its closure, its next instruction and its
@@ -120,7 +121,8 @@ func (m *VM) Reset(out io.Writer, opts Options) {
 	}
 	m.meter = opts.Meter
 	if m.meter == nil {
-		m.meter = budget.New(opts.Context, opts.Limits)
+		m.ownMeter.Reset(opts.Context, opts.Limits)
+		m.meter = &m.ownMeter
 	}
 	if opts.Globals != nil {
 		m.globals = opts.Globals.slots(len(m.prog.globals))
