@@ -2,6 +2,7 @@ package rpc
 
 import (
 	"context"
+	"crypto/tls"
 	"maps"
 )
 
@@ -27,6 +28,18 @@ func WithMetadata(ctx context.Context, md Metadata) context.Context {
 func MetadataFrom(ctx context.Context) Metadata {
 	md, _ := ctx.Value(metaKey{}).(Metadata)
 	return md
+}
+
+type tlsKey struct{}
+
+// ClientTLS returns, in a handler or server interceptor, the TLS state of a
+// connection whose client presented a verified certificate (mutual TLS:
+// serve with tls.Config.ClientAuth = tls.RequireAndVerifyClientCert), so
+// an interceptor can authorise by certificate identity. ok is false for
+// other connections.
+func ClientTLS(ctx context.Context) (state *tls.ConnectionState, ok bool) {
+	state, ok = ctx.Value(tlsKey{}).(*tls.ConnectionState)
+	return state, ok
 }
 
 // Invoker performs a client call; it is the "next" step of a ClientInterceptor.

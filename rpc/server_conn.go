@@ -3,6 +3,7 @@ package rpc
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -30,7 +31,8 @@ type serverConn struct {
 	streams  map[uint64]*Stream
 	calls    atomic.Int64 // calls in flight on this connection
 	closed   atomic.Bool
-	rd       readDeadliner // nil when the transport has no deadlines
+	rd       readDeadliner        // nil when the transport has no deadlines
+	tls      *tls.ConnectionState // set once a TLS handshake verified a client certificate
 }
 
 // readDeadliner is the part of net.Conn the timeouts need.
@@ -74,6 +76,11 @@ func (sc *serverConn) serve() {
 		return
 	}
 	sc.gzip = opt.Compress == protocol.CompressGzip
+	if tc, ok := sc.c.(*tls.Conn); ok {
+		if st := tc.ConnectionState(); len(st.PeerCertificates) > 0 {
+			sc.tls = &st
+		}
+	}
 	var buf []byte
 	for {
 		if err = sc.awaitFrame(br); err != nil {
@@ -242,6 +249,9 @@ func (sc *serverConn) callContext(f *protocol.Frame) (context.Context, context.C
 	}
 	if f.MetaN > 0 {
 		ctx = context.WithValue(ctx, metaKey{}, Metadata(protocol.ParseMeta(f)))
+	}
+	if sc.tls != nil {
+		ctx = context.WithValue(ctx, tlsKey{}, sc.tls)
 	}
 	sc.mu.Lock()
 	sc.inflight[f.Seq] = cancel
