@@ -257,3 +257,66 @@ func TestStaticRefusesSymlinksOut(t *testing.T) {
 	expect(t, do(t, e, "GET", "/s/in/back/ok.txt", nil), http.StatusOK, "fine")
 	expect(t, do(t, e, "GET", "/follow/out.txt", nil), http.StatusOK, "secret")
 }
+
+// gin's wildcard-conflict table, with this router's documented answers
+// (docs/web.md, "Conflicts"): accepted where precedence decides, rejected
+// where one position would have two names.
+func TestGinWildcardConflictTable(t *testing.T) {
+	e := New()
+	for _, c := range []struct {
+		path   string
+		reject bool
+	}{
+		{"/cmd/:tool/:sub", false},
+		{"/cmd/vet", false},
+		{"/foo/bar", false},
+		{"/foo/:name", false},
+		{"/foo/:names", true},
+		{"/cmd/*path", false}, // gin: conflict
+		{"/cmd/:badvar", true},
+		{"/cmd/:tool/names", false},
+		{"/cmd/:tool/:badsub/details", true},
+		{"/src/*filepath", false},
+		{"/src/:file", false},       // gin: conflict
+		{"/src/static.json", false}, // gin: conflict
+		{"/src/*filepathx", true},
+		{"/src/", false},        // gin: conflict
+		{"/src/foo/bar", false}, // gin: conflict
+		{"/src1/", false},
+		{"/src1/*filepath", false}, // gin: conflict
+		{"/src2*filepath", false},  // literal text here
+		{"/search/", false},
+		{"/search/:query", false},
+		{"/search/valid", false},
+		{"/user_:name", false}, // literal text here
+		{"/user_x", false},
+		{"/id:id", false}, // literal text here
+		{"/id/:id", false},
+	} {
+		err := e.AddRoute("GET", c.path, ok)
+		if (err != nil) != c.reject {
+			t.Errorf("%s: error %v, want rejected=%v", c.path, err, c.reject)
+		}
+	}
+	for path, want := range map[string]string{
+		"/src/":            "/src/",
+		"/src/a.txt":       "/src/:file",
+		"/src/static.json": "/src/static.json",
+		"/src/a/b":         "/src/*filepath",
+		"/src/foo/bar":     "/src/foo/bar",
+		"/cmd/go/run":      "/cmd/:tool/:sub",
+		"/cmd/go/run/x":    "/cmd/*path",
+		"/user_:name":      "/user_:name",
+		"/user_bob":        "",
+	} {
+		w := do(t, e, "GET", path, nil)
+		if want == "" {
+			expect(t, w, http.StatusNotFound, "")
+			continue
+		}
+		expect(t, w, http.StatusOK, "")
+		if w.Body.String() != want {
+			t.Errorf("%s matched %q, want %q", path, w.Body.String(), want)
+		}
+	}
+}
