@@ -1,0 +1,235 @@
+package transport
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gee-project/gee/kv/proto/raftserverpb"
+	"github.com/gee-project/gee/kv/proto/tinykvpb"
+	"github.com/gee-project/gee/kv/server/snapchunk"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/connectivity"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/keepalive"
+)
+
+// storeConn is everything the transport keeps for one destination store.
+type storeConn struct {
+	t       *Transport
+	storeID uint64
+	queue   chan *raftserverpb.RaftMessage
+	bytes   atomic.Int64  // approximate bytes in queue
+	snaps   chan struct{} // semaphore of snapshot sends in flight
+
+	mu   sync.Mutex
+	cc   *grpc.ClientConn
+	addr string
+}
+
+func (sc *storeConn) enqueue(msg *raftserverpb.RaftMessage) error {
+	size := approxSize(msg)
+	if sc.bytes.Add(size) > sc.t.cfg.QueueBytes {
+		sc.bytes.Add(-size)
+		return fmt.Errorf("transport: send queue to store %d is full (%d bytes)", sc.storeID, sc.t.cfg.QueueBytes)
+	}
+	select {
+	case sc.queue <- msg:
+		return nil
+	default:
+		sc.bytes.Add(-size)
+		return fmt.Errorf("transport: send queue to store %d is full (%d messages)", sc.storeID, cap(sc.queue))
+	}
+}
+
+// take removes one message from the queue's accounting.
+func (sc *storeConn) took(msg *raftserverpb.RaftMessage) { sc.bytes.Add(-approxSize(msg)) }
+
+// run keeps a Raft stream to the store open and writes the queue into it until the
+// transport closes.
+func (sc *storeConn) run() {
+	defer sc.t.wg.Done()
+	ctx := sc.t.ctx
+	delay := sc.t.cfg.BackoffBase
+	for ctx.Err() == nil {
+		stream, err := sc.openRaftStream(ctx)
+		if err == nil {
+			delay = sc.t.cfg.BackoffBase
+			err = sc.pump(ctx, stream)
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		sc.t.cfg.Logf("transport: store %d: %v; reconnecting in %v", sc.storeID, err, delay)
+		sc.failFor(ctx, delay)
+		delay = min(2*delay, sc.t.cfg.BackoffMax)
+	}
+}
+
+// failFor waits d, reporting every message queued meanwhile as unreachable: while the
+// store is down raft should probe it, not pile messages up.
+func (sc *storeConn) failFor(ctx context.Context, d time.Duration) {
+	timer := time.NewTimer(d)
+	defer timer.Stop()
+	failed := map[[2]uint64]bool{}
+	fail := func(m *raftserverpb.RaftMessage) {
+		sc.took(m)
+		k := [2]uint64{m.GetRegionId(), m.GetToPeer().GetId()}
+		if !failed[k] {
+			failed[k] = true
+			sc.t.reportUnreachable(k[0], k[1])
+		}
+	}
+	for {
+		select {
+		case m := <-sc.queue:
+			fail(m)
+		case <-timer.C:
+			return
+		case <-ctx.Done():
+			return
+		}
+	}
+}
+
+// pump sends queued messages on stream until it fails or ctx ends.
+func (sc *storeConn) pump(ctx context.Context, stream tinykvpb.TinyKv_RaftClient) error {
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case m := <-sc.queue:
+			sc.took(m)
+			if err := stream.Send(m); err != nil {
+				sc.t.reportUnreachable(m.GetRegionId(), m.GetToPeer().GetId())
+				_, rerr := stream.CloseAndRecv() // the stream's real status
+				if rerr == nil {
+					rerr = err
+				}
+				return fmt.Errorf("raft stream broke: %w", rerr)
+			}
+		}
+	}
+}
+
+// conn returns the connection to the store's current address.
+func (sc *storeConn) conn() (*grpc.ClientConn, error) {
+	addr, ok := sc.t.cfg.Resolver(sc.storeID)
+	if !ok {
+		return nil, fmt.Errorf("no address for store %d", sc.storeID)
+	}
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if sc.cc != nil && sc.addr == addr {
+		return sc.cc, nil
+	}
+	if sc.cc != nil {
+		sc.cc.Close()
+	}
+	opts := append([]grpc.DialOption{
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithDefaultCallOptions(grpc.MaxCallSendMsgSize(sc.t.cfg.MaxMsgSize)),
+		// Pings find a vanished peer whose TCP connection never reset; the server
+		// permits this rate (kv/server DefaultKeepaliveMinTime is 5 s).
+		grpc.WithKeepaliveParams(keepalive.ClientParameters{Time: 10 * time.Second, Timeout: 3 * time.Second, PermitWithoutStream: true}),
+	}, sc.t.cfg.DialOptions...)
+	cc, err := grpc.NewClient(addr, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("dial %s: %w", addr, err)
+	}
+	sc.cc, sc.addr = cc, addr
+	return cc, nil
+}
+
+func (sc *storeConn) closeConn() {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if sc.cc != nil {
+		sc.cc.Close()
+		sc.cc = nil
+	}
+}
+
+// ready returns a client once the connection is up, or an error after DialTimeout.
+func (sc *storeConn) ready(ctx context.Context) (tinykvpb.TinyKvClient, error) {
+	cc, err := sc.conn()
+	if err != nil {
+		return nil, err
+	}
+	dctx, cancel := context.WithTimeout(ctx, sc.t.cfg.DialTimeout)
+	defer cancel()
+	cc.Connect()
+	for s := cc.GetState(); s != connectivity.Ready; s = cc.GetState() {
+		if !cc.WaitForStateChange(dctx, s) {
+			return nil, fmt.Errorf("store %d at %s not reachable within %v (state %v)", sc.storeID, sc.addr, sc.t.cfg.DialTimeout, s)
+		}
+	}
+	return tinykvpb.NewTinyKvClient(cc), nil
+}
+
+func (sc *storeConn) openRaftStream(ctx context.Context) (tinykvpb.TinyKv_RaftClient, error) {
+	kv, err := sc.ready(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return kv.Raft(ctx)
+}
+
+// sendSnapshot starts streaming msg's snapshot in the background.
+func (sc *storeConn) sendSnapshot(msg *raftserverpb.RaftMessage) error {
+	chunks, err := snapchunk.Split(msg, sc.t.cfg.SnapshotChunkSize)
+	if err != nil {
+		return err
+	}
+	select {
+	case sc.snaps <- struct{}{}:
+	default:
+		return fmt.Errorf("transport: %d snapshots to store %d already in flight", cap(sc.snaps), sc.storeID)
+	}
+	sc.t.mu.Lock()
+	if sc.t.closed {
+		sc.t.mu.Unlock()
+		<-sc.snaps
+		return ErrClosed
+	}
+	sc.t.wg.Add(1)
+	sc.t.mu.Unlock()
+	go func() {
+		defer sc.t.wg.Done()
+		defer func() { <-sc.snaps }()
+		err := sc.streamSnapshot(chunks)
+		if err != nil {
+			sc.t.cfg.Logf("transport: snapshot of region %d to store %d failed: %v", msg.GetRegionId(), sc.storeID, err)
+		}
+		sc.t.reportSnapshot(msg.GetRegionId(), msg.GetToPeer().GetId(), err == nil)
+	}()
+	return nil
+}
+
+// streamSnapshot sends chunks on one Snapshot stream; Send blocks while the receiver's
+// flow-control window is full, which is the backpressure.
+func (sc *storeConn) streamSnapshot(chunks []*raftserverpb.SnapshotChunk) error {
+	ctx, cancel := context.WithTimeout(sc.t.ctx, sc.t.cfg.SnapshotTimeout)
+	defer cancel() // on any early return this also tells the receiver the stream is truncated
+	kv, err := sc.ready(ctx)
+	if err != nil {
+		return err
+	}
+	stream, err := kv.Snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	for _, c := range chunks {
+		if err := stream.Send(c); err != nil {
+			_, rerr := stream.CloseAndRecv()
+			if rerr == nil {
+				rerr = err
+			}
+			return rerr
+		}
+	}
+	_, err = stream.CloseAndRecv()
+	return err
+}
