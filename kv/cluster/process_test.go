@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/gee-project/gee/kv/client"
 )
 
 // serverProc is one tinykv-server process this test started, on a fixed port and data
@@ -168,37 +170,57 @@ func TestProcessesKillRestart(t *testing.T) {
 	}
 
 	w := NewWorkload()
-	probe := NewGRPCKV(addrs)
-	defer probe.Close()
-	pr := &Recorder{KV: probe, Hist: w.Hist, Client: 50, Stats: &w.Stats}
+	var cmu sync.Mutex
+	var clients []*client.Client
+	dial := func() *client.Client {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		c, err := client.New(ctx, addrs, client.WithMaxAttempts(1), client.WithAttemptTimeout(2*time.Second))
+		if err != nil {
+			t.Errorf("client: %v", err)
+			return nil
+		}
+		cmu.Lock()
+		clients = append(clients, c)
+		cmu.Unlock()
+		return c
+	}
+	defer func() {
+		for _, c := range clients {
+			c.Close()
+		}
+	}()
+	newKV := func(int) KVClient { return ClientKV{C: dial()} }
+	pr := &Recorder{KV: newKV(0), Hist: w.Hist, Client: 50, Stats: &w.Stats}
 	if !putWithin(pr, "probe", "ready", 30*time.Second) {
 		failf("the cluster never acknowledged a first write")
 	}
-
-	var cmu sync.Mutex
-	var clients []*GRPCKV
-	newKV := func(int) KVClient {
-		g := NewGRPCKV(addrs)
-		cmu.Lock()
-		clients = append(clients, g)
-		cmu.Unlock()
-		return g
-	}
-	defer func() {
-		for _, g := range clients {
-			g.Close()
+	leaderAddr := func() string {
+		// The server a one-attempt client last reached after a successful put leads (or did).
+		for _, p := range procs {
+			c, err := client.New(context.Background(), []string{p.addr}, client.WithMaxAttempts(1), client.WithAttemptTimeout(time.Second))
+			if err != nil {
+				continue
+			}
+			err = c.Put(context.Background(), []byte("leader-probe"), []byte(p.addr))
+			c.Close()
+			if err == nil {
+				return p.addr
+			}
 		}
-	}()
+		return ""
+	}
 	for round := 0; round < rounds; round++ {
 		victim := procs[rng.Intn(len(procs))]
 		if round == 0 {
-			if !putWithin(pr, "probe", fmt.Sprint(round), 10*time.Second) {
-				failf("no leader before round %d", round)
-			}
+			la := leaderAddr()
 			for _, p := range procs {
-				if p.addr == probe.Leader() {
+				if p.addr == la {
 					victim = p
 				}
+			}
+			if victim.addr != la {
+				failf("no leader found before round %d", round)
 			}
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), roundTime)
@@ -233,8 +255,7 @@ func TestProcessesKillRestart(t *testing.T) {
 
 	vctx, vcancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer vcancel()
-	final := NewGRPCKV(addrs)
-	defer final.Close()
+	final := newKV(0)
 	if err := w.VerifyGeneric(vctx, final); err != nil {
 		failf("seed %d: acknowledged writes lost: %v", seed, err)
 	}
