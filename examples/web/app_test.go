@@ -58,7 +58,7 @@ func TestAppOverListener(t *testing.T) {
 	if err := json.Unmarshal([]byte(body), &n); err != nil || n.ID != 1 || n.Title != "Buy <milk>" {
 		t.Fatalf("created %s (%v)", body, err)
 	}
-	if code, body, _ = call("POST", "/api/notes", `{"body":"no title"}`); code != 400 || !strings.Contains(body, "Title") {
+	if code, body, _ = call("POST", "/api/notes", `{"body":"no title"}`); code != 400 || !strings.Contains(body, `{"field":"title","rule":"required"}`) {
 		t.Fatalf("invalid note: %d %s", code, body)
 	}
 	if code, body, _ = call("GET", "/api/notes", ""); code != 200 || !strings.Contains(body, `"title":"Buy \u003cmilk\u003e"`) {
