@@ -69,7 +69,10 @@ func (s *Server) serveJSONRPC(w http.ResponseWriter, r *http.Request) {
 	var out any
 	if body[0] == '[' {
 		var batch []json.RawMessage
-		_ = json.Unmarshal(body, &batch) // valid JSON: cannot fail
+		if err := codecJSON.Unmarshal(body, &batch); err != nil { // valid JSON: only the budget can fail
+			writeJSON(w, errResponse(nil, codeInvalidRequest, err.Error()))
+			return
+		}
 		if len(batch) == 0 {
 			out = errResponse(nil, codeInvalidRequest, "empty batch")
 		} else {
@@ -122,8 +125,11 @@ type jsonRequest struct {
 func parseJSONRequest(raw []byte) (jsonRequest, *jsonResponse) {
 	var req jsonRequest
 	var m map[string]json.RawMessage
-	if len(raw) == 0 || raw[0] != '{' || json.Unmarshal(raw, &m) != nil {
+	if len(raw) == 0 || raw[0] != '{' {
 		return req, errResponse(nil, codeInvalidRequest, "not a request object")
+	}
+	if err := codecJSON.Unmarshal(raw, &m); err != nil {
+		return req, errResponse(nil, codeInvalidRequest, err.Error())
 	}
 	if id, ok := m["id"]; ok {
 		if c := id[0]; c != '"' && c != '-' && (c < '0' || c > '9') && string(id) != "null" {

@@ -256,3 +256,15 @@ func TestJSONRPCRules(t *testing.T) {
 		t.Fatalf("success response %v", r)
 	}
 }
+
+// A batch of many tiny elements is refused by the decoding budget rather
+// than expanded into one slice header (and one call) per two bytes.
+func TestJSONRPCBatchWithinBudget(t *testing.T) {
+	s, _ := specServer(t)
+	s.maxFrame = 1 << 20
+	body := "[" + strings.Repeat("1,", 300_000) + "1]"
+	got := postSpec(t, s, body)
+	if !strings.Contains(got, `"code":-32600`) || !strings.Contains(got, "too large for its input") || strings.HasPrefix(got, "[") {
+		t.Fatalf("huge batch: %.200s", got)
+	}
+}
