@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"time"
 
 	"github.com/gee-project/gee/kv/proto/tinykvpb"
@@ -78,7 +79,30 @@ func ServerOptions(cfg GRPCConfig) []grpc.ServerOption {
 
 // NewGRPCServer returns a gRPC server with s registered; the caller calls Serve.
 func NewGRPCServer(s *Server, cfg GRPCConfig, extra ...grpc.ServerOption) *grpc.Server {
-	g := grpc.NewServer(append(ServerOptions(cfg), extra...)...)
+	opts := append(ServerOptions(cfg), grpc.ChainUnaryInterceptor(s.countUnary))
+	g := grpc.NewServer(append(opts, extra...)...)
 	tinykvpb.RegisterTinyKvServer(g, s)
 	return g
+}
+
+// countUnary tracks unary calls in flight for DrainUnary.
+func (s *Server) countUnary(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+	s.inflight.Add(1)
+	defer s.inflight.Add(-1)
+	return h(ctx, req)
+}
+
+// DrainUnary waits until no unary call (client request) is being served, or ctx ends.
+// Call it after grpc.Server.GracefulStop has begun, so no new call can start.
+func (s *Server) DrainUnary(ctx context.Context) error {
+	tick := time.NewTicker(5 * time.Millisecond)
+	defer tick.Stop()
+	for s.inflight.Load() > 0 {
+		select {
+		case <-tick.C:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	return nil
 }

@@ -69,22 +69,42 @@ func (s *Server) deliver(msg *raftserverpb.RaftMessage) error {
 	return nil
 }
 
-// Raft receives one store's raft messages until it closes the stream.
+// Raft receives one store's raft messages until it closes the stream or StopPeerStreams
+// is called.
 func (s *Server) Raft(stream tinykvpb.TinyKv_RaftServer) error {
 	if s.raft == nil {
 		return errStandalone
 	}
-	for {
-		msg, err := stream.Recv()
+	// Receive in a goroutine so StopPeerStreams can end the call: returning cancels the
+	// stream, which ends the blocked Recv.
+	done := make(chan error, 1)
+	go func() {
+		for {
+			msg, err := stream.Recv()
+			if err != nil {
+				done <- err
+				return
+			}
+			_ = s.deliver(msg)
+		}
+	}()
+	select {
+	case err := <-done:
 		if err == io.EOF {
 			return stream.SendAndClose(&raftserverpb.Done{})
 		}
-		if err != nil {
-			return err
-		}
-		_ = s.deliver(msg)
+		return err
+	case <-s.quit:
+		return errShuttingDown
 	}
 }
+
+var errShuttingDown = status.Error(codes.Unavailable, "server shutting down")
+
+// StopPeerStreams ends every Raft stream, now and in future, so a graceful gRPC stop
+// does not wait for them: peers' streams never end on their own. Call it once the
+// client requests have drained (DrainUnary).
+func (s *Server) StopPeerStreams() { s.quitOnce.Do(func() { close(s.quit) }) }
 
 // Snapshot receives one snapshot in chunks and delivers it only once it is complete
 // and intact. A stream that breaks off, runs over MaxSnapshotSize or fails its checksum

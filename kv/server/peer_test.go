@@ -208,3 +208,25 @@ func TestStandaloneRefusesPeerStreams(t *testing.T) {
 		t.Fatalf("Raft stream on a standalone server: %v, want Unimplemented", err)
 	}
 }
+
+func TestStopPeerStreamsEndsRaftStreams(t *testing.T) {
+	rec := &recorder{}
+	c, s := standaloneServer(t, Limits{}, rec)
+	stream, err := c.Raft(ctxT(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := stream.Send(raftMsg(1, raftpb.MessageType_MsgApp, 1)); err != nil {
+		t.Fatal(err)
+	}
+	for end := time.Now().Add(10 * time.Second); len(rec.got()) == 0 && time.Now().Before(end); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if err := s.DrainUnary(ctxT(t)); err != nil {
+		t.Fatalf("DrainUnary with no calls in flight: %v", err)
+	}
+	s.StopPeerStreams()
+	if _, err := stream.CloseAndRecv(); status.Code(err) != codes.Unavailable {
+		t.Fatalf("stream after StopPeerStreams: %v, want Unavailable", err)
+	}
+}

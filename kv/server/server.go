@@ -8,6 +8,7 @@
 package server
 
 import (
+	"sync"
 	"sync/atomic"
 
 	"github.com/gee-project/gee/kv/proto/raftserverpb"
@@ -81,6 +82,10 @@ type Server struct {
 	logf Logf
 
 	stats counters
+
+	inflight atomic.Int64  // unary calls being served
+	quit     chan struct{} // closed by StopPeerStreams
+	quitOnce sync.Once
 }
 
 type counters struct {
@@ -102,7 +107,7 @@ func New(st storage.Storage, raft RaftHandler, lim Limits, logf Logf) *Server {
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
-	return &Server{st: st, raft: raft, lim: lim.withDefaults(), logf: logf}
+	return &Server{st: st, raft: raft, lim: lim.withDefaults(), logf: logf, quit: make(chan struct{})}
 }
 
 // Limits returns the limits in force (defaults filled in).
