@@ -317,21 +317,26 @@ func TestStaleSnapshotIgnored(t *testing.T) {
 	checkHistory(t, h)
 }
 
-// engineReader reads one store's applied state with no leader check: a deliberately
-// stale read.
-type engineReader struct {
+// staleReader reads through one store's Storage with stale_read set: no leader check, a
+// deliberately stale read when that store is cut off.
+type staleReader struct {
 	c  *Cluster
 	id uint64
 	KVClient
 }
 
-func (e engineReader) Get(_ context.Context, key string) (string, bool, error) {
-	v, err := e.c.EngineGet(e.id, []byte(key))
+func (e staleReader) Get(ctx context.Context, key string) (string, bool, error) {
+	r, err := e.c.Storage(e.id).Reader(ctx, &kvrpcpb.Context{StaleRead: true})
+	if err != nil {
+		return "", false, err
+	}
+	defer r.Close()
+	v, err := r.GetCF(engine.CFDefault, []byte(key))
 	return string(v), v != nil, err
 }
 
-// TestStaleFollowerReadCaught mutation-checks the checker on a real cluster: a read from
-// a partitioned follower's local state after a newer write was acknowledged must make the
+// TestStaleFollowerReadCaught mutation-checks the checker on a real cluster: a stale_read
+// from a partitioned follower after a newer write was acknowledged must make the
 // history non-linearizable, while the same history without it checks.
 func TestStaleFollowerReadCaught(t *testing.T) {
 	t.Setenv("KV_CLUSTER_VIS_DIR", t.TempDir())
@@ -347,7 +352,7 @@ func TestStaleFollowerReadCaught(t *testing.T) {
 	if res, err := CheckLinearizable(h, t.Name(), CheckTimeout); res != porcupine.Ok {
 		t.Fatalf("history before the stale read: %s %v", res, err)
 	}
-	stale := &Recorder{KV: engineReader{c: c, id: follower}, Hist: h, Client: 1, Stats: &st}
+	stale := &Recorder{KV: staleReader{c: c, id: follower}, Hist: h, Client: 1, Stats: &st}
 	if v, _, ok := stale.Get(context.Background(), "k", "k"); !ok || v != "old" {
 		t.Fatalf("stale read of the isolated follower = %q %v, want old", v, ok)
 	}
@@ -356,4 +361,37 @@ func TestStaleFollowerReadCaught(t *testing.T) {
 		t.Fatalf("the stale read was not caught: %s %v", res, err)
 	}
 	t.Logf("caught as expected: %v", err)
+}
+
+// TestSnapshotDroppedThenDelivered: snapshots to a store behind the log GC are dropped
+// for a while (the sender hears they failed), so the store stays behind; once they pass,
+// the leader sends another and the store catches up.
+func TestSnapshotDroppedThenDelivered(t *testing.T) {
+	const limit = 10
+	c := startCluster(t, 3, limit)
+	snaps := &SnapshotInterceptor{}
+	c.Net().AddFilter(snaps)
+	h := NewHistory()
+	var st Stats
+	r := &Recorder{KV: NewClient(c), Hist: h, Client: 0, Stats: &st}
+	mustPut(t, r, "a", "1")
+	lagger := without(c.IDs(), r.KV.(*Client).Leader())[0]
+	waitEngine(t, c, lagger, "a", "1", 10*time.Second)
+	heal := isolateUntilCompacted(t, c, r, lagger, 2*limit, func() { mustPut(t, r, "a", "2") })
+	snaps.SetDrop(true)
+	heal()
+	holdEngine(t, c, lagger, "a", "1", 6*c.ElectionTimeout())
+	if snaps.Dropped.Load() == 0 {
+		t.Fatal("no snapshot was sent to the lagging store while snapshots were dropped")
+	}
+	snaps.SetDelay(50 * time.Millisecond)
+	snaps.SetDrop(false)
+	waitEngine(t, c, lagger, "a", "2", 15*time.Second)
+	if err := CheckLogTrimmed(c, 2*limit, 5*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if err := CheckLogs(c); err != nil {
+		t.Fatal(err)
+	}
+	checkHistory(t, h)
 }
