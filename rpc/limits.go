@@ -14,6 +14,10 @@ const (
 	// DefaultFrameTimeout bounds how long a frame may take to arrive once
 	// its first byte has (a client trickling a frame is cut off).
 	DefaultFrameTimeout = 30 * time.Second
+	// DefaultWriteTimeout bounds each write of replies: a client that
+	// stops reading for this long loses its connection (and the handlers
+	// waiting to reply to it are released).
+	DefaultWriteTimeout = 30 * time.Second
 	// DefaultIdleTimeout closes connections with no call in flight that
 	// have sent nothing for this long.
 	DefaultIdleTimeout = 5 * time.Minute
@@ -34,12 +38,12 @@ var ErrServerOverloaded = errors.New("rpc: server overloaded, retry later")
 
 // limits are a server's resource bounds.
 type limits struct {
-	handshake, frame, idle      time.Duration
-	maxConns, maxCalls, perConn int
+	handshake, frame, idle, write time.Duration
+	maxConns, maxCalls, perConn   int
 }
 
 func defaultLimits() limits {
-	return limits{handshake: DefaultHandshakeTimeout, frame: DefaultFrameTimeout, idle: DefaultIdleTimeout,
+	return limits{handshake: DefaultHandshakeTimeout, frame: DefaultFrameTimeout, idle: DefaultIdleTimeout, write: DefaultWriteTimeout,
 		maxConns: DefaultMaxConns, maxCalls: DefaultMaxCalls, perConn: DefaultMaxCallsPerConn}
 }
 
@@ -56,6 +60,10 @@ func WithFrameTimeout(d time.Duration) ServerOption { return func(s *Server) { s
 // WithIdleTimeout sets how long a connection with no call in flight may stay
 // silent (default DefaultIdleTimeout).
 func WithIdleTimeout(d time.Duration) ServerOption { return func(s *Server) { s.lim.idle = d } }
+
+// WithWriteTimeout sets how long one write of replies may block on a client
+// that does not read (default DefaultWriteTimeout).
+func WithWriteTimeout(d time.Duration) ServerOption { return func(s *Server) { s.lim.write = d } }
 
 // WithMaxConns bounds concurrent connections (default DefaultMaxConns).
 func WithMaxConns(n int) ServerOption { return func(s *Server) { s.lim.maxConns = n } }

@@ -41,7 +41,7 @@ func optionBytes() []byte {
 
 func TestDefaultLimitsAreDocumented(t *testing.T) {
 	s := NewServer()
-	want := limits{handshake: 10 * time.Second, frame: 30 * time.Second, idle: 5 * time.Minute,
+	want := limits{handshake: 10 * time.Second, frame: 30 * time.Second, idle: 5 * time.Minute, write: 30 * time.Second,
 		maxConns: 10000, maxCalls: 10000, perConn: 1000}
 	if s.lim != want {
 		t.Fatalf("defaults %+v, docs/rpc.md says %+v", s.lim, want)
@@ -286,4 +286,36 @@ func TestUnreadRepliesAreBounded(t *testing.T) {
 		t.Fatalf("server buffered %d bytes of unread replies", peak)
 	}
 	t.Logf("peak reply buffer %d KiB", peak>>10)
+}
+
+// A client that never reads loses its connection after the write timeout,
+// releasing the handlers waiting to reply.
+func TestWriteTimeoutReleasesAStalledConnection(t *testing.T) {
+	s, _, addr := startServer(t, WithWriteTimeout(200*time.Millisecond))
+	c := rawDial(t, addr)
+	c.(*net.TCPConn).SetReadBuffer(4096)
+	if _, err := c.Write(optionBytes()); err != nil {
+		t.Fatal(err)
+	}
+	big := Args{S: string(make([]byte, 64<<10))}
+	var req []byte
+	for i := 0; i < 200; i++ { // 12.8 MB of replies: far more than socket buffers hold
+		h := protocol.Header{Kind: protocol.KindRequest, Seq: uint64(i + 1), Method: "Arith.Echo"}
+		req, _ = appendFrame(req[:0], &h, codec.Binary{}, &big, false)
+		c.SetWriteDeadline(time.Now().Add(2 * time.Second))
+		if _, err := c.Write(req); err != nil {
+			break // the server stopped reading (back-pressure) or closed
+		}
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(10 * time.Millisecond) {
+		s.mu.Lock()
+		n := len(s.conns)
+		s.mu.Unlock()
+		if n == 0 && s.active.Load() == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d connections, %d calls still held by a client that never reads", n, s.active.Load())
+		}
+	}
 }

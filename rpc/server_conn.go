@@ -39,7 +39,7 @@ type serverConn struct {
 type readDeadliner interface{ SetReadDeadline(time.Time) error }
 
 func newServerConn(s *Server, c io.ReadWriteCloser) *serverConn {
-	sc := &serverConn{s: s, c: c, fw: frameWriter{w: c}, inflight: map[uint64]context.CancelFunc{}, streams: map[uint64]*Stream{}}
+	sc := &serverConn{s: s, c: c, fw: frameWriter{w: c, timeout: s.lim.write}, inflight: map[uint64]context.CancelFunc{}, streams: map[uint64]*Stream{}}
 	sc.rd, _ = c.(readDeadliner)
 	return sc
 }

@@ -4,6 +4,7 @@ import (
 	"io"
 	"runtime"
 	"sync"
+	"time"
 
 	"github.com/gee-project/gee/rpc/codec"
 	"github.com/gee-project/gee/rpc/protocol"
@@ -15,6 +16,9 @@ import (
 // frames that others append while its syscall runs.
 type frameWriter struct {
 	w io.Writer
+	// timeout, when set and w has write deadlines, bounds each write: a
+	// peer that stops reading for that long breaks the connection.
+	timeout time.Duration
 
 	mu      sync.Mutex
 	drained sync.Cond // signalled after each write, for puts waiting on a full buffer
@@ -155,6 +159,9 @@ func (fw *frameWriter) writeOnceLocked() error {
 	out := fw.buf
 	fw.buf = fw.spare[:0]
 	fw.mu.Unlock()
+	if wd, ok := fw.w.(writeDeadliner); ok && fw.timeout > 0 {
+		_ = wd.SetWriteDeadline(time.Now().Add(fw.timeout))
+	}
 	_, err := fw.w.Write(out)
 	fw.mu.Lock()
 	fw.spare = nil
@@ -169,6 +176,8 @@ func (fw *frameWriter) writeOnceLocked() error {
 	}
 	return err
 }
+
+type writeDeadliner interface{ SetWriteDeadline(time.Time) error }
 
 // maxBuffered is how many encoded bytes may wait behind a write in progress
 // before senders block.
