@@ -68,7 +68,9 @@ func serverArgs(id uint64, dir string, addrs []string) []string {
 		peers = append(peers, fmt.Sprintf("%d=%s", i+1, a))
 	}
 	return []string{"-addr", addrs[id-1], "-data", dir, "-store-id", fmt.Sprint(id),
-		"-peers", strings.Join(peers, ","), "-tick", "50ms"}
+		"-peers", strings.Join(peers, ","), "-tick", "50ms",
+		// A small GC limit, so a store killed for a second may need a snapshot to catch up.
+		"-raft-log-gc-count", "50", "-raft-log-gc-interval", "200ms"}
 }
 
 func (p *serverProc) start(bin string, addrs []string) error {
