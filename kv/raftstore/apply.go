@@ -25,13 +25,14 @@ type applyTask struct {
 // applyResult is what the apply worker reports back to the raft loop.
 type applyResult struct {
 	applied uint64
-	// truncated is set when a CompactLog moved the truncated state.
-	truncated *raftserverpb.RaftTruncatedState
+	// compacted is set when a CompactLog moved the truncated state.
+	compacted bool
 }
 
 // applyDelegate is the apply worker's view of one region.
 type applyDelegate struct {
 	regionID uint64
+	trunc    *truncation // shared with the peer's storage
 	state    raftserverpb.RaftApplyState
 	res      applyResult
 	touched  bool
@@ -192,7 +193,11 @@ func (a *applier) applyAdmin(d *applyDelegate, adm *raftcmdpb.AdminRequest) erro
 		return nil // stale or out of range: nothing to do
 	}
 	d.state.TruncatedState = &raftserverpb.RaftTruncatedState{Index: c.GetCompactIndex(), Term: c.GetCompactTerm()}
-	d.res.truncated = d.state.TruncatedState
+	// Publish before the entries go, so the raft loop answers ErrCompacted rather than
+	// looking for an entry that is no longer there.
+	d.trunc.set(c.GetCompactIndex(), c.GetCompactTerm())
+	compactLog(a.wb, d.regionID, c.GetCompactIndex())
+	d.res.compacted = true
 	return nil
 }
 

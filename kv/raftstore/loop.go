@@ -91,8 +91,9 @@ func (s *Store) onApplied(p *peer, res applyResult) {
 			s.log.Warn("raftstore: apply progress refused by raft", "region", p.regionID, "err", err)
 		}
 	}
-	if t := res.truncated; t != nil {
-		p.ps.compactTo(s.wb, t.GetIndex(), t.GetTerm())
+	if res.compacted {
+		p.ps.onCompacted(p.compactedSeen)
+		p.compactedSeen = p.ps.trunc.index()
 	}
 	p.releaseReads()
 	p.publish()
@@ -223,7 +224,8 @@ func (s *Store) afterPersist(p *peer, rd *raft.Ready) {
 	if sn := rd.Snapshot; sn != nil {
 		// Reset the apply worker's view before any entry after the snapshot reaches it.
 		idx := sn.GetMetadata().GetIndex()
-		s.applier.ch <- applyTask{register: &applyDelegate{regionID: p.regionID, state: raftserverpb.RaftApplyState{
+		p.compactedSeen = idx
+		s.applier.ch <- applyTask{register: &applyDelegate{regionID: p.regionID, trunc: p.ps.trunc, state: raftserverpb.RaftApplyState{
 			AppliedIndex:   idx,
 			TruncatedState: &raftserverpb.RaftTruncatedState{Index: idx, Term: sn.GetMetadata().GetTerm()}}}}
 	}
@@ -274,7 +276,7 @@ func (s *Store) maybeCompactLog(p *peer) {
 	if !p.isLeader {
 		return
 	}
-	first := p.ps.truncated.Index + 1
+	first := p.ps.trunc.index() + 1
 	if p.applied < first {
 		return
 	}

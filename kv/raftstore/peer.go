@@ -60,10 +60,11 @@ type peer struct {
 	reads    []*readBatch
 	readSeq  uint64
 
-	gcTicks     int
-	handedOut   bool          // this round's committed entries already went to the apply worker
-	unreachable []unreachable // failed sends, reported to raft after Advance
-	status      atomic.Pointer[RegionStatus]
+	gcTicks       int
+	compactedSeen uint64        // truncated index the cache and size estimate were last trimmed to
+	handedOut     bool          // this round's committed entries already went to the apply worker
+	unreachable   []unreachable // failed sends, reported to raft after Advance
+	status        atomic.Pointer[RegionStatus]
 }
 
 type unreachable struct {
@@ -274,7 +275,7 @@ type RegionStatus struct {
 func (p *peer) publish() {
 	st := &RegionStatus{Region: p.ps.region, PeerID: p.meta.GetId(), LeaderID: p.leaderID, IsLeader: p.isLeader,
 		Term: p.term, Commit: p.ps.raftState.GetHardState().GetCommit(), Applied: p.applied,
-		TruncatedIndex: p.ps.truncated.Index, LastIndex: p.ps.raftState.LastIndex}
+		TruncatedIndex: p.ps.trunc.index(), LastIndex: p.ps.raftState.LastIndex}
 	if old := p.status.Load(); old != nil && *old == *st {
 		return
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"sync/atomic"
 
 	"github.com/gee-project/gee/kv/engine"
 	"github.com/gee-project/gee/kv/proto/metapb"
@@ -33,7 +34,10 @@ type peerStorage struct {
 	region   *metapb.Region
 
 	raftState raftserverpb.RaftLocalState
-	truncated raftserverpb.RaftTruncatedState
+	// trunc is the truncated state, shared with the apply worker: it moves trunc forward and
+	// deletes the log entries in the same batch as the apply state, so no entry at or below
+	// the truncated index ever survives on disk, and this side never reads one that is gone.
+	trunc *truncation
 	// logSize estimates the bytes of the entries kept after the truncated index (GC trigger).
 	logSize uint64
 
@@ -64,14 +68,14 @@ func loadPeerStorage(eng *engine.Engine, region *metapb.Region, cacheLimit, snap
 	if err := getProto(eng, engine.ApplyStateKey(ps.regionID), &as); err != nil {
 		return nil, err
 	}
-	ps.truncated.Index = as.GetTruncatedState().GetIndex()
-	ps.truncated.Term = as.GetTruncatedState().GetTerm()
+	ps.trunc = &truncation{}
+	ps.trunc.set(as.GetTruncatedState().GetIndex(), as.GetTruncatedState().GetTerm())
 	if ps.raftState.HardState == nil {
 		ps.raftState.HardState = &pb.HardState{}
 	}
-	if ps.raftState.LastIndex < ps.truncated.Index {
+	if ti := ps.trunc.index(); ps.raftState.LastIndex < ti {
 		return nil, fmt.Errorf("raftstore: region %d: last index %d below truncated index %d (corrupt state)",
-			ps.regionID, ps.raftState.LastIndex, ps.truncated.Index)
+			ps.regionID, ps.raftState.LastIndex, ti)
 	}
 	return ps, nil
 }
@@ -126,17 +130,18 @@ func (ps *peerStorage) InitialState() (*pb.HardState, *pb.ConfState, error) {
 }
 
 // FirstIndex implements raft.Storage.
-func (ps *peerStorage) FirstIndex() (uint64, error) { return ps.truncated.Index + 1, nil }
+func (ps *peerStorage) FirstIndex() (uint64, error) { return ps.trunc.index() + 1, nil }
 
 // LastIndex implements raft.Storage.
 func (ps *peerStorage) LastIndex() (uint64, error) { return ps.raftState.LastIndex, nil }
 
 // Term implements raft.Storage.
 func (ps *peerStorage) Term(i uint64) (uint64, error) {
+	t := ps.trunc.load()
 	switch {
-	case i == ps.truncated.Index:
-		return ps.truncated.Term, nil
-	case i < ps.truncated.Index:
+	case i == t.index:
+		return t.term, nil
+	case i < t.index:
 		return 0, raft.ErrCompacted
 	case i > ps.raftState.LastIndex:
 		return 0, raft.ErrUnavailable
@@ -148,6 +153,9 @@ func (ps *peerStorage) Term(i uint64) (uint64, error) {
 	}
 	e, err := ps.readEntry(i)
 	if err != nil {
+		if t := ps.trunc.load(); i <= t.index { // compacted by the apply worker meanwhile
+			return ps.Term(i)
+		}
 		return 0, err
 	}
 	return e.Term, nil
@@ -168,7 +176,7 @@ func (ps *peerStorage) readEntry(i uint64) (*pb.Entry, error) {
 // Entries implements raft.Storage. The returned slice is capped so a caller's append
 // never writes into the cache.
 func (ps *peerStorage) Entries(lo, hi, maxSize uint64) ([]*pb.Entry, error) {
-	if lo <= ps.truncated.Index {
+	if lo <= ps.trunc.index() {
 		return nil, raft.ErrCompacted
 	}
 	if hi > ps.raftState.LastIndex+1 {
@@ -180,6 +188,14 @@ func (ps *peerStorage) Entries(lo, hi, maxSize uint64) ([]*pb.Entry, error) {
 	if ents := ps.cache.slice(lo, hi); ents != nil {
 		return limitEntries(ents, maxSize), nil
 	}
+	out, err := ps.readEntries(lo, hi, maxSize)
+	if err != nil && lo <= ps.trunc.index() {
+		return nil, raft.ErrCompacted // compacted by the apply worker while we read
+	}
+	return out, err
+}
+
+func (ps *peerStorage) readEntries(lo, hi, maxSize uint64) ([]*pb.Entry, error) {
 	var out []*pb.Entry
 	var size uint64
 	diskHi := hi
@@ -245,7 +261,7 @@ func limitEntries(ents []*pb.Entry, maxSize uint64) []*pb.Entry {
 func (ps *peerStorage) Snapshot() (*pb.Snapshot, error) {
 	ps.gen.mu.Lock()
 	defer ps.gen.mu.Unlock()
-	if s := ps.gen.snap; s != nil && s.GetMetadata().GetIndex() >= ps.truncated.Index {
+	if s := ps.gen.snap; s != nil && s.GetMetadata().GetIndex() >= ps.trunc.index() {
 		return s, nil
 	}
 	if !ps.gen.running {
@@ -370,27 +386,43 @@ func (ps *peerStorage) installSnapshot(wb *engine.WriteBatch, s *pb.Snapshot, pa
 		wb.PutRaw([]byte(key), v)
 	}
 	ps.region = payload.State.GetRegion()
-	ps.truncated.Index, ps.truncated.Term = md.GetIndex(), md.GetTerm()
+	ps.trunc.set(md.GetIndex(), md.GetTerm())
 	ps.raftState.LastIndex, ps.raftState.LastTerm = md.GetIndex(), md.GetTerm()
 	ps.logSize = 0
 	ps.cache.clear()
 	return nil
 }
 
-// compactTo drops log entries up to index (applied CompactLog): the truncated state was
-// already persisted by the apply batch, written before this one.
-func (ps *peerStorage) compactTo(wb *engine.WriteBatch, index, term uint64) {
-	if index <= ps.truncated.Index {
+// onCompacted follows a CompactLog the apply worker applied (it already moved the
+// truncated state and deleted the entries): trim the cache and the size estimate.
+func (ps *peerStorage) onCompacted(oldIndex uint64) {
+	index := ps.trunc.index()
+	if index <= oldIndex {
 		return
 	}
-	if kept := ps.raftState.LastIndex - ps.truncated.Index; kept > 0 {
+	if kept := ps.raftState.LastIndex - oldIndex; kept > 0 {
 		left := ps.raftState.LastIndex - min(index, ps.raftState.LastIndex)
 		ps.logSize = ps.logSize * left / kept
 	}
-	lo, hi := engine.RaftLogRange(ps.regionID, 0, index+1)
-	wb.DeleteRange(lo, hi)
-	ps.truncated.Index, ps.truncated.Term = index, term
 	ps.cache.compactTo(index)
+}
+
+// truncation is a peer's truncated state, read by the raft loop and moved by the apply
+// worker (CompactLog) or the raft loop (snapshot install).
+type truncation struct{ p atomic.Pointer[truncState] }
+
+type truncState struct{ index, term uint64 }
+
+func (t *truncation) load() truncState { return *t.p.Load() }
+func (t *truncation) index() uint64    { return t.p.Load().index }
+func (t *truncation) set(index, term uint64) {
+	t.p.Store(&truncState{index: index, term: term})
+}
+
+// compactLog adds to wb the deletion of a region's log entries up to index.
+func compactLog(wb *engine.WriteBatch, regionID, index uint64) {
+	lo, hi := engine.RaftLogRange(regionID, 0, index+1)
+	wb.DeleteRange(lo, hi)
 }
 
 // entryCache keeps the newest contiguous entries of a peer's log in memory.

@@ -84,11 +84,14 @@ func TestPeerStorageBelowFirstIndexIsCompacted(t *testing.T) {
 	for _, cache := range []uint64{1 << 20, 1} { // from the cache, and from disk
 		eng, ps, _ := newTestPeerStorage(t, cache)
 		persist(t, eng, ps, ents(6, 16, 6), nil)
+		// What the apply worker does for CompactLog{10, 6}, then what the raft loop does.
 		wb := eng.NewBatch()
-		ps.compactTo(wb, 10, 6)
+		ps.trunc.set(10, 6)
+		compactLog(wb, 1, 10)
 		if err := eng.Write(wb, true); err != nil {
 			t.Fatal(err)
 		}
+		ps.onCompacted(initIndex)
 		if _, err := ps.Term(9); !errors.Is(err, raft.ErrCompacted) {
 			t.Fatalf("Term(9) err = %v, want ErrCompacted", err)
 		}

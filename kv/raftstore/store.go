@@ -162,7 +162,8 @@ func (s *Store) addPeer(region *metapb.Region) error {
 	}
 	s.peers[p.regionID] = p
 	s.order = append(s.order, p)
-	d := &applyDelegate{regionID: p.regionID, state: raftserverpb.RaftApplyState{
+	p.compactedSeen = ps.trunc.index()
+	d := &applyDelegate{regionID: p.regionID, trunc: ps.trunc, state: raftserverpb.RaftApplyState{
 		AppliedIndex: as.GetAppliedIndex(), TruncatedState: as.TruncatedState}}
 	if s.started {
 		s.applier.ch <- applyTask{register: d}
