@@ -5,6 +5,7 @@ package cluster
 import (
 	"fmt"
 	"os"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -57,4 +58,18 @@ func TestLongChaos(t *testing.T) {
 		runs, base, time.Since(start).Round(time.Second), ops)
 	fmt.Printf("long chaos: %d seeds from %d in %v, %d operations checked, 0 violations\n",
 		runs, base, time.Since(start).Round(time.Second), ops)
+}
+
+// TestLongProcesses is the real-process kill/restart test with many rounds:
+// $KV_PROCESS_ROUNDS (default 30) of 4 s.
+func TestLongProcesses(t *testing.T) {
+	rounds := 30
+	if s := os.Getenv("KV_PROCESS_ROUNDS"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			t.Fatalf("KV_PROCESS_ROUNDS=%q: want a positive number", s)
+		}
+		rounds = n
+	}
+	runProcesses(t, rounds, 4*time.Second)
 }

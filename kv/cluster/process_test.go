@@ -138,8 +138,11 @@ func TestProcessesKillRestart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts real server processes")
 	}
-	const rounds = 4
-	const roundTime = 3 * time.Second
+	runProcesses(t, 4, 3*time.Second)
+}
+
+// runProcesses is the kill/restart test with the given rounds.
+func runProcesses(t *testing.T, rounds int, roundTime time.Duration) {
 	seed := ScenarioSeed()
 	rng := rand.New(rand.NewSource(seed))
 	t.Logf("seed %d", seed)
