@@ -1,0 +1,230 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gee-project/gee/kv/raftstore"
+	"github.com/gee-project/gee/kv/server"
+)
+
+// config is the parsed and checked command line.
+type config struct {
+	addr            string
+	dataDir         string
+	storeID         uint64
+	peers           map[uint64]string
+	standalone      bool
+	shutdownTimeout time.Duration
+	logLevel        string
+	store           raftstore.Config
+	limits          server.Limits
+	grpc            server.GRPCConfig
+}
+
+const usageHead = `tinykv-server runs one TinyKV store and serves the raw key-value API over gRPC.
+
+Usage:
+  tinykv-server -data DIR -store-id ID -peers ID=HOST:PORT,... [-addr HOST:PORT] [tuning flags]
+  tinykv-server -standalone -data DIR [-addr HOST:PORT]
+
+A cluster is static: every store is started with the same -peers list, and the first start
+of each store bootstraps region 1 (all keys) with one peer per listed store (peer id = store
+id). A store restarted on its -data directory recovers from it and skips the bootstrap.
+-standalone serves one local engine without Raft, for development.
+
+Examples:
+  # a 3-store cluster on one machine
+  P=1=127.0.0.1:20160,2=127.0.0.1:20161,3=127.0.0.1:20162
+  tinykv-server -store-id 1 -addr 127.0.0.1:20160 -data /tmp/tikv1 -peers $P &
+  tinykv-server -store-id 2 -addr 127.0.0.1:20161 -data /tmp/tikv2 -peers $P &
+  tinykv-server -store-id 3 -addr 127.0.0.1:20162 -data /tmp/tikv3 -peers $P &
+  go run ./examples/kv -addrs 127.0.0.1:20160,127.0.0.1:20161,127.0.0.1:20162
+
+  # one process, no replication
+  tinykv-server -standalone -data /tmp/tikv-dev -addr 127.0.0.1:20160
+
+It prints "listening on ADDR" once the port is bound. SIGTERM or Ctrl-C stops it gracefully:
+no new requests, requests in flight answered, then the store and engine closed. Every
+acknowledged write is fsynced first, so even SIGKILL loses none.
+
+Sizes accept a B, KiB, MiB or GiB suffix (e.g. 32MiB). Flags:
+`
+
+// parseFlags parses args into a config. It returns flag.ErrHelp for -h (usage already
+// written to stdout), or an error naming the offending flag.
+func parseFlags(args []string, stdout io.Writer) (*config, error) {
+	c := &config{}
+	fs := flag.NewFlagSet("tinykv-server", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var peers string
+	gcSize, uncommitted, snapSize := sizeFlag(32<<20), sizeFlag(16<<20), sizeFlag(256<<20)
+	keySize, valueSize, recvSize := sizeFlag(server.DefaultMaxKeySize), sizeFlag(server.DefaultMaxValueSize), sizeFlag(server.DefaultMaxRecvMsgSize)
+
+	fs.StringVar(&c.addr, "addr", "127.0.0.1:20160", "`HOST:PORT` to listen on for clients and peer stores (port 0 picks a free port)")
+	fs.StringVar(&c.dataDir, "data", "", "`DIR` of the store's engine (created if missing); required")
+	fs.Uint64Var(&c.storeID, "store-id", 0, "this store's `ID` in -peers; required unless -standalone")
+	fs.StringVar(&peers, "peers", "", "the static cluster, `ID=HOST:PORT,...` (e.g. 1=127.0.0.1:20160,2=127.0.0.1:20161,3=127.0.0.1:20162); must list -store-id; required unless -standalone")
+	fs.BoolVar(&c.standalone, "standalone", false, "serve one local engine without Raft (no -store-id, no -peers)")
+	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "on SIGTERM, how long requests in flight may take before they are cut off")
+	fs.StringVar(&c.logLevel, "log-level", "warn", "log level on stderr: debug, info, warn or error")
+
+	fs.DurationVar(&c.store.TickInterval, "tick", 100*time.Millisecond, "raft tick interval (election timeout = -election-ticks ticks)")
+	fs.IntVar(&c.store.ElectionTicks, "election-ticks", 10, "election timeout in ticks; must exceed -heartbeat-ticks")
+	fs.IntVar(&c.store.HeartbeatTicks, "heartbeat-ticks", 2, "leader heartbeat period in ticks")
+	fs.Uint64Var(&c.store.RaftLogGCCountLimit, "raft-log-gc-count", 10000, "compact the raft log once it keeps more than this many applied entries")
+	fs.Var(&gcSize, "raft-log-gc-size", "compact the raft log once its kept entries hold more than this `SIZE`")
+	fs.DurationVar(&c.store.RaftLogGCTickInterval, "raft-log-gc-interval", time.Second, "how often the leader checks the log GC thresholds")
+	fs.Var(&uncommitted, "max-uncommitted-size", "leader's uncommitted log tail bound; beyond it writes get ServerIsBusy (`SIZE`)")
+	fs.IntVar(&c.store.MaxPendingProposals, "max-pending-proposals", 20000, "writes waiting for raft in this store; more get ServerIsBusy")
+	fs.DurationVar(&c.store.ProposalTimeout, "proposal-timeout", 10*time.Second, "a write or read not answered by raft within this gets Timeout (a timed-out write may still apply)")
+	fs.BoolVar(&c.store.LeaseReads, "lease-reads", false, "serve linearizable reads from the leader's lease instead of a ReadIndex round; all stores must agree")
+	fs.Var(&snapSize, "max-snapshot-size", "largest snapshot this store builds or accepts (`SIZE`)")
+
+	fs.Var(&keySize, "max-key-size", "largest key a request may carry (`SIZE`)")
+	fs.Var(&valueSize, "max-value-size", "largest value a request may carry (`SIZE`)")
+	fs.Var(&recvSize, "max-recv-msg-size", "largest gRPC message the server accepts (`SIZE`)")
+
+	fs.Usage = func() {} // errors are reported by the caller, help below
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, usageHead)
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			return nil, flag.ErrHelp
+		}
+		return nil, err // the flag package names the flag
+	}
+	if fs.NArg() > 0 {
+		return nil, fmt.Errorf("unexpected argument %q (every setting is a flag; see -h)", fs.Arg(0))
+	}
+	c.store.RaftLogGCSizeLimit, c.store.MaxUncommittedSize, c.store.MaxSnapshotSize = uint64(gcSize), uint64(uncommitted), uint64(snapSize)
+	c.limits = server.Limits{MaxKeySize: int(keySize), MaxValueSize: int(valueSize), MaxSnapshotSize: uint64(snapSize)}
+	c.grpc = server.GRPCConfig{MaxRecvMsgSize: int(recvSize)}
+	return c, c.check(peers)
+}
+
+func (c *config) check(peers string) error {
+	if _, _, err := net.SplitHostPort(c.addr); err != nil {
+		return fmt.Errorf("-addr %q: %v", c.addr, err)
+	}
+	if c.dataDir == "" {
+		return errors.New("-data: required (the directory of the store's engine)")
+	}
+	switch {
+	case c.shutdownTimeout <= 0:
+		return errors.New("-shutdown-timeout: must be positive")
+	case c.logLevel != "debug" && c.logLevel != "info" && c.logLevel != "warn" && c.logLevel != "error":
+		return fmt.Errorf("-log-level %q: want debug, info, warn or error", c.logLevel)
+	case c.limits.MaxKeySize <= 0 || c.limits.MaxValueSize <= 0 || c.grpc.MaxRecvMsgSize <= 0:
+		return errors.New("-max-key-size, -max-value-size and -max-recv-msg-size must be positive")
+	case c.grpc.MaxRecvMsgSize < c.limits.MaxValueSize+c.limits.MaxKeySize+1024:
+		return fmt.Errorf("-max-recv-msg-size %d: must exceed -max-value-size + -max-key-size (plus framing)", c.grpc.MaxRecvMsgSize)
+	}
+	if c.standalone {
+		if c.storeID != 0 || peers != "" {
+			return errors.New("-standalone: do not combine with -store-id or -peers")
+		}
+		return nil
+	}
+	if c.storeID == 0 {
+		return errors.New("-store-id: required (non-zero) unless -standalone")
+	}
+	var err error
+	if c.peers, err = parsePeers(peers); err != nil {
+		return err
+	}
+	if _, ok := c.peers[c.storeID]; !ok {
+		return fmt.Errorf("-peers: does not list -store-id %d", c.storeID)
+	}
+	switch {
+	case c.store.TickInterval <= 0:
+		return errors.New("-tick: must be positive")
+	case c.store.HeartbeatTicks <= 0 || c.store.ElectionTicks <= c.store.HeartbeatTicks:
+		return fmt.Errorf("-election-ticks %d: must exceed -heartbeat-ticks %d (both positive)", c.store.ElectionTicks, c.store.HeartbeatTicks)
+	case c.store.ProposalTimeout <= 0 || c.store.RaftLogGCTickInterval <= 0:
+		return errors.New("-proposal-timeout and -raft-log-gc-interval: must be positive")
+	case c.store.MaxPendingProposals <= 0:
+		return errors.New("-max-pending-proposals: must be positive")
+	}
+	return nil
+}
+
+// parsePeers parses "1=host:port,2=host:port".
+func parsePeers(s string) (map[uint64]string, error) {
+	if s == "" {
+		return nil, errors.New("-peers: required unless -standalone (e.g. 1=127.0.0.1:20160,2=127.0.0.1:20161,3=127.0.0.1:20162)")
+	}
+	out := map[uint64]string{}
+	seen := map[string]uint64{}
+	for _, part := range strings.Split(s, ",") {
+		idStr, addr, ok := strings.Cut(strings.TrimSpace(part), "=")
+		id, err := strconv.ParseUint(idStr, 10, 64)
+		if !ok || err != nil || id == 0 {
+			return nil, fmt.Errorf("-peers: entry %q: want ID=HOST:PORT with a non-zero ID", part)
+		}
+		if _, _, err := net.SplitHostPort(addr); err != nil {
+			return nil, fmt.Errorf("-peers: entry %q: %v", part, err)
+		}
+		if _, dup := out[id]; dup {
+			return nil, fmt.Errorf("-peers: store %d listed twice", id)
+		}
+		if other, dup := seen[addr]; dup {
+			return nil, fmt.Errorf("-peers: stores %d and %d share address %s", other, id, addr)
+		}
+		out[id], seen[addr] = addr, id
+	}
+	return out, nil
+}
+
+// sortedIDs returns the store ids of peers in ascending order.
+func sortedIDs(peers map[uint64]string) []uint64 {
+	ids := make([]uint64, 0, len(peers))
+	for id := range peers {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	return ids
+}
+
+// sizeFlag is a byte count accepting B, KiB, MiB and GiB suffixes.
+type sizeFlag uint64
+
+func (s *sizeFlag) String() string {
+	n := uint64(*s)
+	for _, u := range []struct {
+		suffix string
+		mult   uint64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+		if n >= u.mult && n%u.mult == 0 {
+			return strconv.FormatUint(n/u.mult, 10) + u.suffix
+		}
+	}
+	return strconv.FormatUint(n, 10)
+}
+
+func (s *sizeFlag) Set(v string) error {
+	mult := uint64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   uint64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"B", 1}} {
+		if strings.HasSuffix(v, u.suffix) {
+			v, mult = strings.TrimSuffix(v, u.suffix), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseUint(strings.TrimSpace(v), 10, 64)
+	if err != nil || n > (1<<62)/mult {
+		return errors.New("want a byte count like 4096, 64KiB, 32MiB or 1GiB")
+	}
+	*s = sizeFlag(n * mult)
+	return nil
+}

@@ -1,0 +1,148 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+
+	"github.com/gee-project/gee/kv/engine"
+	"github.com/gee-project/gee/kv/proto/metapb"
+	"github.com/gee-project/gee/kv/raftstore"
+	"github.com/gee-project/gee/kv/server"
+	"github.com/gee-project/gee/kv/storage"
+	"github.com/gee-project/gee/kv/storage/standalone"
+	"github.com/gee-project/gee/kv/transport"
+	"google.golang.org/grpc"
+)
+
+// run is main without the process: it returns the exit code (0 also for -h, 2 for a
+// bad command line, 1 for a failure while serving) and serves until ctx ends.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cfg, err := parseFlags(args, stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "tinykv-server: %v\n(run tinykv-server -h for usage)\n", err)
+		return 2
+	}
+	if err := serve(ctx, cfg, stdout, stderr); err != nil {
+		fmt.Fprintf(stderr, "tinykv-server: %v\n", err)
+		return 1
+	}
+	return 0
+}
+
+// backend is the storage the service runs on and what closes it.
+type backend struct {
+	st   storage.Storage
+	raft server.RaftHandler // nil in standalone mode
+	stop func()
+}
+
+func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.logLevel))
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	eng, err := engine.Open(cfg.dataDir, engine.Options{})
+	if err != nil {
+		return err
+	}
+	defer eng.Close()
+	be, err := openBackend(cfg, eng, log)
+	if err != nil {
+		return err
+	}
+	lis, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		be.stop()
+		return fmt.Errorf("-addr %s: %w", cfg.addr, err)
+	}
+	if err := be.st.Start(); err != nil {
+		lis.Close()
+		be.stop()
+		return err
+	}
+	logf := func(format string, args ...any) { log.Info(fmt.Sprintf(format, args...)) }
+	srv := server.New(be.st, be.raft, cfg.limits, logf)
+	g := server.NewGRPCServer(srv, cfg.grpc)
+	served := make(chan error, 1)
+	go func() { served <- g.Serve(lis) }()
+	fmt.Fprintf(stdout, "listening on %s\n", lis.Addr())
+
+	var serveErr error
+	select {
+	case <-ctx.Done():
+		log.Warn("shutting down", "grace", cfg.shutdownTimeout)
+	case serveErr = <-served:
+	}
+	shutdown(g, srv, cfg)
+	be.stop()
+	return serveErr
+}
+
+// shutdown stops accepting, lets client calls in flight finish (raft keeps running, so
+// their proposals can commit), then ends the peers' streams; whatever is left when the
+// grace period ends is cut off.
+func shutdown(g *grpc.Server, srv *server.Server, cfg *config) {
+	grace, cancel := context.WithTimeout(context.Background(), cfg.shutdownTimeout)
+	defer cancel()
+	stopped := make(chan struct{})
+	go func() {
+		g.GracefulStop()
+		close(stopped)
+	}()
+	_ = srv.DrainUnary(grace)
+	srv.StopPeerStreams()
+	select {
+	case <-stopped:
+	case <-grace.Done():
+		g.Stop()
+		<-stopped
+	}
+}
+
+func openBackend(cfg *config, eng *engine.Engine, log *slog.Logger) (*backend, error) {
+	if cfg.standalone {
+		st := standalone.New(eng)
+		return &backend{st: st, stop: func() { _ = st.Stop() }}, nil
+	}
+	resolve := transport.StaticResolver(cfg.peers)
+	trans, err := transport.New(transport.Config{Resolver: resolve,
+		Logf: func(format string, args ...any) { log.Debug(fmt.Sprintf(format, args...)) }})
+	if err != nil {
+		return nil, err
+	}
+	sc := cfg.store
+	sc.StoreID, sc.Resolver, sc.Logger = cfg.storeID, resolve, log
+	store, err := raftstore.NewStore(sc, eng, trans)
+	if err != nil {
+		trans.Close()
+		return nil, err
+	}
+	trans.SetReporter(store)
+	if err := store.Bootstrap(firstRegion(cfg.peers)); err != nil {
+		store.Stop()
+		trans.Close()
+		return nil, err
+	}
+	return &backend{st: store.Storage(), raft: store, stop: func() {
+		store.Stop()
+		trans.Close()
+	}}, nil
+}
+
+// firstRegion is region 1 of a new static cluster: every key, one peer per store with
+// peer id = store id, epoch {1, 1}.
+func firstRegion(peers map[uint64]string) *metapb.Region {
+	r := &metapb.Region{Id: 1, RegionEpoch: &metapb.RegionEpoch{ConfVer: 1, Version: 1}}
+	for _, id := range sortedIDs(peers) {
+		r.Peers = append(r.Peers, &metapb.Peer{Id: id, StoreId: id})
+	}
+	return r
+}
