@@ -357,3 +357,60 @@ func TestFindAtStart(t *testing.T) {
 		t.Fatal("/user/repo matched")
 	}
 }
+
+// The case-insensitive lookup cases of httprouter's and gin's tree tests,
+// restated: each route found from its upper-case spelling, and letter case
+// and a trailing slash fixed together.
+func TestFindFoldPeerTable(t *testing.T) {
+	long := "/l" + strings.Repeat("o", 128) + "ng"
+	routes := []string{
+		"/hi", "/b/", "/ABC/", "/search/:query", "/cmd/:tool/", "/src/*filepath", "/x", "/x/y", "/y/", "/y/z",
+		"/0/:id", "/0/:id/1", "/1/:id/", "/1/:id/2", "/aa", "/a/", "/doc", "/doc/go_faq.html", "/doc/go1.html",
+		"/doc/go/away", "/no/a", "/no/b", "/Π", "/u/apfêl/", "/u/äpfêl/", "/u/öpfêl", "/v/Äpfêl/", "/v/Öpfêl",
+		"/w/♬", "/w/♭/", "/w/𠜎", "/w/𠜏/", long,
+	}
+	tr := mustTree(t, routes...)
+	for _, r := range routes {
+		for _, fix := range []bool{false, true} {
+			if got, ok := tr.FindFold(strings.ToUpper(r), fix); !ok || !strings.EqualFold(got, r) {
+				t.Errorf("FindFold(%q, %v) = %q %v", strings.ToUpper(r), fix, got, ok)
+			}
+		}
+	}
+	cases := []struct {
+		in, out string
+		slash   bool // needs the trailing slash fixed
+	}{
+		{"/HI", "/hi", false}, {"/HI/", "/hi", true}, {"/B", "/b/", true}, {"/B/", "/b/", false},
+		{"/abc", "/ABC/", true}, {"/abc/", "/ABC/", false}, {"/aBc", "/ABC/", true}, {"/aBc/", "/ABC/", false},
+		{"/abC", "/ABC/", true}, {"/abC/", "/ABC/", false},
+		{"/SEARCH/QUERY", "/search/QUERY", false}, {"/SEARCH/QUERY/", "/search/QUERY", true},
+		{"/CMD/TOOL/", "/cmd/TOOL/", false}, {"/CMD/TOOL", "/cmd/TOOL/", true},
+		{"/SRC/FILE/PATH", "/src/FILE/PATH", false},
+		{"/x/Y", "/x/y", false}, {"/x/Y/", "/x/y", true}, {"/X/y", "/x/y", false}, {"/X/y/", "/x/y", true},
+		{"/X/Y", "/x/y", false}, {"/X/Y/", "/x/y", true},
+		{"/Y/", "/y/", false}, {"/Y", "/y/", true}, {"/Y/z", "/y/z", false}, {"/Y/z/", "/y/z", true},
+		{"/Y/Z", "/y/z", false}, {"/Y/Z/", "/y/z", true}, {"/y/Z", "/y/z", false}, {"/y/Z/", "/y/z", true},
+		{"/Aa", "/aa", false}, {"/Aa/", "/aa", true}, {"/AA", "/aa", false}, {"/AA/", "/aa", true},
+		{"/aA", "/aa", false}, {"/aA/", "/aa", true}, {"/A/", "/a/", false}, {"/A", "/a/", true},
+		{"/DOC", "/doc", false}, {"/DOC/", "/doc", true},
+		{"/NO", "", true}, {"/DOC/GO", "", true},
+		{"/π", "/Π", false}, {"/π/", "/Π", true},
+		{"/u/ÄPFÊL/", "/u/äpfêl/", false}, {"/u/ÄPFÊL", "/u/äpfêl/", true},
+		{"/u/ÖPFÊL/", "/u/öpfêl", true}, {"/u/ÖPFÊL", "/u/öpfêl", false},
+		{"/v/äpfêL/", "/v/Äpfêl/", false}, {"/v/äpfêL", "/v/Äpfêl/", true},
+		{"/v/öpfêL/", "/v/Öpfêl", true}, {"/v/öpfêL", "/v/Öpfêl", false},
+		{"/w/♬/", "/w/♬", true}, {"/w/♭", "/w/♭/", true}, {"/w/𠜎/", "/w/𠜎", true}, {"/w/𠜏", "/w/𠜏/", true},
+		{strings.ToUpper(long), long, false},
+	}
+	for _, c := range cases {
+		got, ok := tr.FindFold(c.in, true)
+		if (c.out == "") == ok || got != c.out && c.out != "" {
+			t.Errorf("FindFold(%q, fix) = %q %v, want %q", c.in, got, ok, c.out)
+		}
+		got, ok = tr.FindFold(c.in, false)
+		if want := c.out != "" && !c.slash; ok != want || ok && got != c.out {
+			t.Errorf("FindFold(%q) = %q %v, want found=%v %q", c.in, got, ok, want, c.out)
+		}
+	}
+}
