@@ -26,32 +26,28 @@ func startEtcd(tb testing.TB, dir string) *cluster {
 	c := &cluster{}
 	type started struct {
 		p   *proc
-		err any
+		err error
 	}
 	ch := make(chan started, 3)
 	for i := 0; i < 3; i++ {
 		// The members wait for each other, so they start concurrently.
 		go func() {
-			defer func() {
-				if r := recover(); r != nil {
-					ch <- started{err: r}
-				}
-			}()
 			name := fmt.Sprintf("m%d", i+1)
 			args := []string{"-name", name, "-dir", filepath.Join(dir, name),
 				"-client", clients[i], "-peer", fmt.Sprintf("127.0.0.1:%d", ports[2*i+1]),
 				"-cluster", strings.Join(peers, ",")}
-			ch <- started{p: startProc(fatalPanics{tb}, "etcd "+name, bin, args,
-				filepath.Join(dir, name+".log"), "READY", 90*time.Second)}
+			p, err := tryStartProc("etcd "+name, bin, args, filepath.Join(dir, name+".log"),
+				"READY", 90*time.Second)
+			ch <- started{p, err}
 		}()
 	}
-	var failure any
+	var failure error
 	for i := 0; i < 3; i++ {
 		s := <-ch
-		if s.p != nil {
-			c.procs = append(c.procs, s.p)
-		} else {
+		if s.err != nil {
 			failure = s.err
+		} else {
+			c.procs = append(c.procs, s.p)
 		}
 	}
 	stopAll := func() {
@@ -92,10 +88,3 @@ func (s etcdStore) Get(ctx context.Context, key []byte) ([]byte, bool, error) {
 	}
 	return resp.Kvs[0].Value, true, nil
 }
-
-// fatalPanics turns Fatal calls from helper goroutines into panics that the
-// starting goroutine recovers and reports on the test's own goroutine.
-type fatalPanics struct{ testing.TB }
-
-func (f fatalPanics) Fatal(args ...any)                 { panic(fmt.Sprint(args...)) }
-func (f fatalPanics) Fatalf(format string, args ...any) { panic(fmt.Sprintf(format, args...)) }

@@ -3,17 +3,23 @@ package kv
 import (
 	"os"
 	"testing"
+	"time"
 )
 
 // impls are the clusters compared, TinyKV ("gee") first.
 var impls = []impl{
-	{"etcd", startEtcd},
+	{name: "gee", start: func(tb testing.TB, dir string) *cluster { return startGee(tb, dir) }, missing: geeMissing},
+	{name: "etcd", start: startEtcd},
 }
 
 // BenchmarkKV/<workload>/<impl> runs each workload against a fresh cluster
 // per implementation; one implementation's processes run at a time.
 func BenchmarkKV(b *testing.B) {
 	for _, im := range impls {
+		if im.missing != nil && im.missing() != "" {
+			b.Logf("%s skipped: %s", im.name, im.missing())
+			continue
+		}
 		c := im.start(b, b.TempDir())
 		if err := preload(c); err != nil {
 			c.close()
@@ -43,11 +49,20 @@ const smokeEnv = "KVBENCH_SMOKE"
 func TestSmoke(t *testing.T) {
 	for _, im := range impls {
 		t.Run(im.name, func(t *testing.T) {
+			if im.missing != nil && im.missing() != "" {
+				t.Skip(im.missing())
+			}
 			if im.name == "etcd" && os.Getenv(smokeEnv) == "" {
 				t.Skipf("set %s=1 to start 3 etcd processes", smokeEnv)
 			}
+			t0 := time.Now()
 			c := im.start(t, t.TempDir())
-			defer c.close()
+			defer func() {
+				t0 := time.Now()
+				c.close()
+				t.Logf("stopped in %v", time.Since(t0))
+			}()
+			t.Logf("built and started in %v", time.Since(t0))
 			if err := preload(c); err != nil {
 				t.Fatal(err)
 			}

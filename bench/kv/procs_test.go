@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -95,26 +96,28 @@ type proc struct {
 	err   error
 }
 
-// startProc runs bin with args and waits up to timeout for a stdout line
-// starting with ready. Stderr and stdout go to logPath.
-func startProc(tb testing.TB, name, bin string, args []string, logPath, ready string, timeout time.Duration) *proc {
-	tb.Helper()
+// tryStartProc runs bin with args and waits up to timeout for a stdout
+// line starting with ready. Stderr and stdout go to logPath.
+func tryStartProc(name, bin string, args []string, logPath, ready string, timeout time.Duration) (*proc, error) {
 	logf, err := os.Create(logPath)
 	if err != nil {
-		tb.Fatal(err)
+		return nil, err
 	}
 	cmd := exec.Command(bin, args...)
 	cmd.Stderr = logf
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
-		tb.Fatal(err)
+		logf.Close()
+		return nil, err
 	}
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
-		tb.Fatal(err)
+		logf.Close()
+		return nil, err
 	}
 	if err := cmd.Start(); err != nil {
-		tb.Fatalf("start %s: %v", name, err)
+		logf.Close()
+		return nil, fmt.Errorf("start %s: %w", name, err)
 	}
 	p := &proc{name: name, cmd: cmd, stdin: stdin, log: logf, done: make(chan struct{})}
 	readyc := make(chan bool, 1)
@@ -139,29 +142,26 @@ func startProc(tb testing.TB, name, bin string, args []string, logPath, ready st
 	case ok := <-readyc:
 		if !ok {
 			<-p.done
-			tb.Fatalf("%s exited before %q: %v\n%s", name, ready, p.err, tailFile(logPath))
+			return nil, fmt.Errorf("%s exited before %q: %v\n%s", name, ready, p.err, tailFile(logPath))
 		}
 	case <-time.After(timeout):
 		p.stop()
-		tb.Fatalf("%s not ready after %v\n%s", name, timeout, tailFile(logPath))
+		return nil, fmt.Errorf("%s not ready after %v\n%s", name, timeout, tailFile(logPath))
 	}
-	return p
+	return p, nil
 }
 
-// stop closes stdin (the children's stop signal), then sends SIGTERM and
-// finally SIGKILL if the process lingers.
+// stop closes stdin and sends SIGTERM (either stops our children
+// gracefully), then SIGKILL if the process lingers.
 func (p *proc) stop() {
 	p.stdin.Close()
-	for _, next := range []func(){func() { _ = p.cmd.Process.Signal(os.Interrupt) }, func() { _ = p.cmd.Process.Kill() }} {
-		select {
-		case <-p.done:
-			p.log.Close()
-			return
-		case <-time.After(10 * time.Second):
-			next()
-		}
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case <-p.done:
+	case <-time.After(15 * time.Second):
+		_ = p.cmd.Process.Kill()
+		<-p.done
 	}
-	<-p.done
 	p.log.Close()
 }
 

@@ -16,7 +16,7 @@ type store interface {
 // cluster is a running 3-process cluster with a connected client.
 type cluster struct {
 	store
-	// pids are the server processes, for profiling.
+	// procs are the server processes, for profiling.
 	procs []*proc
 	close func()
 }
@@ -25,4 +25,6 @@ type cluster struct {
 type impl struct {
 	name  string
 	start func(tb testing.TB, dir string) *cluster
+	// missing, if set, says why the implementation cannot run here.
+	missing func() string
 }
