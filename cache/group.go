@@ -45,6 +45,10 @@ type Options struct {
 	HotTTL time.Duration
 	// PopularityWindow is the measuring window for demand (default 1 minute).
 	PopularityWindow time.Duration
+	// FallbackTTL caps how long a value this node loaded itself, because
+	// the key's owner did not answer, stays cached (default 10s). Such
+	// copies are also dropped as soon as that owner answers again.
+	FallbackTTL time.Duration
 }
 
 // Group is a cache namespace with its own capacity and loader. It is safe
@@ -62,6 +66,9 @@ type Group struct {
 	served *popularity // requests served to peers, reported as minute_qps
 	gen    atomic.Uint64
 	now    func() time.Time
+	fb     fallbacks
+	// mainBytes is the main cache's capacity, the largest entry Set takes.
+	mainBytes int64
 }
 
 type pickerBox struct{ PeerPicker }
@@ -96,7 +103,7 @@ func NewGroupWithOptions(name string, capacityBytes int64, getter Getter, o Opti
 	if !ok {
 		return nil, fmt.Errorf("cache: group %q: unknown eviction policy %q", name, o.Policy)
 	}
-	g := &Group{name: name, getter: getter, opts: o, now: time.Now}
+	g := &Group{name: name, getter: getter, opts: o, now: time.Now, mainBytes: mainBytes}
 	g.main = store.New(mainPol, nil)
 	if o.HotCacheBytes > 0 {
 		hotPol, _ := eviction.New[ByteView](o.Policy, o.HotCacheBytes)
@@ -123,6 +130,9 @@ func (o Options) withDefaults(capacity int64) Options {
 	if o.PopularityWindow <= 0 {
 		o.PopularityWindow = time.Minute
 	}
+	if o.FallbackTTL <= 0 {
+		o.FallbackTTL = 10 * time.Second
+	}
 	return o
 }
 
@@ -143,6 +153,9 @@ func (g *Group) picker() PeerPicker {
 // Get returns the value of key, from this node's caches, from the key's
 // owner, or from the getter.
 func (g *Group) Get(ctx context.Context, key string) (ByteView, error) {
+	if len(key) > MaxKeyBytes {
+		return ByteView{}, g.checkKey(key)
+	}
 	if l, ok := g.lookup(key); ok {
 		return l.v, nil
 	}
@@ -168,6 +181,9 @@ func (g *Group) lookup(key string) (loaded, bool) {
 // returns the measured request rate for minute_qps and the expiry.
 func (g *Group) ServePeer(ctx context.Context, key string) (v ByteView, minuteQPS float64, expire time.Time, err error) {
 	g.stats.serverReqs.Add(1)
+	if err := g.checkKey(key); err != nil {
+		return ByteView{}, 0, time.Time{}, err
+	}
 	minuteQPS = g.served.add(key) / g.opts.PopularityWindow.Seconds()
 	l, ok := g.lookup(key)
 	if !ok {
@@ -194,6 +210,7 @@ func (g *Group) load(ctx context.Context, key string, viaPeer bool) (loaded, err
 			return loaded{v, exp}, nil
 		}
 		g.stats.loads.Add(1)
+		fallbackFor := ""
 		if viaPeer {
 			if p := g.picker(); p != nil {
 				if peer, ok := p.PickPeer(key); ok {
@@ -206,10 +223,11 @@ func (g *Group) load(ctx context.Context, key string, viaPeer bool) (loaded, err
 						return loaded{}, fmt.Errorf("cache: group %q key %q: %w", g.name, key, err)
 					}
 					g.stats.peerErrors.Add(1) // owner down or slow: load here
+					fallbackFor = peer.Addr()
 				}
 			}
 		}
-		return g.fromGetter(ctx, key, gen)
+		return g.fromGetter(ctx, key, gen, fallbackFor)
 	})
 	return l, err
 }
@@ -220,6 +238,9 @@ func (g *Group) fromPeer(ctx context.Context, peer Peer, key string, gen uint64)
 		return loaded{}, err
 	}
 	g.stats.peerLoads.Add(1)
+	for k := range g.fb.take(peer.Addr()) { // the owner is back
+		g.main.Delete(k)
+	}
 	v := ViewOf(b)
 	local := g.demand.add(key)
 	if g.hot != nil && (local >= float64(g.opts.HotAfter) || qps >= g.opts.HotQPS) {
@@ -242,13 +263,22 @@ func unixNano(t time.Time) int64 {
 	return t.UnixNano()
 }
 
-func (g *Group) fromGetter(ctx context.Context, key string, gen uint64) (loaded, error) {
+// fromGetter loads key with the getter. fallbackFor names the owner that
+// failed to answer, if any: such a copy lives at most FallbackTTL.
+func (g *Group) fromGetter(ctx context.Context, key string, gen uint64, fallbackFor string) (loaded, error) {
 	b, expire, err := g.getter.Get(ctx, key)
 	if err != nil {
 		g.stats.loadErrors.Add(1)
 		return loaded{}, fmt.Errorf("cache: group %q key %q: %w", g.name, key, err)
 	}
 	g.stats.localLoads.Add(1)
+	if fallbackFor != "" {
+		g.stats.fallbackLoads.Add(1)
+		if limit := g.now().Add(g.opts.FallbackTTL); expire.IsZero() || expire.After(limit) {
+			expire = limit
+		}
+		g.fb.add(fallbackFor, key)
+	}
 	l := loaded{ViewOf(b), unixNano(expire)}
 	if g.gen.Load() == gen {
 		g.main.Set(key, l.v, int64(len(key)+l.v.Len()), l.exp)

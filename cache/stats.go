@@ -11,6 +11,7 @@ type Stats struct {
 	LocalLoads     int64 `json:"local_loads"`     // loads done by this node's getter
 	PeerLoads      int64 `json:"peer_loads"`      // loads answered by the owner peer
 	PeerErrors     int64 `json:"peer_errors"`     // failed peer fetches (then loaded locally)
+	FallbackLoads  int64 `json:"fallback_loads"`  // of LocalLoads, loaded here because the owner failed
 	LoadErrors     int64 `json:"load_errors"`     // getter errors returned to callers
 	ServerRequests int64 `json:"server_requests"` // requests received from peers
 	HotCopies      int64 `json:"hot_copies"`      // remote values kept as hot copies
@@ -24,7 +25,7 @@ type Stats struct {
 // counters count the slow paths. Hits are counted by the stores inside
 // their read buffers, so a hit costs no atomic here; Gets = hits + misses.
 type counters struct {
-	misses, loads, localLoads, peerLoads, peerErrors, loadErrors, serverReqs, hotCopies atomic.Int64
+	misses, loads, localLoads, fallbackLoads, peerLoads, peerErrors, loadErrors, serverReqs, hotCopies atomic.Int64
 }
 
 func (c *counters) miss() { c.misses.Add(1) }
@@ -36,6 +37,7 @@ func (c *counters) snapshot() Stats {
 	st.LocalLoads = c.localLoads.Load()
 	st.PeerLoads = c.peerLoads.Load()
 	st.PeerErrors = c.peerErrors.Load()
+	st.FallbackLoads = c.fallbackLoads.Load()
 	st.LoadErrors = c.loadErrors.Load()
 	st.ServerRequests = c.serverReqs.Load()
 	st.HotCopies = c.hotCopies.Load()

@@ -23,7 +23,16 @@ func (s *sim) access(key string, size int64) bool {
 		s.p.Access(n)
 		return true
 	}
-	n := &Node[int]{Key: key, Size: size, Hash: maphash.String(seed, key)}
+	s.add(key, size, false)
+	return false
+}
+
+// add inserts key, replacing any node it had (as a store's Set does).
+func (s *sim) add(key string, size int64, admit bool) *Node[int] {
+	if old, ok := s.m[key]; ok {
+		s.p.Remove(old)
+	}
+	n := &Node[int]{Key: key, Size: size, Hash: maphash.String(seed, key), Admit: admit}
 	s.m[key] = n
 	s.p.Add(n, func(v *Node[int]) {
 		if s.m[v.Key] != v {
@@ -31,7 +40,7 @@ func (s *sim) access(key string, size int64) bool {
 		}
 		delete(s.m, v.Key)
 	})
-	return false
+	return n
 }
 
 func TestLRUEvictsLeastRecentlyUsedByBytes(t *testing.T) {
@@ -129,6 +138,7 @@ func TestTinyLFUBeatsLRUOnZipf(t *testing.T) {
 
 func FuzzPolicyInvariants(f *testing.F) {
 	f.Add([]byte{1, 2, 3, 1, 2, 200, 7, 7, 7})
+	f.Add([]byte{10, 20, 30, 250, 221, 222, 5, 5, 5, 230, 231, 232})
 	f.Fuzz(func(t *testing.T, ops []byte) {
 		for _, kind := range []Kind{KindLRU, KindTinyLFU} {
 			p, _ := New[int](kind, 64)
@@ -142,10 +152,17 @@ func FuzzPolicyInvariants(f *testing.F) {
 					}
 					continue
 				}
-				s.access(key, int64(op%9+1))
-			}
-			if p.Bytes() > 64 || p.Len() != len(s.m) {
-				t.Fatalf("%s: bytes=%d len=%d map=%d", kind, p.Bytes(), p.Len(), len(s.m))
+				if op >= 220 { // an explicit write: must be kept if it fits
+					n := s.add(key, int64(op%9+1), true)
+					if s.m[key] != n {
+						t.Fatalf("%s: explicit write of %q (%d bytes) not kept", kind, key, n.Size)
+					}
+				} else {
+					s.access(key, int64(op%9+1))
+				}
+				if p.Bytes() > 64 || p.Len() != len(s.m) {
+					t.Fatalf("%s: bytes=%d len=%d map=%d", kind, p.Bytes(), p.Len(), len(s.m))
+				}
 			}
 		}
 	})

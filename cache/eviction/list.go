@@ -8,6 +8,10 @@ type Node[V any] struct {
 	Value V
 	Hash  uint64 // a well-mixed hash of Key, used by frequency sketches
 	Size  int64  // bytes charged against the capacity
+	// Admit asks the policy to keep the node even when its popularity
+	// would lose the admission duel: an explicit write must be stored.
+	// A node larger than the capacity is still refused.
+	Admit bool
 
 	prev, next *Node[V]
 	queue      uint8

@@ -67,12 +67,49 @@ func (p *TinyLFU[V]) Add(n *Node[V], evict func(*Node[V])) {
 		p.probation.pushFront(c)
 		p.evictFromMain(c, evict)
 	}
+	// The window can be under its share while the main space is full (it
+	// shrinks when its nodes are removed), so the total needs its own check.
+	for p.Bytes() > p.capacity {
+		v := p.victim(n)
+		if v == nil {
+			v = n
+		}
+		p.drop(v, evict)
+		if v == n {
+			return
+		}
+	}
+}
+
+// victim returns the node to evict to make room for keep: the main space's
+// LRU end first, then the window's, never keep itself (nil if nothing else).
+func (p *TinyLFU[V]) victim(keep *Node[V]) *Node[V] {
+	for _, l := range []*list[V]{&p.probation, &p.protected, &p.window} {
+		for v := l.back(); v != nil && v != &l.root; v = v.prev {
+			if v != keep {
+				return v
+			}
+		}
+	}
+	return nil
 }
 
 // evictFromMain makes room for candidate c, just moved into probation, by
 // duelling it against the main space's LRU victims.
 func (p *TinyLFU[V]) evictFromMain(c *Node[V], evict func(*Node[V])) {
+	defer func() { c.Admit = false }() // the promise holds for one duel
 	for p.Bytes() > p.capacity {
+		if c.Admit {
+			v := p.victim(c)
+			if v == nil {
+				v = c
+			}
+			p.drop(v, evict)
+			if v == c {
+				return
+			}
+			continue
+		}
 		v := p.probation.back()
 		if v == nil || v == c && p.probation.n == 1 {
 			v = p.protected.back()

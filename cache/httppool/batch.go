@@ -143,11 +143,13 @@ func (b *batcher) post(batch []*pending) ([]cachepb.BatchItem, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), b.peer.pool.opts.Timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, b.peer.base+batchSuffix, bytes.NewReader(cachepb.MarshalBatchRequest(nil, reqs)))
+	body := cachepb.MarshalBatchRequest(nil, reqs)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, b.peer.base+batchSuffix, bytes.NewReader(body))
 	if err != nil {
 		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/x-protobuf")
+	b.peer.pool.sign(req, body)
 	resp, err := b.peer.pool.client.Do(req)
 	if err != nil {
 		return nil, fmt.Errorf("batch to %s: %w", b.peer.addr, err)

@@ -3,8 +3,10 @@ package httppool
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -67,13 +69,54 @@ func (h *httpPeer) getOne(ctx context.Context, group, key string) ([]byte, float
 	return out.Value, out.MinuteQPS, expireTime(out.Expire), nil
 }
 
-// Set implements cache.Peer.
+// Set implements cache.Peer. The request carries its deadline, past which
+// the owner refuses it, so a write reported as failed is not applied
+// later. An error matching cache.ErrMaybeApplied means no answer came
+// after the request may have reached the owner; a cache.TooLargeError
+// carries the owner's entry limit; any other error means not applied.
 func (h *httpPeer) Set(ctx context.Context, group, key string, value []byte, expire time.Time) error {
 	hdr := http.Header{}
 	if !expire.IsZero() {
 		hdr.Set(ExpireHeader, strconv.FormatInt(expire.UnixNano(), 10))
 	}
-	return h.simple(ctx, http.MethodPut, group, key, value, hdr)
+	if value == nil {
+		value = []byte{} // an empty value is still a body to sign
+	}
+	err := h.simple(ctx, http.MethodPut, group, key, value, hdr)
+	var se *statusError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &se):
+		if se.code == http.StatusRequestEntityTooLarge {
+			limit, _ := strconv.ParseInt(se.header.Get(LimitHeader), 10, 64)
+			return fmt.Errorf("%w (%w)", &cache.TooLargeError{Key: key, Size: int64(len(key) + len(value)), Limit: limit}, err)
+		}
+		return err // the owner answered: not applied
+	case isDialError(err):
+		return err // the request never left
+	default:
+		return fmt.Errorf("%w: %w", cache.ErrMaybeApplied, err)
+	}
+}
+
+// isDialError reports whether err happened before the request was sent.
+func isDialError(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
+}
+
+// statusError is a peer's non-200 answer.
+type statusError struct {
+	method, addr string
+	code         int
+	status       string
+	header       http.Header
+	msg          []byte
+}
+
+func (e *statusError) Error() string {
+	return fmt.Sprintf("%s %s: status %s: %s", e.method, e.addr, e.status, e.msg)
 }
 
 // Remove implements cache.Peer.
@@ -108,6 +151,10 @@ func (h *httpPeer) do(ctx context.Context, method, group, key string, body []byt
 	for k, v := range hdr {
 		req.Header[k] = v
 	}
+	if dl, ok := ctx.Deadline(); ok && method == http.MethodPut {
+		req.Header.Set(DeadlineHeader, strconv.FormatInt(dl.UnixNano(), 10))
+	}
+	h.pool.sign(req, body)
 	resp, err := h.pool.client.Do(req)
 	if err != nil {
 		cancel()
@@ -117,7 +164,7 @@ func (h *httpPeer) do(ctx context.Context, method, group, key string, body []byt
 		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 256))
 		resp.Body.Close()
 		cancel()
-		err := fmt.Errorf("%s %s: status %s: %s", method, h.addr, resp.Status, bytes.TrimSpace(msg))
+		var err error = &statusError{method, h.addr, resp.StatusCode, resp.Status, resp.Header, bytes.TrimSpace(msg)}
 		switch {
 		case method != http.MethodGet:
 		case resp.StatusCode == http.StatusNotFound && resp.Header.Get(ErrorHeader) == notFound:

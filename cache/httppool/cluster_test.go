@@ -24,6 +24,32 @@ type node struct {
 	srv   *http.Server
 	loads sync.Map // key -> *atomic.Int32
 	gate  atomic.Pointer[chan struct{}]
+	// frozen, when set, holds every incoming peer request until closed;
+	// each request's status then goes to answered.
+	frozen   atomic.Pointer[chan struct{}]
+	answered chan string
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	code int
+}
+
+func (s *statusRecorder) WriteHeader(code int) {
+	s.code = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+func (n *node) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	f := n.frozen.Load()
+	if f == nil {
+		n.pool.ServeHTTP(w, r)
+		return
+	}
+	<-*f
+	rec := &statusRecorder{w, http.StatusOK}
+	n.pool.ServeHTTP(rec, r)
+	n.answered <- fmt.Sprintf("%s %d", r.Method, rec.code)
 }
 
 func (n *node) loadCount(key string) int32 {
@@ -46,6 +72,11 @@ func (n *node) get(_ context.Context, key string) ([]byte, time.Time, error) {
 
 func startCluster(t *testing.T, size int, opts cache.Options) []*node {
 	t.Helper()
+	return startClusterWith(t, size, opts, Options{Timeout: 2 * time.Second})
+}
+
+func startClusterWith(t *testing.T, size int, opts cache.Options, popts Options) []*node {
+	t.Helper()
 	nodes := make([]*node, size)
 	var addrs []string
 	lns := make([]net.Listener, size)
@@ -58,8 +89,8 @@ func startCluster(t *testing.T, size int, opts cache.Options) []*node {
 		addrs = append(addrs, "http://"+ln.Addr().String())
 	}
 	for i := range nodes {
-		n := &node{addr: addrs[i]}
-		n.pool = New(n.addr, Options{Timeout: 2 * time.Second})
+		n := &node{addr: addrs[i], answered: make(chan string, 16)}
+		n.pool = New(n.addr, popts)
 		n.pool.Set(addrs...)
 		g, err := cache.NewGroupWithOptions("scores", 1<<20, cache.GetterFunc(n.get), opts)
 		if err != nil {
@@ -67,7 +98,7 @@ func startCluster(t *testing.T, size int, opts cache.Options) []*node {
 		}
 		n.group = g
 		n.pool.Register(g)
-		n.srv = &http.Server{Handler: n.pool, ReadHeaderTimeout: 5 * time.Second}
+		n.srv = &http.Server{Handler: n, ReadHeaderTimeout: 5 * time.Second}
 		go n.srv.Serve(lns[i])
 		nodes[i] = n
 		t.Cleanup(func() {

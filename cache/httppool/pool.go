@@ -41,6 +41,16 @@ type Options struct {
 	// Batching falls back to single GETs by itself for peers (such as
 	// golang/groupcache) that do not serve batches.
 	NoBatch bool
+	// Secret, when set, authenticates peers: every request is signed with
+	// HMAC-SHA256 under it (AuthHeader) and unsigned requests are refused
+	// with 401. All nodes must share it. golang/groupcache nodes cannot
+	// sign, so mixed clusters run without it (and should keep the peer
+	// listener on a private network instead).
+	Secret []byte
+	// MaxClockSkew is how far a signature's timestamp may be from this
+	// node's clock (default 30s); it also bounds replays of a captured
+	// request. Writes are further bounded by their deadline.
+	MaxClockSkew time.Duration
 }
 
 // SharedTransport keeps many idle connections per peer: a cache cluster
@@ -91,6 +101,9 @@ func New(self string, o Options) *Pool {
 	}
 	if o.MaxValueBytes <= 0 {
 		o.MaxValueBytes = 64 << 20
+	}
+	if o.MaxClockSkew <= 0 {
+		o.MaxClockSkew = 30 * time.Second
 	}
 	p := &Pool{self: self, opts: o, client: &http.Client{Transport: o.Transport}, groups: map[string]*cache.Group{}}
 	p.Set()

@@ -20,18 +20,37 @@ import (
 const (
 	ErrorHeader = "X-Geecache-Error"
 	notFound    = "not-found"
+	notOwner    = "not-owner"
+	lateWrite   = "late-write"
 )
 
+// LimitHeader carries the entry limit in bytes on a 413 answer to PUT.
+const LimitHeader = "X-Geecache-Limit"
+
 // ServeHTTP answers peers: GET returns a protobuf GetResponse, PUT stores
-// the body as the key's value, DELETE drops the local copy.
+// the body as the key's value (only on the key's owner), DELETE drops the
+// local copy. With Options.Secret, unsigned requests get 401.
 func (p *Pool) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, code, err := p.readBody(r)
+	if err != nil {
+		http.Error(w, err.Error(), code)
+		return
+	}
+	if err := p.verify(r, body); err != nil {
+		http.Error(w, err.Error(), http.StatusUnauthorized)
+		return
+	}
 	if r.URL.Path == p.opts.BasePath+batchSuffix {
-		p.serveBatch(w, r)
+		p.serveBatch(w, r, body)
 		return
 	}
 	group, key, err := p.parsePath(r.URL)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	if len(key) > cache.MaxKeyBytes {
+		http.Error(w, fmt.Sprintf("key %s: %v", cache.QuoteKey(key), cache.ErrKeyTooLong), http.StatusBadRequest)
 		return
 	}
 	g := p.group(group)
@@ -57,25 +76,41 @@ func (p *Pool) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/x-protobuf")
 		_, _ = w.Write(resp.Marshal(nil))
 	case http.MethodPut:
-		p.servePut(w, r, g.SetLocal, key)
+		p.servePut(w, r, g, key, body)
 	case http.MethodDelete:
-		g.RemoveLocal(key)
+		g.RemoveLocal(key) // dropping a copy is always safe, owner or not
 	default:
 		w.Header().Set("Allow", "GET, PUT, DELETE")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 	}
 }
 
-func (p *Pool) servePut(w http.ResponseWriter, r *http.Request, set func(string, []byte, time.Time), key string) {
-	body, err := io.ReadAll(io.LimitReader(r.Body, int64(p.opts.MaxValueBytes)+1))
+// readBody reads the body of a PUT or batch POST within its limit; other
+// requests carry none.
+func (p *Pool) readBody(r *http.Request) ([]byte, int, error) {
+	var limit int
+	switch {
+	case r.Method == http.MethodPost && r.URL.Path == p.opts.BasePath+batchSuffix:
+		limit = maxBatchBody
+	case r.Method == http.MethodPut:
+		limit = p.opts.MaxValueBytes
+	default:
+		return nil, 0, nil
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, int64(limit)+1))
 	if err != nil {
-		http.Error(w, "reading body: "+err.Error(), http.StatusBadRequest)
-		return
+		return nil, http.StatusBadRequest, fmt.Errorf("reading body: %w", err)
 	}
-	if len(body) > p.opts.MaxValueBytes {
-		http.Error(w, "value too large", http.StatusRequestEntityTooLarge)
-		return
+	if len(body) > limit {
+		return nil, http.StatusRequestEntityTooLarge, fmt.Errorf("body larger than %d bytes", limit)
 	}
+	return body, 0, nil
+}
+
+// servePut stores a peer's write. Only the key's owner takes it: a node
+// that stored writes for keys it does not own would serve them while
+// every other node served the owner's value.
+func (p *Pool) servePut(w http.ResponseWriter, r *http.Request, g *cache.Group, key string, body []byte) {
 	var expire time.Time
 	if s := r.Header.Get(ExpireHeader); s != "" {
 		n, err := strconv.ParseInt(s, 10, 64)
@@ -85,7 +120,35 @@ func (p *Pool) servePut(w http.ResponseWriter, r *http.Request, set func(string,
 		}
 		expire = time.Unix(0, n)
 	}
-	set(key, body, expire)
+	if s := r.Header.Get(DeadlineHeader); s != "" {
+		n, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			http.Error(w, "bad "+DeadlineHeader+" header: "+err.Error(), http.StatusBadRequest)
+			return
+		}
+		if late := time.Since(time.Unix(0, n)); late > 0 {
+			w.Header().Set(ErrorHeader, lateWrite)
+			http.Error(w, fmt.Sprintf("write of key %s arrived %v after the sender's deadline; not applied", cache.QuoteKey(key), late.Round(time.Millisecond)), http.StatusRequestTimeout)
+			return
+		}
+	}
+	if owner, remote := p.PickPeer(key); remote {
+		w.Header().Set(ErrorHeader, notOwner)
+		http.Error(w, fmt.Sprintf("this node does not own key %s (its owner is %s); write not applied", cache.QuoteKey(key), owner.Addr()), http.StatusMisdirectedRequest)
+		return
+	}
+	if err := g.SetLocal(key, body, expire); err != nil {
+		var tl *cache.TooLargeError
+		switch {
+		case errors.As(err, &tl):
+			w.Header().Set(LimitHeader, strconv.FormatInt(tl.Limit, 10))
+			http.Error(w, err.Error(), http.StatusRequestEntityTooLarge)
+		case errors.Is(err, cache.ErrKeyTooLong):
+			http.Error(w, err.Error(), http.StatusBadRequest)
+		default:
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+		}
+	}
 }
 
 // parsePath splits <basePath><group>/<key>. Segments are path-unescaped,
@@ -121,15 +184,10 @@ const maxBatchBody = 1 << 20
 
 // serveBatch answers a batch of gets. Cached keys are answered inline;
 // misses load concurrently so one slow key does not hold up the others.
-func (p *Pool) serveBatch(w http.ResponseWriter, r *http.Request) {
+func (p *Pool) serveBatch(w http.ResponseWriter, r *http.Request, body []byte) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", "POST")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
-		return
-	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxBatchBody+1))
-	if err != nil || len(body) > maxBatchBody {
-		http.Error(w, "batch body unreadable or larger than 1MB", http.StatusRequestEntityTooLarge)
 		return
 	}
 	reqs, err := cachepb.UnmarshalBatchRequest(body, maxBatch)

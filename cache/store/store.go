@@ -215,8 +215,19 @@ func (s *Store[V]) drainAll() {
 // value. expire is the unix-nanosecond expiry time, 0 for none. The entry
 // may be evicted at once if the policy does not admit it.
 func (s *Store[V]) Set(key string, value V, size int64, expire int64) {
+	s.set(key, value, size, expire, false)
+}
+
+// Write is Set for an explicit write: the policy keeps the entry whatever
+// its popularity, evicting others to make room. It reports whether the
+// entry was stored, false only when it is larger than the capacity.
+func (s *Store[V]) Write(key string, value V, size int64, expire int64) bool {
+	return s.set(key, value, size, expire, true)
+}
+
+func (s *Store[V]) set(key string, value V, size int64, expire int64, admit bool) bool {
 	h := maphash.String(s.seed, key)
-	e := &entry[V]{Node: eviction.Node[V]{Key: key, Value: value, Hash: h, Size: size}, expire: expire}
+	e := &entry[V]{Node: eviction.Node[V]{Key: key, Value: value, Hash: h, Size: size, Admit: admit}, expire: expire}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.drainAll()
@@ -230,6 +241,7 @@ func (s *Store[V]) Set(key string, value V, size int64, expire int64) {
 	}
 	e.live = true
 	s.pol.Add(&e.Node, s.evict)
+	return e.live
 }
 
 // evict is the policy's eviction callback; s.mu is held.

@@ -121,3 +121,32 @@ func TestHitsAndPeek(t *testing.T) {
 		t.Fatalf("hits = %d, want 5 (Peek and misses do not count)", st.Hits)
 	}
 }
+
+// An explicit write is kept even when the sketch rates it below every
+// resident entry; only an entry larger than the capacity is refused.
+func TestWriteIsAdmittedWhateverItsPopularity(t *testing.T) {
+	s := New[int](eviction.NewTinyLFU[int](1000, 0), nil)
+	for r := 0; r < 20; r++ { // popular residents fill the cache
+		for i := 0; i < 100; i++ {
+			k := "hot" + strconv.Itoa(i)
+			if _, ok := s.Get(k); !ok {
+				s.Set(k, i, 10, 0)
+			}
+		}
+	}
+	if !s.Write("new", 1, 800, 0) {
+		t.Fatal("Write of 800 bytes into a 1000-byte store refused")
+	}
+	if _, ok := s.Get("new"); !ok {
+		t.Fatal("written entry not readable")
+	}
+	if st := s.Stats(); st.Bytes > 1000 {
+		t.Fatalf("over capacity after Write: %d bytes", st.Bytes)
+	}
+	if s.Write("huge", 2, 1001, 0) {
+		t.Fatal("Write larger than the capacity reported stored")
+	}
+	if _, ok := s.Get("huge"); ok {
+		t.Fatal("oversized entry readable")
+	}
+}
