@@ -87,7 +87,9 @@ func (c *callNode) callFunction(fr *frame, f *object.Function, p *proto) object.
 	if m.depth+c.weight > MaxStack {
 		fail(c.pos, "stack overflow")
 	}
-	m.step(c.pos)
+	if m.meter.Tick--; m.meter.Tick < 0 {
+		m.step(c.pos)
+	}
 	m.depth += c.weight
 	if m.trace {
 		m.calls = append(m.calls, object.Frame{Call: c.pos, Def: p.pos})

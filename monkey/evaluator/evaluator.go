@@ -139,13 +139,12 @@ func newMachine(env *object.Environment, meter *budget.Meter) *machine {
 	return &machine{out: env.Output(), meter: meter}
 }
 
-// step counts one call against the step budget and polls the context.
+// step is the slow path of counting a call against the step budget (the
+// callers decrement meter.Tick inline): it polls the context and fails
+// once a limit is passed.
 func (m *machine) step(pos token.Position) {
-	m.meter.Tick--
-	if m.meter.Tick < 0 {
-		if err := m.meter.Step(); err != nil {
-			failWith(pos, err)
-		}
+	if err := m.meter.Step(); err != nil {
+		failWith(pos, err)
 	}
 }
 

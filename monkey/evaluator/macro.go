@@ -86,7 +86,9 @@ func expand(macro *object.Macro, call *ast.CallExpression, m *machine) ast.Node 
 	if len(call.Arguments) != len(macro.Parameters) {
 		fail(call.Token.Pos, "wrong number of arguments: want=%d, got=%d", len(macro.Parameters), len(call.Arguments))
 	}
-	m.step(call.Token.Pos)
+	if m.meter.Tick--; m.meter.Tick < 0 {
+		m.step(call.Token.Pos)
+	}
 	c := newCompiler(macro.Env)
 	p := c.function(macro.Parameters, macro.Body, "")
 	fr := newFrame(p.nslots, nil, m)
