@@ -49,6 +49,9 @@ type Config struct {
 	// per election timeout; CheckQuorum, which it needs, is always on. Every store of a
 	// cluster must use the same setting. Default off.
 	LeaseReads bool
+	// MaxEntrySize caps the encoded size of one write (one raft entry); a larger write is
+	// refused with an error before it reaches raft. Default 8 MiB.
+	MaxEntrySize uint64
 	// MaxSnapshotSize caps the payload of a snapshot this store builds or accepts. Default 256 MiB.
 	MaxSnapshotSize uint64
 	// EntryCacheSize caps the bytes of recent raft entries kept in memory per peer, so the
@@ -91,6 +94,7 @@ func (c *Config) withDefaults() (Config, error) {
 	defDur(&out.ProposalTimeout, 10*time.Second)
 	def(&out.MaxPendingProposals, 20000)
 	def64(&out.MaxSnapshotSize, 256<<20)
+	def64(&out.MaxEntrySize, 8<<20)
 	def64(&out.EntryCacheSize, 8<<20)
 	if out.Logger == nil {
 		out.Logger = slog.Default()

@@ -12,6 +12,9 @@ import (
 // ErrStopped is returned for work the store could not take or finish because it stopped.
 var ErrStopped = errors.New("raftstore: store stopped")
 
+// ErrEntryTooLarge is returned for a write whose encoded command exceeds Config.MaxEntrySize.
+var ErrEntryTooLarge = errors.New("raftstore: write exceeds the raft entry size limit")
+
 func regionErr(msg string, e *errorpb.Error) *storage.RegionError {
 	e.Message = msg
 	return &storage.RegionError{Err: e}

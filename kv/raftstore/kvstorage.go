@@ -89,6 +89,9 @@ func (k kvStorage) Write(ctx context.Context, kvctx *kvrpcpb.Context, batch []st
 			return fmt.Errorf("raftstore: unknown modify kind %d", m.Kind)
 		}
 	}
+	if n := uint64(proto.Size(req)); n > s.cfg.MaxEntrySize {
+		return fmt.Errorf("%w: %d bytes, limit %d", ErrEntryTooLarge, n, s.cfg.MaxEntrySize)
+	}
 	data, err := proto.Marshal(req)
 	if err != nil {
 		return fmt.Errorf("raftstore: encode command: %w", err)

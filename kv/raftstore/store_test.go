@@ -355,3 +355,26 @@ func TestStopTwiceAndWorkAfterStop(t *testing.T) {
 		t.Fatal("OnRaftMessage after Stop accepted a message")
 	}
 }
+
+func TestOversizedWriteIsRefusedAndChangesNothing(t *testing.T) {
+	c := newTestCluster(t, 1, func(id uint64) Config {
+		cfg := testConfig(id)
+		cfg.MaxEntrySize = 1 << 10
+		return cfg
+	})
+	if err := c.put("small", "ok"); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := c.stores[1].RegionStatus(1)
+	err := write(c.stores[1], "big", strings.Repeat("x", 2<<10))
+	if !errors.Is(err, ErrEntryTooLarge) {
+		t.Fatalf("oversized write: err = %v, want ErrEntryTooLarge", err)
+	}
+	after, _ := c.stores[1].RegionStatus(1)
+	if after.LastIndex != before.LastIndex {
+		t.Fatalf("the refused write reached the log: last index %d -> %d", before.LastIndex, after.LastIndex)
+	}
+	if _, ok, _ := c.get(1, "big", false); ok {
+		t.Fatal("the refused write was applied")
+	}
+}
