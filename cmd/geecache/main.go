@@ -1,9 +1,7 @@
-// Command geecache runs one GeeCache node: the peer protocol under
-// /_groupcache/, a client API GET/PUT/DELETE /api/<group>/<key>, and
-// /stats. Misses are loaded from files under -source/<group>/<key>.
-//
-//	geecache -addr 127.0.0.1:8001 -peers http://127.0.0.1:8001,http://127.0.0.1:8002 \
-//	         -groups scores:64MB,users:16MB -source ./data
+// Command geecache runs one GeeCache node: a client API GET/PUT/DELETE
+// /api/<group>/<key>, a status page at /, counters at /stats, and the peer
+// protocol on its own listener. Misses are loaded from files under
+// -source/<group>/<key>. Run geecache -h for the flags and examples.
 package main
 
 import (
@@ -11,7 +9,9 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"log"
+	"io"
+	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"os/signal"
@@ -20,73 +20,121 @@ import (
 	"time"
 
 	"github.com/gee-project/gee/cache"
-	"github.com/gee-project/gee/cache/eviction"
 	"github.com/gee-project/gee/cache/httppool"
 )
 
 func main() {
-	if err := run(os.Args[1:]); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+	case err != nil:
 		fmt.Fprintln(os.Stderr, "geecache:", err)
-		os.Exit(1)
+		os.Exit(2)
 	}
 }
 
-func run(args []string) error {
-	fs := flag.NewFlagSet("geecache", flag.ContinueOnError)
-	addr := fs.String("addr", "127.0.0.1:8001", "listen address")
-	self := fs.String("self", "", "this node's base URL as peers know it (default http://<addr>)")
-	peers := fs.String("peers", "", "comma-separated base URLs of all nodes, this one included")
-	groups := fs.String("groups", "default:64MB", "comma-separated name:capacity (capacity like 512KB, 64MB, 1GB)")
-	source := fs.String("source", "", "directory loaded on misses as <source>/<group>/<key>")
-	policy := fs.String("policy", "tinylfu", "eviction policy: tinylfu or lru")
-	timeout := fs.Duration("peer-timeout", time.Second, "timeout of one peer request")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	if *self == "" {
-		*self = "http://" + *addr
-	}
-	specs, err := parseGroups(*groups)
+// run parses args, binds every listener, and serves until ctx ends.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	cfg, err := parseFlags(args, stdout, stderr)
 	if err != nil {
 		return err
 	}
-	pool := httppool.New(*self, httppool.Options{Timeout: *timeout})
-	members := splitList(*peers)
-	if len(members) == 0 {
-		members = []string{*self}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	n, err := newNode(cfg, log)
+	if err != nil {
+		return err
 	}
-	pool.Set(members...)
-	api := newAPI(pool)
-	for _, s := range specs {
-		g, err := cache.NewGroupWithOptions(s.name, s.capacity, fileGetter(*source, s.name), cache.Options{Policy: eviction.Kind(*policy)})
-		if err != nil {
-			return err
-		}
-		pool.Register(g)
-		api.add(g)
-	}
-	srv := &http.Server{Addr: *addr, Handler: api, ReadHeaderTimeout: 10 * time.Second}
-	return serve(srv)
+	return n.serve(ctx)
 }
 
-// serve runs srv until SIGINT/SIGTERM, then drains it gracefully.
-func serve(srv *http.Server) error {
-	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
-	log.Printf("geecache listening on %s", srv.Addr)
-	sig := make(chan os.Signal, 1)
-	signal.Notify(sig, syscall.SIGINT, syscall.SIGTERM)
-	select {
-	case err := <-errc:
-		return err
-	case <-sig:
+// node is a configured, bound geecache process.
+type node struct {
+	log     *slog.Logger
+	api     *api
+	pool    *httppool.Pool
+	lns     []net.Listener
+	servers []*http.Server
+}
+
+func newNode(cfg *config, log *slog.Logger) (*node, error) {
+	self := cfg.self
+	if self == "" {
+		self = "http://" + cfg.addr
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(ctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	pool := httppool.New(self, httppool.Options{Timeout: cfg.peerTimeout, Secret: cfg.secret})
+	members := cfg.peers
+	if len(members) == 0 {
+		members = []string{self}
 	}
+	pool.Set(members...)
+	a := newAPI(self, log)
+	for _, s := range cfg.groups {
+		g, err := cache.NewGroupWithOptions(s.name, s.capacity, fileGetter(cfg.source, s.name, cfg.ttl, log),
+			cache.Options{Policy: cfg.policy, FallbackTTL: cfg.fallbackTTL})
+		if err != nil {
+			return nil, err
+		}
+		pool.Register(g)
+		a.add(g)
+	}
+	n := &node{log: log, api: a, pool: pool}
+	if err := n.listen("-addr", cfg.addr, a); err != nil {
+		return nil, err
+	}
+	if cfg.peerAddr != "" {
+		if err := n.listen("-peer-addr", cfg.peerAddr, pool); err != nil {
+			n.close()
+			return nil, err
+		}
+	}
+	return n, nil
+}
+
+func (n *node) listen(flagName, addr string, h http.Handler) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", flagName, addr, err)
+	}
+	n.lns = append(n.lns, ln)
+	n.servers = append(n.servers, &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second})
 	return nil
+}
+
+func (n *node) close() {
+	for _, ln := range n.lns {
+		ln.Close()
+	}
+}
+
+// serve runs every server until ctx ends, then drains them gracefully.
+// "listening" is logged only once every listener is bound.
+func (n *node) serve(ctx context.Context) error {
+	errc := make(chan error, len(n.servers))
+	for i, srv := range n.servers {
+		go func() { errc <- srv.Serve(n.lns[i]) }()
+	}
+	what := []string{"api", "peers"}
+	for i, ln := range n.lns {
+		n.log.Info("listening on "+ln.Addr().String(), "serves", what[i], "self", n.pool.Self())
+	}
+	var err error
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	for _, srv := range n.servers {
+		if serr := srv.Shutdown(sctx); serr != nil && err == nil {
+			err = serr
+		}
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
 }
 
 func splitList(s string) []string {
