@@ -5,10 +5,13 @@ package main
 
 import (
 	"context"
+	"errors"
+	"flag"
 	"fmt"
 	"log"
 	"net"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/gee-project/gee/cache"
@@ -18,7 +21,30 @@ import (
 // db stands in for a slow backing store.
 var db = map[string]string{"Tom": "630", "Jack": "589", "Sam": "567"}
 
+const usage = `cache runs a three-node GeeCache cluster inside one process on 127.0.0.1
+(random ports), loads a few keys through each node, removes one, and prints
+which node loaded what from the stand-in database and each node's stats.
+It takes no flags besides -h.
+
+Example:
+  go run ./examples/cache
+`
+
 func main() {
+	fs := flag.NewFlagSet("cache", flag.ContinueOnError)
+	fs.Usage = func() { fmt.Fprint(fs.Output(), usage) }
+	if err := fs.Parse(os.Args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(os.Stdout)
+			fs.Usage()
+			return
+		}
+		os.Exit(2)
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "cache: unexpected argument %q (see -h)\n", fs.Arg(0))
+		os.Exit(2)
+	}
 	var addrs []string
 	var lns []net.Listener
 	for i := 0; i < 3; i++ {
@@ -36,7 +62,7 @@ func main() {
 		groups[i] = cache.NewGroup("scores", 64<<20, cache.GetterFunc(func(_ context.Context, key string) ([]byte, time.Time, error) {
 			v, ok := db[key]
 			if !ok {
-				return nil, time.Time{}, fmt.Errorf("%s not in db", key)
+				return nil, time.Time{}, fmt.Errorf("%s not in db: %w", key, cache.ErrNotFound)
 			}
 			log.Printf("node %d loads %s from the db", i, key)
 			return []byte(v), time.Now().Add(time.Minute), nil
