@@ -16,9 +16,10 @@ import (
 var errStandalone = status.Error(codes.Unimplemented, "server runs in standalone mode: no raft peers")
 
 // ValidateRaftMessage checks the envelope of a raft message that came from another
-// store before it reaches the raftstore: ids present and consistent, and not one of the
-// message types a raft node only ever generates for itself.
-func ValidateRaftMessage(m *raftserverpb.RaftMessage) error {
+// store before it reaches the raftstore: ids present and consistent, not one of the
+// message types a raft node only ever generates for itself, and no entry whose data
+// exceeds maxEntrySize bytes.
+func ValidateRaftMessage(m *raftserverpb.RaftMessage, maxEntrySize int) error {
 	switch {
 	case m.GetRegionId() == 0:
 		return errors.New("raft message: region_id is 0")
@@ -48,6 +49,11 @@ func ValidateRaftMessage(m *raftserverpb.RaftMessage) error {
 		return fmt.Errorf("raft message: from %d to %d does not match from_peer %d, to_peer %d",
 			rm.GetFrom(), rm.GetTo(), m.GetFromPeer().GetId(), m.GetToPeer().GetId())
 	}
+	for _, e := range rm.GetEntries() {
+		if len(e.GetData()) > maxEntrySize {
+			return fmt.Errorf("raft message: entry %d of %d bytes exceeds the limit of %d", e.GetIndex(), len(e.GetData()), maxEntrySize)
+		}
+	}
 	return nil
 }
 
@@ -55,7 +61,7 @@ func ValidateRaftMessage(m *raftserverpb.RaftMessage) error {
 // counted, never fatal to the stream: raft messages may be lost, and one bad message
 // must not cut off the region's other traffic from that store.
 func (s *Server) deliver(msg *raftserverpb.RaftMessage) error {
-	err := ValidateRaftMessage(msg)
+	err := ValidateRaftMessage(msg, s.lim.MaxRaftEntrySize)
 	if err == nil {
 		err = s.raft.OnRaftMessage(msg)
 	}
@@ -119,7 +125,7 @@ func (s *Server) Snapshot(stream tinykvpb.TinyKv_SnapshotServer) error {
 		s.logf("server: dropped snapshot stream: %v", err)
 		return err
 	}
-	if err := ValidateRaftMessage(msg); err != nil {
+	if err := ValidateRaftMessage(msg, s.lim.MaxRaftEntrySize); err != nil {
 		s.stats.snapRejected.Add(1)
 		return status.Error(codes.InvalidArgument, err.Error())
 	}

@@ -59,11 +59,11 @@ func snapshotMsg(n int) *raftserverpb.RaftMessage {
 
 func TestValidateRaftMessage(t *testing.T) {
 	ok := raftMsg(1, raftpb.MessageType_MsgApp, 1)
-	if err := ValidateRaftMessage(ok); err != nil {
+	if err := ValidateRaftMessage(ok, 100); err != nil {
 		t.Fatalf("valid message refused: %v", err)
 	}
 	tomb := &raftserverpb.RaftMessage{RegionId: 1, FromPeer: ok.FromPeer, ToPeer: ok.ToPeer, IsTombstone: true}
-	if err := ValidateRaftMessage(tomb); err != nil {
+	if err := ValidateRaftMessage(tomb, 100); err != nil {
 		t.Fatalf("tombstone refused: %v", err)
 	}
 	bad := map[string]*raftserverpb.RaftMessage{
@@ -74,9 +74,11 @@ func TestValidateRaftMessage(t *testing.T) {
 		"missing":             {RegionId: 1, Message: ok.Message},
 		"store_id 0":          {RegionId: 1, FromPeer: &metapb.Peer{Id: 1}, ToPeer: ok.ToPeer, Message: ok.Message},
 		"no message":          {RegionId: 1, FromPeer: ok.FromPeer, ToPeer: ok.ToPeer},
+		"exceeds the limit of 100": {RegionId: 1, FromPeer: ok.FromPeer, ToPeer: ok.ToPeer, Message: &raftpb.Message{
+			Type: raftpb.MessageType_MsgApp, From: 1, To: 2, Entries: []*raftpb.Entry{{Index: 3, Data: make([]byte, 101)}}}},
 	}
 	for want, m := range bad {
-		if err := ValidateRaftMessage(m); err == nil || !strings.Contains(err.Error(), want) {
+		if err := ValidateRaftMessage(m, 100); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("ValidateRaftMessage = %v, want an error containing %q", err, want)
 		}
 	}

@@ -31,17 +31,21 @@ type Limits struct {
 	MaxBatchKeys    int    // keys per RawBatchGet / pairs per RawBatchPut; default 10,000
 	MaxBatchBytes   int    // key+value bytes per RawBatchPut request or RawBatchGet response; default 16 MiB
 	MaxSnapshotSize uint64 // bytes of snapshot data per Snapshot stream; default 1 GiB
+	// MaxRaftEntrySize bounds one entry's data in a raft message from a peer; default
+	// 24 MiB, above the largest command a valid request makes (MaxBatchBytes plus framing).
+	MaxRaftEntrySize int
 }
 
 // Default limits.
 const (
-	DefaultMaxKeySize      = 8 << 10
-	DefaultMaxValueSize    = 8 << 20
-	DefaultMaxScanLimit    = 10_000
-	DefaultMaxScanBytes    = 16 << 20
-	DefaultMaxBatchKeys    = 10_000
-	DefaultMaxBatchBytes   = 16 << 20
-	DefaultMaxSnapshotSize = 1 << 30
+	DefaultMaxKeySize       = 8 << 10
+	DefaultMaxValueSize     = 8 << 20
+	DefaultMaxScanLimit     = 10_000
+	DefaultMaxScanBytes     = 16 << 20
+	DefaultMaxBatchKeys     = 10_000
+	DefaultMaxBatchBytes    = 16 << 20
+	DefaultMaxSnapshotSize  = 1 << 30
+	DefaultMaxRaftEntrySize = 24 << 20
 )
 
 func (l Limits) withDefaults() Limits {
@@ -62,6 +66,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxBatchBytes <= 0 {
 		l.MaxBatchBytes = DefaultMaxBatchBytes
+	}
+	if l.MaxRaftEntrySize <= 0 {
+		l.MaxRaftEntrySize = DefaultMaxRaftEntrySize
 	}
 	if l.MaxSnapshotSize == 0 {
 		l.MaxSnapshotSize = DefaultMaxSnapshotSize
