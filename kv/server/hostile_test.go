@@ -181,4 +181,3 @@ func engineData(t *testing.T, eng *engine.Engine) string {
 	}
 	return fmt.Sprint(out)
 }
-
