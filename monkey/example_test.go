@@ -1,6 +1,7 @@
 package monkey_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -27,4 +28,34 @@ func Example() {
 	// Output:
 	// HELLO MONKEY! <nil>
 	// 1:6: shout wants a STRING, got INTEGER
+}
+
+// ExampleCompile compiles a rule once and runs it with different inputs.
+func ExampleCompile() {
+	p, err := monkey.Compile(`if (price * qty > 1000) { price * qty - discount } else { price * qty }`, monkey.Options{})
+	if err != nil {
+		panic(err)
+	}
+	for _, qty := range []int{10, 40} {
+		v, err := p.Run(context.Background(), map[string]any{"price": 30, "qty": qty, "discount": 5})
+		fmt.Println(v.Inspect(), err)
+	}
+	// Output:
+	// 300 <nil>
+	// 1195 <nil>
+}
+
+// ExampleInterpreter_Set passes a struct and a Go function to a script.
+func ExampleInterpreter_Set() {
+	type user struct {
+		Name  string
+		Roles []string `monkey:"roles"`
+	}
+	in := monkey.New()
+	_ = in.Set("u", user{Name: "ada", Roles: []string{"admin", "dev"}})
+	_ = in.Set("upper", strings.ToUpper)
+	v, err := in.Run(`upper(u["Name"]) + " has " + first(u["roles"])`)
+	fmt.Println(v.Inspect(), err)
+	// Output:
+	// ADA has admin <nil>
 }
