@@ -38,3 +38,34 @@ func BenchmarkCall(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkCallSerial is one caller at a time: the latency of a round
+// trip, with the server's timeouts at their defaults and off.
+func BenchmarkCallSerial(b *testing.B) {
+	b.Run("timeouts", func(b *testing.B) { benchSerial(b) })
+	b.Run("no-timeouts", func(b *testing.B) {
+		benchSerial(b, WithIdleTimeout(0), WithFrameTimeout(0), WithWriteTimeout(0))
+	})
+}
+
+func benchSerial(b *testing.B, opts ...ServerOption) {
+	s := NewServer(append(opts, WithLogger(quietLogger()))...)
+	if err := s.Register(&Arith{}); err != nil {
+		b.Fatal(err)
+	}
+	_, _, addr := startServerB(b, s)
+	c, err := Dial("tcp", addr)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close()
+	in := Args{A: 1, B: 2, S: strings.Repeat("x", 512)}
+	var out Args
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := c.Call(context.Background(), "Arith.Echo", &in, &out); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -82,7 +82,7 @@ func TestFrameTimeoutCutsOffTricklingFrames(t *testing.T) {
 }
 
 func TestIdleTimeout(t *testing.T) {
-	_, _, addr := startServer(t, WithIdleTimeout(150*time.Millisecond))
+	s, _, addr := startServer(t, WithIdleTimeout(150*time.Millisecond))
 	c := rawDial(t, addr)
 	c.Write(optionBytes())
 	if !closedWithin(c, 5*time.Second) {
@@ -93,6 +93,19 @@ func TestIdleTimeout(t *testing.T) {
 	var ok bool
 	if err := cl.Call(ctxT(t), "Arith.Sleep", 500*time.Millisecond, &ok); err != nil || !ok {
 		t.Fatalf("long call on an otherwise silent connection: %v", err)
+	}
+	// Once the call is over and the client silent, the connection goes.
+	start := time.Now()
+	for s.mu.Lock(); len(s.conns) > 0; s.mu.Lock() {
+		s.mu.Unlock()
+		if time.Since(start) > 5*time.Second {
+			t.Fatal("connection kept after its calls ended and it fell silent")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	s.mu.Unlock()
+	if waited := time.Since(start); waited < 100*time.Millisecond {
+		t.Fatalf("closed %v after the last call, before the idle timeout", waited)
 	}
 }
 
@@ -203,7 +216,9 @@ func TestTenThousandSlowCallsStayBounded(t *testing.T) {
 		go func(c *Client) {
 			defer wg.Done()
 			var done bool
-			switch err := c.Call(ctxT(t), "Slow.Wait", 300*time.Millisecond, &done); {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // generous: a loaded machine under -race
+			defer cancel()
+			switch err := c.Call(ctx, "Slow.Wait", 300*time.Millisecond, &done); {
 			case err == nil:
 				ok.Add(1)
 			case errors.Is(err, ErrServerOverloaded) && IsTransportError(err):

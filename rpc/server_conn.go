@@ -33,6 +33,10 @@ type serverConn struct {
 	closed   atomic.Bool
 	rd       readDeadliner        // nil when the transport has no deadlines
 	tls      *tls.ConnectionState // set once a TLS handshake verified a client certificate
+
+	idleUntil time.Time    // read deadline armed for idleness; zero when another is set
+	lastFrame time.Time    // when the last frame began arriving
+	lastDone  atomic.Int64 // Unix nanoseconds when a call last finished
 }
 
 // readDeadliner is the part of net.Conn the timeouts need.
@@ -67,6 +71,7 @@ func (sc *serverConn) serve() {
 	br := bufio.NewReaderSize(sc.c, 16<<10)
 	sc.setReadDeadline(deadline(sc.s.lim.handshake))
 	opt, err := protocol.ReadOption(br)
+	sc.lastFrame = time.Now()
 	if err != nil {
 		sc.logf("%v", err)
 		return
@@ -117,13 +122,23 @@ func (sc *serverConn) setReadDeadline(t time.Time) {
 // awaitFrame waits for the next frame's first byte under the idle timeout
 // (re-armed while calls are in flight: a long call is not idleness), then
 // arms the frame timeout unless the whole frame is already buffered.
+// Setting a deadline costs a timer update, so a busy connection re-arms the
+// idle deadline only once half of it has passed; when it fires, the time
+// since the last frame decides whether the connection really was idle.
 func (sc *serverConn) awaitFrame(br *bufio.Reader) error {
 	if sc.rd == nil {
 		return nil
 	}
+	idle := sc.s.lim.idle
 	if br.Buffered() == 0 {
 		for {
-			sc.setReadDeadline(deadline(sc.s.lim.idle))
+			if now := time.Now(); idle > 0 && now.Add(idle/2).After(sc.idleUntil) {
+				sc.idleUntil = now.Add(idle)
+				sc.setReadDeadline(sc.idleUntil)
+			} else if idle <= 0 && !sc.idleUntil.IsZero() {
+				sc.idleUntil = time.Time{}
+				sc.setReadDeadline(time.Time{})
+			}
 			_, err := br.Peek(1)
 			if err == nil {
 				break
@@ -132,16 +147,29 @@ func (sc *serverConn) awaitFrame(br *bufio.Reader) error {
 			if !errors.As(err, &ne) || !ne.Timeout() {
 				return err
 			}
-			if sc.calls.Load() == 0 {
+			if sc.calls.Load() == 0 && sc.silentFor() >= idle {
 				return errIdle
 			}
+			sc.idleUntil = time.Time{} // expired: re-arm
 		}
+		sc.lastFrame = time.Now()
 	}
 	if p, _ := br.Peek(min(4, br.Buffered())); len(p) == 4 && int(binary.BigEndian.Uint32(p))+4 <= br.Buffered() {
 		return nil // already here: no timer needed
 	}
+	sc.idleUntil = time.Time{} // the frame deadline replaces the idle one
 	sc.setReadDeadline(deadline(sc.s.lim.frame))
 	return nil
+}
+
+// silentFor is how long the connection has had neither a frame nor a call
+// in flight.
+func (sc *serverConn) silentFor() time.Duration {
+	last := sc.lastFrame
+	if done := time.Unix(0, sc.lastDone.Load()); done.After(last) {
+		last = done
+	}
+	return time.Since(last)
 }
 
 // shutdownCalls cancels calls still running when the connection goes away.
@@ -234,6 +262,13 @@ func (sc *serverConn) finish(j *job) {
 		sc.reply(j.seq, err.Error(), nil)
 	} else {
 		sc.reply(j.seq, "", replyp.Interface())
+	}
+	sc.callDone()
+}
+
+func (sc *serverConn) callDone() {
+	if sc.s.lim.idle > 0 {
+		sc.lastDone.Store(time.Now().UnixNano())
 	}
 	sc.calls.Add(-1)
 	sc.s.active.Add(-1)

@@ -53,8 +53,7 @@ func (sc *serverConn) runStream(st *Stream, m *methodType, cancel context.Cancel
 	}
 	st.end(io.EOF, true, io.EOF)
 	cancel()
-	sc.calls.Add(-1)
-	sc.s.active.Add(-1)
+	sc.callDone()
 }
 
 // streamFrame routes a client's stream frame; frames for streams that

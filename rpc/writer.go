@@ -19,6 +19,7 @@ type frameWriter struct {
 	// timeout, when set and w has write deadlines, bounds each write: a
 	// peer that stops reading for that long breaks the connection.
 	timeout time.Duration
+	until   time.Time // current write deadline; only the writing goroutine touches it
 
 	mu      sync.Mutex
 	drained sync.Cond // signalled after each write, for puts waiting on a full buffer
@@ -159,8 +160,8 @@ func (fw *frameWriter) writeOnceLocked() error {
 	out := fw.buf
 	fw.buf = fw.spare[:0]
 	fw.mu.Unlock()
-	if wd, ok := fw.w.(writeDeadliner); ok && fw.timeout > 0 {
-		_ = wd.SetWriteDeadline(time.Now().Add(fw.timeout))
+	if fw.timeout > 0 {
+		fw.armWrite()
 	}
 	_, err := fw.w.Write(out)
 	fw.mu.Lock()
@@ -178,6 +179,17 @@ func (fw *frameWriter) writeOnceLocked() error {
 }
 
 type writeDeadliner interface{ SetWriteDeadline(time.Time) error }
+
+// armWrite makes sure at least half the timeout remains for the coming
+// write. Re-arming only then saves a timer update per write, so a blocked
+// write fails after between half and all of the timeout.
+func (fw *frameWriter) armWrite() {
+	wd, ok := fw.w.(writeDeadliner)
+	if now := time.Now(); ok && now.Add(fw.timeout/2).After(fw.until) {
+		fw.until = now.Add(fw.timeout)
+		_ = wd.SetWriteDeadline(fw.until)
+	}
+}
 
 // maxBuffered is how many encoded bytes may wait behind a write in progress
 // before senders block.

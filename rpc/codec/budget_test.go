@@ -44,7 +44,7 @@ func allocated(f func()) uint64 {
 func allocLimit(n int) uint64 { return 2*uint64(Budget(n)) + 64<<10 }
 
 func hostileBodies(t testing.TB) map[string][]byte {
-	const n = 100000
+	const n = 20000
 	var bin []byte
 	bin = binary.AppendUvarint(bin, n) // n wide structs declared, n bytes present
 	bin = append(bin, make([]byte, n)...)
