@@ -171,7 +171,7 @@ func (s *Server) jsonRun(ctx context.Context, req *jsonRequest) *jsonResponse {
 		name = alias
 	}
 	m := (*s.methods.Load())[name]
-	if m == nil {
+	if m == nil || m.stream { // streams need a GeeRPC connection
 		return errResponse(req.id, codeNoMethod, fmt.Sprintf("method %q not found", req.method))
 	}
 	argp := m.newArgs()

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -346,6 +348,11 @@ func TestStreamDeadlineAndErrors(t *testing.T) {
 	}
 	if err := c.Call(ctxT(t), "Streamer.Echo", "x", new(string)); err == nil || !strings.Contains(err.Error(), "streaming method") {
 		t.Fatalf("unary call to a streaming method: %v", err)
+	}
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/", strings.NewReader(`{"jsonrpc":"2.0","method":"Streamer.Echo","params":["x"],"id":1}`)))
+	if !strings.Contains(w.Body.String(), `"code":-32601`) {
+		t.Fatalf("JSON-RPC call to a streaming method: %s", w.Body.String())
 	}
 	st, _ = c.NewStream(ctxT(t), "Arith.Add")
 	if err := st.Recv(new(int)); err == nil || !strings.Contains(err.Error(), "not a streaming method") {
