@@ -108,7 +108,11 @@ func (s *syncBuffer) String() string {
 var listeningRE = regexp.MustCompile(`^listening on (\S+)$`)
 
 // start runs the server with args and waits for its "listening on" line.
-func start(t *testing.T, args ...string) *proc {
+func start(t *testing.T, args ...string) *proc { return startTB(t, args...) }
+
+func startB(b *testing.B, args ...string) *proc { return startTB(b, args...) }
+
+func startTB(t testing.TB, args ...string) *proc {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
@@ -139,7 +143,7 @@ func start(t *testing.T, args ...string) *proc {
 	return p
 }
 
-func (p *proc) stop(t *testing.T) {
+func (p *proc) stop(t testing.TB) {
 	p.cancel()
 	select {
 	case code, ok := <-p.done:
@@ -151,7 +155,11 @@ func (p *proc) stop(t *testing.T) {
 	}
 }
 
-func newClient(t *testing.T, addrs ...string) *client.Client {
+func newClient(t *testing.T, addrs ...string) *client.Client { return newClientTB(t, addrs...) }
+
+func newClientB(b *testing.B, addrs ...string) *client.Client { return newClientTB(b, addrs...) }
+
+func newClientTB(t testing.TB, addrs ...string) *client.Client {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -195,7 +203,11 @@ func TestBindFailureIsReported(t *testing.T) {
 	}
 }
 
-func freeAddrs(t *testing.T, n int) []string {
+func freeAddrs(t *testing.T, n int) []string { return freeAddrsTB(t, n) }
+
+func freeAddrsB(b *testing.B, n int) []string { return freeAddrsTB(b, n) }
+
+func freeAddrsTB(t testing.TB, n int) []string {
 	t.Helper()
 	var addrs []string
 	for range n {
