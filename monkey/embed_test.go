@@ -164,3 +164,28 @@ func TestToObjectErrors(t *testing.T) {
 		t.Errorf("nil pointer: %v, %v", o, err)
 	}
 }
+
+func TestGetAsFunc(t *testing.T) {
+	for name, engine := range engines {
+		in := NewWith(Options{Engine: engine})
+		must2(t, in, `let area = fn(p) { p["X"] * p["Y"] }; let fail = fn(x) { x + true }; let n = 1;`)
+		var area func(point) int
+		if err := in.GetAs("area", &area); err != nil {
+			t.Fatal(err)
+		}
+		if got := area(point{X: 6, Y: 7}); got != 42 {
+			t.Errorf("%s: area = %d", name, got)
+		}
+		var fail func(int) (int, error)
+		if err := in.GetAs("fail", &fail); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fail(1); err == nil || !strings.Contains(err.Error(), "type mismatch: INTEGER + BOOLEAN") {
+			t.Errorf("%s: fail: %v", name, err)
+		}
+		var notFn func()
+		if err := in.GetAs("n", &notFn); err == nil {
+			t.Errorf("%s: an integer became a func", name)
+		}
+	}
+}

@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 
 	"github.com/gee-project/gee/monkey/ast"
 	"github.com/gee-project/gee/monkey/budget"
@@ -196,13 +197,59 @@ func (in *Interpreter) Get(name string) (object.Object, bool) {
 }
 
 // GetAs stores the value of the global name in the Go variable dst points
-// to, converted as Decode does.
+// to, converted as Decode does. If dst points to a func variable, the func
+// calls the Monkey function through Call: its arguments are converted by
+// ToObject, its result decoded into the func's first result, and a last
+// error result, if the func has one, gets the runtime error (else the func
+// panics with it). Like the interpreter, the func is not safe for
+// concurrent use.
 func (in *Interpreter) GetAs(name string, dst any) error {
 	v, ok := in.Get(name)
 	if !ok {
 		return fmt.Errorf("monkey: identifier not found: %s", name)
 	}
+	if rv := reflect.ValueOf(dst); rv.Kind() == reflect.Pointer && !rv.IsNil() && rv.Elem().Kind() == reflect.Func {
+		return in.funcInto(name, v, rv.Elem())
+	}
 	return Decode(v, dst)
+}
+
+// funcInto sets the func variable dst to a Go func calling the Monkey
+// function name.
+func (in *Interpreter) funcInto(name string, v object.Object, dst reflect.Value) error {
+	if v.Type() != object.FUNCTION_OBJ && v.Type() != object.BUILTIN_OBJ {
+		return fmt.Errorf("monkey: %s is %s, not a function", name, v.Type())
+	}
+	t := dst.Type()
+	hasErr := t.NumOut() > 0 && t.Out(t.NumOut()-1) == errorType
+	if n := t.NumOut(); n > 2 || (n == 2 && !hasErr) {
+		return fmt.Errorf("monkey: %s: func type %s returns %d values; want at most a value and an error", name, t, n)
+	}
+	dst.Set(reflect.MakeFunc(t, func(args []reflect.Value) []reflect.Value {
+		goArgs := make([]any, len(args))
+		for i, a := range args {
+			goArgs[i] = a.Interface()
+		}
+		res, err := in.Call(name, goArgs...)
+		out := make([]reflect.Value, t.NumOut())
+		for i := range out {
+			out[i] = reflect.Zero(t.Out(i))
+		}
+		if err == nil && t.NumOut() > 0 && !(hasErr && t.NumOut() == 1) {
+			v := reflect.New(t.Out(0)).Elem()
+			if err = decode(res, v); err == nil {
+				out[0] = v
+			}
+		}
+		if err != nil {
+			if !hasErr {
+				panic(err)
+			}
+			out[len(out)-1] = reflect.ValueOf(&err).Elem()
+		}
+		return out
+	}))
+	return nil
 }
 
 // Func is a Go function callable from Monkey. A returned error aborts the
