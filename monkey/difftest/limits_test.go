@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -112,5 +113,30 @@ func TestMacroExpansionObeysLimits(t *testing.T) {
 	}
 	if _, err := monkey.PrepareContext(context.Background(), src, budget.Limits{MaxSteps: 100}); !errors.Is(err, budget.ErrSteps) {
 		t.Errorf("steps: got %v", err)
+	}
+}
+
+// TestMemoryAccountingAgrees builds literals bigger than the compiler's
+// 256-element chunks: both engines charge each element or pair once.
+func TestMemoryAccountingAgrees(t *testing.T) {
+	var pairs, elems []string
+	for i := range 1000 {
+		pairs = append(pairs, fmt.Sprintf("%d: %d", i, i))
+		elems = append(elems, fmt.Sprint(i))
+	}
+	for src, size := range map[string]int64{
+		"let h = {" + strings.Join(pairs, ", ") + "}; 1": 1000 * budget.PairSize,
+		"let a = [" + strings.Join(elems, ", ") + "]; 1": 1000 * budget.ElementSize,
+	} {
+		for name, engine := range engines(context.Background(), budget.Limits{MaxMem: size}) {
+			if got, _ := Run(src, engine); got != "=> 1\n" {
+				t.Errorf("%s at exactly its size: %q", name, got)
+			}
+		}
+		for name, engine := range engines(context.Background(), budget.Limits{MaxMem: size - 1}) {
+			if got, _ := Run(src, engine); !strings.Contains(got, "memory limit exceeded") {
+				t.Errorf("%s one byte short: %q", name, got)
+			}
+		}
 	}
 }

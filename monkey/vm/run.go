@@ -264,7 +264,7 @@ func (m *VM) exec(cl *Closure, args []Value) (Value, error) {
 			if n == 0 {
 				n = int(in.b) // a size hint for a literal built in chunks
 			}
-			if err = m.alloc(int64(n) * budget.PairSize); err != nil {
+			if err = m.alloc(int64(in.c) * budget.PairSize); err != nil { // chunks charge in Append
 				return null, m.at(err, m.cl.fn, ipOf(m.cl.fn.cb, pc))
 			}
 			h := newHash(n)
