@@ -66,7 +66,7 @@ func TestSnapshotRecoverManyClients(t *testing.T) {
 // TestSnapshotLaggingStore cuts one store off for half of every round, so with a small
 // GC limit it can only catch up by snapshot, with drops and partitions on top.
 func TestSnapshotLaggingStore(t *testing.T) {
-	Scenario{Clients: 3, Drop: 0.05, IsolateOne: true, GCLimit: 10, MinSnapshots: 1}.Run(t, factory())
+	Scenario{Clients: 3, Drop: 0.05, IsolateOne: true, GCLimit: 10, MinSnapshots: 1, RoundTime: 2 * time.Second}.Run(t, factory())
 }
 
 func TestSnapshotUnreliable(t *testing.T) {
