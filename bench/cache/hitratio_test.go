@@ -102,12 +102,13 @@ var simImpls = []struct {
 	make func(capacity int) simCache
 }{
 	{"gee", func(n int) simCache { return geeSim{store.New(eviction.NewTinyLFU[struct{}](int64(n), 0), nil)} }},
+	{"gee-adaptive", func(n int) simCache { return geeSim{store.New(eviction.NewTinyLFUAdaptive[struct{}](int64(n), 0), nil)} }},
 	{"gee-lru", func(n int) simCache { return geeSim{store.New(eviction.NewLRU[struct{}](int64(n)), nil)} }},
 	{"lru", func(n int) simCache { c, _ := lru.New[string, struct{}](n); return lruSim{c} }},
 	{"arc", func(n int) simCache { c, _ := arc.NewARC[string, struct{}](n); return arcSim{c} }},
 	{"otter", func(n int) simCache { return otterSim{otter.Must(&otter.Options[string, struct{}]{MaximumSize: n})} }},
 	{"ristretto", func(n int) simCache {
-		c, err := ristretto.NewCache(&ristretto.Config[string, struct{}]{NumCounters: int64(10 * n), MaxCost: int64(n), BufferItems: 64})
+		c, err := ristretto.NewCache(&ristretto.Config[string, struct{}]{NumCounters: int64(10 * n), MaxCost: int64(n), BufferItems: 64, IgnoreInternalCost: true})
 		if err != nil {
 			panic(err)
 		}

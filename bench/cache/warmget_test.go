@@ -94,7 +94,7 @@ func BenchmarkWarmGet(b *testing.B) {
 		runWarm(b, func(k string) bool { _, ok := c.GetIfPresent(k); return ok })
 	})
 	b.Run("zipf-8g/ristretto", func(b *testing.B) {
-		c, _ := ristretto.NewCache(&ristretto.Config[string, []byte]{NumCounters: 20 * warmKeys, MaxCost: 2 * warmKeys, BufferItems: 64})
+		c, _ := ristretto.NewCache(&ristretto.Config[string, []byte]{NumCounters: 20 * warmKeys, MaxCost: 2 * warmKeys, BufferItems: 64, IgnoreInternalCost: true})
 		for _, k := range keys {
 			for !c.Set(k, val(k), 1) {
 			}

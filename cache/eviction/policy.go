@@ -27,8 +27,9 @@ type Kind string
 
 // Policy kinds.
 const (
-	KindTinyLFU Kind = "tinylfu"
-	KindLRU     Kind = "lru"
+	KindTinyLFU         Kind = "tinylfu"
+	KindTinyLFUAdaptive Kind = "tinylfu-adaptive" // window sized by hill climbing
+	KindLRU             Kind = "lru"
 )
 
 // New returns a policy of the given kind; an empty kind means TinyLFU.
@@ -36,6 +37,8 @@ func New[V any](kind Kind, capacity int64) (Policy[V], bool) {
 	switch kind {
 	case "", KindTinyLFU:
 		return NewTinyLFU[V](capacity, 0), true
+	case KindTinyLFUAdaptive:
+		return NewTinyLFUAdaptive[V](capacity, 0), true
 	case KindLRU:
 		return NewLRU[V](capacity), true
 	}

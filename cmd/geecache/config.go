@@ -66,7 +66,7 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*config, error) {
 	secretFile := fs.String("peer-secret-file", "", "file holding the secret shared by all nodes; peer requests are then HMAC-signed and unsigned ones refused")
 	groups := fs.String("groups", "default:64MB", "comma-separated name:capacity (capacity like 512KB, 64MB, 1GB)")
 	fs.StringVar(&c.source, "source", "", "directory loaded on misses as <source>/<group>/<key> (none: every miss is 404)")
-	policy := fs.String("policy", "tinylfu", "eviction policy: tinylfu or lru")
+	policy := fs.String("policy", "tinylfu", "eviction policy: tinylfu, tinylfu-adaptive (window sized by hill climbing) or lru")
 	fs.DurationVar(&c.peerTimeout, "peer-timeout", time.Second, "timeout of one peer request")
 	fs.DurationVar(&c.ttl, "ttl", 0, "expiry of values loaded from -source (0: none)")
 	fs.DurationVar(&c.fallbackTTL, "fallback-ttl", 10*time.Second, "lifetime of values loaded here because their owner did not answer")
@@ -92,10 +92,10 @@ func (c *config) check(peers, secretFile, groups, policy string) error {
 		return err
 	}
 	switch eviction.Kind(policy) {
-	case eviction.KindTinyLFU, eviction.KindLRU:
+	case eviction.KindTinyLFU, eviction.KindTinyLFUAdaptive, eviction.KindLRU:
 		c.policy = eviction.Kind(policy)
 	default:
-		return fmt.Errorf("-policy %q: want tinylfu or lru", policy)
+		return fmt.Errorf("-policy %q: want tinylfu, tinylfu-adaptive or lru", policy)
 	}
 	for name, d := range map[string]time.Duration{"-ttl": c.ttl, "-fallback-ttl": c.fallbackTTL, "-peer-timeout": c.peerTimeout} {
 		if d < 0 || d == 0 && name != "-ttl" {
