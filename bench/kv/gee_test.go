@@ -49,8 +49,15 @@ func connectGee(tb testing.TB, addrs []string, procs []*proc) *cluster {
 	}}
 }
 
+// geeBinEnv names a prebuilt tinykv-server to use instead of building
+// ../../cmd/tinykv-server (e.g. one built from a fixed commit).
+const geeBinEnv = "KVBENCH_TINYKV_BIN"
+
 // geeMissing says why TinyKV cannot run here ("" when it can).
 func geeMissing() string {
+	if os.Getenv(geeBinEnv) != "" {
+		return ""
+	}
 	if _, err := os.Stat("../../cmd/tinykv-server/main.go"); err != nil {
 		return "cmd/tinykv-server is not in the tree"
 	}
@@ -62,7 +69,10 @@ func geeMissing() string {
 // tuning (100 ms tick, ReadIndex reads), plus extra flags.
 func startGee(tb testing.TB, dir string, extra ...string) *cluster {
 	tb.Helper()
-	bin := buildBinary(tb, "../..", "./cmd/tinykv-server")
+	bin := os.Getenv(geeBinEnv)
+	if bin == "" {
+		bin = buildBinary(tb, "../..", "./cmd/tinykv-server")
+	}
 	ports := freePorts(tb, 3)
 	var addrs, peers []string
 	for i, p := range ports {

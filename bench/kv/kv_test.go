@@ -2,15 +2,22 @@ package kv
 
 import (
 	"os"
+	"strings"
 	"testing"
 	"time"
 )
 
 // impls are the clusters compared, TinyKV ("gee") first.
 var impls = []impl{
-	{name: "gee", start: func(tb testing.TB, dir string) *cluster { return startGee(tb, dir) }, missing: geeMissing},
+	{name: "gee", start: func(tb testing.TB, dir string) *cluster {
+		return startGee(tb, dir, strings.Fields(os.Getenv(geeFlagsEnv))...)
+	}, missing: geeMissing},
 	{name: "etcd", start: startEtcd},
 }
+
+// geeFlagsEnv adds tinykv-server flags to every TinyKV store, e.g.
+// KVBENCH_GEE_FLAGS=-lease-reads.
+const geeFlagsEnv = "KVBENCH_GEE_FLAGS"
 
 // BenchmarkKV/<workload>/<impl> runs each workload against a fresh cluster
 // per implementation; one implementation's processes run at a time.
@@ -27,6 +34,7 @@ func BenchmarkKV(b *testing.B) {
 		}
 		for _, w := range workloads {
 			b.Run(w.name+"/"+im.name, func(b *testing.B) {
+				cpu0, cpuOK := c.serversCPU()
 				b.ResetTimer()
 				r, err := w.run(c, b.N)
 				b.StopTimer()
@@ -34,6 +42,9 @@ func BenchmarkKV(b *testing.B) {
 					b.Fatalf("%s: %v", w.name, err)
 				}
 				report(b, r)
+				if cpu1, ok := c.serversCPU(); ok && cpuOK {
+					b.ReportMetric(float64((cpu1-cpu0).Microseconds())/float64(b.N), "srv-cpu-us/op")
+				}
 			})
 		}
 		c.close()

@@ -174,3 +174,14 @@ func tailFile(path string) string {
 	}
 	return string(bytes.Join(lines, []byte("\n")))
 }
+
+// waitForFile blocks until path exists, for at most two minutes.
+func waitForFile(tb testing.TB, path string) {
+	tb.Helper()
+	for end := time.Now().Add(2 * time.Minute); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+		if _, err := os.Stat(path); err == nil {
+			return
+		}
+	}
+	tb.Fatalf("%s did not appear within 2 minutes", path)
+}

@@ -3,6 +3,7 @@ package kv
 import (
 	"context"
 	"errors"
+	"os"
 	"sync"
 	"testing"
 	"time"
@@ -90,5 +91,27 @@ func TestGetChecksValues(t *testing.T) {
 	s.m[string(key("get/", 7919%preloadKeys))] = []byte("wrong")
 	if _, err := (workload{name: "get", conc: 1, op: getOp}).run(s, 10); err == nil {
 		t.Fatal("a wrong value went unnoticed")
+	}
+}
+
+func TestProcCPU(t *testing.T) {
+	if _, err := os.Stat("/proc/self/stat"); err != nil {
+		t.Skip("no /proc")
+	}
+	before, err := procCPU(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for end := time.Now().Add(100 * time.Millisecond); time.Now().Before(end); {
+	}
+	after, err := procCPU(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after < before {
+		t.Fatalf("CPU time went back: %v then %v", before, after)
+	}
+	if _, err := procCPU(-1); err == nil {
+		t.Fatal("pid -1 has CPU time")
 	}
 }

@@ -1,0 +1,74 @@
+package kv
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// loadEnv runs one workload for profiling the servers from outside:
+// KVBENCH_LOAD=<impl>,<workload>,<ops>[,<server flag>...] (e.g.
+// gee,put-c64,20000). The server pids are written, one per line, to the
+// file named by KVBENCH_PIDS (if set) before the load starts, and the load
+// waits for KVBENCH_GO (a file path, if set) to exist, so a profiler can
+// attach first. docs/kv-bench.md shows the perf and strace commands.
+const loadEnv = "KVBENCH_LOAD"
+
+func TestLoad(t *testing.T) {
+	spec := os.Getenv(loadEnv)
+	if spec == "" {
+		t.Skipf("set %s=<impl>,<workload>,<ops> to run", loadEnv)
+	}
+	f := strings.Split(spec, ",")
+	if len(f) < 3 {
+		t.Fatalf("%s=%q: want <impl>,<workload>,<ops>[,<server flag>...]", loadEnv, spec)
+	}
+	ops, err := strconv.Atoi(f[2])
+	if err != nil || ops <= 0 || ops > 10_000_000 {
+		t.Fatalf("%s: ops %q: want 1..10000000", loadEnv, f[2])
+	}
+	var w *workload
+	for i := range workloads {
+		if workloads[i].name == f[1] {
+			w = &workloads[i]
+		}
+	}
+	if w == nil {
+		t.Fatalf("%s: unknown workload %q", loadEnv, f[1])
+	}
+	var c *cluster
+	switch f[0] {
+	case "gee":
+		c = startGee(t, t.TempDir(), f[3:]...)
+	case "etcd":
+		c = startEtcd(t, t.TempDir())
+	default:
+		t.Fatalf("%s: unknown impl %q (gee or etcd)", loadEnv, f[0])
+	}
+	defer c.close()
+	if err := preload(c); err != nil {
+		t.Fatal(err)
+	}
+	if path := os.Getenv("KVBENCH_PIDS"); path != "" {
+		var b strings.Builder
+		for _, p := range c.procs {
+			fmt.Fprintln(&b, p.cmd.Process.Pid)
+		}
+		if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if path := os.Getenv("KVBENCH_GO"); path != "" {
+		waitForFile(t, path)
+	}
+	cpu0, _ := c.serversCPU()
+	r, err := w.run(c, ops)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cpu1, _ := c.serversCPU()
+	t.Logf("%s %s: %d ops in %v: %.0f ops/s p50 %v p99 %v; servers' CPU %v (%.0f µs/op)", f[0], w.name,
+		r.ops, r.elapsed, r.opsPerSec(), r.p50, r.p99, cpu1-cpu0, float64((cpu1-cpu0).Microseconds())/float64(r.ops))
+}
