@@ -4,6 +4,8 @@ package web
 
 import (
 	"fmt"
+	"io"
+	"log/slog"
 	"net/http"
 	"os"
 	"runtime"
@@ -25,20 +27,32 @@ func TestCPUTime(t *testing.T) {
 	e := New()
 	e.GET("/user/repos", func(c *Context) {})
 	e.GET("/repos/:owner/:repo/stargazers", func(c *Context) {})
+	// logged: Default's Logger with its own output format, written to io.Discard.
+	logged := New()
+	logged.Use(Logger(&LoggerConfig{Logger: slog.New(newTextHandler(newBatchWriter(io.Discard), slog.LevelInfo))}), Recovery(nil))
+	logged.GET("/ping", func(c *Context) { c.String(http.StatusOK, "pong") })
+	ping := mustReq("GET", "/ping")
+	ping.RemoteAddr = "127.0.0.1:4321"
 	cases := []struct {
 		name string
+		e    *Engine
 		r    *http.Request
-	}{{"static", mustReq("GET", "/user/repos")}, {"param2", mustReq("GET", "/repos/a/b/stargazers")}}
+		n    int
+	}{
+		{"static", e, mustReq("GET", "/user/repos"), 2000000},
+		{"param2", e, mustReq("GET", "/repos/a/b/stargazers"), 2000000},
+		{"logged", logged, ping, 200000},
+	}
 	best := make([]float64, len(cases))
 	w := &nopWriter{h: http.Header{}}
 	for round := 0; round < 7; round++ {
 		for i, c := range cases {
-			const n = 2000000
+			n := c.n
 			start := threadCPU()
 			for j := 0; j < n; j++ {
-				e.ServeHTTP(w, c.r)
+				c.e.ServeHTTP(w, c.r)
 			}
-			ns := float64(threadCPU()-start) / n
+			ns := float64(threadCPU()-start) / float64(n)
 			if round == 0 || ns < best[i] {
 				best[i] = ns
 			}

@@ -54,15 +54,59 @@ func (h *textHandler) Handle(_ context.Context, r slog.Record) error {
 		return true
 	})
 	b = append(b, '\n')
-	if h.mu != nil {
-		h.mu.Lock()
-	}
-	_, err := h.w.Write(b) // one Write per line, so lines never interleave
-	if h.mu != nil {
-		h.mu.Unlock()
-	}
+	err := h.write(b)
 	*bp = b
 	logBufs.Put(bp)
+	return err
+}
+
+// logRequest writes what Handle would write for l.record(t), without the
+// Record: its attributes are known, so they are appended in place.
+func (h *textHandler) logRequest(t time.Time, l *requestLine) error {
+	if l.level < h.min {
+		return nil
+	}
+	bp := logBufs.Get().(*[]byte)
+	b := append((*bp)[:0], "time="...)
+	b = t.AppendFormat(b, "2006-01-02T15:04:05.000Z07:00")
+	b = append(b, " level="...)
+	b = append(b, l.level.String()...)
+	b = append(b, " msg=request"...)
+	b = append(b, h.pre...)
+	b = appendText(h.key(b, "method"), l.method)
+	b = appendText(h.key(b, "path"), l.path)
+	b = strconv.AppendInt(h.key(b, "status"), int64(l.status), 10)
+	b = appendText(h.key(b, "latency"), l.latency.String())
+	b = appendText(h.key(b, "ip"), l.ip)
+	b = strconv.AppendInt(h.key(b, "size"), int64(l.size), 10)
+	if l.errors != "" {
+		b = appendText(h.key(b, "errors"), l.errors)
+	}
+	b = append(b, '\n')
+	err := h.write(b)
+	*bp = b
+	logBufs.Put(bp)
+	return err
+}
+
+// key appends " key=" with the handler's group prefix.
+func (h *textHandler) key(b []byte, k string) []byte {
+	b = append(b, ' ')
+	if h.prefix != "" {
+		b = appendText(b, h.prefix+k)
+	} else {
+		b = append(b, k...)
+	}
+	return append(b, '=')
+}
+
+// write writes one whole line, so lines never interleave.
+func (h *textHandler) write(b []byte) error {
+	if h.mu != nil {
+		h.mu.Lock()
+		defer h.mu.Unlock()
+	}
+	_, err := h.w.Write(b)
 	return err
 }
 

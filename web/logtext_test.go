@@ -3,7 +3,10 @@ package web
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -35,5 +38,63 @@ func TestTextHandlerLevel(t *testing.T) {
 	l.Error("shown", "k", 1)
 	if strings.Contains(b.String(), "hidden") || !strings.Contains(b.String(), "level=ERROR msg=shown k=1") {
 		t.Fatalf("got %q", b.String())
+	}
+}
+
+// The Logger's direct line is byte for byte what the handler, and so
+// slog.TextHandler, writes for the same record.
+func TestLogRequestMatchesRecord(t *testing.T) {
+	at := time.Date(2024, 5, 6, 7, 8, 9, 123456789, time.FixedZone("x", 3600))
+	lines := []requestLine{
+		{level: slog.LevelInfo, method: "GET", path: "/ping", status: 200, size: 18, latency: 1500 * time.Microsecond, ip: "127.0.0.1"},
+		{level: slog.LevelWarn, method: "POST", path: "/a b/\"q\"=x", status: 404, latency: 3 * time.Second, ip: "::1"},
+		{level: slog.LevelError, method: "PUT", path: "/é", status: 500, size: 25, ip: "10.0.0.1",
+			errors: "render: boom\nbind: \"x\""},
+	}
+	handlers := func(w *bytes.Buffer) []slog.Handler {
+		base := newTextHandler(w, slog.LevelInfo)
+		return []slog.Handler{base, base.WithAttrs([]slog.Attr{slog.String("app", "gee")}).WithGroup("req")}
+	}
+	for _, l := range lines {
+		var direct, viaRecord, std bytes.Buffer
+		for i, h := range handlers(&direct) {
+			if err := h.(*textHandler).logRequest(at, &l); err != nil {
+				t.Fatal(err)
+			}
+			_ = handlers(&viaRecord)[i].Handle(context.Background(), l.record(at))
+		}
+		slogH := slog.NewTextHandler(&std, nil)
+		_ = slogH.Handle(context.Background(), l.record(at))
+		_ = slogH.WithAttrs([]slog.Attr{slog.String("app", "gee")}).WithGroup("req").Handle(context.Background(), l.record(at))
+		if direct.String() != viaRecord.String() || direct.String() != std.String() {
+			t.Fatalf("direct:\n%s\nrecord:\n%s\nslog:\n%s", direct.String(), viaRecord.String(), std.String())
+		}
+	}
+	var b bytes.Buffer
+	h := newTextHandler(&b, slog.LevelWarn)
+	_ = h.logRequest(at, &lines[0])
+	if b.Len() != 0 {
+		t.Fatalf("info line written below the level: %q", b.String())
+	}
+}
+
+// Logger with the default output format takes the direct path end to end.
+func TestLoggerDirectLine(t *testing.T) {
+	var b bytes.Buffer
+	e := New()
+	e.Use(Logger(&LoggerConfig{Logger: slog.New(newTextHandler(&b, slog.LevelInfo))}))
+	e.GET("/x", func(c *Context) {
+		c.Error(errors.New("oops"))
+		c.String(http.StatusTeapot, "tea")
+	})
+	w := httptest.NewRecorder()
+	r := httptest.NewRequest("GET", "/x", nil)
+	r.RemoteAddr = "192.0.2.1:5"
+	e.ServeHTTP(w, r)
+	line := b.String()
+	for _, want := range []string{" level=WARN msg=request method=GET path=/x status=418 latency=", " ip=192.0.2.1 size=3 errors=oops\n"} {
+		if !strings.Contains(line, want) {
+			t.Fatalf("line %q lacks %q", line, want)
+		}
 	}
 }
