@@ -539,10 +539,10 @@ var File_kv_proto_errorpb_errorpb_proto protoreflect.FileDescriptor
 
 const file_kv_proto_errorpb_errorpb_proto_rawDesc = "" +
 	"\n" +
-	"\x1ekv/proto/errorpb/errorpb.proto\x12\aerrorpb\x1a\x1ckv/proto/metapb/metapb.proto\"u\n" +
+	"\x1ekv/proto/errorpb/errorpb.proto\x12\rgeekv.errorpb\x1a\x1ckv/proto/metapb/metapb.proto\"{\n" +
 	"\tNotLeader\x12\x1b\n" +
-	"\tregion_id\x18\x01 \x01(\x04R\bregionId\x12$\n" +
-	"\x06leader\x18\x02 \x01(\v2\f.metapb.PeerR\x06leader\x12%\n" +
+	"\tregion_id\x18\x01 \x01(\x04R\bregionId\x12*\n" +
+	"\x06leader\x18\x02 \x01(\v2\x12.geekv.metapb.PeerR\x06leader\x12%\n" +
 	"\x0eleader_address\x18\x03 \x01(\tR\rleaderAddress\"-\n" +
 	"\x0eRegionNotFound\x12\x1b\n" +
 	"\tregion_id\x18\x01 \x01(\x04R\bregionId\"u\n" +
@@ -550,9 +550,9 @@ const file_kv_proto_errorpb_errorpb_proto_rawDesc = "" +
 	"\x03key\x18\x01 \x01(\fR\x03key\x12\x1b\n" +
 	"\tregion_id\x18\x02 \x01(\x04R\bregionId\x12\x1b\n" +
 	"\tstart_key\x18\x03 \x01(\fR\bstartKey\x12\x17\n" +
-	"\aend_key\x18\x04 \x01(\fR\x06endKey\"H\n" +
-	"\rEpochNotMatch\x127\n" +
-	"\x0fcurrent_regions\x18\x01 \x03(\v2\x0e.metapb.RegionR\x0ecurrentRegions\"\x0e\n" +
+	"\aend_key\x18\x04 \x01(\fR\x06endKey\"N\n" +
+	"\rEpochNotMatch\x12=\n" +
+	"\x0fcurrent_regions\x18\x01 \x03(\v2\x14.geekv.metapb.RegionR\x0ecurrentRegions\"\x0e\n" +
 	"\fStaleCommand\"E\n" +
 	"\fServerIsBusy\x12\x16\n" +
 	"\x06reason\x18\x01 \x01(\tR\x06reason\x12\x1d\n" +
@@ -561,18 +561,18 @@ const file_kv_proto_errorpb_errorpb_proto_rawDesc = "" +
 	"\aTimeout\"a\n" +
 	"\rStoreNotMatch\x12(\n" +
 	"\x10request_store_id\x18\x01 \x01(\x04R\x0erequestStoreId\x12&\n" +
-	"\x0factual_store_id\x18\x02 \x01(\x04R\ractualStoreId\"\x80\x04\n" +
+	"\x0factual_store_id\x18\x02 \x01(\x04R\ractualStoreId\"\xb0\x04\n" +
 	"\x05Error\x12\x18\n" +
-	"\amessage\x18\x01 \x01(\tR\amessage\x121\n" +
+	"\amessage\x18\x01 \x01(\tR\amessage\x127\n" +
 	"\n" +
-	"not_leader\x18\x02 \x01(\v2\x12.errorpb.NotLeaderR\tnotLeader\x12A\n" +
-	"\x10region_not_found\x18\x03 \x01(\v2\x17.errorpb.RegionNotFoundR\x0eregionNotFound\x12B\n" +
-	"\x11key_not_in_region\x18\x04 \x01(\v2\x17.errorpb.KeyNotInRegionR\x0ekeyNotInRegion\x12>\n" +
-	"\x0fepoch_not_match\x18\x05 \x01(\v2\x16.errorpb.EpochNotMatchR\repochNotMatch\x12;\n" +
-	"\x0eserver_is_busy\x18\x06 \x01(\v2\x15.errorpb.ServerIsBusyR\fserverIsBusy\x12:\n" +
-	"\rstale_command\x18\a \x01(\v2\x15.errorpb.StaleCommandR\fstaleCommand\x12>\n" +
-	"\x0fstore_not_match\x18\b \x01(\v2\x16.errorpb.StoreNotMatchR\rstoreNotMatch\x12*\n" +
-	"\atimeout\x18\t \x01(\v2\x10.errorpb.TimeoutR\atimeoutB-Z+github.com/gee-project/gee/kv/proto/errorpbb\x06proto3"
+	"not_leader\x18\x02 \x01(\v2\x18.geekv.errorpb.NotLeaderR\tnotLeader\x12G\n" +
+	"\x10region_not_found\x18\x03 \x01(\v2\x1d.geekv.errorpb.RegionNotFoundR\x0eregionNotFound\x12H\n" +
+	"\x11key_not_in_region\x18\x04 \x01(\v2\x1d.geekv.errorpb.KeyNotInRegionR\x0ekeyNotInRegion\x12D\n" +
+	"\x0fepoch_not_match\x18\x05 \x01(\v2\x1c.geekv.errorpb.EpochNotMatchR\repochNotMatch\x12A\n" +
+	"\x0eserver_is_busy\x18\x06 \x01(\v2\x1b.geekv.errorpb.ServerIsBusyR\fserverIsBusy\x12@\n" +
+	"\rstale_command\x18\a \x01(\v2\x1b.geekv.errorpb.StaleCommandR\fstaleCommand\x12D\n" +
+	"\x0fstore_not_match\x18\b \x01(\v2\x1c.geekv.errorpb.StoreNotMatchR\rstoreNotMatch\x120\n" +
+	"\atimeout\x18\t \x01(\v2\x16.geekv.errorpb.TimeoutR\atimeoutB-Z+github.com/gee-project/gee/kv/proto/errorpbb\x06proto3"
 
 var (
 	file_kv_proto_errorpb_errorpb_proto_rawDescOnce sync.Once
@@ -588,29 +588,29 @@ func file_kv_proto_errorpb_errorpb_proto_rawDescGZIP() []byte {
 
 var file_kv_proto_errorpb_errorpb_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
 var file_kv_proto_errorpb_errorpb_proto_goTypes = []any{
-	(*NotLeader)(nil),      // 0: errorpb.NotLeader
-	(*RegionNotFound)(nil), // 1: errorpb.RegionNotFound
-	(*KeyNotInRegion)(nil), // 2: errorpb.KeyNotInRegion
-	(*EpochNotMatch)(nil),  // 3: errorpb.EpochNotMatch
-	(*StaleCommand)(nil),   // 4: errorpb.StaleCommand
-	(*ServerIsBusy)(nil),   // 5: errorpb.ServerIsBusy
-	(*Timeout)(nil),        // 6: errorpb.Timeout
-	(*StoreNotMatch)(nil),  // 7: errorpb.StoreNotMatch
-	(*Error)(nil),          // 8: errorpb.Error
-	(*metapb.Peer)(nil),    // 9: metapb.Peer
-	(*metapb.Region)(nil),  // 10: metapb.Region
+	(*NotLeader)(nil),      // 0: geekv.errorpb.NotLeader
+	(*RegionNotFound)(nil), // 1: geekv.errorpb.RegionNotFound
+	(*KeyNotInRegion)(nil), // 2: geekv.errorpb.KeyNotInRegion
+	(*EpochNotMatch)(nil),  // 3: geekv.errorpb.EpochNotMatch
+	(*StaleCommand)(nil),   // 4: geekv.errorpb.StaleCommand
+	(*ServerIsBusy)(nil),   // 5: geekv.errorpb.ServerIsBusy
+	(*Timeout)(nil),        // 6: geekv.errorpb.Timeout
+	(*StoreNotMatch)(nil),  // 7: geekv.errorpb.StoreNotMatch
+	(*Error)(nil),          // 8: geekv.errorpb.Error
+	(*metapb.Peer)(nil),    // 9: geekv.metapb.Peer
+	(*metapb.Region)(nil),  // 10: geekv.metapb.Region
 }
 var file_kv_proto_errorpb_errorpb_proto_depIdxs = []int32{
-	9,  // 0: errorpb.NotLeader.leader:type_name -> metapb.Peer
-	10, // 1: errorpb.EpochNotMatch.current_regions:type_name -> metapb.Region
-	0,  // 2: errorpb.Error.not_leader:type_name -> errorpb.NotLeader
-	1,  // 3: errorpb.Error.region_not_found:type_name -> errorpb.RegionNotFound
-	2,  // 4: errorpb.Error.key_not_in_region:type_name -> errorpb.KeyNotInRegion
-	3,  // 5: errorpb.Error.epoch_not_match:type_name -> errorpb.EpochNotMatch
-	5,  // 6: errorpb.Error.server_is_busy:type_name -> errorpb.ServerIsBusy
-	4,  // 7: errorpb.Error.stale_command:type_name -> errorpb.StaleCommand
-	7,  // 8: errorpb.Error.store_not_match:type_name -> errorpb.StoreNotMatch
-	6,  // 9: errorpb.Error.timeout:type_name -> errorpb.Timeout
+	9,  // 0: geekv.errorpb.NotLeader.leader:type_name -> geekv.metapb.Peer
+	10, // 1: geekv.errorpb.EpochNotMatch.current_regions:type_name -> geekv.metapb.Region
+	0,  // 2: geekv.errorpb.Error.not_leader:type_name -> geekv.errorpb.NotLeader
+	1,  // 3: geekv.errorpb.Error.region_not_found:type_name -> geekv.errorpb.RegionNotFound
+	2,  // 4: geekv.errorpb.Error.key_not_in_region:type_name -> geekv.errorpb.KeyNotInRegion
+	3,  // 5: geekv.errorpb.Error.epoch_not_match:type_name -> geekv.errorpb.EpochNotMatch
+	5,  // 6: geekv.errorpb.Error.server_is_busy:type_name -> geekv.errorpb.ServerIsBusy
+	4,  // 7: geekv.errorpb.Error.stale_command:type_name -> geekv.errorpb.StaleCommand
+	7,  // 8: geekv.errorpb.Error.store_not_match:type_name -> geekv.errorpb.StoreNotMatch
+	6,  // 9: geekv.errorpb.Error.timeout:type_name -> geekv.errorpb.Timeout
 	10, // [10:10] is the sub-list for method output_type
 	10, // [10:10] is the sub-list for method input_type
 	10, // [10:10] is the sub-list for extension type_name

@@ -894,64 +894,64 @@ var File_kv_proto_kvrpcpb_kvrpcpb_proto protoreflect.FileDescriptor
 
 const file_kv_proto_kvrpcpb_kvrpcpb_proto_rawDesc = "" +
 	"\n" +
-	"\x1ekv/proto/kvrpcpb/kvrpcpb.proto\x12\akvrpcpb\x1a\x1ckv/proto/metapb/metapb.proto\x1a\x1ekv/proto/errorpb/errorpb.proto\"\x9f\x01\n" +
+	"\x1ekv/proto/kvrpcpb/kvrpcpb.proto\x12\rgeekv.kvrpcpb\x1a\x1ckv/proto/metapb/metapb.proto\x1a\x1ekv/proto/errorpb/errorpb.proto\"\xab\x01\n" +
 	"\aContext\x12\x1b\n" +
-	"\tregion_id\x18\x01 \x01(\x04R\bregionId\x126\n" +
-	"\fregion_epoch\x18\x02 \x01(\v2\x13.metapb.RegionEpochR\vregionEpoch\x12 \n" +
-	"\x04peer\x18\x03 \x01(\v2\f.metapb.PeerR\x04peer\x12\x1d\n" +
+	"\tregion_id\x18\x01 \x01(\x04R\bregionId\x12<\n" +
+	"\fregion_epoch\x18\x02 \x01(\v2\x19.geekv.metapb.RegionEpochR\vregionEpoch\x12&\n" +
+	"\x04peer\x18\x03 \x01(\v2\x12.geekv.metapb.PeerR\x04peer\x12\x1d\n" +
 	"\n" +
 	"stale_read\x18\x04 \x01(\bR\tstaleRead\"0\n" +
 	"\x06KvPair\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\fR\x03key\x12\x14\n" +
-	"\x05value\x18\x02 \x01(\fR\x05value\"]\n" +
-	"\rRawGetRequest\x12*\n" +
-	"\acontext\x18\x01 \x01(\v2\x10.kvrpcpb.ContextR\acontext\x12\x10\n" +
+	"\x05value\x18\x02 \x01(\fR\x05value\"c\n" +
+	"\rRawGetRequest\x120\n" +
+	"\acontext\x18\x01 \x01(\v2\x16.geekv.kvrpcpb.ContextR\acontext\x12\x10\n" +
 	"\x03key\x18\x02 \x01(\fR\x03key\x12\x0e\n" +
-	"\x02cf\x18\x03 \x01(\tR\x02cf\"\x8c\x01\n" +
-	"\x0eRawGetResponse\x121\n" +
-	"\fregion_error\x18\x01 \x01(\v2\x0e.errorpb.ErrorR\vregionError\x12\x14\n" +
+	"\x02cf\x18\x03 \x01(\tR\x02cf\"\x92\x01\n" +
+	"\x0eRawGetResponse\x127\n" +
+	"\fregion_error\x18\x01 \x01(\v2\x14.geekv.errorpb.ErrorR\vregionError\x12\x14\n" +
 	"\x05error\x18\x02 \x01(\tR\x05error\x12\x14\n" +
 	"\x05value\x18\x03 \x01(\fR\x05value\x12\x1b\n" +
-	"\tnot_found\x18\x04 \x01(\bR\bnotFound\"s\n" +
-	"\rRawPutRequest\x12*\n" +
-	"\acontext\x18\x01 \x01(\v2\x10.kvrpcpb.ContextR\acontext\x12\x10\n" +
+	"\tnot_found\x18\x04 \x01(\bR\bnotFound\"y\n" +
+	"\rRawPutRequest\x120\n" +
+	"\acontext\x18\x01 \x01(\v2\x16.geekv.kvrpcpb.ContextR\acontext\x12\x10\n" +
 	"\x03key\x18\x02 \x01(\fR\x03key\x12\x14\n" +
 	"\x05value\x18\x03 \x01(\fR\x05value\x12\x0e\n" +
-	"\x02cf\x18\x04 \x01(\tR\x02cf\"Y\n" +
-	"\x0eRawPutResponse\x121\n" +
-	"\fregion_error\x18\x01 \x01(\v2\x0e.errorpb.ErrorR\vregionError\x12\x14\n" +
-	"\x05error\x18\x02 \x01(\tR\x05error\"`\n" +
-	"\x10RawDeleteRequest\x12*\n" +
-	"\acontext\x18\x01 \x01(\v2\x10.kvrpcpb.ContextR\acontext\x12\x10\n" +
+	"\x02cf\x18\x04 \x01(\tR\x02cf\"_\n" +
+	"\x0eRawPutResponse\x127\n" +
+	"\fregion_error\x18\x01 \x01(\v2\x14.geekv.errorpb.ErrorR\vregionError\x12\x14\n" +
+	"\x05error\x18\x02 \x01(\tR\x05error\"f\n" +
+	"\x10RawDeleteRequest\x120\n" +
+	"\acontext\x18\x01 \x01(\v2\x16.geekv.kvrpcpb.ContextR\acontext\x12\x10\n" +
 	"\x03key\x18\x02 \x01(\fR\x03key\x12\x0e\n" +
-	"\x02cf\x18\x03 \x01(\tR\x02cf\"\\\n" +
-	"\x11RawDeleteResponse\x121\n" +
-	"\fregion_error\x18\x01 \x01(\v2\x0e.errorpb.ErrorR\vregionError\x12\x14\n" +
-	"\x05error\x18\x02 \x01(\tR\x05error\"\x98\x01\n" +
-	"\x0eRawScanRequest\x12*\n" +
-	"\acontext\x18\x01 \x01(\v2\x10.kvrpcpb.ContextR\acontext\x12\x1b\n" +
+	"\x02cf\x18\x03 \x01(\tR\x02cf\"b\n" +
+	"\x11RawDeleteResponse\x127\n" +
+	"\fregion_error\x18\x01 \x01(\v2\x14.geekv.errorpb.ErrorR\vregionError\x12\x14\n" +
+	"\x05error\x18\x02 \x01(\tR\x05error\"\x9e\x01\n" +
+	"\x0eRawScanRequest\x120\n" +
+	"\acontext\x18\x01 \x01(\v2\x16.geekv.kvrpcpb.ContextR\acontext\x12\x1b\n" +
 	"\tstart_key\x18\x02 \x01(\fR\bstartKey\x12\x14\n" +
 	"\x05limit\x18\x03 \x01(\rR\x05limit\x12\x0e\n" +
 	"\x02cf\x18\x04 \x01(\tR\x02cf\x12\x17\n" +
-	"\aend_key\x18\x05 \x01(\fR\x06endKey\"}\n" +
-	"\x0fRawScanResponse\x121\n" +
-	"\fregion_error\x18\x01 \x01(\v2\x0e.errorpb.ErrorR\vregionError\x12\x14\n" +
-	"\x05error\x18\x02 \x01(\tR\x05error\x12!\n" +
-	"\x03kvs\x18\x03 \x03(\v2\x0f.kvrpcpb.KvPairR\x03kvs\"d\n" +
-	"\x12RawBatchGetRequest\x12*\n" +
-	"\acontext\x18\x01 \x01(\v2\x10.kvrpcpb.ContextR\acontext\x12\x12\n" +
+	"\aend_key\x18\x05 \x01(\fR\x06endKey\"\x89\x01\n" +
+	"\x0fRawScanResponse\x127\n" +
+	"\fregion_error\x18\x01 \x01(\v2\x14.geekv.errorpb.ErrorR\vregionError\x12\x14\n" +
+	"\x05error\x18\x02 \x01(\tR\x05error\x12'\n" +
+	"\x03kvs\x18\x03 \x03(\v2\x15.geekv.kvrpcpb.KvPairR\x03kvs\"j\n" +
+	"\x12RawBatchGetRequest\x120\n" +
+	"\acontext\x18\x01 \x01(\v2\x16.geekv.kvrpcpb.ContextR\acontext\x12\x12\n" +
 	"\x04keys\x18\x02 \x03(\fR\x04keys\x12\x0e\n" +
-	"\x02cf\x18\x03 \x01(\tR\x02cf\"\x85\x01\n" +
-	"\x13RawBatchGetResponse\x121\n" +
-	"\fregion_error\x18\x01 \x01(\v2\x0e.errorpb.ErrorR\vregionError\x12\x14\n" +
-	"\x05error\x18\x02 \x01(\tR\x05error\x12%\n" +
-	"\x05pairs\x18\x03 \x03(\v2\x0f.kvrpcpb.KvPairR\x05pairs\"w\n" +
-	"\x12RawBatchPutRequest\x12*\n" +
-	"\acontext\x18\x01 \x01(\v2\x10.kvrpcpb.ContextR\acontext\x12%\n" +
-	"\x05pairs\x18\x02 \x03(\v2\x0f.kvrpcpb.KvPairR\x05pairs\x12\x0e\n" +
-	"\x02cf\x18\x03 \x01(\tR\x02cf\"^\n" +
-	"\x13RawBatchPutResponse\x121\n" +
-	"\fregion_error\x18\x01 \x01(\v2\x0e.errorpb.ErrorR\vregionError\x12\x14\n" +
+	"\x02cf\x18\x03 \x01(\tR\x02cf\"\x91\x01\n" +
+	"\x13RawBatchGetResponse\x127\n" +
+	"\fregion_error\x18\x01 \x01(\v2\x14.geekv.errorpb.ErrorR\vregionError\x12\x14\n" +
+	"\x05error\x18\x02 \x01(\tR\x05error\x12+\n" +
+	"\x05pairs\x18\x03 \x03(\v2\x15.geekv.kvrpcpb.KvPairR\x05pairs\"\x83\x01\n" +
+	"\x12RawBatchPutRequest\x120\n" +
+	"\acontext\x18\x01 \x01(\v2\x16.geekv.kvrpcpb.ContextR\acontext\x12+\n" +
+	"\x05pairs\x18\x02 \x03(\v2\x15.geekv.kvrpcpb.KvPairR\x05pairs\x12\x0e\n" +
+	"\x02cf\x18\x03 \x01(\tR\x02cf\"d\n" +
+	"\x13RawBatchPutResponse\x127\n" +
+	"\fregion_error\x18\x01 \x01(\v2\x14.geekv.errorpb.ErrorR\vregionError\x12\x14\n" +
 	"\x05error\x18\x02 \x01(\tR\x05errorB-Z+github.com/gee-project/gee/kv/proto/kvrpcpbb\x06proto3"
 
 var (
@@ -968,42 +968,42 @@ func file_kv_proto_kvrpcpb_kvrpcpb_proto_rawDescGZIP() []byte {
 
 var file_kv_proto_kvrpcpb_kvrpcpb_proto_msgTypes = make([]protoimpl.MessageInfo, 14)
 var file_kv_proto_kvrpcpb_kvrpcpb_proto_goTypes = []any{
-	(*Context)(nil),             // 0: kvrpcpb.Context
-	(*KvPair)(nil),              // 1: kvrpcpb.KvPair
-	(*RawGetRequest)(nil),       // 2: kvrpcpb.RawGetRequest
-	(*RawGetResponse)(nil),      // 3: kvrpcpb.RawGetResponse
-	(*RawPutRequest)(nil),       // 4: kvrpcpb.RawPutRequest
-	(*RawPutResponse)(nil),      // 5: kvrpcpb.RawPutResponse
-	(*RawDeleteRequest)(nil),    // 6: kvrpcpb.RawDeleteRequest
-	(*RawDeleteResponse)(nil),   // 7: kvrpcpb.RawDeleteResponse
-	(*RawScanRequest)(nil),      // 8: kvrpcpb.RawScanRequest
-	(*RawScanResponse)(nil),     // 9: kvrpcpb.RawScanResponse
-	(*RawBatchGetRequest)(nil),  // 10: kvrpcpb.RawBatchGetRequest
-	(*RawBatchGetResponse)(nil), // 11: kvrpcpb.RawBatchGetResponse
-	(*RawBatchPutRequest)(nil),  // 12: kvrpcpb.RawBatchPutRequest
-	(*RawBatchPutResponse)(nil), // 13: kvrpcpb.RawBatchPutResponse
-	(*metapb.RegionEpoch)(nil),  // 14: metapb.RegionEpoch
-	(*metapb.Peer)(nil),         // 15: metapb.Peer
-	(*errorpb.Error)(nil),       // 16: errorpb.Error
+	(*Context)(nil),             // 0: geekv.kvrpcpb.Context
+	(*KvPair)(nil),              // 1: geekv.kvrpcpb.KvPair
+	(*RawGetRequest)(nil),       // 2: geekv.kvrpcpb.RawGetRequest
+	(*RawGetResponse)(nil),      // 3: geekv.kvrpcpb.RawGetResponse
+	(*RawPutRequest)(nil),       // 4: geekv.kvrpcpb.RawPutRequest
+	(*RawPutResponse)(nil),      // 5: geekv.kvrpcpb.RawPutResponse
+	(*RawDeleteRequest)(nil),    // 6: geekv.kvrpcpb.RawDeleteRequest
+	(*RawDeleteResponse)(nil),   // 7: geekv.kvrpcpb.RawDeleteResponse
+	(*RawScanRequest)(nil),      // 8: geekv.kvrpcpb.RawScanRequest
+	(*RawScanResponse)(nil),     // 9: geekv.kvrpcpb.RawScanResponse
+	(*RawBatchGetRequest)(nil),  // 10: geekv.kvrpcpb.RawBatchGetRequest
+	(*RawBatchGetResponse)(nil), // 11: geekv.kvrpcpb.RawBatchGetResponse
+	(*RawBatchPutRequest)(nil),  // 12: geekv.kvrpcpb.RawBatchPutRequest
+	(*RawBatchPutResponse)(nil), // 13: geekv.kvrpcpb.RawBatchPutResponse
+	(*metapb.RegionEpoch)(nil),  // 14: geekv.metapb.RegionEpoch
+	(*metapb.Peer)(nil),         // 15: geekv.metapb.Peer
+	(*errorpb.Error)(nil),       // 16: geekv.errorpb.Error
 }
 var file_kv_proto_kvrpcpb_kvrpcpb_proto_depIdxs = []int32{
-	14, // 0: kvrpcpb.Context.region_epoch:type_name -> metapb.RegionEpoch
-	15, // 1: kvrpcpb.Context.peer:type_name -> metapb.Peer
-	0,  // 2: kvrpcpb.RawGetRequest.context:type_name -> kvrpcpb.Context
-	16, // 3: kvrpcpb.RawGetResponse.region_error:type_name -> errorpb.Error
-	0,  // 4: kvrpcpb.RawPutRequest.context:type_name -> kvrpcpb.Context
-	16, // 5: kvrpcpb.RawPutResponse.region_error:type_name -> errorpb.Error
-	0,  // 6: kvrpcpb.RawDeleteRequest.context:type_name -> kvrpcpb.Context
-	16, // 7: kvrpcpb.RawDeleteResponse.region_error:type_name -> errorpb.Error
-	0,  // 8: kvrpcpb.RawScanRequest.context:type_name -> kvrpcpb.Context
-	16, // 9: kvrpcpb.RawScanResponse.region_error:type_name -> errorpb.Error
-	1,  // 10: kvrpcpb.RawScanResponse.kvs:type_name -> kvrpcpb.KvPair
-	0,  // 11: kvrpcpb.RawBatchGetRequest.context:type_name -> kvrpcpb.Context
-	16, // 12: kvrpcpb.RawBatchGetResponse.region_error:type_name -> errorpb.Error
-	1,  // 13: kvrpcpb.RawBatchGetResponse.pairs:type_name -> kvrpcpb.KvPair
-	0,  // 14: kvrpcpb.RawBatchPutRequest.context:type_name -> kvrpcpb.Context
-	1,  // 15: kvrpcpb.RawBatchPutRequest.pairs:type_name -> kvrpcpb.KvPair
-	16, // 16: kvrpcpb.RawBatchPutResponse.region_error:type_name -> errorpb.Error
+	14, // 0: geekv.kvrpcpb.Context.region_epoch:type_name -> geekv.metapb.RegionEpoch
+	15, // 1: geekv.kvrpcpb.Context.peer:type_name -> geekv.metapb.Peer
+	0,  // 2: geekv.kvrpcpb.RawGetRequest.context:type_name -> geekv.kvrpcpb.Context
+	16, // 3: geekv.kvrpcpb.RawGetResponse.region_error:type_name -> geekv.errorpb.Error
+	0,  // 4: geekv.kvrpcpb.RawPutRequest.context:type_name -> geekv.kvrpcpb.Context
+	16, // 5: geekv.kvrpcpb.RawPutResponse.region_error:type_name -> geekv.errorpb.Error
+	0,  // 6: geekv.kvrpcpb.RawDeleteRequest.context:type_name -> geekv.kvrpcpb.Context
+	16, // 7: geekv.kvrpcpb.RawDeleteResponse.region_error:type_name -> geekv.errorpb.Error
+	0,  // 8: geekv.kvrpcpb.RawScanRequest.context:type_name -> geekv.kvrpcpb.Context
+	16, // 9: geekv.kvrpcpb.RawScanResponse.region_error:type_name -> geekv.errorpb.Error
+	1,  // 10: geekv.kvrpcpb.RawScanResponse.kvs:type_name -> geekv.kvrpcpb.KvPair
+	0,  // 11: geekv.kvrpcpb.RawBatchGetRequest.context:type_name -> geekv.kvrpcpb.Context
+	16, // 12: geekv.kvrpcpb.RawBatchGetResponse.region_error:type_name -> geekv.errorpb.Error
+	1,  // 13: geekv.kvrpcpb.RawBatchGetResponse.pairs:type_name -> geekv.kvrpcpb.KvPair
+	0,  // 14: geekv.kvrpcpb.RawBatchPutRequest.context:type_name -> geekv.kvrpcpb.Context
+	1,  // 15: geekv.kvrpcpb.RawBatchPutRequest.pairs:type_name -> geekv.kvrpcpb.KvPair
+	16, // 16: geekv.kvrpcpb.RawBatchPutResponse.region_error:type_name -> geekv.errorpb.Error
 	17, // [17:17] is the sub-list for method output_type
 	17, // [17:17] is the sub-list for method input_type
 	17, // [17:17] is the sub-list for extension type_name

@@ -79,7 +79,7 @@ type Store struct {
 	Id    uint64                 `protobuf:"varint,1,opt,name=id,proto3" json:"id,omitempty"`
 	// address is the host:port that serves both the client API and store-to-store traffic.
 	Address       string     `protobuf:"bytes,2,opt,name=address,proto3" json:"address,omitempty"`
-	State         StoreState `protobuf:"varint,3,opt,name=state,proto3,enum=metapb.StoreState" json:"state,omitempty"`
+	State         StoreState `protobuf:"varint,3,opt,name=state,proto3,enum=geekv.metapb.StoreState" json:"state,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -324,20 +324,20 @@ var File_kv_proto_metapb_metapb_proto protoreflect.FileDescriptor
 
 const file_kv_proto_metapb_metapb_proto_rawDesc = "" +
 	"\n" +
-	"\x1ckv/proto/metapb/metapb.proto\x12\x06metapb\"[\n" +
+	"\x1ckv/proto/metapb/metapb.proto\x12\fgeekv.metapb\"a\n" +
 	"\x05Store\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x04R\x02id\x12\x18\n" +
-	"\aaddress\x18\x02 \x01(\tR\aaddress\x12(\n" +
-	"\x05state\x18\x03 \x01(\x0e2\x12.metapb.StoreStateR\x05state\"B\n" +
+	"\aaddress\x18\x02 \x01(\tR\aaddress\x12.\n" +
+	"\x05state\x18\x03 \x01(\x0e2\x18.geekv.metapb.StoreStateR\x05state\"B\n" +
 	"\vRegionEpoch\x12\x19\n" +
 	"\bconf_ver\x18\x01 \x01(\x04R\aconfVer\x12\x18\n" +
-	"\aversion\x18\x02 \x01(\x04R\aversion\"\xaa\x01\n" +
+	"\aversion\x18\x02 \x01(\x04R\aversion\"\xb6\x01\n" +
 	"\x06Region\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x04R\x02id\x12\x1b\n" +
 	"\tstart_key\x18\x02 \x01(\fR\bstartKey\x12\x17\n" +
-	"\aend_key\x18\x03 \x01(\fR\x06endKey\x126\n" +
-	"\fregion_epoch\x18\x04 \x01(\v2\x13.metapb.RegionEpochR\vregionEpoch\x12\"\n" +
-	"\x05peers\x18\x05 \x03(\v2\f.metapb.PeerR\x05peers\"1\n" +
+	"\aend_key\x18\x03 \x01(\fR\x06endKey\x12<\n" +
+	"\fregion_epoch\x18\x04 \x01(\v2\x19.geekv.metapb.RegionEpochR\vregionEpoch\x12(\n" +
+	"\x05peers\x18\x05 \x03(\v2\x12.geekv.metapb.PeerR\x05peers\"1\n" +
 	"\x04Peer\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\x04R\x02id\x12\x19\n" +
 	"\bstore_id\x18\x02 \x01(\x04R\astoreId*0\n" +
@@ -362,16 +362,16 @@ func file_kv_proto_metapb_metapb_proto_rawDescGZIP() []byte {
 var file_kv_proto_metapb_metapb_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
 var file_kv_proto_metapb_metapb_proto_msgTypes = make([]protoimpl.MessageInfo, 4)
 var file_kv_proto_metapb_metapb_proto_goTypes = []any{
-	(StoreState)(0),     // 0: metapb.StoreState
-	(*Store)(nil),       // 1: metapb.Store
-	(*RegionEpoch)(nil), // 2: metapb.RegionEpoch
-	(*Region)(nil),      // 3: metapb.Region
-	(*Peer)(nil),        // 4: metapb.Peer
+	(StoreState)(0),     // 0: geekv.metapb.StoreState
+	(*Store)(nil),       // 1: geekv.metapb.Store
+	(*RegionEpoch)(nil), // 2: geekv.metapb.RegionEpoch
+	(*Region)(nil),      // 3: geekv.metapb.Region
+	(*Peer)(nil),        // 4: geekv.metapb.Peer
 }
 var file_kv_proto_metapb_metapb_proto_depIdxs = []int32{
-	0, // 0: metapb.Store.state:type_name -> metapb.StoreState
-	2, // 1: metapb.Region.region_epoch:type_name -> metapb.RegionEpoch
-	4, // 2: metapb.Region.peers:type_name -> metapb.Peer
+	0, // 0: geekv.metapb.Store.state:type_name -> geekv.metapb.StoreState
+	2, // 1: geekv.metapb.Region.region_epoch:type_name -> geekv.metapb.RegionEpoch
+	4, // 2: geekv.metapb.Region.peers:type_name -> geekv.metapb.Peer
 	3, // [3:3] is the sub-list for method output_type
 	3, // [3:3] is the sub-list for method input_type
 	3, // [3:3] is the sub-list for extension type_name

@@ -509,7 +509,7 @@ func (x *SnapResponse) GetRegion() *metapb.Region {
 // Request is one data command.
 type Request struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	CmdType       CmdType                `protobuf:"varint,1,opt,name=cmd_type,json=cmdType,proto3,enum=raftcmdpb.CmdType" json:"cmd_type,omitempty"`
+	CmdType       CmdType                `protobuf:"varint,1,opt,name=cmd_type,json=cmdType,proto3,enum=geekv.raftcmdpb.CmdType" json:"cmd_type,omitempty"`
 	Get           *GetRequest            `protobuf:"bytes,2,opt,name=get,proto3" json:"get,omitempty"`
 	Put           *PutRequest            `protobuf:"bytes,4,opt,name=put,proto3" json:"put,omitempty"`
 	Delete        *DeleteRequest         `protobuf:"bytes,5,opt,name=delete,proto3" json:"delete,omitempty"`
@@ -586,7 +586,7 @@ func (x *Request) GetSnap() *SnapRequest {
 // Response answers one data command.
 type Response struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	CmdType       CmdType                `protobuf:"varint,1,opt,name=cmd_type,json=cmdType,proto3,enum=raftcmdpb.CmdType" json:"cmd_type,omitempty"`
+	CmdType       CmdType                `protobuf:"varint,1,opt,name=cmd_type,json=cmdType,proto3,enum=geekv.raftcmdpb.CmdType" json:"cmd_type,omitempty"`
 	Get           *GetResponse           `protobuf:"bytes,2,opt,name=get,proto3" json:"get,omitempty"`
 	Put           *PutResponse           `protobuf:"bytes,4,opt,name=put,proto3" json:"put,omitempty"`
 	Delete        *DeleteResponse        `protobuf:"bytes,5,opt,name=delete,proto3" json:"delete,omitempty"`
@@ -663,7 +663,7 @@ func (x *Response) GetSnap() *SnapResponse {
 // ChangePeerRequest adds or removes one peer.
 type ChangePeerRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	ChangeType    raftpb.ConfChangeType  `protobuf:"varint,1,opt,name=change_type,json=changeType,proto3,enum=raftpb.ConfChangeType" json:"change_type,omitempty"`
+	ChangeType    raftpb.ConfChangeType  `protobuf:"varint,1,opt,name=change_type,json=changeType,proto3,enum=geekv.raftpb.ConfChangeType" json:"change_type,omitempty"`
 	Peer          *metapb.Peer           `protobuf:"bytes,2,opt,name=peer,proto3" json:"peer,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -1040,7 +1040,7 @@ func (*TransferLeaderResponse) Descriptor() ([]byte, []int) {
 // AdminRequest is one administration command.
 type AdminRequest struct {
 	state          protoimpl.MessageState `protogen:"open.v1"`
-	CmdType        AdminCmdType           `protobuf:"varint,1,opt,name=cmd_type,json=cmdType,proto3,enum=raftcmdpb.AdminCmdType" json:"cmd_type,omitempty"`
+	CmdType        AdminCmdType           `protobuf:"varint,1,opt,name=cmd_type,json=cmdType,proto3,enum=geekv.raftcmdpb.AdminCmdType" json:"cmd_type,omitempty"`
 	ChangePeer     *ChangePeerRequest     `protobuf:"bytes,2,opt,name=change_peer,json=changePeer,proto3" json:"change_peer,omitempty"`
 	CompactLog     *CompactLogRequest     `protobuf:"bytes,4,opt,name=compact_log,json=compactLog,proto3" json:"compact_log,omitempty"`
 	TransferLeader *TransferLeaderRequest `protobuf:"bytes,5,opt,name=transfer_leader,json=transferLeader,proto3" json:"transfer_leader,omitempty"`
@@ -1117,7 +1117,7 @@ func (x *AdminRequest) GetSplit() *SplitRequest {
 // AdminResponse answers one administration command.
 type AdminResponse struct {
 	state          protoimpl.MessageState  `protogen:"open.v1"`
-	CmdType        AdminCmdType            `protobuf:"varint,1,opt,name=cmd_type,json=cmdType,proto3,enum=raftcmdpb.AdminCmdType" json:"cmd_type,omitempty"`
+	CmdType        AdminCmdType            `protobuf:"varint,1,opt,name=cmd_type,json=cmdType,proto3,enum=geekv.raftcmdpb.AdminCmdType" json:"cmd_type,omitempty"`
 	ChangePeer     *ChangePeerResponse     `protobuf:"bytes,2,opt,name=change_peer,json=changePeer,proto3" json:"change_peer,omitempty"`
 	CompactLog     *CompactLogResponse     `protobuf:"bytes,4,opt,name=compact_log,json=compactLog,proto3" json:"compact_log,omitempty"`
 	TransferLeader *TransferLeaderResponse `protobuf:"bytes,5,opt,name=transfer_leader,json=transferLeader,proto3" json:"transfer_leader,omitempty"`
@@ -1448,7 +1448,7 @@ var File_kv_proto_raftcmdpb_raftcmdpb_proto protoreflect.FileDescriptor
 
 const file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDesc = "" +
 	"\n" +
-	"\"kv/proto/raftcmdpb/raftcmdpb.proto\x12\traftcmdpb\x1a\x1ckv/proto/metapb/metapb.proto\x1a\x1ekv/proto/errorpb/errorpb.proto\x1a\x19kv/raft/raftpb/raft.proto\".\n" +
+	"\"kv/proto/raftcmdpb/raftcmdpb.proto\x12\x0fgeekv.raftcmdpb\x1a\x1ckv/proto/metapb/metapb.proto\x1a\x1ekv/proto/errorpb/errorpb.proto\x1a\x19kv/raft/raftpb/raft.proto\".\n" +
 	"\n" +
 	"GetRequest\x12\x0e\n" +
 	"\x02cf\x18\x01 \x01(\tR\x02cf\x12\x10\n" +
@@ -1465,77 +1465,77 @@ const file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDesc = "" +
 	"\x02cf\x18\x01 \x01(\tR\x02cf\x12\x10\n" +
 	"\x03key\x18\x02 \x01(\fR\x03key\"\x10\n" +
 	"\x0eDeleteResponse\"\r\n" +
-	"\vSnapRequest\"6\n" +
-	"\fSnapResponse\x12&\n" +
-	"\x06region\x18\x01 \x01(\v2\x0e.metapb.RegionR\x06region\"\xe8\x01\n" +
-	"\aRequest\x12-\n" +
-	"\bcmd_type\x18\x01 \x01(\x0e2\x12.raftcmdpb.CmdTypeR\acmdType\x12'\n" +
-	"\x03get\x18\x02 \x01(\v2\x15.raftcmdpb.GetRequestR\x03get\x12'\n" +
-	"\x03put\x18\x04 \x01(\v2\x15.raftcmdpb.PutRequestR\x03put\x120\n" +
-	"\x06delete\x18\x05 \x01(\v2\x18.raftcmdpb.DeleteRequestR\x06delete\x12*\n" +
-	"\x04snap\x18\x06 \x01(\v2\x16.raftcmdpb.SnapRequestR\x04snap\"\xed\x01\n" +
-	"\bResponse\x12-\n" +
-	"\bcmd_type\x18\x01 \x01(\x0e2\x12.raftcmdpb.CmdTypeR\acmdType\x12(\n" +
-	"\x03get\x18\x02 \x01(\v2\x16.raftcmdpb.GetResponseR\x03get\x12(\n" +
-	"\x03put\x18\x04 \x01(\v2\x16.raftcmdpb.PutResponseR\x03put\x121\n" +
-	"\x06delete\x18\x05 \x01(\v2\x19.raftcmdpb.DeleteResponseR\x06delete\x12+\n" +
-	"\x04snap\x18\x06 \x01(\v2\x17.raftcmdpb.SnapResponseR\x04snap\"n\n" +
-	"\x11ChangePeerRequest\x127\n" +
-	"\vchange_type\x18\x01 \x01(\x0e2\x16.raftpb.ConfChangeTypeR\n" +
-	"changeType\x12 \n" +
-	"\x04peer\x18\x02 \x01(\v2\f.metapb.PeerR\x04peer\"<\n" +
-	"\x12ChangePeerResponse\x12&\n" +
-	"\x06region\x18\x01 \x01(\v2\x0e.metapb.RegionR\x06region\"q\n" +
+	"\vSnapRequest\"<\n" +
+	"\fSnapResponse\x12,\n" +
+	"\x06region\x18\x01 \x01(\v2\x14.geekv.metapb.RegionR\x06region\"\x86\x02\n" +
+	"\aRequest\x123\n" +
+	"\bcmd_type\x18\x01 \x01(\x0e2\x18.geekv.raftcmdpb.CmdTypeR\acmdType\x12-\n" +
+	"\x03get\x18\x02 \x01(\v2\x1b.geekv.raftcmdpb.GetRequestR\x03get\x12-\n" +
+	"\x03put\x18\x04 \x01(\v2\x1b.geekv.raftcmdpb.PutRequestR\x03put\x126\n" +
+	"\x06delete\x18\x05 \x01(\v2\x1e.geekv.raftcmdpb.DeleteRequestR\x06delete\x120\n" +
+	"\x04snap\x18\x06 \x01(\v2\x1c.geekv.raftcmdpb.SnapRequestR\x04snap\"\x8b\x02\n" +
+	"\bResponse\x123\n" +
+	"\bcmd_type\x18\x01 \x01(\x0e2\x18.geekv.raftcmdpb.CmdTypeR\acmdType\x12.\n" +
+	"\x03get\x18\x02 \x01(\v2\x1c.geekv.raftcmdpb.GetResponseR\x03get\x12.\n" +
+	"\x03put\x18\x04 \x01(\v2\x1c.geekv.raftcmdpb.PutResponseR\x03put\x127\n" +
+	"\x06delete\x18\x05 \x01(\v2\x1f.geekv.raftcmdpb.DeleteResponseR\x06delete\x121\n" +
+	"\x04snap\x18\x06 \x01(\v2\x1d.geekv.raftcmdpb.SnapResponseR\x04snap\"z\n" +
+	"\x11ChangePeerRequest\x12=\n" +
+	"\vchange_type\x18\x01 \x01(\x0e2\x1c.geekv.raftpb.ConfChangeTypeR\n" +
+	"changeType\x12&\n" +
+	"\x04peer\x18\x02 \x01(\v2\x12.geekv.metapb.PeerR\x04peer\"B\n" +
+	"\x12ChangePeerResponse\x12,\n" +
+	"\x06region\x18\x01 \x01(\v2\x14.geekv.metapb.RegionR\x06region\"q\n" +
 	"\fSplitRequest\x12\x1b\n" +
 	"\tsplit_key\x18\x01 \x01(\fR\bsplitKey\x12\"\n" +
 	"\rnew_region_id\x18\x02 \x01(\x04R\vnewRegionId\x12 \n" +
 	"\fnew_peer_ids\x18\x03 \x03(\x04R\n" +
-	"newPeerIds\"9\n" +
-	"\rSplitResponse\x12(\n" +
-	"\aregions\x18\x01 \x03(\v2\x0e.metapb.RegionR\aregions\"[\n" +
+	"newPeerIds\"?\n" +
+	"\rSplitResponse\x12.\n" +
+	"\aregions\x18\x01 \x03(\v2\x14.geekv.metapb.RegionR\aregions\"[\n" +
 	"\x11CompactLogRequest\x12#\n" +
 	"\rcompact_index\x18\x01 \x01(\x04R\fcompactIndex\x12!\n" +
 	"\fcompact_term\x18\x02 \x01(\x04R\vcompactTerm\"\x14\n" +
-	"\x12CompactLogResponse\"9\n" +
-	"\x15TransferLeaderRequest\x12 \n" +
-	"\x04peer\x18\x01 \x01(\v2\f.metapb.PeerR\x04peer\"\x18\n" +
-	"\x16TransferLeaderResponse\"\xba\x02\n" +
-	"\fAdminRequest\x122\n" +
-	"\bcmd_type\x18\x01 \x01(\x0e2\x17.raftcmdpb.AdminCmdTypeR\acmdType\x12=\n" +
-	"\vchange_peer\x18\x02 \x01(\v2\x1c.raftcmdpb.ChangePeerRequestR\n" +
-	"changePeer\x12=\n" +
-	"\vcompact_log\x18\x04 \x01(\v2\x1c.raftcmdpb.CompactLogRequestR\n" +
-	"compactLog\x12I\n" +
-	"\x0ftransfer_leader\x18\x05 \x01(\v2 .raftcmdpb.TransferLeaderRequestR\x0etransferLeader\x12-\n" +
+	"\x12CompactLogResponse\"?\n" +
+	"\x15TransferLeaderRequest\x12&\n" +
+	"\x04peer\x18\x01 \x01(\v2\x12.geekv.metapb.PeerR\x04peer\"\x18\n" +
+	"\x16TransferLeaderResponse\"\xd8\x02\n" +
+	"\fAdminRequest\x128\n" +
+	"\bcmd_type\x18\x01 \x01(\x0e2\x1d.geekv.raftcmdpb.AdminCmdTypeR\acmdType\x12C\n" +
+	"\vchange_peer\x18\x02 \x01(\v2\".geekv.raftcmdpb.ChangePeerRequestR\n" +
+	"changePeer\x12C\n" +
+	"\vcompact_log\x18\x04 \x01(\v2\".geekv.raftcmdpb.CompactLogRequestR\n" +
+	"compactLog\x12O\n" +
+	"\x0ftransfer_leader\x18\x05 \x01(\v2&.geekv.raftcmdpb.TransferLeaderRequestR\x0etransferLeader\x123\n" +
 	"\x05split\x18\n" +
-	" \x01(\v2\x17.raftcmdpb.SplitRequestR\x05split\"\xbf\x02\n" +
-	"\rAdminResponse\x122\n" +
-	"\bcmd_type\x18\x01 \x01(\x0e2\x17.raftcmdpb.AdminCmdTypeR\acmdType\x12>\n" +
-	"\vchange_peer\x18\x02 \x01(\v2\x1d.raftcmdpb.ChangePeerResponseR\n" +
-	"changePeer\x12>\n" +
-	"\vcompact_log\x18\x04 \x01(\v2\x1d.raftcmdpb.CompactLogResponseR\n" +
-	"compactLog\x12J\n" +
-	"\x0ftransfer_leader\x18\x05 \x01(\v2!.raftcmdpb.TransferLeaderResponseR\x0etransferLeader\x12.\n" +
+	" \x01(\v2\x1d.geekv.raftcmdpb.SplitRequestR\x05split\"\xdd\x02\n" +
+	"\rAdminResponse\x128\n" +
+	"\bcmd_type\x18\x01 \x01(\x0e2\x1d.geekv.raftcmdpb.AdminCmdTypeR\acmdType\x12D\n" +
+	"\vchange_peer\x18\x02 \x01(\v2#.geekv.raftcmdpb.ChangePeerResponseR\n" +
+	"changePeer\x12D\n" +
+	"\vcompact_log\x18\x04 \x01(\v2#.geekv.raftcmdpb.CompactLogResponseR\n" +
+	"compactLog\x12P\n" +
+	"\x0ftransfer_leader\x18\x05 \x01(\v2'.geekv.raftcmdpb.TransferLeaderResponseR\x0etransferLeader\x124\n" +
 	"\x05split\x18\n" +
-	" \x01(\v2\x18.raftcmdpb.SplitResponseR\x05split\"\xbd\x01\n" +
+	" \x01(\v2\x1e.geekv.raftcmdpb.SplitResponseR\x05split\"\xc9\x01\n" +
 	"\x11RaftRequestHeader\x12\x1b\n" +
-	"\tregion_id\x18\x01 \x01(\x04R\bregionId\x12 \n" +
-	"\x04peer\x18\x02 \x01(\v2\f.metapb.PeerR\x04peer\x126\n" +
-	"\fregion_epoch\x18\x04 \x01(\v2\x13.metapb.RegionEpochR\vregionEpoch\x12\x12\n" +
+	"\tregion_id\x18\x01 \x01(\x04R\bregionId\x12&\n" +
+	"\x04peer\x18\x02 \x01(\v2\x12.geekv.metapb.PeerR\x04peer\x12<\n" +
+	"\fregion_epoch\x18\x04 \x01(\v2\x19.geekv.metapb.RegionEpochR\vregionEpoch\x12\x12\n" +
 	"\x04term\x18\x05 \x01(\x04R\x04term\x12\x1d\n" +
 	"\n" +
-	"stale_read\x18\x06 \x01(\bR\tstaleRead\"]\n" +
-	"\x12RaftResponseHeader\x12$\n" +
-	"\x05error\x18\x01 \x01(\v2\x0e.errorpb.ErrorR\x05error\x12!\n" +
-	"\fcurrent_term\x18\x02 \x01(\x04R\vcurrentTerm\"\xb4\x01\n" +
-	"\x0eRaftCmdRequest\x124\n" +
-	"\x06header\x18\x01 \x01(\v2\x1c.raftcmdpb.RaftRequestHeaderR\x06header\x12.\n" +
-	"\brequests\x18\x02 \x03(\v2\x12.raftcmdpb.RequestR\brequests\x12<\n" +
-	"\radmin_request\x18\x03 \x01(\v2\x17.raftcmdpb.AdminRequestR\fadminRequest\"\xbc\x01\n" +
-	"\x0fRaftCmdResponse\x125\n" +
-	"\x06header\x18\x01 \x01(\v2\x1d.raftcmdpb.RaftResponseHeaderR\x06header\x121\n" +
-	"\tresponses\x18\x02 \x03(\v2\x13.raftcmdpb.ResponseR\tresponses\x12?\n" +
-	"\x0eadmin_response\x18\x03 \x01(\v2\x18.raftcmdpb.AdminResponseR\radminResponse*>\n" +
+	"stale_read\x18\x06 \x01(\bR\tstaleRead\"c\n" +
+	"\x12RaftResponseHeader\x12*\n" +
+	"\x05error\x18\x01 \x01(\v2\x14.geekv.errorpb.ErrorR\x05error\x12!\n" +
+	"\fcurrent_term\x18\x02 \x01(\x04R\vcurrentTerm\"\xc6\x01\n" +
+	"\x0eRaftCmdRequest\x12:\n" +
+	"\x06header\x18\x01 \x01(\v2\".geekv.raftcmdpb.RaftRequestHeaderR\x06header\x124\n" +
+	"\brequests\x18\x02 \x03(\v2\x18.geekv.raftcmdpb.RequestR\brequests\x12B\n" +
+	"\radmin_request\x18\x03 \x01(\v2\x1d.geekv.raftcmdpb.AdminRequestR\fadminRequest\"\xce\x01\n" +
+	"\x0fRaftCmdResponse\x12;\n" +
+	"\x06header\x18\x01 \x01(\v2#.geekv.raftcmdpb.RaftResponseHeaderR\x06header\x127\n" +
+	"\tresponses\x18\x02 \x03(\v2\x19.geekv.raftcmdpb.ResponseR\tresponses\x12E\n" +
+	"\x0eadmin_response\x18\x03 \x01(\v2\x1e.geekv.raftcmdpb.AdminResponseR\radminResponse*>\n" +
 	"\aCmdType\x12\v\n" +
 	"\aInvalid\x10\x00\x12\a\n" +
 	"\x03Get\x10\x01\x12\a\n" +
@@ -1568,74 +1568,74 @@ func file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDescGZIP() []byte {
 var file_kv_proto_raftcmdpb_raftcmdpb_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
 var file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes = make([]protoimpl.MessageInfo, 24)
 var file_kv_proto_raftcmdpb_raftcmdpb_proto_goTypes = []any{
-	(CmdType)(0),                   // 0: raftcmdpb.CmdType
-	(AdminCmdType)(0),              // 1: raftcmdpb.AdminCmdType
-	(*GetRequest)(nil),             // 2: raftcmdpb.GetRequest
-	(*GetResponse)(nil),            // 3: raftcmdpb.GetResponse
-	(*PutRequest)(nil),             // 4: raftcmdpb.PutRequest
-	(*PutResponse)(nil),            // 5: raftcmdpb.PutResponse
-	(*DeleteRequest)(nil),          // 6: raftcmdpb.DeleteRequest
-	(*DeleteResponse)(nil),         // 7: raftcmdpb.DeleteResponse
-	(*SnapRequest)(nil),            // 8: raftcmdpb.SnapRequest
-	(*SnapResponse)(nil),           // 9: raftcmdpb.SnapResponse
-	(*Request)(nil),                // 10: raftcmdpb.Request
-	(*Response)(nil),               // 11: raftcmdpb.Response
-	(*ChangePeerRequest)(nil),      // 12: raftcmdpb.ChangePeerRequest
-	(*ChangePeerResponse)(nil),     // 13: raftcmdpb.ChangePeerResponse
-	(*SplitRequest)(nil),           // 14: raftcmdpb.SplitRequest
-	(*SplitResponse)(nil),          // 15: raftcmdpb.SplitResponse
-	(*CompactLogRequest)(nil),      // 16: raftcmdpb.CompactLogRequest
-	(*CompactLogResponse)(nil),     // 17: raftcmdpb.CompactLogResponse
-	(*TransferLeaderRequest)(nil),  // 18: raftcmdpb.TransferLeaderRequest
-	(*TransferLeaderResponse)(nil), // 19: raftcmdpb.TransferLeaderResponse
-	(*AdminRequest)(nil),           // 20: raftcmdpb.AdminRequest
-	(*AdminResponse)(nil),          // 21: raftcmdpb.AdminResponse
-	(*RaftRequestHeader)(nil),      // 22: raftcmdpb.RaftRequestHeader
-	(*RaftResponseHeader)(nil),     // 23: raftcmdpb.RaftResponseHeader
-	(*RaftCmdRequest)(nil),         // 24: raftcmdpb.RaftCmdRequest
-	(*RaftCmdResponse)(nil),        // 25: raftcmdpb.RaftCmdResponse
-	(*metapb.Region)(nil),          // 26: metapb.Region
-	(raftpb.ConfChangeType)(0),     // 27: raftpb.ConfChangeType
-	(*metapb.Peer)(nil),            // 28: metapb.Peer
-	(*metapb.RegionEpoch)(nil),     // 29: metapb.RegionEpoch
-	(*errorpb.Error)(nil),          // 30: errorpb.Error
+	(CmdType)(0),                   // 0: geekv.raftcmdpb.CmdType
+	(AdminCmdType)(0),              // 1: geekv.raftcmdpb.AdminCmdType
+	(*GetRequest)(nil),             // 2: geekv.raftcmdpb.GetRequest
+	(*GetResponse)(nil),            // 3: geekv.raftcmdpb.GetResponse
+	(*PutRequest)(nil),             // 4: geekv.raftcmdpb.PutRequest
+	(*PutResponse)(nil),            // 5: geekv.raftcmdpb.PutResponse
+	(*DeleteRequest)(nil),          // 6: geekv.raftcmdpb.DeleteRequest
+	(*DeleteResponse)(nil),         // 7: geekv.raftcmdpb.DeleteResponse
+	(*SnapRequest)(nil),            // 8: geekv.raftcmdpb.SnapRequest
+	(*SnapResponse)(nil),           // 9: geekv.raftcmdpb.SnapResponse
+	(*Request)(nil),                // 10: geekv.raftcmdpb.Request
+	(*Response)(nil),               // 11: geekv.raftcmdpb.Response
+	(*ChangePeerRequest)(nil),      // 12: geekv.raftcmdpb.ChangePeerRequest
+	(*ChangePeerResponse)(nil),     // 13: geekv.raftcmdpb.ChangePeerResponse
+	(*SplitRequest)(nil),           // 14: geekv.raftcmdpb.SplitRequest
+	(*SplitResponse)(nil),          // 15: geekv.raftcmdpb.SplitResponse
+	(*CompactLogRequest)(nil),      // 16: geekv.raftcmdpb.CompactLogRequest
+	(*CompactLogResponse)(nil),     // 17: geekv.raftcmdpb.CompactLogResponse
+	(*TransferLeaderRequest)(nil),  // 18: geekv.raftcmdpb.TransferLeaderRequest
+	(*TransferLeaderResponse)(nil), // 19: geekv.raftcmdpb.TransferLeaderResponse
+	(*AdminRequest)(nil),           // 20: geekv.raftcmdpb.AdminRequest
+	(*AdminResponse)(nil),          // 21: geekv.raftcmdpb.AdminResponse
+	(*RaftRequestHeader)(nil),      // 22: geekv.raftcmdpb.RaftRequestHeader
+	(*RaftResponseHeader)(nil),     // 23: geekv.raftcmdpb.RaftResponseHeader
+	(*RaftCmdRequest)(nil),         // 24: geekv.raftcmdpb.RaftCmdRequest
+	(*RaftCmdResponse)(nil),        // 25: geekv.raftcmdpb.RaftCmdResponse
+	(*metapb.Region)(nil),          // 26: geekv.metapb.Region
+	(raftpb.ConfChangeType)(0),     // 27: geekv.raftpb.ConfChangeType
+	(*metapb.Peer)(nil),            // 28: geekv.metapb.Peer
+	(*metapb.RegionEpoch)(nil),     // 29: geekv.metapb.RegionEpoch
+	(*errorpb.Error)(nil),          // 30: geekv.errorpb.Error
 }
 var file_kv_proto_raftcmdpb_raftcmdpb_proto_depIdxs = []int32{
-	26, // 0: raftcmdpb.SnapResponse.region:type_name -> metapb.Region
-	0,  // 1: raftcmdpb.Request.cmd_type:type_name -> raftcmdpb.CmdType
-	2,  // 2: raftcmdpb.Request.get:type_name -> raftcmdpb.GetRequest
-	4,  // 3: raftcmdpb.Request.put:type_name -> raftcmdpb.PutRequest
-	6,  // 4: raftcmdpb.Request.delete:type_name -> raftcmdpb.DeleteRequest
-	8,  // 5: raftcmdpb.Request.snap:type_name -> raftcmdpb.SnapRequest
-	0,  // 6: raftcmdpb.Response.cmd_type:type_name -> raftcmdpb.CmdType
-	3,  // 7: raftcmdpb.Response.get:type_name -> raftcmdpb.GetResponse
-	5,  // 8: raftcmdpb.Response.put:type_name -> raftcmdpb.PutResponse
-	7,  // 9: raftcmdpb.Response.delete:type_name -> raftcmdpb.DeleteResponse
-	9,  // 10: raftcmdpb.Response.snap:type_name -> raftcmdpb.SnapResponse
-	27, // 11: raftcmdpb.ChangePeerRequest.change_type:type_name -> raftpb.ConfChangeType
-	28, // 12: raftcmdpb.ChangePeerRequest.peer:type_name -> metapb.Peer
-	26, // 13: raftcmdpb.ChangePeerResponse.region:type_name -> metapb.Region
-	26, // 14: raftcmdpb.SplitResponse.regions:type_name -> metapb.Region
-	28, // 15: raftcmdpb.TransferLeaderRequest.peer:type_name -> metapb.Peer
-	1,  // 16: raftcmdpb.AdminRequest.cmd_type:type_name -> raftcmdpb.AdminCmdType
-	12, // 17: raftcmdpb.AdminRequest.change_peer:type_name -> raftcmdpb.ChangePeerRequest
-	16, // 18: raftcmdpb.AdminRequest.compact_log:type_name -> raftcmdpb.CompactLogRequest
-	18, // 19: raftcmdpb.AdminRequest.transfer_leader:type_name -> raftcmdpb.TransferLeaderRequest
-	14, // 20: raftcmdpb.AdminRequest.split:type_name -> raftcmdpb.SplitRequest
-	1,  // 21: raftcmdpb.AdminResponse.cmd_type:type_name -> raftcmdpb.AdminCmdType
-	13, // 22: raftcmdpb.AdminResponse.change_peer:type_name -> raftcmdpb.ChangePeerResponse
-	17, // 23: raftcmdpb.AdminResponse.compact_log:type_name -> raftcmdpb.CompactLogResponse
-	19, // 24: raftcmdpb.AdminResponse.transfer_leader:type_name -> raftcmdpb.TransferLeaderResponse
-	15, // 25: raftcmdpb.AdminResponse.split:type_name -> raftcmdpb.SplitResponse
-	28, // 26: raftcmdpb.RaftRequestHeader.peer:type_name -> metapb.Peer
-	29, // 27: raftcmdpb.RaftRequestHeader.region_epoch:type_name -> metapb.RegionEpoch
-	30, // 28: raftcmdpb.RaftResponseHeader.error:type_name -> errorpb.Error
-	22, // 29: raftcmdpb.RaftCmdRequest.header:type_name -> raftcmdpb.RaftRequestHeader
-	10, // 30: raftcmdpb.RaftCmdRequest.requests:type_name -> raftcmdpb.Request
-	20, // 31: raftcmdpb.RaftCmdRequest.admin_request:type_name -> raftcmdpb.AdminRequest
-	23, // 32: raftcmdpb.RaftCmdResponse.header:type_name -> raftcmdpb.RaftResponseHeader
-	11, // 33: raftcmdpb.RaftCmdResponse.responses:type_name -> raftcmdpb.Response
-	21, // 34: raftcmdpb.RaftCmdResponse.admin_response:type_name -> raftcmdpb.AdminResponse
+	26, // 0: geekv.raftcmdpb.SnapResponse.region:type_name -> geekv.metapb.Region
+	0,  // 1: geekv.raftcmdpb.Request.cmd_type:type_name -> geekv.raftcmdpb.CmdType
+	2,  // 2: geekv.raftcmdpb.Request.get:type_name -> geekv.raftcmdpb.GetRequest
+	4,  // 3: geekv.raftcmdpb.Request.put:type_name -> geekv.raftcmdpb.PutRequest
+	6,  // 4: geekv.raftcmdpb.Request.delete:type_name -> geekv.raftcmdpb.DeleteRequest
+	8,  // 5: geekv.raftcmdpb.Request.snap:type_name -> geekv.raftcmdpb.SnapRequest
+	0,  // 6: geekv.raftcmdpb.Response.cmd_type:type_name -> geekv.raftcmdpb.CmdType
+	3,  // 7: geekv.raftcmdpb.Response.get:type_name -> geekv.raftcmdpb.GetResponse
+	5,  // 8: geekv.raftcmdpb.Response.put:type_name -> geekv.raftcmdpb.PutResponse
+	7,  // 9: geekv.raftcmdpb.Response.delete:type_name -> geekv.raftcmdpb.DeleteResponse
+	9,  // 10: geekv.raftcmdpb.Response.snap:type_name -> geekv.raftcmdpb.SnapResponse
+	27, // 11: geekv.raftcmdpb.ChangePeerRequest.change_type:type_name -> geekv.raftpb.ConfChangeType
+	28, // 12: geekv.raftcmdpb.ChangePeerRequest.peer:type_name -> geekv.metapb.Peer
+	26, // 13: geekv.raftcmdpb.ChangePeerResponse.region:type_name -> geekv.metapb.Region
+	26, // 14: geekv.raftcmdpb.SplitResponse.regions:type_name -> geekv.metapb.Region
+	28, // 15: geekv.raftcmdpb.TransferLeaderRequest.peer:type_name -> geekv.metapb.Peer
+	1,  // 16: geekv.raftcmdpb.AdminRequest.cmd_type:type_name -> geekv.raftcmdpb.AdminCmdType
+	12, // 17: geekv.raftcmdpb.AdminRequest.change_peer:type_name -> geekv.raftcmdpb.ChangePeerRequest
+	16, // 18: geekv.raftcmdpb.AdminRequest.compact_log:type_name -> geekv.raftcmdpb.CompactLogRequest
+	18, // 19: geekv.raftcmdpb.AdminRequest.transfer_leader:type_name -> geekv.raftcmdpb.TransferLeaderRequest
+	14, // 20: geekv.raftcmdpb.AdminRequest.split:type_name -> geekv.raftcmdpb.SplitRequest
+	1,  // 21: geekv.raftcmdpb.AdminResponse.cmd_type:type_name -> geekv.raftcmdpb.AdminCmdType
+	13, // 22: geekv.raftcmdpb.AdminResponse.change_peer:type_name -> geekv.raftcmdpb.ChangePeerResponse
+	17, // 23: geekv.raftcmdpb.AdminResponse.compact_log:type_name -> geekv.raftcmdpb.CompactLogResponse
+	19, // 24: geekv.raftcmdpb.AdminResponse.transfer_leader:type_name -> geekv.raftcmdpb.TransferLeaderResponse
+	15, // 25: geekv.raftcmdpb.AdminResponse.split:type_name -> geekv.raftcmdpb.SplitResponse
+	28, // 26: geekv.raftcmdpb.RaftRequestHeader.peer:type_name -> geekv.metapb.Peer
+	29, // 27: geekv.raftcmdpb.RaftRequestHeader.region_epoch:type_name -> geekv.metapb.RegionEpoch
+	30, // 28: geekv.raftcmdpb.RaftResponseHeader.error:type_name -> geekv.errorpb.Error
+	22, // 29: geekv.raftcmdpb.RaftCmdRequest.header:type_name -> geekv.raftcmdpb.RaftRequestHeader
+	10, // 30: geekv.raftcmdpb.RaftCmdRequest.requests:type_name -> geekv.raftcmdpb.Request
+	20, // 31: geekv.raftcmdpb.RaftCmdRequest.admin_request:type_name -> geekv.raftcmdpb.AdminRequest
+	23, // 32: geekv.raftcmdpb.RaftCmdResponse.header:type_name -> geekv.raftcmdpb.RaftResponseHeader
+	11, // 33: geekv.raftcmdpb.RaftCmdResponse.responses:type_name -> geekv.raftcmdpb.Response
+	21, // 34: geekv.raftcmdpb.RaftCmdResponse.admin_response:type_name -> geekv.raftcmdpb.AdminResponse
 	35, // [35:35] is the sub-list for method output_type
 	35, // [35:35] is the sub-list for method input_type
 	35, // [35:35] is the sub-list for extension type_name

@@ -456,7 +456,7 @@ func (x *RaftApplyState) GetTruncatedState() *RaftTruncatedState {
 // RegionLocalState is a region's metadata as a store last persisted it.
 type RegionLocalState struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	State         PeerState              `protobuf:"varint,1,opt,name=state,proto3,enum=raftserverpb.PeerState" json:"state,omitempty"`
+	State         PeerState              `protobuf:"varint,1,opt,name=state,proto3,enum=geekv.raftserverpb.PeerState" json:"state,omitempty"`
 	Region        *metapb.Region         `protobuf:"bytes,2,opt,name=region,proto3" json:"region,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -625,45 +625,45 @@ var File_kv_proto_raftserverpb_raftserverpb_proto protoreflect.FileDescriptor
 
 const file_kv_proto_raftserverpb_raftserverpb_proto_rawDesc = "" +
 	"\n" +
-	"(kv/proto/raftserverpb/raftserverpb.proto\x12\fraftserverpb\x1a\x1ckv/proto/metapb/metapb.proto\x1a\x19kv/raft/raftpb/raft.proto\"\xb8\x02\n" +
+	"(kv/proto/raftserverpb/raftserverpb.proto\x12\x12geekv.raftserverpb\x1a\x1ckv/proto/metapb/metapb.proto\x1a\x19kv/raft/raftpb/raft.proto\"\xd0\x02\n" +
 	"\vRaftMessage\x12\x1b\n" +
-	"\tregion_id\x18\x01 \x01(\x04R\bregionId\x12)\n" +
-	"\tfrom_peer\x18\x02 \x01(\v2\f.metapb.PeerR\bfromPeer\x12%\n" +
-	"\ato_peer\x18\x03 \x01(\v2\f.metapb.PeerR\x06toPeer\x12)\n" +
-	"\amessage\x18\x04 \x01(\v2\x0f.raftpb.MessageR\amessage\x126\n" +
-	"\fregion_epoch\x18\x05 \x01(\v2\x13.metapb.RegionEpochR\vregionEpoch\x12!\n" +
+	"\tregion_id\x18\x01 \x01(\x04R\bregionId\x12/\n" +
+	"\tfrom_peer\x18\x02 \x01(\v2\x12.geekv.metapb.PeerR\bfromPeer\x12+\n" +
+	"\ato_peer\x18\x03 \x01(\v2\x12.geekv.metapb.PeerR\x06toPeer\x12/\n" +
+	"\amessage\x18\x04 \x01(\v2\x15.geekv.raftpb.MessageR\amessage\x12<\n" +
+	"\fregion_epoch\x18\x05 \x01(\v2\x19.geekv.metapb.RegionEpochR\vregionEpoch\x12!\n" +
 	"\fis_tombstone\x18\x06 \x01(\bR\visTombstone\x12\x1b\n" +
 	"\tstart_key\x18\a \x01(\fR\bstartKey\x12\x17\n" +
-	"\aend_key\x18\b \x01(\fR\x06endKey\"\x8f\x01\n" +
-	"\rSnapshotChunk\x123\n" +
-	"\amessage\x18\x01 \x01(\v2\x19.raftserverpb.RaftMessageR\amessage\x12\x12\n" +
+	"\aend_key\x18\b \x01(\fR\x06endKey\"\x95\x01\n" +
+	"\rSnapshotChunk\x129\n" +
+	"\amessage\x18\x01 \x01(\v2\x1f.geekv.raftserverpb.RaftMessageR\amessage\x12\x12\n" +
 	"\x04data\x18\x02 \x01(\fR\x04data\x12\x1d\n" +
 	"\n" +
 	"total_size\x18\x03 \x01(\x04R\ttotalSize\x12\x16\n" +
 	"\x06crc32c\x18\x04 \x01(\rR\x06crc32c\"\x06\n" +
-	"\x04Done\"~\n" +
-	"\x0eRaftLocalState\x120\n" +
+	"\x04Done\"\x84\x01\n" +
+	"\x0eRaftLocalState\x126\n" +
 	"\n" +
-	"hard_state\x18\x01 \x01(\v2\x11.raftpb.HardStateR\thardState\x12\x1d\n" +
+	"hard_state\x18\x01 \x01(\v2\x17.geekv.raftpb.HardStateR\thardState\x12\x1d\n" +
 	"\n" +
 	"last_index\x18\x02 \x01(\x04R\tlastIndex\x12\x1b\n" +
 	"\tlast_term\x18\x03 \x01(\x04R\blastTerm\">\n" +
 	"\x12RaftTruncatedState\x12\x14\n" +
 	"\x05index\x18\x01 \x01(\x04R\x05index\x12\x12\n" +
-	"\x04term\x18\x02 \x01(\x04R\x04term\"\x80\x01\n" +
+	"\x04term\x18\x02 \x01(\x04R\x04term\"\x86\x01\n" +
 	"\x0eRaftApplyState\x12#\n" +
-	"\rapplied_index\x18\x01 \x01(\x04R\fappliedIndex\x12I\n" +
-	"\x0ftruncated_state\x18\x02 \x01(\v2 .raftserverpb.RaftTruncatedStateR\x0etruncatedState\"i\n" +
-	"\x10RegionLocalState\x12-\n" +
-	"\x05state\x18\x01 \x01(\x0e2\x17.raftserverpb.PeerStateR\x05state\x12&\n" +
-	"\x06region\x18\x02 \x01(\v2\x0e.metapb.RegionR\x06region\"F\n" +
+	"\rapplied_index\x18\x01 \x01(\x04R\fappliedIndex\x12O\n" +
+	"\x0ftruncated_state\x18\x02 \x01(\v2&.geekv.raftserverpb.RaftTruncatedStateR\x0etruncatedState\"u\n" +
+	"\x10RegionLocalState\x123\n" +
+	"\x05state\x18\x01 \x01(\x0e2\x1d.geekv.raftserverpb.PeerStateR\x05state\x12,\n" +
+	"\x06region\x18\x02 \x01(\v2\x14.geekv.metapb.RegionR\x06region\"F\n" +
 	"\n" +
 	"StoreIdent\x12\x1d\n" +
 	"\n" +
 	"cluster_id\x18\x01 \x01(\x04R\tclusterId\x12\x19\n" +
-	"\bstore_id\x18\x02 \x01(\x04R\astoreId\"o\n" +
-	"\fSnapshotData\x12&\n" +
-	"\x06region\x18\x01 \x01(\v2\x0e.metapb.RegionR\x06region\x12\x1b\n" +
+	"\bstore_id\x18\x02 \x01(\x04R\astoreId\"u\n" +
+	"\fSnapshotData\x12,\n" +
+	"\x06region\x18\x01 \x01(\v2\x14.geekv.metapb.RegionR\x06region\x12\x1b\n" +
 	"\tdata_size\x18\x02 \x01(\x04R\bdataSize\x12\x1a\n" +
 	"\bchecksum\x18\x03 \x01(\rR\bchecksum*4\n" +
 	"\tPeerState\x12\n" +
@@ -687,33 +687,33 @@ func file_kv_proto_raftserverpb_raftserverpb_proto_rawDescGZIP() []byte {
 var file_kv_proto_raftserverpb_raftserverpb_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
 var file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
 var file_kv_proto_raftserverpb_raftserverpb_proto_goTypes = []any{
-	(PeerState)(0),             // 0: raftserverpb.PeerState
-	(*RaftMessage)(nil),        // 1: raftserverpb.RaftMessage
-	(*SnapshotChunk)(nil),      // 2: raftserverpb.SnapshotChunk
-	(*Done)(nil),               // 3: raftserverpb.Done
-	(*RaftLocalState)(nil),     // 4: raftserverpb.RaftLocalState
-	(*RaftTruncatedState)(nil), // 5: raftserverpb.RaftTruncatedState
-	(*RaftApplyState)(nil),     // 6: raftserverpb.RaftApplyState
-	(*RegionLocalState)(nil),   // 7: raftserverpb.RegionLocalState
-	(*StoreIdent)(nil),         // 8: raftserverpb.StoreIdent
-	(*SnapshotData)(nil),       // 9: raftserverpb.SnapshotData
-	(*metapb.Peer)(nil),        // 10: metapb.Peer
-	(*raftpb.Message)(nil),     // 11: raftpb.Message
-	(*metapb.RegionEpoch)(nil), // 12: metapb.RegionEpoch
-	(*raftpb.HardState)(nil),   // 13: raftpb.HardState
-	(*metapb.Region)(nil),      // 14: metapb.Region
+	(PeerState)(0),             // 0: geekv.raftserverpb.PeerState
+	(*RaftMessage)(nil),        // 1: geekv.raftserverpb.RaftMessage
+	(*SnapshotChunk)(nil),      // 2: geekv.raftserverpb.SnapshotChunk
+	(*Done)(nil),               // 3: geekv.raftserverpb.Done
+	(*RaftLocalState)(nil),     // 4: geekv.raftserverpb.RaftLocalState
+	(*RaftTruncatedState)(nil), // 5: geekv.raftserverpb.RaftTruncatedState
+	(*RaftApplyState)(nil),     // 6: geekv.raftserverpb.RaftApplyState
+	(*RegionLocalState)(nil),   // 7: geekv.raftserverpb.RegionLocalState
+	(*StoreIdent)(nil),         // 8: geekv.raftserverpb.StoreIdent
+	(*SnapshotData)(nil),       // 9: geekv.raftserverpb.SnapshotData
+	(*metapb.Peer)(nil),        // 10: geekv.metapb.Peer
+	(*raftpb.Message)(nil),     // 11: geekv.raftpb.Message
+	(*metapb.RegionEpoch)(nil), // 12: geekv.metapb.RegionEpoch
+	(*raftpb.HardState)(nil),   // 13: geekv.raftpb.HardState
+	(*metapb.Region)(nil),      // 14: geekv.metapb.Region
 }
 var file_kv_proto_raftserverpb_raftserverpb_proto_depIdxs = []int32{
-	10, // 0: raftserverpb.RaftMessage.from_peer:type_name -> metapb.Peer
-	10, // 1: raftserverpb.RaftMessage.to_peer:type_name -> metapb.Peer
-	11, // 2: raftserverpb.RaftMessage.message:type_name -> raftpb.Message
-	12, // 3: raftserverpb.RaftMessage.region_epoch:type_name -> metapb.RegionEpoch
-	1,  // 4: raftserverpb.SnapshotChunk.message:type_name -> raftserverpb.RaftMessage
-	13, // 5: raftserverpb.RaftLocalState.hard_state:type_name -> raftpb.HardState
-	5,  // 6: raftserverpb.RaftApplyState.truncated_state:type_name -> raftserverpb.RaftTruncatedState
-	0,  // 7: raftserverpb.RegionLocalState.state:type_name -> raftserverpb.PeerState
-	14, // 8: raftserverpb.RegionLocalState.region:type_name -> metapb.Region
-	14, // 9: raftserverpb.SnapshotData.region:type_name -> metapb.Region
+	10, // 0: geekv.raftserverpb.RaftMessage.from_peer:type_name -> geekv.metapb.Peer
+	10, // 1: geekv.raftserverpb.RaftMessage.to_peer:type_name -> geekv.metapb.Peer
+	11, // 2: geekv.raftserverpb.RaftMessage.message:type_name -> geekv.raftpb.Message
+	12, // 3: geekv.raftserverpb.RaftMessage.region_epoch:type_name -> geekv.metapb.RegionEpoch
+	1,  // 4: geekv.raftserverpb.SnapshotChunk.message:type_name -> geekv.raftserverpb.RaftMessage
+	13, // 5: geekv.raftserverpb.RaftLocalState.hard_state:type_name -> geekv.raftpb.HardState
+	5,  // 6: geekv.raftserverpb.RaftApplyState.truncated_state:type_name -> geekv.raftserverpb.RaftTruncatedState
+	0,  // 7: geekv.raftserverpb.RegionLocalState.state:type_name -> geekv.raftserverpb.PeerState
+	14, // 8: geekv.raftserverpb.RegionLocalState.region:type_name -> geekv.metapb.Region
+	14, // 9: geekv.raftserverpb.SnapshotData.region:type_name -> geekv.metapb.Region
 	10, // [10:10] is the sub-list for method output_type
 	10, // [10:10] is the sub-list for method input_type
 	10, // [10:10] is the sub-list for extension type_name

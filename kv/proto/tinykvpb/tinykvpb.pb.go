@@ -28,51 +28,51 @@ var File_kv_proto_tinykvpb_tinykvpb_proto protoreflect.FileDescriptor
 
 const file_kv_proto_tinykvpb_tinykvpb_proto_rawDesc = "" +
 	"\n" +
-	" kv/proto/tinykvpb/tinykvpb.proto\x12\btinykvpb\x1a\x1ekv/proto/kvrpcpb/kvrpcpb.proto\x1a(kv/proto/raftserverpb/raftserverpb.proto2\x9c\x04\n" +
-	"\x06TinyKv\x12;\n" +
-	"\x06RawGet\x12\x16.kvrpcpb.RawGetRequest\x1a\x17.kvrpcpb.RawGetResponse\"\x00\x12;\n" +
-	"\x06RawPut\x12\x16.kvrpcpb.RawPutRequest\x1a\x17.kvrpcpb.RawPutResponse\"\x00\x12D\n" +
-	"\tRawDelete\x12\x19.kvrpcpb.RawDeleteRequest\x1a\x1a.kvrpcpb.RawDeleteResponse\"\x00\x12>\n" +
-	"\aRawScan\x12\x17.kvrpcpb.RawScanRequest\x1a\x18.kvrpcpb.RawScanResponse\"\x00\x12J\n" +
-	"\vRawBatchGet\x12\x1b.kvrpcpb.RawBatchGetRequest\x1a\x1c.kvrpcpb.RawBatchGetResponse\"\x00\x12J\n" +
-	"\vRawBatchPut\x12\x1b.kvrpcpb.RawBatchPutRequest\x1a\x1c.kvrpcpb.RawBatchPutResponse\"\x00\x129\n" +
-	"\x04Raft\x12\x19.raftserverpb.RaftMessage\x1a\x12.raftserverpb.Done\"\x00(\x01\x12?\n" +
-	"\bSnapshot\x12\x1b.raftserverpb.SnapshotChunk\x1a\x12.raftserverpb.Done\"\x00(\x01B.Z,github.com/gee-project/gee/kv/proto/tinykvpbb\x06proto3"
+	" kv/proto/tinykvpb/tinykvpb.proto\x12\x0egeekv.tinykvpb\x1a\x1ekv/proto/kvrpcpb/kvrpcpb.proto\x1a(kv/proto/raftserverpb/raftserverpb.proto2\xfc\x04\n" +
+	"\x06TinyKv\x12G\n" +
+	"\x06RawGet\x12\x1c.geekv.kvrpcpb.RawGetRequest\x1a\x1d.geekv.kvrpcpb.RawGetResponse\"\x00\x12G\n" +
+	"\x06RawPut\x12\x1c.geekv.kvrpcpb.RawPutRequest\x1a\x1d.geekv.kvrpcpb.RawPutResponse\"\x00\x12P\n" +
+	"\tRawDelete\x12\x1f.geekv.kvrpcpb.RawDeleteRequest\x1a .geekv.kvrpcpb.RawDeleteResponse\"\x00\x12J\n" +
+	"\aRawScan\x12\x1d.geekv.kvrpcpb.RawScanRequest\x1a\x1e.geekv.kvrpcpb.RawScanResponse\"\x00\x12V\n" +
+	"\vRawBatchGet\x12!.geekv.kvrpcpb.RawBatchGetRequest\x1a\".geekv.kvrpcpb.RawBatchGetResponse\"\x00\x12V\n" +
+	"\vRawBatchPut\x12!.geekv.kvrpcpb.RawBatchPutRequest\x1a\".geekv.kvrpcpb.RawBatchPutResponse\"\x00\x12E\n" +
+	"\x04Raft\x12\x1f.geekv.raftserverpb.RaftMessage\x1a\x18.geekv.raftserverpb.Done\"\x00(\x01\x12K\n" +
+	"\bSnapshot\x12!.geekv.raftserverpb.SnapshotChunk\x1a\x18.geekv.raftserverpb.Done\"\x00(\x01B.Z,github.com/gee-project/gee/kv/proto/tinykvpbb\x06proto3"
 
 var file_kv_proto_tinykvpb_tinykvpb_proto_goTypes = []any{
-	(*kvrpcpb.RawGetRequest)(nil),       // 0: kvrpcpb.RawGetRequest
-	(*kvrpcpb.RawPutRequest)(nil),       // 1: kvrpcpb.RawPutRequest
-	(*kvrpcpb.RawDeleteRequest)(nil),    // 2: kvrpcpb.RawDeleteRequest
-	(*kvrpcpb.RawScanRequest)(nil),      // 3: kvrpcpb.RawScanRequest
-	(*kvrpcpb.RawBatchGetRequest)(nil),  // 4: kvrpcpb.RawBatchGetRequest
-	(*kvrpcpb.RawBatchPutRequest)(nil),  // 5: kvrpcpb.RawBatchPutRequest
-	(*raftserverpb.RaftMessage)(nil),    // 6: raftserverpb.RaftMessage
-	(*raftserverpb.SnapshotChunk)(nil),  // 7: raftserverpb.SnapshotChunk
-	(*kvrpcpb.RawGetResponse)(nil),      // 8: kvrpcpb.RawGetResponse
-	(*kvrpcpb.RawPutResponse)(nil),      // 9: kvrpcpb.RawPutResponse
-	(*kvrpcpb.RawDeleteResponse)(nil),   // 10: kvrpcpb.RawDeleteResponse
-	(*kvrpcpb.RawScanResponse)(nil),     // 11: kvrpcpb.RawScanResponse
-	(*kvrpcpb.RawBatchGetResponse)(nil), // 12: kvrpcpb.RawBatchGetResponse
-	(*kvrpcpb.RawBatchPutResponse)(nil), // 13: kvrpcpb.RawBatchPutResponse
-	(*raftserverpb.Done)(nil),           // 14: raftserverpb.Done
+	(*kvrpcpb.RawGetRequest)(nil),       // 0: geekv.kvrpcpb.RawGetRequest
+	(*kvrpcpb.RawPutRequest)(nil),       // 1: geekv.kvrpcpb.RawPutRequest
+	(*kvrpcpb.RawDeleteRequest)(nil),    // 2: geekv.kvrpcpb.RawDeleteRequest
+	(*kvrpcpb.RawScanRequest)(nil),      // 3: geekv.kvrpcpb.RawScanRequest
+	(*kvrpcpb.RawBatchGetRequest)(nil),  // 4: geekv.kvrpcpb.RawBatchGetRequest
+	(*kvrpcpb.RawBatchPutRequest)(nil),  // 5: geekv.kvrpcpb.RawBatchPutRequest
+	(*raftserverpb.RaftMessage)(nil),    // 6: geekv.raftserverpb.RaftMessage
+	(*raftserverpb.SnapshotChunk)(nil),  // 7: geekv.raftserverpb.SnapshotChunk
+	(*kvrpcpb.RawGetResponse)(nil),      // 8: geekv.kvrpcpb.RawGetResponse
+	(*kvrpcpb.RawPutResponse)(nil),      // 9: geekv.kvrpcpb.RawPutResponse
+	(*kvrpcpb.RawDeleteResponse)(nil),   // 10: geekv.kvrpcpb.RawDeleteResponse
+	(*kvrpcpb.RawScanResponse)(nil),     // 11: geekv.kvrpcpb.RawScanResponse
+	(*kvrpcpb.RawBatchGetResponse)(nil), // 12: geekv.kvrpcpb.RawBatchGetResponse
+	(*kvrpcpb.RawBatchPutResponse)(nil), // 13: geekv.kvrpcpb.RawBatchPutResponse
+	(*raftserverpb.Done)(nil),           // 14: geekv.raftserverpb.Done
 }
 var file_kv_proto_tinykvpb_tinykvpb_proto_depIdxs = []int32{
-	0,  // 0: tinykvpb.TinyKv.RawGet:input_type -> kvrpcpb.RawGetRequest
-	1,  // 1: tinykvpb.TinyKv.RawPut:input_type -> kvrpcpb.RawPutRequest
-	2,  // 2: tinykvpb.TinyKv.RawDelete:input_type -> kvrpcpb.RawDeleteRequest
-	3,  // 3: tinykvpb.TinyKv.RawScan:input_type -> kvrpcpb.RawScanRequest
-	4,  // 4: tinykvpb.TinyKv.RawBatchGet:input_type -> kvrpcpb.RawBatchGetRequest
-	5,  // 5: tinykvpb.TinyKv.RawBatchPut:input_type -> kvrpcpb.RawBatchPutRequest
-	6,  // 6: tinykvpb.TinyKv.Raft:input_type -> raftserverpb.RaftMessage
-	7,  // 7: tinykvpb.TinyKv.Snapshot:input_type -> raftserverpb.SnapshotChunk
-	8,  // 8: tinykvpb.TinyKv.RawGet:output_type -> kvrpcpb.RawGetResponse
-	9,  // 9: tinykvpb.TinyKv.RawPut:output_type -> kvrpcpb.RawPutResponse
-	10, // 10: tinykvpb.TinyKv.RawDelete:output_type -> kvrpcpb.RawDeleteResponse
-	11, // 11: tinykvpb.TinyKv.RawScan:output_type -> kvrpcpb.RawScanResponse
-	12, // 12: tinykvpb.TinyKv.RawBatchGet:output_type -> kvrpcpb.RawBatchGetResponse
-	13, // 13: tinykvpb.TinyKv.RawBatchPut:output_type -> kvrpcpb.RawBatchPutResponse
-	14, // 14: tinykvpb.TinyKv.Raft:output_type -> raftserverpb.Done
-	14, // 15: tinykvpb.TinyKv.Snapshot:output_type -> raftserverpb.Done
+	0,  // 0: geekv.tinykvpb.TinyKv.RawGet:input_type -> geekv.kvrpcpb.RawGetRequest
+	1,  // 1: geekv.tinykvpb.TinyKv.RawPut:input_type -> geekv.kvrpcpb.RawPutRequest
+	2,  // 2: geekv.tinykvpb.TinyKv.RawDelete:input_type -> geekv.kvrpcpb.RawDeleteRequest
+	3,  // 3: geekv.tinykvpb.TinyKv.RawScan:input_type -> geekv.kvrpcpb.RawScanRequest
+	4,  // 4: geekv.tinykvpb.TinyKv.RawBatchGet:input_type -> geekv.kvrpcpb.RawBatchGetRequest
+	5,  // 5: geekv.tinykvpb.TinyKv.RawBatchPut:input_type -> geekv.kvrpcpb.RawBatchPutRequest
+	6,  // 6: geekv.tinykvpb.TinyKv.Raft:input_type -> geekv.raftserverpb.RaftMessage
+	7,  // 7: geekv.tinykvpb.TinyKv.Snapshot:input_type -> geekv.raftserverpb.SnapshotChunk
+	8,  // 8: geekv.tinykvpb.TinyKv.RawGet:output_type -> geekv.kvrpcpb.RawGetResponse
+	9,  // 9: geekv.tinykvpb.TinyKv.RawPut:output_type -> geekv.kvrpcpb.RawPutResponse
+	10, // 10: geekv.tinykvpb.TinyKv.RawDelete:output_type -> geekv.kvrpcpb.RawDeleteResponse
+	11, // 11: geekv.tinykvpb.TinyKv.RawScan:output_type -> geekv.kvrpcpb.RawScanResponse
+	12, // 12: geekv.tinykvpb.TinyKv.RawBatchGet:output_type -> geekv.kvrpcpb.RawBatchGetResponse
+	13, // 13: geekv.tinykvpb.TinyKv.RawBatchPut:output_type -> geekv.kvrpcpb.RawBatchPutResponse
+	14, // 14: geekv.tinykvpb.TinyKv.Raft:output_type -> geekv.raftserverpb.Done
+	14, // 15: geekv.tinykvpb.TinyKv.Snapshot:output_type -> geekv.raftserverpb.Done
 	8,  // [8:16] is the sub-list for method output_type
 	0,  // [0:8] is the sub-list for method input_type
 	0,  // [0:0] is the sub-list for extension type_name

@@ -23,14 +23,14 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	TinyKv_RawGet_FullMethodName      = "/tinykvpb.TinyKv/RawGet"
-	TinyKv_RawPut_FullMethodName      = "/tinykvpb.TinyKv/RawPut"
-	TinyKv_RawDelete_FullMethodName   = "/tinykvpb.TinyKv/RawDelete"
-	TinyKv_RawScan_FullMethodName     = "/tinykvpb.TinyKv/RawScan"
-	TinyKv_RawBatchGet_FullMethodName = "/tinykvpb.TinyKv/RawBatchGet"
-	TinyKv_RawBatchPut_FullMethodName = "/tinykvpb.TinyKv/RawBatchPut"
-	TinyKv_Raft_FullMethodName        = "/tinykvpb.TinyKv/Raft"
-	TinyKv_Snapshot_FullMethodName    = "/tinykvpb.TinyKv/Snapshot"
+	TinyKv_RawGet_FullMethodName      = "/geekv.tinykvpb.TinyKv/RawGet"
+	TinyKv_RawPut_FullMethodName      = "/geekv.tinykvpb.TinyKv/RawPut"
+	TinyKv_RawDelete_FullMethodName   = "/geekv.tinykvpb.TinyKv/RawDelete"
+	TinyKv_RawScan_FullMethodName     = "/geekv.tinykvpb.TinyKv/RawScan"
+	TinyKv_RawBatchGet_FullMethodName = "/geekv.tinykvpb.TinyKv/RawBatchGet"
+	TinyKv_RawBatchPut_FullMethodName = "/geekv.tinykvpb.TinyKv/RawBatchPut"
+	TinyKv_Raft_FullMethodName        = "/geekv.tinykvpb.TinyKv/Raft"
+	TinyKv_Snapshot_FullMethodName    = "/geekv.tinykvpb.TinyKv/Snapshot"
 )
 
 // TinyKvClient is the client API for TinyKv service.
@@ -344,7 +344,7 @@ type TinyKv_SnapshotServer = grpc.ClientStreamingServer[raftserverpb.SnapshotChu
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
 var TinyKv_ServiceDesc = grpc.ServiceDesc{
-	ServiceName: "tinykvpb.TinyKv",
+	ServiceName: "geekv.tinykvpb.TinyKv",
 	HandlerType: (*TinyKvServer)(nil),
 	Methods: []grpc.MethodDesc{
 		{

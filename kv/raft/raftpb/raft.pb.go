@@ -220,7 +220,7 @@ type Entry struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Term          uint64                 `protobuf:"varint,1,opt,name=term,proto3" json:"term,omitempty"`
 	Index         uint64                 `protobuf:"varint,2,opt,name=index,proto3" json:"index,omitempty"`
-	Type          EntryType              `protobuf:"varint,3,opt,name=type,proto3,enum=raftpb.EntryType" json:"type,omitempty"`
+	Type          EntryType              `protobuf:"varint,3,opt,name=type,proto3,enum=geekv.raftpb.EntryType" json:"type,omitempty"`
 	Data          []byte                 `protobuf:"bytes,4,opt,name=data,proto3" json:"data,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -446,7 +446,7 @@ func (x *Snapshot) GetMetadata() *SnapshotMetadata {
 // Message is what nodes exchange; which fields matter depends on type.
 type Message struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	Type  MessageType            `protobuf:"varint,1,opt,name=type,proto3,enum=raftpb.MessageType" json:"type,omitempty"`
+	Type  MessageType            `protobuf:"varint,1,opt,name=type,proto3,enum=geekv.raftpb.MessageType" json:"type,omitempty"`
 	To    uint64                 `protobuf:"varint,2,opt,name=to,proto3" json:"to,omitempty"`
 	From  uint64                 `protobuf:"varint,3,opt,name=from,proto3" json:"from,omitempty"`
 	Term  uint64                 `protobuf:"varint,4,opt,name=term,proto3" json:"term,omitempty"`
@@ -642,7 +642,7 @@ func (x *HardState) GetCommit() uint64 {
 // ConfChange adds or removes one voter.
 type ConfChange struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
-	Type          ConfChangeType         `protobuf:"varint,1,opt,name=type,proto3,enum=raftpb.ConfChangeType" json:"type,omitempty"`
+	Type          ConfChangeType         `protobuf:"varint,1,opt,name=type,proto3,enum=geekv.raftpb.ConfChangeType" json:"type,omitempty"`
 	NodeId        uint64                 `protobuf:"varint,2,opt,name=node_id,json=nodeId,proto3" json:"node_id,omitempty"`
 	Context       []byte                 `protobuf:"bytes,3,opt,name=context,proto3" json:"context,omitempty"`
 	unknownFields protoimpl.UnknownFields
@@ -704,32 +704,32 @@ var File_kv_raft_raftpb_raft_proto protoreflect.FileDescriptor
 
 const file_kv_raft_raftpb_raft_proto_rawDesc = "" +
 	"\n" +
-	"\x19kv/raft/raftpb/raft.proto\x12\x06raftpb\"l\n" +
+	"\x19kv/raft/raftpb/raft.proto\x12\fgeekv.raftpb\"r\n" +
 	"\x05Entry\x12\x12\n" +
 	"\x04term\x18\x01 \x01(\x04R\x04term\x12\x14\n" +
-	"\x05index\x18\x02 \x01(\x04R\x05index\x12%\n" +
-	"\x04type\x18\x03 \x01(\x0e2\x11.raftpb.EntryTypeR\x04type\x12\x12\n" +
+	"\x05index\x18\x02 \x01(\x04R\x05index\x12+\n" +
+	"\x04type\x18\x03 \x01(\x0e2\x17.geekv.raftpb.EntryTypeR\x04type\x12\x12\n" +
 	"\x04data\x18\x04 \x01(\fR\x04data\"#\n" +
 	"\tConfState\x12\x16\n" +
-	"\x06voters\x18\x01 \x03(\x04R\x06voters\"n\n" +
-	"\x10SnapshotMetadata\x120\n" +
+	"\x06voters\x18\x01 \x03(\x04R\x06voters\"t\n" +
+	"\x10SnapshotMetadata\x126\n" +
 	"\n" +
-	"conf_state\x18\x01 \x01(\v2\x11.raftpb.ConfStateR\tconfState\x12\x14\n" +
+	"conf_state\x18\x01 \x01(\v2\x17.geekv.raftpb.ConfStateR\tconfState\x12\x14\n" +
 	"\x05index\x18\x02 \x01(\x04R\x05index\x12\x12\n" +
-	"\x04term\x18\x03 \x01(\x04R\x04term\"T\n" +
+	"\x04term\x18\x03 \x01(\x04R\x04term\"Z\n" +
 	"\bSnapshot\x12\x12\n" +
-	"\x04data\x18\x01 \x01(\fR\x04data\x124\n" +
-	"\bmetadata\x18\x02 \x01(\v2\x18.raftpb.SnapshotMetadataR\bmetadata\"\xdd\x02\n" +
-	"\aMessage\x12'\n" +
-	"\x04type\x18\x01 \x01(\x0e2\x13.raftpb.MessageTypeR\x04type\x12\x0e\n" +
+	"\x04data\x18\x01 \x01(\fR\x04data\x12:\n" +
+	"\bmetadata\x18\x02 \x01(\v2\x1e.geekv.raftpb.SnapshotMetadataR\bmetadata\"\xef\x02\n" +
+	"\aMessage\x12-\n" +
+	"\x04type\x18\x01 \x01(\x0e2\x19.geekv.raftpb.MessageTypeR\x04type\x12\x0e\n" +
 	"\x02to\x18\x02 \x01(\x04R\x02to\x12\x12\n" +
 	"\x04from\x18\x03 \x01(\x04R\x04from\x12\x12\n" +
 	"\x04term\x18\x04 \x01(\x04R\x04term\x12\x19\n" +
 	"\blog_term\x18\x05 \x01(\x04R\alogTerm\x12\x14\n" +
-	"\x05index\x18\x06 \x01(\x04R\x05index\x12'\n" +
-	"\aentries\x18\a \x03(\v2\r.raftpb.EntryR\aentries\x12\x16\n" +
-	"\x06commit\x18\b \x01(\x04R\x06commit\x12,\n" +
-	"\bsnapshot\x18\t \x01(\v2\x10.raftpb.SnapshotR\bsnapshot\x12\x16\n" +
+	"\x05index\x18\x06 \x01(\x04R\x05index\x12-\n" +
+	"\aentries\x18\a \x03(\v2\x13.geekv.raftpb.EntryR\aentries\x12\x16\n" +
+	"\x06commit\x18\b \x01(\x04R\x06commit\x122\n" +
+	"\bsnapshot\x18\t \x01(\v2\x16.geekv.raftpb.SnapshotR\bsnapshot\x12\x16\n" +
 	"\x06reject\x18\n" +
 	" \x01(\bR\x06reject\x12\x1f\n" +
 	"\vreject_hint\x18\v \x01(\x04R\n" +
@@ -738,10 +738,10 @@ const file_kv_raft_raftpb_raft_proto_rawDesc = "" +
 	"\tHardState\x12\x12\n" +
 	"\x04term\x18\x01 \x01(\x04R\x04term\x12\x12\n" +
 	"\x04vote\x18\x02 \x01(\x04R\x04vote\x12\x16\n" +
-	"\x06commit\x18\x03 \x01(\x04R\x06commit\"k\n" +
+	"\x06commit\x18\x03 \x01(\x04R\x06commit\"q\n" +
 	"\n" +
-	"ConfChange\x12*\n" +
-	"\x04type\x18\x01 \x01(\x0e2\x16.raftpb.ConfChangeTypeR\x04type\x12\x17\n" +
+	"ConfChange\x120\n" +
+	"\x04type\x18\x01 \x01(\x0e2\x1c.geekv.raftpb.ConfChangeTypeR\x04type\x12\x17\n" +
 	"\anode_id\x18\x02 \x01(\x04R\x06nodeId\x12\x18\n" +
 	"\acontext\x18\x03 \x01(\fR\acontext*1\n" +
 	"\tEntryType\x12\x0f\n" +
@@ -791,25 +791,25 @@ func file_kv_raft_raftpb_raft_proto_rawDescGZIP() []byte {
 var file_kv_raft_raftpb_raft_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
 var file_kv_raft_raftpb_raft_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
 var file_kv_raft_raftpb_raft_proto_goTypes = []any{
-	(EntryType)(0),           // 0: raftpb.EntryType
-	(MessageType)(0),         // 1: raftpb.MessageType
-	(ConfChangeType)(0),      // 2: raftpb.ConfChangeType
-	(*Entry)(nil),            // 3: raftpb.Entry
-	(*ConfState)(nil),        // 4: raftpb.ConfState
-	(*SnapshotMetadata)(nil), // 5: raftpb.SnapshotMetadata
-	(*Snapshot)(nil),         // 6: raftpb.Snapshot
-	(*Message)(nil),          // 7: raftpb.Message
-	(*HardState)(nil),        // 8: raftpb.HardState
-	(*ConfChange)(nil),       // 9: raftpb.ConfChange
+	(EntryType)(0),           // 0: geekv.raftpb.EntryType
+	(MessageType)(0),         // 1: geekv.raftpb.MessageType
+	(ConfChangeType)(0),      // 2: geekv.raftpb.ConfChangeType
+	(*Entry)(nil),            // 3: geekv.raftpb.Entry
+	(*ConfState)(nil),        // 4: geekv.raftpb.ConfState
+	(*SnapshotMetadata)(nil), // 5: geekv.raftpb.SnapshotMetadata
+	(*Snapshot)(nil),         // 6: geekv.raftpb.Snapshot
+	(*Message)(nil),          // 7: geekv.raftpb.Message
+	(*HardState)(nil),        // 8: geekv.raftpb.HardState
+	(*ConfChange)(nil),       // 9: geekv.raftpb.ConfChange
 }
 var file_kv_raft_raftpb_raft_proto_depIdxs = []int32{
-	0, // 0: raftpb.Entry.type:type_name -> raftpb.EntryType
-	4, // 1: raftpb.SnapshotMetadata.conf_state:type_name -> raftpb.ConfState
-	5, // 2: raftpb.Snapshot.metadata:type_name -> raftpb.SnapshotMetadata
-	1, // 3: raftpb.Message.type:type_name -> raftpb.MessageType
-	3, // 4: raftpb.Message.entries:type_name -> raftpb.Entry
-	6, // 5: raftpb.Message.snapshot:type_name -> raftpb.Snapshot
-	2, // 6: raftpb.ConfChange.type:type_name -> raftpb.ConfChangeType
+	0, // 0: geekv.raftpb.Entry.type:type_name -> geekv.raftpb.EntryType
+	4, // 1: geekv.raftpb.SnapshotMetadata.conf_state:type_name -> geekv.raftpb.ConfState
+	5, // 2: geekv.raftpb.Snapshot.metadata:type_name -> geekv.raftpb.SnapshotMetadata
+	1, // 3: geekv.raftpb.Message.type:type_name -> geekv.raftpb.MessageType
+	3, // 4: geekv.raftpb.Message.entries:type_name -> geekv.raftpb.Entry
+	6, // 5: geekv.raftpb.Message.snapshot:type_name -> geekv.raftpb.Snapshot
+	2, // 6: geekv.raftpb.ConfChange.type:type_name -> geekv.raftpb.ConfChangeType
 	7, // [7:7] is the sub-list for method output_type
 	7, // [7:7] is the sub-list for method input_type
 	7, // [7:7] is the sub-list for extension type_name
