@@ -19,10 +19,11 @@ import (
 // api serves clients: /api/<group>/<key>, /stats and a status page at /.
 // The peer protocol is not here: it has its own listener.
 type api struct {
-	self   string
-	log    *slog.Logger
-	groups map[string]*cache.Group
-	names  []string
+	self    string
+	metrics http.Handler // Prometheus exposition of every group's counters
+	log     *slog.Logger
+	groups  map[string]*cache.Group
+	names   []string
 }
 
 func newAPI(self string, log *slog.Logger) *api {
@@ -40,10 +41,12 @@ func (a *api) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		a.status(w)
 	case r.URL.Path == "/stats":
 		a.stats(w)
+	case r.URL.Path == "/metrics":
+		a.metrics.ServeHTTP(w, r)
 	case strings.HasPrefix(r.URL.Path, "/api/"):
 		a.serveKey(w, r)
 	default:
-		http.Error(w, fmt.Sprintf("no such endpoint %q: the API is /api/<group>/<key>, /stats, and / for status", r.URL.Path), http.StatusNotFound)
+		http.Error(w, fmt.Sprintf("no such endpoint %q: the API is /api/<group>/<key>, /stats, /metrics, and / for status", r.URL.Path), http.StatusNotFound)
 	}
 }
 
@@ -56,7 +59,7 @@ func (a *api) status(w http.ResponseWriter) {
 		fmt.Fprintf(w, "<tr><td>%s<td>%d<td>%d<td>%d<td>%d<td>%d</tr>\n", html.EscapeString(n), g.MaxEntryBytes(),
 			st.MainEntries+st.HotEntries, st.MainBytes+st.HotBytes, st.Gets, st.Hits)
 	}
-	fmt.Fprint(w, "</table>\n<p>GET/PUT/DELETE /api/&lt;group&gt;/&lt;key&gt; (PUT ?ttl=30s), GET <a href=\"/stats\">/stats</a> (JSON).</p>\n")
+	fmt.Fprint(w, "</table>\n<p>GET/PUT/DELETE /api/&lt;group&gt;/&lt;key&gt; (PUT ?ttl=30s), GET <a href=\"/stats\">/stats</a> (JSON), <a href=\"/metrics\">/metrics</a> (Prometheus).</p>\n")
 }
 
 func (a *api) stats(w http.ResponseWriter) {

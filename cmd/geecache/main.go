@@ -19,8 +19,12 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
 	"github.com/gee-project/gee/cache"
 	"github.com/gee-project/gee/cache/httppool"
+	"github.com/gee-project/gee/cache/metrics"
 )
 
 func main() {
@@ -70,6 +74,7 @@ func newNode(cfg *config, log *slog.Logger) (*node, error) {
 	}
 	pool.Set(members...)
 	a := newAPI(self, log)
+	var groups []*cache.Group
 	for _, s := range cfg.groups {
 		g, err := cache.NewGroupWithOptions(s.name, s.capacity, fileGetter(cfg.source, s.name, cfg.ttl, log),
 			cache.Options{Policy: cfg.policy, FallbackTTL: cfg.fallbackTTL})
@@ -78,7 +83,13 @@ func newNode(cfg *config, log *slog.Logger) (*node, error) {
 		}
 		pool.Register(g)
 		a.add(g)
+		groups = append(groups, g)
 	}
+	reg := prometheus.NewRegistry()
+	if err := reg.Register(metrics.NewCollector(groups...)); err != nil {
+		return nil, err
+	}
+	a.metrics = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 	n := &node{log: log, api: a, pool: pool}
 	if err := n.listen("-addr", cfg.addr, a); err != nil {
 		return nil, err

@@ -217,6 +217,10 @@ func TestAPI(t *testing.T) {
 	if code != 200 || !strings.Contains(body, `"docs"`) || !strings.Contains(body, `"gets"`) {
 		t.Fatalf("/stats = %d %s", code, body)
 	}
+	code, body, _ = do(t, "GET", u+"/metrics", "")
+	if code != 200 || !strings.Contains(body, `geecache_gets_total{group="docs"} 4`) {
+		t.Fatalf("/metrics = %d %s", code, body)
+	}
 }
 
 // Error bodies name the key and never the server's paths.
