@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gee-project/gee/kv/proto/errorpb"
@@ -87,10 +88,11 @@ const maxKnownAddrs = 64
 type Client struct {
 	cfg config
 
-	mu     sync.Mutex
+	leader atomic.Pointer[string] // address that last answered; nil before the first answer
+
+	mu     sync.RWMutex
 	addrs  []string // seeds, then addresses learned from hints
 	conns  map[string]*grpc.ClientConn
-	leader string // address that last answered; "" before the first answer
 	closed bool
 }
 
@@ -155,9 +157,7 @@ func (c *Client) waitReady(ctx context.Context) error {
 	}
 	select {
 	case a := <-ready:
-		c.mu.Lock()
-		c.leader = a
-		c.mu.Unlock()
+		c.leader.Store(&a)
 		return nil
 	case <-ctx.Done():
 		return fmt.Errorf("client: no server reachable at %v: %w", c.addrs, ctx.Err())
@@ -166,6 +166,12 @@ func (c *Client) waitReady(ctx context.Context) error {
 
 // conn returns the cached connection to addr, creating it on first use.
 func (c *Client) conn(addr string) (*grpc.ClientConn, error) {
+	c.mu.RLock()
+	cc, closed := c.conns[addr], c.closed
+	c.mu.RUnlock()
+	if cc != nil && !closed {
+		return cc, nil
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
@@ -204,18 +210,18 @@ func (c *Client) Close() error {
 
 // target is the address to try first.
 func (c *Client) target() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.leader != "" {
-		return c.leader
+	if a := c.leader.Load(); a != nil {
+		return *a
 	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
 	return c.addrs[0]
 }
 
 // after returns the address following addr in the list (round robin).
 func (c *Client) after(addr string) string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.mu.RLock()
+	defer c.mu.RUnlock()
 	for i, a := range c.addrs {
 		if a == addr {
 			return c.addrs[(i+1)%len(c.addrs)]
@@ -231,12 +237,13 @@ func (c *Client) follow(addr string) string {
 	if !c.known(addr) && len(c.addrs) < maxKnownAddrs {
 		c.addrs = append(c.addrs, addr)
 	}
-	c.leader = addr
+	c.leader.Store(&addr)
 	return addr
 }
 
+// answered records that addr served a call, so the next call starts there.
 func (c *Client) answered(addr string) {
-	c.mu.Lock()
-	c.leader = addr
-	c.mu.Unlock()
+	if a := c.leader.Load(); a == nil || *a != addr {
+		c.leader.Store(&addr)
+	}
 }

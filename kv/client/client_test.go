@@ -280,9 +280,7 @@ func TestSkipsUnreachableServer(t *testing.T) {
 	dead := lis.Addr().String()
 	lis.Close() // nothing listens there now
 	c := newClient(t, []string{dead, good})
-	c.mu.Lock()
-	c.leader = dead // make the first attempt go to the dead address
-	c.mu.Unlock()
+	c.leader.Store(&dead) // make the first attempt go to the dead address
 	ctx := ctxT(t)
 	if err := c.Put(ctx, []byte("k"), []byte("v")); err != nil {
 		t.Fatal(err)
