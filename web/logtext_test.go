@@ -98,3 +98,16 @@ func TestLoggerDirectLine(t *testing.T) {
 		}
 	}
 }
+
+func TestAppendStampMatchesFormat(t *testing.T) {
+	zones := []*time.Location{time.UTC, time.FixedZone("e", 5*3600+1800), time.FixedZone("w", -7*3600), time.Local}
+	base := time.Date(2024, 3, 31, 0, 59, 59, 0, time.UTC)
+	for i := 0; i < 5000; i++ {
+		// Steps of 997 ms cross seconds, minutes and (with the zones) days.
+		tm := base.Add(time.Duration(i) * 997 * time.Millisecond).Add(time.Duration(i%7) * 123457).In(zones[i%len(zones)])
+		got := string(appendStamp(nil, tm))
+		if want := tm.Format("2006-01-02T15:04:05.000Z07:00"); got != want {
+			t.Fatalf("appendStamp(%v) = %q, want %q", tm, got, want)
+		}
+	}
+}
