@@ -94,7 +94,13 @@ func (s *Stream) Send(v any) error {
 		select {
 		case <-s.credited:
 		case <-s.ctx.Done():
-			return fmt.Errorf("rpc: stream %s: %w", s.method, s.ctx.Err())
+			s.mu.Lock()
+			err := s.sendErr // an end that raced with the cancel explains it better
+			s.mu.Unlock()
+			if err == nil {
+				err = fmt.Errorf("rpc: stream %s: %w", s.method, s.ctx.Err())
+			}
+			return err
 		}
 	}
 	h := protocol.Header{Kind: protocol.KindStreamMsg, Seq: s.seq}
@@ -122,7 +128,14 @@ func (s *Stream) Recv(v any) error {
 		select {
 		case <-s.wake:
 		case <-s.ctx.Done():
-			return fmt.Errorf("rpc: stream %s: %w", s.method, s.ctx.Err())
+			// The client's context is also cancelled when the stream ends
+			// normally: messages and the end already received come first.
+			s.mu.Lock()
+			if len(s.inbox) == 0 && s.recvErr == nil {
+				s.mu.Unlock()
+				return fmt.Errorf("rpc: stream %s: %w", s.method, s.ctx.Err())
+			}
+			continue
 		}
 		s.mu.Lock()
 	}

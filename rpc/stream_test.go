@@ -389,3 +389,33 @@ func TestStreamWindowOverrunClosesConnection(t *testing.T) {
 		t.Fatalf("handler saw %v", err)
 	}
 }
+
+// The client's stream context is cancelled when the server's end arrives;
+// a Recv waiting at that moment must still get the messages and the end
+// that came first, not the cancellation.
+func TestStreamRecvPrefersDeliveredMessagesOverCancel(t *testing.T) {
+	body, _ := codec.Binary{}.Marshal(nil, 7)
+	for i := 0; i < 200; i++ {
+		ctx, cancel := context.WithCancel(context.Background())
+		st := newStream(ctx, 1, "T.M", &frameWriter{w: io.Discard}, codec.Binary{}, false, 1<<20)
+		got := make(chan error, 1)
+		go func() {
+			var x int
+			err := st.Recv(&x)
+			if err == nil && x != 7 {
+				err = errors.New("wrong message")
+			}
+			got <- err
+		}()
+		time.Sleep(100 * time.Microsecond) // let Recv start waiting
+		st.push(&protocol.Frame{Kind: protocol.KindStreamMsg, Seq: 1, Body: body}, len(body)+4)
+		st.end(io.EOF, true, io.EOF)
+		cancel()
+		if err := <-got; err != nil {
+			t.Fatalf("iteration %d: Recv = %v, want the delivered message", i, err)
+		}
+		if err := st.Recv(new(int)); err != io.EOF {
+			t.Fatalf("iteration %d: after the message: %v, want io.EOF", i, err)
+		}
+	}
+}
