@@ -81,17 +81,17 @@ func TestStepLimitAgrees(t *testing.T) {
 }
 
 func TestMemoryLimit(t *testing.T) {
-	const limit = 1 << 20
-	progs := map[string]string{
-		"push":   `let b = fn(a, n) { if (n == 0) { len(a) } else { b(push(a, n), n - 1) } }; b([], 100000)`,
-		"concat": `let b = fn(s, n) { if (n == 0) { len(s) } else { b(s + "0123456789", n - 1) } }; b("", 200000)`,
-		"arrays": `let b = fn(n) { if (n == 0) { 0 } else { [n, n, n, n]; b(n - 1) } }; b(100000)`,
-		"hashes": `let b = fn(n) { if (n == 0) { 0 } else { {n: n}; b(n - 1) } }; b(100000)`,
+	const limit = 1 << 18
+	progs := map[string]string{ // each allocates well past 256 KiB
+		"push":   `let b = fn(a, n) { if (n == 0) { len(a) } else { b(push(a, n), n - 1) } }; b([], 30000)`,
+		"concat": `let b = fn(s, n) { if (n == 0) { len(s) } else { b(s + "0123456789", n - 1) } }; b("", 30000)`,
+		"arrays": `let b = fn(n) { if (n == 0) { 0 } else { [n, n, n, n]; b(n - 1) } }; b(30000)`,
+		"hashes": `let b = fn(n) { if (n == 0) { 0 } else { {n: n}; b(n - 1) } }; b(30000)`,
 	}
 	for name, engine := range engines(context.Background(), budget.Limits{MaxMem: limit}) {
 		for prog, src := range progs {
 			err := runErr(t, src, engine)
-			if !errors.Is(err, budget.ErrMemory) || !strings.HasSuffix(err.Message, "memory limit exceeded: 1048576 bytes") {
+			if !errors.Is(err, budget.ErrMemory) || !strings.HasSuffix(err.Message, "memory limit exceeded: 262144 bytes") {
 				t.Errorf("%s %s: got %v", name, prog, err)
 			}
 		}
