@@ -2,10 +2,10 @@
 // (go.etcd.io/raft/v3): three in-memory nodes driven by the same
 // single-goroutine Ready loop, with messages delivered synchronously.
 //
-// The two libraries register protobuf types with the same full names
-// (raftpb.Message, ...), so they cannot share a binary: subpackage gee and
-// subpackage etcd each hold one implementation and run the shared driver in
-// this package under the same benchmark names. Run both in one go:
+// Subpackage gee and subpackage etcd each link one library and run the
+// shared driver in this package under the same benchmark names (the split
+// dates from when both registered protobuf types as raftpb.*; it also keeps
+// each benchmark binary free of the other library). Run both in one go:
 //
 //	cd bench && go run ./cmd/compare -bench RaftProposal -pkgs ./kv/raftcmp/... -count 3
 package raftcmp

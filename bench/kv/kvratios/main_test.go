@@ -1,0 +1,42 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+const sample = `goos: linux
+BenchmarkKV/put-c64/gee-2   100  300000 ns/op  3000 ops/s  15.0 p50-ms  50.0 p99-ms  250 srv-cpu-us/op
+BenchmarkKV/put-c64/gee-2   100  250000 ns/op  4000 ops/s  14.0 p50-ms  40.0 p99-ms  240 srv-cpu-us/op
+BenchmarkKV/put-c64/etcd-2  100  900000 ns/op  1000 ops/s  45.0 p50-ms  200.0 p99-ms  480 srv-cpu-us/op
+BenchmarkKV/put-c64/etcd-2  100  500000 ns/op  2000 ops/s  40.0 p50-ms  150.0 p99-ms  470 srv-cpu-us/op
+BenchmarkKV/put-c1/gee-2    100  4000000 ns/op  250 ops/s  3.5 p50-ms  15.0 p99-ms
+PASS
+`
+
+func TestRatios(t *testing.T) {
+	runs, order, err := parse(strings.NewReader(sample))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	printRatios(&b, runs, order)
+	out := b.String()
+	for _, want := range []string{
+		"run 1: ops/s gee 3000 etcd 1000 = 3.00x | p50 ms gee 15.00 etcd 45.00 | p99 ms gee 50.00 etcd 200.00",
+		"run 2: ops/s gee 4000 etcd 2000 = 2.00x",
+		"throughput gee/etcd: 2.00-3.00x",
+		"put-c1\n  (1 gee and 0 etcd runs: nothing to pair)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestBadValue(t *testing.T) {
+	_, _, err := parse(strings.NewReader("BenchmarkKV/put-c1/gee-2 1 x ns/op\n"))
+	if err == nil || !strings.Contains(err.Error(), `"x"`) {
+		t.Fatalf("err = %v, want one naming the bad value", err)
+	}
+}
