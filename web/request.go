@@ -304,6 +304,9 @@ func (c *Context) ClientIP() string {
 	if err != nil {
 		host = c.Request.RemoteAddr
 	}
+	if len(c.engine.trusted) == 0 {
+		return host // the common case: no proxy to believe, nothing to parse
+	}
 	peer, err := netip.ParseAddr(host)
 	if err != nil || !c.engine.isTrusted(peer) {
 		return host
