@@ -204,3 +204,43 @@ func TestPeerKeyLimit(t *testing.T) {
 		}
 	}
 }
+
+// A membership change while a load is in flight at the old owner does not
+// drop the load: it keeps the peer it picked and returns that value.
+func TestMembershipChangeKeepsInFlightLoads(t *testing.T) {
+	nodes := startCluster(t, 3, cache.Options{HotCacheBytes: -1})
+	const key = "in-flight"
+	o := owner(nodes, key)
+	via := others(nodes, key)[0]
+	gate := make(chan struct{})
+	o.gate.Store(&gate)
+	got := make(chan string, 1)
+	go func() {
+		v, err := via.group.Get(ctx, key)
+		if err != nil {
+			got <- err.Error()
+			return
+		}
+		got <- v.String()
+	}()
+	for deadline := time.Now().Add(5 * time.Second); o.loadCount(key) == 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("the owner never started loading")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	var rest []string
+	for _, n := range nodes {
+		if n != o {
+			rest = append(rest, n.addr)
+		}
+	}
+	via.pool.Set(rest...) // the old owner leaves the ring mid-load
+	close(gate)
+	if v := <-got; v != key+"@"+o.addr+"#1" {
+		t.Fatalf("in-flight Get = %q, want the old owner's value", v)
+	}
+	if via.group.Stats().PeerErrors != 0 {
+		t.Fatal("the in-flight load failed over")
+	}
+}

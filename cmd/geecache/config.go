@@ -41,6 +41,8 @@ Flags:
 type config struct {
 	addr, peerAddr, self string
 	peers                []string
+	peersSRV             string
+	refresh              time.Duration
 	secret               []byte
 	groups               []groupSpec
 	source               string
@@ -63,6 +65,8 @@ func parseFlags(args []string, stdout, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.peerAddr, "peer-addr", "", "listen address of the peer protocol (required when -peers lists other nodes)")
 	fs.StringVar(&c.self, "self", "", "this node's peer base URL as the others know it (default http://<peer-addr>)")
 	peers := fs.String("peers", "", "comma-separated peer base URLs of all nodes, this one included")
+	fs.StringVar(&c.peersSRV, "peers-srv", "", "DNS SRV name listing the nodes (e.g. _geecache._tcp.cache.internal), polled every -peers-refresh; instead of -peers")
+	fs.DurationVar(&c.refresh, "peers-refresh", 30*time.Second, "how often -peers-srv is looked up again")
 	secretFile := fs.String("peer-secret-file", "", "file holding the secret shared by all nodes; peer requests are then HMAC-signed and unsigned ones refused")
 	groups := fs.String("groups", "default:64MB", "comma-separated name:capacity (capacity like 512KB, 64MB, 1GB)")
 	fs.StringVar(&c.source, "source", "", "directory loaded on misses as <source>/<group>/<key> (none: every miss is 404)")
@@ -97,7 +101,7 @@ func (c *config) check(peers, secretFile, groups, policy string) error {
 	default:
 		return fmt.Errorf("-policy %q: want tinylfu, tinylfu-adaptive or lru", policy)
 	}
-	for name, d := range map[string]time.Duration{"-ttl": c.ttl, "-fallback-ttl": c.fallbackTTL, "-peer-timeout": c.peerTimeout} {
+	for name, d := range map[string]time.Duration{"-ttl": c.ttl, "-fallback-ttl": c.fallbackTTL, "-peer-timeout": c.peerTimeout, "-peers-refresh": c.refresh} {
 		if d < 0 || d == 0 && name != "-ttl" {
 			return fmt.Errorf("%s %v: want a positive duration like 10s", name, d)
 		}
@@ -125,6 +129,14 @@ func (c *config) check(peers, secretFile, groups, policy string) error {
 	for _, p := range c.peers {
 		if p != c.self {
 			others++
+		}
+	}
+	if c.peersSRV != "" {
+		if len(c.peers) > 0 {
+			return errors.New("-peers-srv and -peers both given: choose one source of members")
+		}
+		if c.peerAddr == "" || c.self == "" {
+			return errors.New("-peers-srv needs -peer-addr and a -self URL matching this node's SRV record")
 		}
 	}
 	if others > 0 {

@@ -23,6 +23,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/gee-project/gee/cache"
+	"github.com/gee-project/gee/cache/discovery"
 	"github.com/gee-project/gee/cache/httppool"
 	"github.com/gee-project/gee/cache/metrics"
 )
@@ -55,6 +56,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // node is a configured, bound geecache process.
 type node struct {
+	cfg     *config
 	log     *slog.Logger
 	api     *api
 	pool    *httppool.Pool
@@ -90,7 +92,7 @@ func newNode(cfg *config, log *slog.Logger) (*node, error) {
 		return nil, err
 	}
 	a.metrics = promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
-	n := &node{log: log, api: a, pool: pool}
+	n := &node{cfg: cfg, log: log, api: a, pool: pool}
 	if err := n.listen("-addr", cfg.addr, a); err != nil {
 		return nil, err
 	}
@@ -129,6 +131,14 @@ func (n *node) serve(ctx context.Context) error {
 	what := []string{"api", "peers"}
 	for i, ln := range n.lns {
 		n.log.Info("listening on "+ln.Addr().String(), "serves", what[i], "self", n.pool.Self())
+	}
+	if n.cfg.peersSRV != "" {
+		wctx, stop := context.WithCancel(ctx)
+		defer stop()
+		go discovery.Watch(wctx, discovery.SRV{Name: n.cfg.peersSRV}, n.cfg.refresh, func(m []string) {
+			n.log.Info("membership", "peers", m)
+			n.pool.Set(m...)
+		}, func(err error) { n.log.Warn("membership unchanged", "err", err) })
 	}
 	var err error
 	select {

@@ -80,7 +80,10 @@ func TestBadFlagsAreRejectedBeforeStarting(t *testing.T) {
 		"-peer-secret-file /nope -peer-addr 127.0.0.1:1":       "-peer-secret-file",
 		"-addr " + busy.Addr().String():                        "-addr",
 		"-addr 127.0.0.1:0 -peer-addr " + busy.Addr().String(): "-peer-addr",
-		"extra": "unexpected argument",
+		"-peers-srv _g._tcp.x -peers http://127.0.0.1:1 -peer-addr 127.0.0.1:1": "choose one",
+		"-peers-srv _g._tcp.x": "-peers-srv needs",
+		"-peers-refresh 0s":    "-peers-refresh",
+		"extra":                "unexpected argument",
 	}
 	for args, want := range cases {
 		var stderr syncBuffer
