@@ -70,7 +70,7 @@ func serverArgs(id uint64, dir string, addrs []string) []string {
 	return []string{"-addr", addrs[id-1], "-data", dir, "-store-id", fmt.Sprint(id),
 		"-peers", strings.Join(peers, ","), "-tick", "50ms",
 		// A small GC limit, so a store killed for a second may need a snapshot to catch up.
-		"-raft-log-gc-count", "50", "-raft-log-gc-interval", "200ms"}
+		"-raft-log-gc-count", "50", "-raft-log-gc-interval", "200ms", "-log-level", "info"}
 }
 
 func (p *serverProc) start(bin string, addrs []string) error {
@@ -166,7 +166,7 @@ func runProcesses(t *testing.T, rounds int, roundTime time.Duration) {
 	failf := func(format string, args ...any) {
 		t.Helper()
 		for _, p := range procs {
-			t.Logf("store %d log tail:\n%s", p.id, tailFile(p.log, 15))
+			t.Logf("store %d log (%s) tail:\n%s", p.id, p.log, tailFile(p.log, 30))
 		}
 		t.Fatalf(format, args...)
 	}
