@@ -83,7 +83,9 @@ type peerServer struct {
 	done chan struct{}
 }
 
-func startPeer(t *testing.T, lis net.Listener) *peerServer {
+func startPeer(t *testing.T, lis net.Listener) *peerServer { return startPeerTB(t, lis) }
+
+func startPeerTB(t testing.TB, lis net.Listener) *peerServer {
 	t.Helper()
 	in := &inbox{}
 	g := server.NewGRPCServer(server.New(nil, in, server.Limits{}, t.Logf), server.GRPCConfig{})
@@ -98,7 +100,7 @@ func (p *peerServer) stop() {
 	<-p.done
 }
 
-func listen(t *testing.T) net.Listener {
+func listen(t testing.TB) net.Listener {
 	t.Helper()
 	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
