@@ -3,6 +3,8 @@ package httppool
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -242,5 +244,44 @@ func TestMembershipChangeKeepsInFlightLoads(t *testing.T) {
 	}
 	if via.group.Stats().PeerErrors != 0 {
 		t.Fatal("the in-flight load failed over")
+	}
+}
+
+// restart serves n again on its old address after its server was closed.
+func (n *node) restart(t *testing.T) {
+	t.Helper()
+	ln, err := net.Listen("tcp", strings.TrimPrefix(n.addr, "http://"))
+	if err != nil {
+		t.Skipf("cannot re-bind %s: %v", n.addr, err)
+	}
+	n.srv = &http.Server{Handler: n, ReadHeaderTimeout: 5 * time.Second}
+	go n.srv.Serve(ln)
+	t.Cleanup(func() { n.srv.Close() })
+}
+
+// The case: copies loaded while the owner was down must not
+// outlive its return. They go when the owner next answers this node, and
+// in any case after FallbackTTL.
+func TestFallbackCopiesLeaveWhenTheOwnerReturns(t *testing.T) {
+	nodes := startClusterWith(t, 3, cache.Options{HotCacheBytes: -1, FallbackTTL: time.Hour},
+		Options{Timeout: 500 * time.Millisecond, NoBatch: true})
+	o := nodes[2]
+	var keys []string
+	for i := 0; len(keys) < 2; i++ {
+		if k := fmt.Sprintf("k%d", i); owner(nodes, k) == o {
+			keys = append(keys, k)
+		}
+	}
+	via := nodes[0]
+	o.srv.Close()
+	if v, _ := via.group.Get(ctx, keys[0]); v.String() != keys[0]+"@"+via.addr+"#1" {
+		t.Fatalf("owner down: Get = %q, want a local load", v.String())
+	}
+	o.restart(t)
+	if v, _ := via.group.Get(ctx, keys[1]); v.String() != keys[1]+"@"+o.addr+"#1" {
+		t.Fatalf("owner back: Get(other key) = %q", v.String())
+	}
+	if v, _ := via.group.Get(ctx, keys[0]); v.String() != keys[0]+"@"+o.addr+"#1" {
+		t.Fatalf("after the owner answered again, Get = %q; want the owner's value, not the fallback copy", v.String())
 	}
 }
