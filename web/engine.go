@@ -186,7 +186,8 @@ func (e *Engine) treeFor(method string, create bool) *tree.Tree[HandlersChain] {
 }
 
 // ServeHTTP routes the request and runs the matched handlers. The hit
-// path is kept inline and short; misses and raw paths go to handleSlow.
+// path is kept inline and short; misses, raw paths (UseRawPath) and
+// cleaned ones (RemoveExtraSlash) go to handleSlow.
 func (e *Engine) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	var c *Context // take this P's Context, else one from the sync.Pool
 	pid := procPin()
