@@ -189,3 +189,23 @@ func TestGetAsFunc(t *testing.T) {
 		}
 	}
 }
+
+// TestNamesAsGlobals checks what declaring every name as a VM global must
+// not change: quote/unquote, builtins, and a host value shadowing a builtin.
+func TestNamesAsGlobals(t *testing.T) {
+	src := `let x = 8; [quote(x + unquote(x * 2)), len("ab"), first([3])]`
+	for name, engine := range engines {
+		p, err := Compile(src, Options{Engine: engine})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := p.Run(context.Background(), map[string]any{"first": func(xs []int) int { return -xs[0] }})
+		if err != nil || v.Inspect() != "[QUOTE((x + 16)), 2, -3]" {
+			t.Errorf("%s Program: %v, %v", name, v, err)
+		}
+		in := NewWith(Options{Engine: engine})
+		if v, err := in.Run(src); err != nil || v.Inspect() != "[QUOTE((x + 16)), 2, 3]" {
+			t.Errorf("%s Interpreter: %v, %v", name, v, err)
+		}
+	}
+}
