@@ -108,73 +108,102 @@ func (sc Scenario) Run(t TB, factory StoreFactory) Result {
 	if err := c.Start(); err != nil {
 		t.Fatalf("%v", err)
 	}
-	snaps := &SnapshotInterceptor{}
-	c.Net().AddFilter(snaps)
-	w := NewWorkload()
-	rng := rand.New(rand.NewSource(sc.Seed))
-
+	r := &run{sc: &sc, t: t, c: c, w: NewWorkload(), snaps: &SnapshotInterceptor{},
+		rng: rand.New(rand.NewSource(sc.Seed))}
+	c.Net().AddFilter(r.snaps)
 	for round := 0; round < sc.Rounds; round++ {
-		removeUnreliable := sc.installUnreliable(c)
-		ctx, cancel := context.WithTimeout(context.Background(), sc.RoundTime)
-		var bg sync.WaitGroup
-		if sc.Partitions {
-			bg.Add(1)
-			go func() { defer bg.Done(); partitioner(ctx, c) }()
-		}
-		if sc.CrashOne {
-			bg.Add(1)
-			go func(victim uint64, at time.Duration) {
-				defer bg.Done()
-				crashOne(ctx, t, c, victim, at)
-			}(uint64(rng.Intn(sc.Stores)+1), time.Duration(rng.Int63n(int64(sc.RoundTime/2))))
-		}
-		if sc.IsolateOne {
-			bg.Add(1)
-			go func(victim uint64) {
-				defer bg.Done()
-				heal := c.Net().AddFilter(Isolate(victim))
-				_ = sleepCtx(ctx, sc.RoundTime/2)
-				heal()
-			}(uint64(rng.Intn(sc.Stores) + 1))
-		}
-		var genErr error
-		var cw sync.WaitGroup
-		cw.Add(1)
+		r.round(round)
+		r.between(round)
+	}
+	return r.finish()
+}
+
+// run is one Scenario in progress.
+type run struct {
+	sc    *Scenario
+	t     TB
+	c     *Cluster
+	w     *Workload
+	snaps *SnapshotInterceptor
+	rng   *rand.Rand
+}
+
+// faults starts the round's background faults; they stop when ctx ends.
+func (r *run) faults(ctx context.Context, bg *sync.WaitGroup) {
+	sc, c := r.sc, r.c
+	if sc.Partitions {
+		bg.Add(1)
+		go func() { defer bg.Done(); partitioner(ctx, c) }()
+	}
+	if sc.CrashOne {
+		victim, at := uint64(r.rng.Intn(sc.Stores)+1), time.Duration(r.rng.Int63n(int64(sc.RoundTime/2)))
+		bg.Add(1)
+		go func() { defer bg.Done(); crashOne(ctx, r.t, c, victim, at) }()
+	}
+	if sc.IsolateOne {
+		victim := uint64(r.rng.Intn(sc.Stores) + 1)
+		bg.Add(1)
 		go func() {
-			defer cw.Done()
-			w.RunContentionRound(ctx, sc.Contention, sc.Keys, sc.Seed+int64(round)*1000, func(int) KVClient { return NewClient(c) })
+			defer bg.Done()
+			heal := c.Net().AddFilter(Isolate(victim))
+			_ = sleepCtx(ctx, sc.RoundTime/2)
+			heal()
 		}()
-		genErr = w.RunGenericRound(ctx, sc.Clients, func(int) KVClient { return NewClient(c) })
-		cw.Wait()
-		bg.Wait()
-		cancel()
-		removeUnreliable()
-		c.Net().ClearFilters()
-		c.Net().AddFilter(snaps)
-		if genErr != nil {
-			t.Fatalf("round %d, seed %d: generic check: %v", round, sc.Seed, genErr)
-		}
-		if err := c.Start(); err != nil { // a store crashed by CrashOne comes back
-			t.Fatalf("%v", err)
-		}
-		if sc.Restart {
-			for _, id := range c.IDs() {
-				if err := c.Crash(id); err != nil {
-					t.Fatalf("%v", err)
-				}
-			}
-			if err := c.Start(); err != nil {
+	}
+}
+
+// round runs the clients for one round under the faults, then heals the network.
+func (r *run) round(round int) {
+	sc, c, w := r.sc, r.c, r.w
+	removeUnreliable := sc.installUnreliable(c)
+	ctx, cancel := context.WithTimeout(context.Background(), sc.RoundTime)
+	defer cancel()
+	var bg, cw sync.WaitGroup
+	r.faults(ctx, &bg)
+	cw.Add(1)
+	go func() {
+		defer cw.Done()
+		w.RunContentionRound(ctx, sc.Contention, sc.Keys, sc.Seed+int64(round)*1000, func(int) KVClient { return NewClient(c) })
+	}()
+	genErr := w.RunGenericRound(ctx, sc.Clients, func(int) KVClient { return NewClient(c) })
+	cw.Wait()
+	bg.Wait()
+	removeUnreliable()
+	c.Net().ClearFilters()
+	c.Net().AddFilter(r.snaps)
+	if genErr != nil {
+		r.t.Fatalf("round %d, seed %d: generic check: %v", round, sc.Seed, genErr)
+	}
+}
+
+// between restarts what the round crashed (and, with Restart, every store) and checks the
+// log GC bound.
+func (r *run) between(round int) {
+	sc, c, t := r.sc, r.c, r.t
+	if err := c.Start(); err != nil { // a store crashed by CrashOne comes back
+		t.Fatalf("%v", err)
+	}
+	if sc.Restart {
+		for _, id := range c.IDs() {
+			if err := c.Crash(id); err != nil {
 				t.Fatalf("%v", err)
 			}
 		}
-		if sc.GCLimit > 0 {
-			if err := CheckLogTrimmed(c, 2*sc.GCLimit, 4*c.ElectionTimeout()); err != nil {
-				t.Fatalf("round %d, seed %d: %v", round, sc.Seed, err)
-			}
+		if err := c.Start(); err != nil {
+			t.Fatalf("%v", err)
 		}
-		t.Logf("round %d: %s", round, w.Stats.String())
 	}
+	if sc.GCLimit > 0 {
+		if err := CheckLogTrimmed(c, 2*sc.GCLimit, 4*c.ElectionTimeout()); err != nil {
+			t.Fatalf("round %d, seed %d: %v", round, sc.Seed, err)
+		}
+	}
+	t.Logf("round %d: %s", round, r.w.Stats.String())
+}
 
+// finish reads every acknowledged write back, checks the logs and the whole history.
+func (r *run) finish() Result {
+	sc, c, w, t := r.sc, r.c, r.w, r.t
 	vctx, vcancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer vcancel()
 	if err := w.VerifyGeneric(vctx, NewClient(c)); err != nil {
@@ -183,7 +212,7 @@ func (sc Scenario) Run(t TB, factory StoreFactory) Result {
 	if err := CheckLogs(c); err != nil {
 		t.Fatalf("seed %d: %v", sc.Seed, err)
 	}
-	res := Result{Seed: sc.Seed, Snapshots: snaps.Seen.Load(), Stats: w.Stats.String()}
+	res := Result{Seed: sc.Seed, Snapshots: r.snaps.Seen.Load(), Stats: w.Stats.String()}
 	res.Ops, res.Unknown = w.Hist.Len()
 	t.Logf("seed %d: %d ops (%d ambiguous), %d snapshot messages, network sent %d dropped %d",
 		sc.Seed, res.Ops, res.Unknown, res.Snapshots, c.Net().Sent.Load(), c.Net().Dropped.Load())
