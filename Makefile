@@ -47,6 +47,8 @@ test-go:
 	$(GO) test $(RACE) -timeout $(TEST_TIMEOUT) -count=1 $(PKGS)
 	@if [ -n "$(RACE)" ]; then echo "go test (no -race) $(NORACE_PKGS): the non-race build and its allocation checks"; \
 		$(GO) test -timeout $(TEST_TIMEOUT) -count=1 $(NORACE_PKGS); fi
+	@echo "go test -tags gee_nopin ./web/: the plain sync.Pool fallback of web's context pool"
+	$(GO) test -tags gee_nopin -timeout $(TEST_TIMEOUT) -count=1 ./web/
 	cd bench && $(GO) test -timeout $(TEST_TIMEOUT) -count=1 ./...
 
 # Long chaos and soak tests live behind the `long` build tag.
@@ -59,6 +61,7 @@ fmt-check:
 
 vet:
 	$(GO) vet $(PKGS)
+	$(GO) vet -tags gee_nopin ./web/...
 	cd bench && $(GO) vet ./...
 
 $(STATICCHECK):
