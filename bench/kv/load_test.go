@@ -13,7 +13,8 @@ import (
 // gee,put-c64,20000). The server pids are written, one per line, to the
 // file named by KVBENCH_PIDS (if set) before the load starts, and the load
 // waits for KVBENCH_GO (a file path, if set) to exist, so a profiler can
-// attach first. docs/kv-bench.md shows the perf and strace commands.
+// attach first. KVBENCH_DIR, if set, is where data and server logs stay.
+// docs/kv-bench.md shows the perf and strace commands.
 const loadEnv = "KVBENCH_LOAD"
 
 func TestLoad(t *testing.T) {
@@ -38,12 +39,16 @@ func TestLoad(t *testing.T) {
 	if w == nil {
 		t.Fatalf("%s: unknown workload %q", loadEnv, f[1])
 	}
+	dir := os.Getenv("KVBENCH_DIR") // keeps data and server logs
+	if dir == "" {
+		dir = t.TempDir()
+	}
 	var c *cluster
 	switch f[0] {
 	case "gee":
-		c = startGee(t, t.TempDir(), f[3:]...)
+		c = startGee(t, dir, f[3:]...)
 	case "etcd":
-		c = startEtcd(t, t.TempDir())
+		c = startEtcd(t, dir)
 	default:
 		t.Fatalf("%s: unknown impl %q (gee or etcd)", loadEnv, f[0])
 	}
