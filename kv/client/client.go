@@ -18,6 +18,7 @@ import (
 
 	"github.com/gee-project/gee/kv/proto/errorpb"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/backoff"
 	"google.golang.org/grpc/connectivity"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/keepalive"
@@ -184,6 +185,10 @@ func (c *Client) conn(addr string) (*grpc.ClientConn, error) {
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
 		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(c.cfg.maxMsgSize), grpc.MaxCallSendMsgSize(c.cfg.maxMsgSize)),
 		grpc.WithKeepaliveParams(keepalive.ClientParameters{Time: 10 * time.Second, Timeout: 3 * time.Second}),
+		// gRPC's reconnect backoff grows to 120 s by default; a restarted server (or a
+		// leader hint naming it) must be usable again within about a second.
+		grpc.WithConnectParams(grpc.ConnectParams{MinConnectTimeout: c.cfg.attemptTimeout,
+			Backoff: backoff.Config{BaseDelay: 50 * time.Millisecond, Multiplier: 1.6, Jitter: 0.2, MaxDelay: time.Second}}),
 	}, c.cfg.dialOpts...)
 	cc, err := grpc.NewClient(addr, opts...)
 	if err != nil {

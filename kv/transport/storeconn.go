@@ -11,6 +11,7 @@ import (
 	"github.com/gee-project/gee/kv/proto/tinykvpb"
 	"github.com/gee-project/gee/kv/server/snapchunk"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/backoff"
 	"google.golang.org/grpc/connectivity"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/keepalive"
@@ -44,7 +45,7 @@ func (sc *storeConn) enqueue(msg *raftserverpb.RaftMessage) error {
 	}
 }
 
-// take removes one message from the queue's accounting.
+// took removes a message taken off the queue from the queue's byte count.
 func (sc *storeConn) took(msg *raftserverpb.RaftMessage) { sc.bytes.Add(-approxSize(msg)) }
 
 // run keeps a Raft stream to the store open and writes the queue into it until the
@@ -134,6 +135,10 @@ func (sc *storeConn) conn() (*grpc.ClientConn, error) {
 		// Pings find a vanished peer whose TCP connection never reset; the server
 		// permits this rate (kv/server DefaultKeepaliveMinTime is 5 s).
 		grpc.WithKeepaliveParams(keepalive.ClientParameters{Time: 10 * time.Second, Timeout: 3 * time.Second, PermitWithoutStream: true}),
+		// gRPC's own reconnect backoff grows to 120 s by default: a restarted peer would
+		// stay cut off that long. Cap it like the transport's.
+		grpc.WithConnectParams(grpc.ConnectParams{MinConnectTimeout: sc.t.cfg.DialTimeout,
+			Backoff: backoff.Config{BaseDelay: sc.t.cfg.BackoffBase, Multiplier: 1.6, Jitter: 0.2, MaxDelay: sc.t.cfg.BackoffMax}}),
 	}, sc.t.cfg.DialOptions...)
 	cc, err := grpc.NewClient(addr, opts...)
 	if err != nil {
@@ -162,6 +167,11 @@ func (sc *storeConn) ready(ctx context.Context) (tinykvpb.TinyKvClient, error) {
 	defer cancel()
 	cc.Connect()
 	for s := cc.GetState(); s != connectivity.Ready; s = cc.GetState() {
+		if s == connectivity.TransientFailure {
+			// The last attempt failed; say so now rather than after DialTimeout, so
+			// queued messages are reported unreachable promptly.
+			return nil, fmt.Errorf("store %d at %s not reachable", sc.storeID, sc.addr)
+		}
 		if !cc.WaitForStateChange(dctx, s) {
 			return nil, fmt.Errorf("store %d at %s not reachable within %v (state %v)", sc.storeID, sc.addr, sc.t.cfg.DialTimeout, s)
 		}
