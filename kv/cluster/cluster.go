@@ -102,6 +102,7 @@ type node struct {
 	dir   string
 	eng   *engine.Engine
 	store Store
+	gate  *gate // calls into this incarnation's storage
 }
 
 // New creates the cluster's directories and network; Start starts the stores.
@@ -211,7 +212,7 @@ func (c *Cluster) Restart(id uint64) error {
 		eng.Close()
 		return fmt.Errorf("cluster: start store %d: %w", id, err)
 	}
-	n.eng, n.store = eng, st
+	n.eng, n.store, n.gate = eng, st, &gate{}
 	return nil
 }
 
@@ -225,11 +226,13 @@ func (c *Cluster) Crash(id uint64) error {
 		c.mu.Unlock()
 		return fmt.Errorf("cluster: store %d is not running", id)
 	}
-	st, eng := n.store, n.eng
-	n.store, n.eng = nil, nil
+	st, eng, g := n.store, n.eng, n.gate
+	n.store, n.eng, n.gate = nil, nil, nil
 	c.mu.Unlock()
 	c.net.Detach(id)
-	st.Stop()
+	g.shut()
+	st.Stop() // answers the calls in flight
+	g.drain()
 	return eng.Close()
 }
 
@@ -243,12 +246,13 @@ func (c *Cluster) Shutdown() {
 	c.net.Close()
 }
 
-// Storage returns store id's storage, or nil when it is down.
+// Storage returns store id's storage, or nil when it is down. Calls through it after the
+// store crashed fail; Crash waits for the calls in flight and their open readers.
 func (c *Cluster) Storage(id uint64) storage.Storage {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if n := c.nodes[id]; n != nil && n.store != nil {
-		return n.store.Storage()
+		return gatedStorage{g: n.gate, s: n.store.Storage()}
 	}
 	return nil
 }
