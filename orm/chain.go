@@ -24,6 +24,10 @@ func (s *Session) Model(v any) *Session {
 // slice argument expands to an IN list: Where("id IN ?", ids). The SQL text
 // is trusted: put user input only in args.
 func (s *Session) Where(sql string, args ...any) *Session {
+	if strings.TrimSpace(sql) == "" {
+		s.setErr(fmt.Errorf("orm: Where/And: empty condition"))
+		return s
+	}
 	s.addCond(cond{sql: sql, args: args})
 	return s
 }
@@ -34,6 +38,10 @@ func (s *Session) And(sql string, args ...any) *Session { return s.Where(sql, ar
 // Or adds a condition joined with OR. Conditions keep SQL precedence: AND
 // binds tighter than OR, each condition being parenthesised.
 func (s *Session) Or(sql string, args ...any) *Session {
+	if strings.TrimSpace(sql) == "" {
+		s.setErr(fmt.Errorf("orm: Or: empty condition"))
+		return s
+	}
 	s.addCond(cond{or: true, sql: sql, args: args})
 	return s
 }
@@ -83,12 +91,20 @@ func (s *Session) OrderBy(spec string) *Session {
 
 // Limit caps the number of rows returned.
 func (s *Session) Limit(n int) *Session {
+	if n < 0 {
+		s.setErr(fmt.Errorf("orm: Limit(%d): negative limit", n))
+		return s
+	}
 	s.limit, s.hasLim = n, true
 	return s
 }
 
 // Offset skips n rows.
 func (s *Session) Offset(n int) *Session {
+	if n < 0 {
+		s.setErr(fmt.Errorf("orm: Offset(%d): negative offset", n))
+		return s
+	}
 	s.offset, s.hasOff = n, true
 	return s
 }

@@ -29,6 +29,8 @@ type Engine struct {
 	log     *slog.Logger
 	slow    time.Duration
 	texts   sqlTexts
+	// timeText stores times as SQLiteTimeLayout text (SQLite has no time type).
+	timeText bool
 }
 
 // Option configures an Engine.
@@ -118,7 +120,7 @@ func newConfig(opts []Option) config {
 }
 
 func newEngine(db *sql.DB, d dialect.Dialect, c config) *Engine {
-	e := &Engine{db: db, dialect: d, log: c.logger, slow: c.slow}
+	e := &Engine{db: db, dialect: d, log: c.logger, slow: c.slow, timeText: d.Name() == "sqlite"}
 	cache := c.stmtCache > 0 || (c.stmtCache == 0 && d.Name() != "postgres")
 	if cache && !c.noStmtCache && c.stmtCap > 0 {
 		e.stmts = newStmtCache(db, c.stmtCap)

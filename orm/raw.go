@@ -72,6 +72,9 @@ func (r *RawQuery) QueryRow() *sql.Row {
 	if err != nil {
 		q, args = "SELECT orm_invalid_raw_query", nil // yields an error on Scan
 	}
+	if r.s.e.timeText {
+		args = sqliteTimes(args)
+	}
 	return r.s.q.QueryRowContext(r.s.ctx, q, args...)
 }
 
@@ -89,14 +92,19 @@ func (r *RawQuery) Rows() (*sql.Rows, error) {
 }
 
 // Find scans every row into dest (*[]T or *[]*T), matching result columns
-// to fields by column name; an unknown column is an error.
+// to fields by column name; an unknown column is an error. When T is a
+// scalar (int64, string, time.Time, a sql.Scanner, ...) the result must have
+// exactly one column, scanned into each element.
 func (r *RawQuery) Find(dest any) error {
 	sv := reflect.ValueOf(dest)
-	if sv.Kind() != reflect.Pointer || sv.Elem().Kind() != reflect.Slice {
-		return fmt.Errorf("orm: Raw.Find needs a pointer to a slice, got %T", dest)
+	if sv.Kind() != reflect.Pointer || sv.IsNil() || sv.Elem().Kind() != reflect.Slice {
+		return fmt.Errorf("orm: Raw.Find needs a non-nil pointer to a slice, got %T", dest)
 	}
 	sv = sv.Elem()
 	et := sv.Type().Elem()
+	if schema.IsScalar(et) {
+		return r.findScalars(sv, et)
+	}
 	ptrs := et.Kind() == reflect.Pointer
 	if ptrs {
 		et = et.Elem()
@@ -115,6 +123,39 @@ func (r *RawQuery) Find(dest any) error {
 		sv.Set(reflect.Append(sv, reflect.Zero(et)))
 		return sv.Index(sv.Len() - 1).Addr().UnsafePointer()
 	})
+}
+
+// findScalars scans a one-column result into sv, a []T of scalar T.
+func (r *RawQuery) findScalars(sv reflect.Value, et reflect.Type) error {
+	f, err := schema.ScalarField(et)
+	if err != nil {
+		return fmt.Errorf("orm: Raw.Find: %w", err)
+	}
+	rows, err := r.Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	names, err := rows.Columns()
+	if err != nil {
+		return &Error{Op: "query", SQL: r.sql, Err: err}
+	}
+	if len(names) != 1 {
+		return &Error{Op: "scan", SQL: r.sql, Err: fmt.Errorf("scanning into []%s needs one column, the result has %d", et, len(names))}
+	}
+	sv.SetLen(0)
+	rs := schema.NewRowScanner([]*schema.Field{f})
+	for rows.Next() {
+		sv.Set(reflect.Append(sv, reflect.Zero(et)))
+		rs.Bind(sv.Index(sv.Len() - 1).Addr().UnsafePointer())
+		if err := rows.Scan(rs.Dest()...); err != nil {
+			return &Error{Op: "scan", SQL: r.sql, Err: err}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return &Error{Op: "query", SQL: r.sql, Err: err}
+	}
+	return nil
 }
 
 // First scans the first row into dest, a struct pointer; ErrNotFound if none.

@@ -94,6 +94,9 @@ func (s *Session) exec(query string, args []any) (sql.Result, error) {
 	if s.e.log != nil {
 		start = time.Now()
 	}
+	if s.e.timeText {
+		args = sqliteTimes(args)
+	}
 	var res sql.Result
 	st, err := s.stmt(query)
 	if err == nil {
@@ -115,6 +118,9 @@ func (s *Session) query(query string, args []any) (*sql.Rows, error) {
 	var start time.Time
 	if s.e.log != nil {
 		start = time.Now()
+	}
+	if s.e.timeText {
+		args = sqliteTimes(args)
 	}
 	var rows *sql.Rows
 	st, err := s.stmt(query)

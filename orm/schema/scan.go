@@ -6,6 +6,7 @@ import (
 	"math"
 	"reflect"
 	"strconv"
+	"strings"
 	"time"
 	"unsafe"
 )
@@ -160,7 +161,26 @@ func parseTime(dst *time.Time, s string) error {
 			return nil
 		}
 	}
+	if t, ok := parseTimeString(s); ok {
+		*dst = t
+		return nil
+	}
 	return fmt.Errorf("cannot parse %q as a time", s)
+}
+
+// parseTimeString reads time.Time.String() text, which older versions
+// stored on SQLite: "2006-01-02 15:04:05.999 -0700 MST m=+0.07". The offset
+// decides the instant; the zone name is dropped because some zones print
+// names time.Parse rejects ("+1345").
+func parseTimeString(s string) (time.Time, bool) {
+	if i := strings.Index(s, " m="); i >= 0 {
+		s = s[:i]
+	}
+	if i := strings.LastIndexByte(s, ' '); i > 0 && strings.Count(s, " ") == 3 {
+		s = s[:i]
+	}
+	t, err := time.Parse("2006-01-02 15:04:05.999999999 -0700", s)
+	return t, err == nil
 }
 
 func scanBool(dst *bool, src any) error {

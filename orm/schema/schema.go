@@ -91,6 +91,26 @@ func ModelType(v any) (reflect.Type, error) {
 	return t, nil
 }
 
+// IsScalar reports whether t is scanned as one column value (a basic type,
+// time.Time, []byte, a sql.Scanner, or a pointer to one) rather than as a
+// struct of fields.
+func IsScalar(t reflect.Type) bool {
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return t.Kind() != reflect.Struct || t == timeType || reflect.PointerTo(t).Implements(scannerType)
+}
+
+// ScalarField returns a field that scans one column into a value of type t
+// at offset 0, for results scanned into []T of a scalar T.
+func ScalarField(t reflect.Type) (*Field, error) {
+	f := &Field{Name: "value", Column: "value", Type: t}
+	if err := f.setCodecs(); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
 // Parse returns the cached schema of v's struct type, parsing it on first use.
 func Parse(v any) (*Schema, error) {
 	t, err := ModelType(v)
@@ -102,6 +122,9 @@ func Parse(v any) (*Schema, error) {
 
 // ParseType returns the cached schema of the struct type t.
 func ParseType(t reflect.Type) (*Schema, error) {
+	if t.Kind() != reflect.Struct {
+		return nil, fmt.Errorf("schema: %s is not a struct", t)
+	}
 	if s, ok := cache.Load(t); ok {
 		return s.(*Schema), nil
 	}
