@@ -102,7 +102,9 @@ var simImpls = []struct {
 	make func(capacity int) simCache
 }{
 	{"gee", func(n int) simCache { return geeSim{store.New(eviction.NewTinyLFU[struct{}](int64(n), 0), nil)} }},
-	{"gee-adaptive", func(n int) simCache { return geeSim{store.New(eviction.NewTinyLFUAdaptive[struct{}](int64(n), 0), nil)} }},
+	{"gee-adaptive", func(n int) simCache {
+		return geeSim{store.New(eviction.NewTinyLFUAdaptive[struct{}](int64(n), 0), nil)}
+	}},
 	{"gee-lru", func(n int) simCache { return geeSim{store.New(eviction.NewLRU[struct{}](int64(n)), nil)} }},
 	{"lru", func(n int) simCache { c, _ := lru.New[string, struct{}](n); return lruSim{c} }},
 	{"arc", func(n int) simCache { c, _ := arc.NewARC[string, struct{}](n); return arcSim{c} }},
