@@ -163,3 +163,62 @@ func TestNegativeLimitOffsetAndEmptyWhereRejected(t *testing.T) {
 		must(t, s.Find(&got)) // the session is usable after the errors
 	}, &event{})
 }
+
+// checkIDs compares the keys filled into rows with the keys the database
+// assigned, matched by the unique At value.
+func checkIDs(t *testing.T, s *orm.Session, rows []*event) {
+	t.Helper()
+	for _, r := range rows {
+		var got event
+		must(t, s.Where("at = ?", r.At).First(&got))
+		if got.ID != r.ID {
+			t.Errorf("row at %v: struct got id %d, database has %d", r.At, r.ID, got.ID)
+		}
+	}
+}
+
+func TestBatchInsertFillsTheDatabaseKeys(t *testing.T) {
+	each(t, func(t *testing.T, e *orm.Engine) {
+		ctx := context.Background()
+		base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+		batch := func(from int) []*event {
+			var rows []*event
+			for i := range 5 {
+				rows = append(rows, &event{At: base.Add(time.Duration(from+i) * time.Second)})
+			}
+			return rows
+		}
+		// Inside a transaction the session variable is surely on the
+		// connection the INSERT uses.
+		rows := batch(0)
+		must(t, e.Transaction(ctx, func(ts *orm.Session) error {
+			if e.Dialect().Name() == "mysql" {
+				if _, err := ts.Raw("SET SESSION auto_increment_increment = 2").Exec(); err != nil {
+					return err
+				}
+				defer ts.Raw("SET SESSION auto_increment_increment = 1").Exec()
+			}
+			args := make([]any, len(rows))
+			for i, r := range rows {
+				args[i] = r
+			}
+			_, err := ts.Insert(args...)
+			return err
+		}))
+		s := e.NewSession(ctx)
+		checkIDs(t, s, rows)
+
+		// Outside a transaction, on the pool's only connection.
+		e.DB().SetMaxOpenConns(1)
+		defer e.DB().SetMaxOpenConns(0)
+		if e.Dialect().Name() == "mysql" {
+			_, err := s.Raw("SET SESSION auto_increment_increment = 3").Exec()
+			must(t, err)
+			defer s.Raw("SET SESSION auto_increment_increment = 1").Exec()
+		}
+		rows = batch(10)
+		_, err := s.Insert(&rows)
+		must(t, err)
+		checkIDs(t, s, rows)
+	}, &event{})
+}

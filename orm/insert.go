@@ -131,7 +131,19 @@ func (s *Session) insertSet(op string, sch *schema.Schema, bases []unsafe.Pointe
 		if len(part) == 0 {
 			continue
 		}
-		n, err := s.insertChunks(op, sch, part, i == 0)
+		var n int64
+		var err error
+		if i == 0 && op == "insert" && len(part) > 1 && s.e.dialect.Name() == "mysql" && s.tx == nil {
+			// The key step is a session variable: read it on the connection
+			// that runs the INSERT.
+			err = s.e.Transaction(s.ctx, func(ts *Session) error {
+				var err error
+				n, err = ts.insertChunks(op, sch, part, true)
+				return err
+			})
+		} else {
+			n, err = s.insertChunks(op, sch, part, i == 0)
+		}
 		total += n
 		if err != nil {
 			return total, err
@@ -237,17 +249,54 @@ func (s *Session) insertStmt(op string, sch *schema.Schema, cols []*schema.Field
 	if returning {
 		return s.insertReturning(op, sch, query, bases)
 	}
+	step := int64(1)
+	if genKey && op == "insert" && len(bases) > 1 && d.Name() == "mysql" {
+		var ok bool
+		if step, ok = s.mysqlKeyStep(); !ok {
+			return s.insertEach(op, sch, cols, bases)
+		}
+	}
 	res, err := s.exec(query, b.Args)
 	if err != nil {
 		return 0, s.fail(op, query, err)
 	}
 	n, _ := res.RowsAffected()
 	if genKey && op == "insert" {
-		if err := backfill(d.Name(), sch, res, bases); err != nil {
+		if err := backfill(d.Name(), sch, res, bases, step); err != nil {
 			return n, s.fail(op, query, err)
 		}
 	}
 	return n, nil
+}
+
+// mysqlKeyStep returns the distance between the keys one multi-row INSERT
+// generates on this session's connection (which must be a transaction's),
+// or false when they need not be evenly spaced: innodb_autoinc_lock_mode=2
+// lets concurrent inserts interleave.
+func (s *Session) mysqlKeyStep() (int64, bool) {
+	if s.tx == nil {
+		return 0, false
+	}
+	var step, mode int64
+	err := s.q.QueryRowContext(s.ctx, "SELECT @@SESSION.auto_increment_increment, @@GLOBAL.innodb_autoinc_lock_mode").Scan(&step, &mode)
+	if err != nil || mode == 2 || step < 1 {
+		return 0, false
+	}
+	return step, true
+}
+
+// insertEach inserts rows one statement each, so every LastInsertId is the
+// row's own key.
+func (s *Session) insertEach(op string, sch *schema.Schema, cols []*schema.Field, bases []unsafe.Pointer) (int64, error) {
+	var total int64
+	for i := range bases {
+		n, err := s.insertStmt(op, sch, cols, bases[i:i+1], true)
+		total += n
+		if err != nil {
+			return total, err
+		}
+	}
+	return total, nil
 }
 
 func (s *Session) writeInsert(b *clause.Builder, op string, sch *schema.Schema, cols []*schema.Field, bases []unsafe.Pointer, returning bool) {
@@ -329,18 +378,20 @@ func (s *Session) insertReturning(op string, sch *schema.Schema, query string, b
 type lastIDer interface{ LastInsertId() (int64, error) }
 
 // backfill derives keys from LastInsertId: SQLite reports the last row's
-// key, MySQL the first; keys of one statement are consecutive.
-func backfill(dialect string, sch *schema.Schema, res lastIDer, bases []unsafe.Pointer) error {
+// key, MySQL the first; keys of one statement are step apart (SQLite holds
+// the write lock for the whole statement; MySQL's step was checked by
+// mysqlKeyStep).
+func backfill(dialect string, sch *schema.Schema, res lastIDer, bases []unsafe.Pointer, step int64) error {
 	id, err := res.LastInsertId()
 	if err != nil {
 		return fmt.Errorf("reading generated key: %w", err)
 	}
-	first := id - int64(len(bases)) + 1
+	first := id - int64(len(bases)-1)*step
 	if dialect == "mysql" {
 		first = id
 	}
 	for i, b := range bases {
-		sch.AutoInc.SetInt64(b, first+int64(i))
+		sch.AutoInc.SetInt64(b, first+int64(i)*step)
 	}
 	return nil
 }
