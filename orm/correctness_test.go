@@ -2,6 +2,7 @@ package orm_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -221,4 +222,58 @@ func TestBatchInsertFillsTheDatabaseKeys(t *testing.T) {
 		must(t, err)
 		checkIDs(t, s, rows)
 	}, &event{})
+}
+
+type account struct {
+	ID     int64  `orm:"primaryKey;autoIncrement"`
+	Tenant string `orm:"size:32;unique:tenant_email"`
+	Email  string `orm:"size:64;unique:tenant_email"`
+	Plan   string `orm:"size:16;notNull;default:'free'"`
+	Quota  int    `orm:"default:100"`
+	Active *bool  `orm:"default:true"`
+}
+
+func TestDefaultsApplyToZeroFields(t *testing.T) {
+	each(t, func(t *testing.T, e *orm.Engine) {
+		s := e.NewSession(context.Background())
+		off := false
+		rows := []*account{
+			{Tenant: "a", Email: "x"},                                      // every default applies
+			{Tenant: "a", Email: "y", Plan: "pro", Quota: 5, Active: &off}, // none does
+			{Tenant: "b", Email: "x", Quota: 7},                            // some do
+		}
+		_, err := s.Insert(&rows)
+		must(t, err)
+		want := map[string]string{"a/x": "free 100 true", "a/y": "pro 5 false", "b/x": "free 7 true"}
+		var got []account
+		must(t, s.OrderBy("id").Find(&got))
+		if len(got) != 3 {
+			t.Fatalf("got %d rows", len(got))
+		}
+		for i, g := range got {
+			if g.ID != rows[i].ID {
+				t.Errorf("row %d: id %d, struct got %d", i, g.ID, rows[i].ID)
+			}
+			active := "nil"
+			if g.Active != nil {
+				active = fmt.Sprint(*g.Active)
+			}
+			if w, h := want[g.Tenant+"/"+g.Email], fmt.Sprintf("%s %d %s", g.Plan, g.Quota, active); w != h {
+				t.Errorf("%s/%s: got %q, want %q", g.Tenant, g.Email, h, w)
+			}
+		}
+	}, &account{})
+}
+
+func TestSharedUniqueNameIsOneCompositeConstraint(t *testing.T) {
+	each(t, func(t *testing.T, e *orm.Engine) {
+		s := e.NewSession(context.Background())
+		// Same tenant with another email, and same email in another tenant,
+		// are both allowed; only the pair must be unique.
+		_, err := s.Insert(&account{Tenant: "a", Email: "x"}, &account{Tenant: "a", Email: "y"}, &account{Tenant: "b", Email: "x"})
+		must(t, err)
+		if _, err := s.Insert(&account{Tenant: "a", Email: "x"}); err == nil {
+			t.Fatal("duplicate (tenant, email) accepted")
+		}
+	}, &account{})
 }

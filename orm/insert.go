@@ -127,32 +127,71 @@ func (s *Session) insertSet(op string, sch *schema.Schema, bases []unsafe.Pointe
 	}
 	zero, keyed := splitByKey(sch, bases)
 	var total int64
-	for i, part := range [2][]unsafe.Pointer{zero, keyed} {
-		if len(part) == 0 {
-			continue
-		}
-		var n int64
-		var err error
-		if i == 0 && op == "insert" && len(part) > 1 && s.e.dialect.Name() == "mysql" && s.tx == nil {
-			// The key step is a session variable: read it on the connection
-			// that runs the INSERT.
-			err = s.e.Transaction(s.ctx, func(ts *Session) error {
-				var err error
-				n, err = ts.insertChunks(op, sch, part, true)
-				return err
-			})
-		} else {
-			n, err = s.insertChunks(op, sch, part, i == 0)
-		}
-		total += n
-		if err != nil {
-			return total, err
+	for i, whole := range [2][]unsafe.Pointer{zero, keyed} {
+		for _, g := range splitByDefaults(op, sch, whole) {
+			n, err := s.insertGroup(op, sch, g.bases, i == 0, g.omit)
+			total += n
+			if err != nil {
+				return total, err
+			}
 		}
 	}
 	if err := s.runHooks(sch, afterInsert, bases); err != nil {
 		return total, err
 	}
 	return total, nil
+}
+
+// defaultGroup is rows leaving out the same defaulted fields (bit i of omit
+// is sch.Defaulted[i]).
+type defaultGroup struct {
+	omit  uint64
+	bases []unsafe.Pointer
+}
+
+// splitByDefaults groups rows by which fields with a default hold their zero
+// value: those are left out of the INSERT so the database default applies.
+func splitByDefaults(op string, sch *schema.Schema, bases []unsafe.Pointer) []defaultGroup {
+	if len(bases) == 0 {
+		return nil
+	}
+	if op != "insert" || len(sch.Defaulted) == 0 {
+		return []defaultGroup{{bases: bases}}
+	}
+	var groups []defaultGroup
+	at := map[uint64]int{}
+	for _, b := range bases {
+		var m uint64
+		for i, f := range sch.Defaulted {
+			if f.IsZero(b) {
+				m |= 1 << i
+			}
+		}
+		i, ok := at[m]
+		if !ok {
+			i = len(groups)
+			at[m] = i
+			groups = append(groups, defaultGroup{omit: m})
+		}
+		groups[i].bases = append(groups[i].bases, b)
+	}
+	return groups
+}
+
+// insertGroup inserts rows sharing one column list.
+func (s *Session) insertGroup(op string, sch *schema.Schema, part []unsafe.Pointer, genKey bool, omit uint64) (int64, error) {
+	if !genKey || op != "insert" || len(part) < 2 || s.e.dialect.Name() != "mysql" || s.tx != nil {
+		return s.insertChunks(op, sch, part, genKey, omit)
+	}
+	// The key step is a session variable: read it on the connection that
+	// runs the INSERT.
+	var n int64
+	err := s.e.Transaction(s.ctx, func(ts *Session) error {
+		var err error
+		n, err = ts.insertChunks(op, sch, part, true, omit)
+		return err
+	})
+	return n, err
 }
 
 // splitByKey separates rows whose auto-increment key is unset (the database
@@ -185,17 +224,17 @@ func splitByKey(sch *schema.Schema, bases []unsafe.Pointer) (zero, keyed []unsaf
 
 // insertChunks runs one statement per chunk, all in one transaction when
 // there is more than one chunk.
-func (s *Session) insertChunks(op string, sch *schema.Schema, bases []unsafe.Pointer, genKey bool) (int64, error) {
-	cols := insertFields(sch, genKey)
+func (s *Session) insertChunks(op string, sch *schema.Schema, bases []unsafe.Pointer, genKey bool, omit uint64) (int64, error) {
+	cols := insertFields(sch, genKey, omit)
 	per := s.e.dialect.MaxParams() / len(cols)
 	if len(bases) <= per {
-		return s.insertStmt(op, sch, cols, bases, genKey)
+		return s.insertStmt(op, sch, cols, bases, genKey, omit)
 	}
 	var total int64
 	run := func(ts *Session) error {
 		for start := 0; start < len(bases); start += per {
 			end := min(start+per, len(bases))
-			n, err := ts.insertStmt(op, sch, cols, bases[start:end], genKey)
+			n, err := ts.insertStmt(op, sch, cols, bases[start:end], genKey, omit)
 			total += n
 			if err != nil {
 				return err
@@ -210,24 +249,43 @@ func (s *Session) insertChunks(op string, sch *schema.Schema, bases []unsafe.Poi
 	return total, err
 }
 
-func insertFields(sch *schema.Schema, genKey bool) []*schema.Field {
-	if !genKey {
-		return sch.Fields
+func insertFields(sch *schema.Schema, genKey bool, omit uint64) []*schema.Field {
+	all := sch.Fields
+	if genKey {
+		all = sch.Generated
 	}
-	return sch.Generated
+	if omit == 0 {
+		return all
+	}
+	skip := map[*schema.Field]bool{}
+	for i, f := range sch.Defaulted {
+		if omit&(1<<i) != 0 {
+			skip[f] = true
+		}
+	}
+	cols := make([]*schema.Field, 0, len(all)-len(skip))
+	for _, f := range all {
+		if !skip[f] {
+			cols = append(cols, f)
+		}
+	}
+	if len(cols) == 0 {
+		return all // an INSERT needs a column; zero values are written
+	}
+	return cols
 }
 
 // maxCachedRows bounds the batch sizes whose INSERT text is cached.
 const maxCachedRows = 1000
 
 // insertStmt builds and runs one multi-row INSERT and fills generated keys.
-func (s *Session) insertStmt(op string, sch *schema.Schema, cols []*schema.Field, bases []unsafe.Pointer, genKey bool) (int64, error) {
+func (s *Session) insertStmt(op string, sch *schema.Schema, cols []*schema.Field, bases []unsafe.Pointer, genKey bool, omit uint64) (int64, error) {
 	d := s.e.dialect
 	b := s.builder()
 	returning := genKey && d.Returning()
 	var query string
 	if op == "insert" && len(bases) <= maxCachedRows {
-		k := sqlKey{sch: sch, op: opInsertAll, rows: len(bases)}
+		k := sqlKey{sch: sch, op: opInsertAll, rows: len(bases), omit: omit}
 		if genKey {
 			k.op = opInsertNoKey
 		}
@@ -253,7 +311,7 @@ func (s *Session) insertStmt(op string, sch *schema.Schema, cols []*schema.Field
 	if genKey && op == "insert" && len(bases) > 1 && d.Name() == "mysql" {
 		var ok bool
 		if step, ok = s.mysqlKeyStep(); !ok {
-			return s.insertEach(op, sch, cols, bases)
+			return s.insertEach(op, sch, cols, bases, omit)
 		}
 	}
 	res, err := s.exec(query, b.Args)
@@ -287,10 +345,10 @@ func (s *Session) mysqlKeyStep() (int64, bool) {
 
 // insertEach inserts rows one statement each, so every LastInsertId is the
 // row's own key.
-func (s *Session) insertEach(op string, sch *schema.Schema, cols []*schema.Field, bases []unsafe.Pointer) (int64, error) {
+func (s *Session) insertEach(op string, sch *schema.Schema, cols []*schema.Field, bases []unsafe.Pointer, omit uint64) (int64, error) {
 	var total int64
 	for i := range bases {
-		n, err := s.insertStmt(op, sch, cols, bases[i:i+1], true)
+		n, err := s.insertStmt(op, sch, cols, bases[i:i+1], true, omit)
 		total += n
 		if err != nil {
 			return total, err

@@ -23,7 +23,8 @@ type sqlKey struct {
 	sch     *schema.Schema
 	op      sqlOp
 	unscope bool
-	rows    int // row count of multi-row inserts
+	rows    int    // row count of multi-row inserts
+	omit    uint64 // defaulted fields left out of an INSERT (bits of Schema.Defaulted)
 }
 
 // maxTexts bounds the cached texts; beyond it texts are built every time.

@@ -66,6 +66,9 @@ func createIndexes(d dialect.Dialect, s *schema.Schema, existing map[string]bool
 			continue
 		}
 		b := []byte("CREATE INDEX ")
+		if ix.Unique {
+			b = []byte("CREATE UNIQUE INDEX ")
+		}
 		b = d.Quote(b, ix.Name)
 		b = append(b, " ON "...)
 		b = d.Quote(b, s.Table)

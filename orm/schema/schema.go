@@ -29,6 +29,7 @@ type Field struct {
 	SQLType       string // explicit SQL type from the tag, overrides the dialect mapping
 	SoftDelete    bool
 	IndexName     string // non-empty when the column is indexed
+	UniqueIndex   string // non-empty when the column is part of a unique index
 
 	read  codec // how driver values are stored into the field
 	write codec // how the field becomes a driver value
@@ -39,6 +40,7 @@ type Field struct {
 type Index struct {
 	Name    string
 	Columns []string
+	Unique  bool
 }
 
 // Schema is the mapping of one struct type to one table.
@@ -52,6 +54,7 @@ type Schema struct {
 	Indexes     []Index
 	NonKey      []*Field // fields outside the primary key (updated by default)
 	Generated   []*Field // Fields minus the auto-increment key (inserted when it is unset)
+	Defaulted   []*Field // up to 64 fields with a default, left out of INSERT when zero
 	byColumn    map[string]*Field
 	byName      map[string]*Field
 }
@@ -202,13 +205,7 @@ func newField(sf reflect.StructField, o tagOptions, offset uintptr) (*Field, err
 	if f.Column == "" {
 		f.Column = SnakeCase(sf.Name)
 	}
-	switch o.index {
-	case "":
-	case "-":
-		f.IndexName = "-"
-	default:
-		f.IndexName = o.index
-	}
+	f.IndexName, f.UniqueIndex = o.index, o.uniqueIndex
 	if err := f.setCodecs(); err != nil {
 		return nil, fmt.Errorf("field %s: %w", sf.Name, err)
 	}
@@ -248,25 +245,36 @@ func (s *Schema) finish() {
 		if f != s.AutoInc {
 			s.Generated = append(s.Generated, f)
 		}
+		if f != s.AutoInc && f.HasDefault && len(s.Defaulted) < 64 {
+			s.Defaulted = append(s.Defaulted, f)
+		}
 	}
 	byName := map[string]int{}
 	for _, f := range s.Fields {
-		if f.IndexName == "" {
-			continue
+		if f.IndexName != "" {
+			f.IndexName = s.addIndex(byName, f.IndexName, "idx_", f.Column, false)
 		}
-		name := f.IndexName
-		if name == "-" {
-			name = "idx_" + s.Table + "_" + f.Column
-			f.IndexName = name
+		if f.UniqueIndex != "" {
+			f.UniqueIndex = s.addIndex(byName, f.UniqueIndex, "uidx_", f.Column, true)
 		}
-		if i, ok := byName[name]; ok {
-			s.Indexes[i].Columns = append(s.Indexes[i].Columns, f.Column)
-			continue
-		}
-		byName[name] = len(s.Indexes)
-		s.Indexes = append(s.Indexes, Index{Name: name, Columns: []string{f.Column}})
 	}
 	sort.SliceStable(s.Indexes, func(i, j int) bool { return s.Indexes[i].Name < s.Indexes[j].Name })
+}
+
+// addIndex adds column to the index called name ("-" for a default name
+// from prefix, table and column) and returns the name.
+func (s *Schema) addIndex(byName map[string]int, name, prefix, column string, unique bool) string {
+	if name == "-" {
+		name = prefix + s.Table + "_" + column
+	}
+	if i, ok := byName[name]; ok {
+		s.Indexes[i].Columns = append(s.Indexes[i].Columns, column)
+		s.Indexes[i].Unique = s.Indexes[i].Unique || unique
+		return name
+	}
+	byName[name] = len(s.Indexes)
+	s.Indexes = append(s.Indexes, Index{Name: name, Columns: []string{column}, Unique: unique})
+	return name
 }
 
 func (f *Field) isInteger() bool {

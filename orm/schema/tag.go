@@ -13,6 +13,10 @@ import (
 //	orm:"column:name;primaryKey;autoIncrement;unique;index;index:idx_name;
 //	     notNull;default:0;size:255;type:JSONB;softDelete"
 //
+// unique alone is a single-column UNIQUE constraint; unique:name and
+// uniqueIndex:name make fields sharing name one composite unique index
+// (uniqueIndex alone names it after the table and column).
+//
 // A lone "-" skips the field.
 type tagOptions struct {
 	skip          bool
@@ -21,6 +25,7 @@ type tagOptions struct {
 	autoIncrement bool
 	unique        bool
 	index         string // "" = none; "-" marks the default name
+	uniqueIndex   string // as index, for a unique index
 	notNull       bool
 	hasDefault    bool
 	defaultExpr   string
@@ -52,7 +57,16 @@ func parseTag(tag string) (tagOptions, error) {
 		case "autoincrement":
 			o.autoIncrement = true
 		case "unique":
-			o.unique = true
+			if name := strings.TrimSpace(val); hasVal && name != "" {
+				o.uniqueIndex = name
+			} else {
+				o.unique = true
+			}
+		case "uniqueindex":
+			o.uniqueIndex = "-"
+			if hasVal && strings.TrimSpace(val) != "" {
+				o.uniqueIndex = strings.TrimSpace(val)
+			}
 		case "index":
 			o.index = "-"
 			if hasVal && strings.TrimSpace(val) != "" {
