@@ -10,6 +10,7 @@ package orm
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -23,7 +24,11 @@ import (
 // Engine is a connection pool with its dialect, statement cache and logger.
 // It is safe for concurrent use; sessions are not.
 type Engine struct {
-	db      *sql.DB
+	db *sql.DB
+	// wdb, when set, is a one-connection pool that runs every write and
+	// transaction (SQLite files: one writer, many readers, no lock fights).
+	wdb     *sql.DB
+	wstmts  *stmtCache
 	dialect dialect.Dialect
 	stmts   *stmtCache
 	log     *slog.Logger
@@ -88,11 +93,14 @@ func Open(driverName, dsn string, opts ...Option) (*Engine, error) {
 		}
 		dsn = addDSNParam(dsn, "interpolateParams=true")
 	}
+	if d.Name() == "sqlite" && !isMemoryDSN(dsn) {
+		return openSQLiteFile(driverName, sqliteDSN(dsn), d, c)
+	}
 	db, err := sql.Open(driverName, dsn)
 	if err != nil {
 		return nil, fmt.Errorf("orm: open %s: %w", driverName, err)
 	}
-	if d.Name() == "sqlite" && isMemoryDSN(dsn) {
+	if d.Name() == "sqlite" {
 		db.SetMaxOpenConns(1) // every connection would get its own empty database
 	}
 	if err := db.Ping(); err != nil {
@@ -100,6 +108,57 @@ func Open(driverName, dsn string, opts ...Option) (*Engine, error) {
 		return nil, fmt.Errorf("orm: connect %s: %w", driverName, err)
 	}
 	return newEngine(db, d, c), nil
+}
+
+// openSQLiteFile opens a reader pool and a one-connection writer pool on the
+// same file.
+func openSQLiteFile(driverName, dsn string, d dialect.Dialect, c config) (*Engine, error) {
+	w, err := sql.Open(driverName, dsn)
+	if err != nil {
+		return nil, fmt.Errorf("orm: open %s: %w", driverName, err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxIdleTime(0)
+	if err := w.Ping(); err != nil { // creates the file and switches it to WAL first
+		w.Close()
+		return nil, fmt.Errorf("orm: connect %s: %w", driverName, err)
+	}
+	r, err := sql.Open(driverName, dsn)
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("orm: open %s: %w", driverName, err)
+	}
+	r.SetMaxOpenConns(sqliteReaders)
+	r.SetMaxIdleConns(sqliteReaders)
+	e := newEngine(r, d, c)
+	e.wdb = w
+	if e.stmts != nil {
+		e.wstmts = newStmtCache(w, c.stmtCap)
+	}
+	return e, nil
+}
+
+// sqliteReaders bounds the reader pool of a SQLite file engine.
+const sqliteReaders = 8
+
+// sqliteDSN adds the settings a file database needs for concurrent use,
+// unless the DSN sets them already: WAL (readers never block the writer),
+// a busy timeout (wait instead of SQLITE_BUSY), BEGIN IMMEDIATE (a
+// transaction takes the write lock up front, so read-modify-write cannot
+// fail on upgrade) and synchronous=NORMAL (durable across crashes in WAL).
+func sqliteDSN(dsn string) string {
+	for _, p := range []struct{ has, add string }{
+		{"journal_mode", "_pragma=journal_mode(WAL)"},
+		{"busy_timeout", "_pragma=busy_timeout(10000)"},
+		{"_txlock", "_txlock=immediate"},
+		{"synchronous", "_pragma=synchronous(NORMAL)"},
+	} {
+		if !strings.Contains(dsn, p.has) {
+			dsn = addDSNParam(dsn, p.add)
+		}
+	}
+	return dsn
 }
 
 // New wraps an open pool. The caller keeps ownership of db's settings;
@@ -151,7 +210,22 @@ func (e *Engine) Close() error {
 	if e.stmts != nil {
 		e.stmts.close()
 	}
-	return e.db.Close()
+	if e.wstmts != nil {
+		e.wstmts.close()
+	}
+	err := e.db.Close()
+	if e.wdb != nil {
+		err = errors.Join(err, e.wdb.Close())
+	}
+	return err
+}
+
+// writer returns the pool that runs writes and transactions.
+func (e *Engine) writer() (*sql.DB, *stmtCache) {
+	if e.wdb != nil {
+		return e.wdb, e.wstmts
+	}
+	return e.db, e.stmts
 }
 
 // NewSession starts a session bound to ctx.
@@ -166,6 +240,9 @@ func (e *Engine) WithContext(ctx context.Context) *Session { return e.NewSession
 func (e *Engine) flushStatements() {
 	if e.stmts != nil {
 		e.stmts.flush()
+	}
+	if e.wstmts != nil {
+		e.wstmts.flush()
 	}
 }
 

@@ -98,12 +98,18 @@ func (s *Session) exec(query string, args []any) (sql.Result, error) {
 		args = sqliteTimes(args)
 	}
 	var res sql.Result
-	st, err := s.stmt(query)
+	q, cache := s.q, s.e.wstmts
+	if s.tx == nil {
+		q, cache = s.e.writer()
+	} else if cache == nil {
+		cache = s.e.stmts
+	}
+	st, err := s.stmtFrom(cache, query)
 	if err == nil {
 		if st != nil {
 			res, err = st.ExecContext(s.ctx, args...)
 		} else {
-			res, err = s.q.ExecContext(s.ctx, query, args...)
+			res, err = q.ExecContext(s.ctx, query, args...)
 		}
 	}
 	if s.e.log != nil {
@@ -123,7 +129,11 @@ func (s *Session) query(query string, args []any) (*sql.Rows, error) {
 		args = sqliteTimes(args)
 	}
 	var rows *sql.Rows
-	st, err := s.stmt(query)
+	cache := s.e.stmts
+	if s.tx != nil && s.e.wstmts != nil {
+		cache = s.e.wstmts // transactions run on the writer pool
+	}
+	st, err := s.stmtFrom(cache, query)
 	if err == nil {
 		if st != nil {
 			rows, err = st.QueryContext(s.ctx, args...)
@@ -137,21 +147,21 @@ func (s *Session) query(query string, args []any) (*sql.Rows, error) {
 	return rows, err
 }
 
-// stmt returns a cached prepared statement, bound to the transaction when in
+// stmtFrom returns a prepared statement from cache, bound to the transaction when in
 // one, or nil to run unprepared.
-func (s *Session) stmt(query string) (*sql.Stmt, error) {
-	if s.e.stmts == nil {
+func (s *Session) stmtFrom(cache *stmtCache, query string) (*sql.Stmt, error) {
+	if cache == nil {
 		return nil, nil
 	}
 	if s.tx != nil {
 		// Preparing through the pool would need a second connection while
 		// the transaction holds one; reuse only what is already cached.
-		if st := s.e.stmts.lookup(query); st != nil {
+		if st := cache.lookup(query); st != nil {
 			return s.tx.StmtContext(s.ctx, st), nil
 		}
 		return nil, nil
 	}
-	return s.e.stmts.get(s.ctx, query)
+	return cache.get(s.ctx, query)
 }
 
 func (s *Session) fail(op, sqlText string, err error) error {

@@ -18,7 +18,8 @@ func (s *Session) Transaction(fn func(*Session) error) (err error) {
 	if s.tx != nil {
 		return s.savepoint(fn)
 	}
-	tx, err := s.e.db.BeginTx(s.ctx, nil)
+	db, _ := s.e.writer()
+	tx, err := db.BeginTx(s.ctx, nil)
 	if err != nil {
 		return fmt.Errorf("orm: begin: %w", err)
 	}
