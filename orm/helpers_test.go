@@ -2,7 +2,6 @@ package orm_test
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -25,8 +24,8 @@ func targets(t *testing.T, opts ...orm.Option) []target {
 	path := filepath.Join(t.TempDir(), "test.db")
 	dsns := []struct{ name, driver, dsn string }{
 		{"sqlite", "sqlite", "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_txlock=immediate"},
-		{"postgres", "pgx", os.Getenv("ORM_TEST_POSTGRES_DSN")},
-		{"mysql", "mysql", os.Getenv("ORM_TEST_MYSQL_DSN")},
+		{"postgres", "pgx", postgresDSN},
+		{"mysql", "mysql", mysqlDSN},
 	}
 	var out []target
 	for _, d := range dsns {

@@ -3,14 +3,13 @@ package orm_test
 import (
 	"context"
 	"errors"
-	"os"
 	"testing"
 
 	"github.com/gee-project/gee/orm"
 )
 
 func TestMySQLInterpolation(t *testing.T) {
-	dsn := os.Getenv("ORM_TEST_MYSQL_DSN")
+	dsn := mysqlDSN
 	if dsn == "" {
 		t.Skip("ORM_TEST_MYSQL_DSN not set")
 	}
