@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"time"
 	"unsafe"
 
 	"github.com/gee-project/gee/orm/clause"
@@ -122,6 +123,7 @@ func (s *Session) insertAll(op string, values []any) (int64, error) {
 // two kinds need different column lists.
 func (s *Session) insertSet(op string, sch *schema.Schema, bases []unsafe.Pointer) (int64, error) {
 	s.sch = sch
+	stampInsert(sch, bases)
 	if err := s.runHooks(sch, beforeInsert, bases); err != nil {
 		return 0, err
 	}
@@ -192,6 +194,26 @@ func (s *Session) insertGroup(op string, sch *schema.Schema, part []unsafe.Point
 		return err
 	})
 	return n, err
+}
+
+// stampInsert sets zero CreatedAt/UpdatedAt fields to now, truncated to
+// the microseconds PostgreSQL and MySQL keep, so the struct equals what is
+// read back.
+func stampInsert(sch *schema.Schema, bases []unsafe.Pointer) {
+	if sch.CreatedAt == nil && sch.UpdatedAt == nil {
+		return
+	}
+	now := time.Now().Truncate(time.Microsecond)
+	for _, f := range [2]*schema.Field{sch.CreatedAt, sch.UpdatedAt} {
+		if f == nil {
+			continue
+		}
+		for _, b := range bases {
+			if f.IsZero(b) {
+				_ = f.SetAny(b, now) // a time.Time into a time.Time field cannot fail
+			}
+		}
+	}
 }
 
 // splitByKey separates rows whose auto-increment key is unset (the database

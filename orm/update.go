@@ -3,6 +3,7 @@ package orm
 import (
 	"fmt"
 	"slices"
+	"time"
 	"unsafe"
 
 	"github.com/gee-project/gee/orm/clause"
@@ -25,6 +26,12 @@ func (s *Session) Update(v any, cols ...string) (int64, error) {
 	fields, err := s.updateFields(sch, cols)
 	if err != nil {
 		return 0, err
+	}
+	if f := sch.UpdatedAt; f != nil {
+		_ = f.SetAny(base, time.Now().Truncate(time.Microsecond))
+		if len(cols) > 0 && !slices.Contains(fields, f) {
+			fields = append(fields, f)
+		}
 	}
 	if err := s.runHook(sch, beforeUpdate, base); err != nil {
 		return 0, &Error{Op: "hook", Table: sch.Table, Err: err}

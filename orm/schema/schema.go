@@ -28,6 +28,7 @@ type Field struct {
 	Size          int    // string size for VARCHAR, 0 when unsized
 	SQLType       string // explicit SQL type from the tag, overrides the dialect mapping
 	SoftDelete    bool
+	AutoTime      bool   // CreatedAt/UpdatedAt set by Insert/Update
 	IndexName     string // non-empty when the column is indexed
 	UniqueIndex   string // non-empty when the column is part of a unique index
 
@@ -55,6 +56,8 @@ type Schema struct {
 	NonKey      []*Field // fields outside the primary key (updated by default)
 	Generated   []*Field // Fields minus the auto-increment key (inserted when it is unset)
 	Defaulted   []*Field // up to 64 fields with a default, left out of INSERT when zero
+	CreatedAt   *Field   // time.Time CreatedAt set on Insert when zero
+	UpdatedAt   *Field   // time.Time UpdatedAt set on Insert when zero and on every Update
 	byColumn    map[string]*Field
 	byName      map[string]*Field
 }
@@ -201,7 +204,8 @@ func newField(sf reflect.StructField, o tagOptions, offset uintptr) (*Field, err
 	f := &Field{Name: sf.Name, Column: o.column, Type: sf.Type, Offset: offset,
 		PrimaryKey: o.primaryKey, AutoIncrement: o.autoIncrement, Unique: o.unique,
 		NotNull: o.notNull || o.primaryKey, HasDefault: o.hasDefault, Default: o.defaultExpr,
-		Size: o.size, SQLType: o.sqlType, SoftDelete: o.softDelete}
+		Size: o.size, SQLType: o.sqlType, SoftDelete: o.softDelete,
+		AutoTime: !o.noAutoTime && sf.Type == timeType && (sf.Name == "CreatedAt" || sf.Name == "UpdatedAt")}
 	if f.Column == "" {
 		f.Column = SnakeCase(sf.Name)
 	}
@@ -226,6 +230,12 @@ func (s *Schema) finish() {
 		}
 		if f.SoftDelete && s.SoftDelete == nil {
 			s.SoftDelete = f
+		}
+		if f.AutoTime && f.Name == "CreatedAt" && s.CreatedAt == nil {
+			s.CreatedAt = f
+		}
+		if f.AutoTime && f.Name == "UpdatedAt" && s.UpdatedAt == nil {
+			s.UpdatedAt = f
 		}
 	}
 	if len(s.PrimaryKeys) == 0 {

@@ -11,7 +11,10 @@ import (
 // Syntax: semicolon-separated items, each a flag or key:value.
 //
 //	orm:"column:name;primaryKey;autoIncrement;unique;index;index:idx_name;
-//	     notNull;default:0;size:255;type:JSONB;softDelete"
+//	     notNull;default:0;size:255;type:JSONB;softDelete;noAutoTime"
+//
+// time.Time fields named CreatedAt and UpdatedAt are set automatically
+// unless tagged noAutoTime.
 //
 // unique alone is a single-column UNIQUE constraint; unique:name and
 // uniqueIndex:name make fields sharing name one composite unique index
@@ -32,6 +35,7 @@ type tagOptions struct {
 	size          int
 	sqlType       string
 	softDelete    bool
+	noAutoTime    bool
 }
 
 func parseTag(tag string) (tagOptions, error) {
@@ -86,6 +90,8 @@ func parseTag(tag string) (tagOptions, error) {
 			o.sqlType = strings.TrimSpace(val)
 		case "softdelete":
 			o.softDelete = true
+		case "noautotime":
+			o.noAutoTime = true
 		case "-":
 			o.skip = true
 		default:
