@@ -2,6 +2,7 @@ package orm
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 )
@@ -23,6 +24,44 @@ func (s *Session) Transaction(fn func(*Session) error) (err error) {
 	if err != nil {
 		return fmt.Errorf("orm: begin: %w", err)
 	}
+	return s.runTx(tx, fn)
+}
+
+// TransactionWith is Transaction with an isolation level and read-only
+// flag. It cannot nest (a savepoint has no options). SQLite runs every
+// transaction serializable, so any level is met; read-only is enforced there
+// with PRAGMA query_only for the transaction's duration.
+func (s *Session) TransactionWith(opts *sql.TxOptions, fn func(*Session) error) error {
+	if s.tx != nil {
+		return fmt.Errorf("orm: TransactionWith inside a transaction: a savepoint cannot change isolation or read-only")
+	}
+	db, _ := s.e.writer()
+	if opts == nil || !opts.ReadOnly || s.e.dialect.Name() != "sqlite" {
+		tx, err := db.BeginTx(s.ctx, opts)
+		if err != nil {
+			return fmt.Errorf("orm: begin: %w", err)
+		}
+		return s.runTx(tx, fn)
+	}
+	conn, err := db.Conn(s.ctx)
+	if err != nil {
+		return fmt.Errorf("orm: begin: %w", err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(s.ctx, "PRAGMA query_only = ON"); err != nil {
+		return fmt.Errorf("orm: begin read-only: %w", err)
+	}
+	// Reset even if ctx is canceled: the connection goes back to the pool.
+	defer conn.ExecContext(context.WithoutCancel(s.ctx), "PRAGMA query_only = OFF")
+	tx, err := conn.BeginTx(s.ctx, opts)
+	if err != nil {
+		return fmt.Errorf("orm: begin: %w", err)
+	}
+	return s.runTx(tx, fn)
+}
+
+// runTx runs fn in tx, committing on nil and rolling back on error or panic.
+func (s *Session) runTx(tx *sql.Tx, fn func(*Session) error) (err error) {
 	ts := &Session{e: s.e, ctx: s.ctx, q: tx, tx: tx}
 	defer func() {
 		if p := recover(); p != nil {
