@@ -127,21 +127,27 @@ func (r *RawQuery) Find(dest any) error {
 
 // findScalars scans a one-column result into sv, a []T of scalar T.
 func (r *RawQuery) findScalars(sv reflect.Value, et reflect.Type) error {
-	f, err := schema.ScalarField(et)
-	if err != nil {
-		return fmt.Errorf("orm: Raw.Find: %w", err)
-	}
 	rows, err := r.Rows()
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
+	return scanScalars(rows, r.sql, sv, et)
+}
+
+// scanScalars appends every row of a one-column result to sv, a []T of
+// scalar T, after emptying it.
+func scanScalars(rows *sql.Rows, sqlText string, sv reflect.Value, et reflect.Type) error {
+	f, err := schema.ScalarField(et)
+	if err != nil {
+		return fmt.Errorf("orm: scan: %w", err)
+	}
 	names, err := rows.Columns()
 	if err != nil {
-		return &Error{Op: "query", SQL: r.sql, Err: err}
+		return &Error{Op: "query", SQL: sqlText, Err: err}
 	}
 	if len(names) != 1 {
-		return &Error{Op: "scan", SQL: r.sql, Err: fmt.Errorf("scanning into []%s needs one column, the result has %d", et, len(names))}
+		return &Error{Op: "scan", SQL: sqlText, Err: fmt.Errorf("scanning into []%s needs one column, the result has %d", et, len(names))}
 	}
 	sv.SetLen(0)
 	rs := schema.NewRowScanner([]*schema.Field{f})
@@ -149,11 +155,11 @@ func (r *RawQuery) findScalars(sv reflect.Value, et reflect.Type) error {
 		sv.Set(reflect.Append(sv, reflect.Zero(et)))
 		rs.Bind(sv.Index(sv.Len() - 1).Addr().UnsafePointer())
 		if err := rows.Scan(rs.Dest()...); err != nil {
-			return &Error{Op: "scan", SQL: r.sql, Err: err}
+			return &Error{Op: "scan", SQL: sqlText, Err: err}
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return &Error{Op: "query", SQL: r.sql, Err: err}
+		return &Error{Op: "query", SQL: sqlText, Err: err}
 	}
 	return nil
 }
