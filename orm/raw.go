@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"fmt"
 	"reflect"
+	"time"
 	"unsafe"
 
 	"github.com/gee-project/gee/orm/schema"
@@ -75,7 +76,15 @@ func (r *RawQuery) QueryRow() *sql.Row {
 	if r.s.e.timeText {
 		args = sqliteTimes(args)
 	}
-	return r.s.q.QueryRowContext(r.s.ctx, q, args...)
+	var start time.Time
+	if r.s.e.log != nil {
+		start = time.Now()
+	}
+	row := r.s.q.QueryRowContext(r.s.ctx, q, args...)
+	if r.s.e.log != nil {
+		r.s.e.logStmt(r.s.ctx, start, q, args, row.Err())
+	}
+	return row
 }
 
 // Rows runs the statement and returns its rows; the caller closes them.

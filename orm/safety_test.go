@@ -131,12 +131,15 @@ func TestLoggingLevelsAndSlowQueries(t *testing.T) {
 			_, err := s.Insert(&safeNote{Body: "logged-arg"})
 			must(t, err)
 			_, _ = s.Raw("SELECT broken FROM nowhere_xyz").Exec()
+			var x int
+			must(t, s.Raw("SELECT 42 AS queryrow_marker").QueryRow().Scan(&x))
 			mu.Lock()
 			out := buf.String()
 			buf.Reset()
 			mu.Unlock()
 			if !strings.Contains(out, "level=WARN") || !strings.Contains(out, "slow statement") ||
-				!strings.Contains(out, "level=ERROR") || !strings.Contains(out, "nowhere_xyz") {
+				!strings.Contains(out, "level=ERROR") || !strings.Contains(out, "nowhere_xyz") ||
+				!strings.Contains(out, "queryrow_marker") {
 				t.Fatalf("want slow warnings and an error entry:\n%s", out)
 			}
 		})
