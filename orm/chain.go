@@ -137,6 +137,20 @@ func (s *Session) OnConflict(cols ...string) *Session {
 	return s
 }
 
+// DoUpdate limits the columns (column or field names) Upsert overwrites on
+// a conflict; by default it overwrites every non-key column.
+func (s *Session) DoUpdate(cols ...string) *Session {
+	s.updCols = append(s.updCols, cols...)
+	return s
+}
+
+// DoNothing makes Upsert keep conflicting rows unchanged (ON CONFLICT DO
+// NOTHING; on MySQL a no-op ON DUPLICATE KEY UPDATE).
+func (s *Session) DoNothing() *Session {
+	s.doNoth = true
+	return s
+}
+
 func (s *Session) setErr(err error) {
 	if s.err == nil {
 		s.err = err

@@ -123,6 +123,13 @@ func (s *Session) insertAll(op string, values []any) (int64, error) {
 // two kinds need different column lists.
 func (s *Session) insertSet(op string, sch *schema.Schema, bases []unsafe.Pointer) (int64, error) {
 	s.sch = sch
+	if op == "upsert" {
+		for _, c := range s.updCols {
+			if _, err := s.field(sch, c); err != nil {
+				return 0, err
+			}
+		}
+	}
 	stampInsert(sch, bases)
 	if err := s.runHooks(sch, beforeInsert, bases); err != nil {
 		return 0, err
@@ -424,9 +431,19 @@ func (s *Session) writeConflict(b *clause.Builder, sch *schema.Schema, cols []*s
 		skip[c] = true
 	}
 	var upd []string
-	for _, f := range cols {
-		if !skip[f.Column] && !f.PrimaryKey {
-			upd = append(upd, f.Column)
+	switch {
+	case s.doNoth:
+	case len(s.updCols) > 0:
+		for _, c := range s.updCols {
+			if f, err := s.field(sch, c); err == nil { // checked in insertSet
+				upd = append(upd, f.Column)
+			}
+		}
+	default:
+		for _, f := range cols {
+			if !skip[f.Column] && !f.PrimaryKey {
+				upd = append(upd, f.Column)
+			}
 		}
 	}
 	b.Buf = s.e.dialect.Upsert(b.Buf, conflict, upd)

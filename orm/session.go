@@ -38,6 +38,8 @@ type Session struct {
 	unscope bool
 	forUpd  bool
 	confl   []string
+	updCols []string // DoUpdate columns of Upsert; nil = every non-key column
+	doNoth  bool     // DoNothing: Upsert keeps conflicting rows
 	err     error
 	b       clause.Builder
 	argBuf  [8]any // backs b.Args for statements with few arguments
@@ -75,6 +77,7 @@ func (s *Session) reset() {
 	s.model, s.sch = nil, nil
 	s.conds = s.conds[:0]
 	s.order, s.cols, s.confl = s.order[:0], s.cols[:0], s.confl[:0]
+	s.updCols, s.doNoth = s.updCols[:0], false
 	s.hasLim, s.hasOff, s.unscope, s.forUpd = false, false, false, false
 	s.err = nil
 }
