@@ -232,6 +232,7 @@ func TestIsolatedFollowerCatchesUpBySnapshot(t *testing.T) {
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		st, _ := c.stores[c.leader()].RegionStatus(1)
+		fst, _ = c.stores[f].RegionStatus(1) // messages sent before the cut may still land
 		if st.TruncatedIndex > fst.LastIndex {
 			break
 		}
@@ -245,7 +246,8 @@ func TestIsolatedFollowerCatchesUpBySnapshot(t *testing.T) {
 	c.waitValue(f, "gone", "")
 	st, _ := c.stores[f].RegionStatus(1)
 	if st.TruncatedIndex <= fst.LastIndex {
-		t.Fatalf("follower truncated index %d: it did not install a snapshot", st.TruncatedIndex)
+		lst, _ := c.stores[c.leader()].RegionStatus(1)
+		t.Fatalf("follower truncated index %d: it did not install a snapshot (follower %+v, leader %+v, fst %+v)", st.TruncatedIndex, st, lst, fst)
 	}
 	c.stop(f)
 	c.start(f)
