@@ -244,7 +244,12 @@ func TestIsolatedFollowerCatchesUpBySnapshot(t *testing.T) {
 	c.net.isolate(f, false)
 	c.waitValue(f, "k49", "49")
 	c.waitValue(f, "gone", "")
+	// The data is visible as soon as the install batch is written; the status follows.
 	st, _ := c.stores[f].RegionStatus(1)
+	for end := time.Now().Add(5 * time.Second); st.TruncatedIndex <= fst.LastIndex && time.Now().Before(end); {
+		time.Sleep(5 * time.Millisecond)
+		st, _ = c.stores[f].RegionStatus(1)
+	}
 	if st.TruncatedIndex <= fst.LastIndex {
 		lst, _ := c.stores[c.leader()].RegionStatus(1)
 		t.Fatalf("follower truncated index %d: it did not install a snapshot (follower %+v, leader %+v, fst %+v)", st.TruncatedIndex, st, lst, fst)
