@@ -1,0 +1,104 @@
+package schedule
+
+import (
+	"math/rand/v2"
+
+	"github.com/gee-project/gee/kv/scheduler/core"
+)
+
+// balanceRegionTries is how many random regions each source store gets before the next store is tried.
+const balanceRegionTries = 8
+
+// BalanceRegion moves replicas from the store with the most region size to the one with the least.
+//
+// Source: the usable store with the largest region size (plus in-flight influence) that has a suitable region,
+// preferring its pending regions, then follower ones, then led ones. Target: the usable store with the smallest
+// region size that holds no replica of the region. The move happens only if the gap exceeds twice the region's
+// size, so that moving it cannot reverse the imbalance. Regions whose replica count differs from max-replicas,
+// with down peers, of unknown size (0), or with an operator already are left alone.
+type BalanceRegion struct{}
+
+// Name implements Scheduler.
+func (BalanceRegion) Name() string { return BalanceRegionName }
+
+// Kind implements Scheduler.
+func (BalanceRegion) Kind() Kind { return KindRegion }
+
+// Schedule implements Scheduler.
+func (BalanceRegion) Schedule(c *core.Cluster, env *Env) *Operator {
+	stores := usableStores(c, env)
+	if len(stores) < 2 {
+		return nil
+	}
+	score := storeView.regionScore
+	sortByScore(stores, score, false)
+	targets := append([]storeView(nil), stores...)
+	sortByScore(stores, score, true)
+	minScore := score(targets[0])
+	for _, src := range stores {
+		if score(src) <= minScore {
+			break // no store is lighter than this one: nothing left to gain
+		}
+		for try := 0; try < balanceRegionTries; try++ {
+			region := pickSourceRegion(c, env, src.id())
+			if region == nil {
+				break
+			}
+			tgt, ok := lightestWithout(targets, region)
+			if !ok || score(src)-score(tgt) <= 2*region.ApproximateSize() {
+				continue
+			}
+			if op := movePeer(env, region, src.id(), tgt.id()); op != nil {
+				return op
+			}
+		}
+	}
+	return nil
+}
+
+// pickSourceRegion returns a random suitable region with a replica on the store: a pending one if it can, else a
+// follower, else a leader. nil means none of the three picks was suitable.
+func pickSourceRegion(c *core.Cluster, env *Env, storeID uint64) *core.RegionInfo {
+	picks := [...]func(uint64, *rand.Rand) *core.RegionInfo{
+		c.RandPendingRegion, c.RandFollowerRegion, c.RandLeaderRegion,
+	}
+	for _, pick := range picks {
+		if r := pick(storeID, env.Rand); r != nil && movable(r, env) {
+			return r
+		}
+	}
+	return nil
+}
+
+// movable reports a region the balancer may touch.
+func movable(r *core.RegionInfo, env *Env) bool {
+	return len(r.Peers()) == env.Config.MaxReplicas && len(r.DownPeers()) == 0 && r.ApproximateSize() > 0 &&
+		r.Leader() != nil && env.Ops.GetOperator(r.ID()) == nil
+}
+
+// lightestWithout returns the first store of targets (sorted lightest first) that holds no replica of r.
+func lightestWithout(targets []storeView, r *core.RegionInfo) (storeView, bool) {
+	for _, t := range targets {
+		if r.StorePeer(t.id()) == nil {
+			return t, true
+		}
+	}
+	return storeView{}, false
+}
+
+// movePeer builds the operator that moves r's replica from store src to store dst: add a peer on dst, hand the
+// leadership to it if the leaving peer leads, then remove the old peer.
+func movePeer(env *Env, r *core.RegionInfo, src, dst uint64) *Operator {
+	old := r.StorePeer(src)
+	newID := env.allocPeerID()
+	if old == nil || newID == 0 {
+		return nil
+	}
+	steps := []Step{AddPeer{ToStore: dst, PeerID: newID}}
+	if r.Leader().GetStoreId() == src {
+		steps = append(steps, TransferLeader{FromStore: src, ToStore: dst, ToPeerID: newID})
+	}
+	steps = append(steps, RemovePeer{FromStore: src, PeerID: old.GetId()})
+	return NewOperator(BalanceRegionName, r, KindRegion, PriorityNormal, env.Now,
+		env.Config.RegionOperatorTimeout, steps...)
+}

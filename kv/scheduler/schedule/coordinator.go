@@ -1,0 +1,141 @@
+package schedule
+
+import (
+	"context"
+	"errors"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/gee-project/gee/kv/scheduler/core"
+)
+
+// Coordinator runs the replica checker and the balance schedulers in rounds and hands their operators' steps to
+// region heartbeats through an OperatorController.
+type Coordinator struct {
+	cluster    *core.Cluster
+	ops        *OperatorController
+	checker    ReplicaChecker
+	schedulers []Scheduler
+
+	mu      sync.Mutex // one round at a time; guards env and patrol
+	env     Env
+	patrol  []byte // where the replica checker's next batch starts
+	started bool
+}
+
+// RoundStats counts what one scheduling round created.
+type RoundStats struct {
+	Expired, Replica, Region, Leader int
+}
+
+// NewCoordinator builds a coordinator over cluster that takes new peer ids from ids.
+func NewCoordinator(cluster *core.Cluster, ids IDAllocator, cfg Config) (*Coordinator, error) {
+	if cluster == nil || ids == nil {
+		return nil, errors.New("schedule: NewCoordinator needs a cluster and an id allocator")
+	}
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	co := &Coordinator{cluster: cluster, ops: NewOperatorController(cfg.Now)}
+	co.env = Env{Config: cfg, Ops: co.ops, IDs: ids, Rand: rand.New(rand.NewPCG(cfg.Seed, 0x9e3779b97f4a7c15))}
+	if !cfg.DisableBalance {
+		for _, name := range cfg.Schedulers {
+			switch name {
+			case BalanceRegionName:
+				co.schedulers = append(co.schedulers, BalanceRegion{})
+			case BalanceLeaderName:
+				co.schedulers = append(co.schedulers, BalanceLeader{})
+			}
+		}
+	}
+	return co, nil
+}
+
+// Dispatch is to be called with every region heartbeat the cluster accepted; see OperatorController.Dispatch.
+func (co *Coordinator) Dispatch(region *core.RegionInfo) Step { return co.ops.Dispatch(region) }
+
+// Operators is the coordinator's operator controller (for listing operators or adding one by hand).
+func (co *Coordinator) Operators() *OperatorController { return co.ops }
+
+// Config returns the configuration in use, defaults applied.
+func (co *Coordinator) Config() Config { return co.env.Config }
+
+// Run schedules a round every ScheduleInterval until ctx is done.
+func (co *Coordinator) Run(ctx context.Context) {
+	t := time.NewTicker(co.env.Config.ScheduleInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			co.RunOnce()
+		}
+	}
+}
+
+// RunOnce is one scheduling round: drop expired operators, let the replica checker look at the next batch of
+// regions, then let each balance scheduler add operators until it finds nothing or its kind's limit is reached.
+func (co *Coordinator) RunOnce() RoundStats {
+	co.mu.Lock()
+	defer co.mu.Unlock()
+	env := &co.env
+	env.Now = env.Config.Now()
+	if !co.started {
+		env.Started, co.started = env.Now, true
+	}
+	var st RoundStats
+	st.Expired = co.ops.RemoveExpired()
+	st.Replica = co.patrolRegions(env)
+	for _, s := range co.schedulers {
+		n := 0
+		for co.ops.Count(s.Kind()) < co.limit(s.Kind()) {
+			op := s.Schedule(co.cluster, env)
+			if op == nil || !co.ops.AddOperator(op) {
+				break
+			}
+			n++
+		}
+		if s.Kind() == KindRegion {
+			st.Region += n
+		} else {
+			st.Leader += n
+		}
+	}
+	return st
+}
+
+// patrolRegions runs the replica checker over the next PatrolBatch regions in key order, wrapping around at the
+// end of the key space, and returns how many operators it added.
+func (co *Coordinator) patrolRegions(env *Env) int {
+	regions := co.cluster.ScanRegions(co.patrol, nil, env.Config.PatrolBatch)
+	added := 0
+	for _, r := range regions {
+		if co.ops.Count(KindReplica) >= env.Config.ReplicaScheduleLimit {
+			return added // resume here next round
+		}
+		co.patrol = r.EndKey()
+		if op := co.checker.Check(co.cluster, env, r); op != nil && co.ops.AddOperator(op) {
+			added++
+		}
+		if len(co.patrol) == 0 {
+			break
+		}
+	}
+	if len(regions) < env.Config.PatrolBatch || len(co.patrol) == 0 {
+		co.patrol = nil
+	}
+	return added
+}
+
+func (co *Coordinator) limit(k Kind) int {
+	switch k {
+	case KindLeader:
+		return co.env.Config.LeaderScheduleLimit
+	case KindRegion:
+		return co.env.Config.RegionScheduleLimit
+	}
+	return co.env.Config.ReplicaScheduleLimit
+}

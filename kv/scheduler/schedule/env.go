@@ -1,0 +1,104 @@
+package schedule
+
+import (
+	"math/rand/v2"
+	"sort"
+	"time"
+
+	"github.com/gee-project/gee/kv/scheduler/core"
+)
+
+// IDAllocator hands out cluster-unique ids; the schedulers take new peer ids from it.
+type IDAllocator interface {
+	AllocID() (uint64, error)
+}
+
+// Env is what schedulers and checkers consult besides the cluster. One goroutine uses an Env at a time.
+type Env struct {
+	Config Config // with defaults applied
+	Ops    *OperatorController
+	IDs    IDAllocator
+	Rand   *rand.Rand
+	Now    time.Time
+	// Started is when scheduling began: a store not heard from since counts as silent from then, so a restarted
+	// scheduler does not take every store for dead before the stores had a chance to report.
+	Started time.Time
+}
+
+// Scheduler proposes, per call, at most one operator that evens out the stores.
+type Scheduler interface {
+	// Name is the scheduler's name in Config.Schedulers.
+	Name() string
+	// Kind is the limit its operators count against.
+	Kind() Kind
+	// Schedule returns an operator to install, or nil when it finds nothing worth doing.
+	Schedule(c *core.Cluster, env *Env) *Operator
+}
+
+// silence is how long the store has not been heard from, counting at most from env.Started.
+func (env *Env) silence(s *core.StoreInfo) time.Duration {
+	last := s.LastHeartbeat()
+	if last.Before(env.Started) {
+		last = env.Started
+	}
+	return env.Now.Sub(last)
+}
+
+// isDown reports a store whose replicas should be replaced: removed for good, or silent too long.
+func (env *Env) isDown(s *core.StoreInfo) bool {
+	return s == nil || s.IsTombstone() || env.silence(s) > env.Config.MaxStoreDownTime
+}
+
+// isUsable reports a store that may give or take replicas and leaders: up and recently heard from.
+func (env *Env) isUsable(s *core.StoreInfo) bool {
+	return s != nil && s.IsUp() && env.silence(s) <= env.Config.StoreDisconnectTime
+}
+
+// storeView is a usable store with the influence of the operators in flight.
+type storeView struct {
+	info *core.StoreInfo
+	infl StoreInfluence
+}
+
+func (s storeView) id() uint64 { return s.info.ID() }
+
+func (s storeView) regionScore() int64 { return s.info.RegionSize() + s.infl.RegionSize }
+
+func (s storeView) leaderScore(bySize bool) int64 {
+	if bySize {
+		return s.info.LeaderSize() + s.infl.LeaderSize
+	}
+	return int64(s.info.LeaderCount() + s.infl.LeaderCount)
+}
+
+// usableStores returns the usable stores with their influence, in id order.
+func usableStores(c *core.Cluster, env *Env) []storeView {
+	infl := env.Ops.Influence()
+	var out []storeView
+	for _, s := range c.GetStores() {
+		if env.isUsable(s) {
+			out = append(out, storeView{info: s, infl: infl[s.ID()]})
+		}
+	}
+	return out
+}
+
+// sortByScore orders stores by score, ascending or descending, ties by id so choices are reproducible.
+func sortByScore(stores []storeView, score func(storeView) int64, descending bool) {
+	sort.SliceStable(stores, func(i, j int) bool {
+		a, b := score(stores[i]), score(stores[j])
+		if a != b {
+			return (a > b) == descending
+		}
+		return stores[i].id() < stores[j].id()
+	})
+}
+
+// allocPeerID takes a new peer id, or 0 if the allocator failed (the caller then makes no operator).
+func (env *Env) allocPeerID() uint64 {
+	id, err := env.IDs.AllocID()
+	if err != nil {
+		return 0
+	}
+	return id
+}
