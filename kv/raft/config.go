@@ -74,6 +74,14 @@ type Config struct {
 	// latest heartbeat a quorum acknowledged. 0 selects the default,
 	// max(1, ElectionTick/5). It must be below ElectionTick.
 	LeaseDriftTicks int
+	// Hibernate lets an idle group go quiet: its leader stops heartbeating
+	// and its members ignore Tick until a message or a local request wakes
+	// them, so the host can stop ticking it (RawNode.Hibernated). The host
+	// must call RawNode.Wake on the groups with a member on a store it sees
+	// go down, or a dead leader of a quiet group is never replaced. Every
+	// member of a group should use the same setting; a member without it
+	// refuses to go quiet, which keeps its leader heartbeating.
+	Hibernate bool
 	// Logger receives diagnostics; nil logs warnings and errors to stderr.
 	Logger Logger
 	// Rand drives the randomized election timeout; nil uses a randomly

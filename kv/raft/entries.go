@@ -40,7 +40,7 @@ func IsLocalMsg(t pb.MessageType) bool {
 func IsResponseMsg(t pb.MessageType) bool {
 	switch t {
 	case pb.MessageType_MsgAppResp, pb.MessageType_MsgVoteResp, pb.MessageType_MsgHeartbeatResp,
-		pb.MessageType_MsgUnreachable, pb.MessageType_MsgPreVoteResp:
+		pb.MessageType_MsgUnreachable, pb.MessageType_MsgPreVoteResp, pb.MessageType_MsgHibernateResp:
 		return true
 	}
 	return false

@@ -22,9 +22,11 @@ func stepCandidate(r *raft, m *pb.Message) error {
 	case pb.MessageType_MsgSnap:
 		r.becomeFollower(m.Term, m.From)
 		r.handleSnapshot(m)
+	case pb.MessageType_MsgHibernate:
+		r.becomeFollower(m.Term, m.From)
+		r.handleHibernate(m)
 	case myResp:
-		_, _, res := r.poll(m.From, !m.Reject)
-		switch res {
+		switch r.poll(m.From, !m.Reject) {
 		case voteWon:
 			if r.state == StatePreCandidate {
 				r.campaign(campaignElection)
@@ -60,6 +62,8 @@ func stepFollower(r *raft, m *pb.Message) error {
 		r.electionElapsed = 0
 		r.lead = m.From
 		r.handleSnapshot(m)
+	case pb.MessageType_MsgHibernate:
+		r.handleHibernate(m)
 	case pb.MessageType_MsgTransferLeader, pb.MessageType_MsgReadIndex:
 		if r.lead == None {
 			return nil
@@ -135,15 +139,7 @@ func (r *raft) restore(s *pb.Snapshot) bool {
 	}
 	r.raftLog.restore(s)
 	r.prs = map[uint64]*Progress{}
-	last := r.raftLog.lastIndex()
-	for _, id := range md.GetConfState().GetVoters() {
-		pr := &Progress{Next: last + 1, Inflights: NewInflights(r.maxInflight)}
-		if id == r.id {
-			pr.Match = last
-		}
-		r.prs[id] = pr
-	}
-	r.syncIDs()
+	r.setMembership(membershipOf(md.GetConfState()))
 	return true
 }
 

@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	pb "github.com/gee-project/gee/kv/raft/raftpb"
-	"google.golang.org/protobuf/proto"
 )
 
 // stepLeader handles messages while leading.
@@ -35,6 +34,12 @@ func stepLeader(r *raft, m *pb.Message) error {
 		r.handleAppendResponse(m, pr)
 	case pb.MessageType_MsgHeartbeatResp:
 		r.handleHeartbeatResponse(m, pr)
+	case pb.MessageType_MsgHibernateResp:
+		// The follower lacks our last entry (receiving this woke us).
+		pr.RecentActive = true
+		if m.Reject {
+			r.sendAppend(m.From)
+		}
 	case pb.MessageType_MsgSnapStatus:
 		if pr.State != StateSnapshot {
 			return nil
@@ -73,20 +78,21 @@ func (r *raft) handlePropose(m *pb.Message) error {
 		if e == nil {
 			return fmt.Errorf("%w: nil entry", ErrProposalDropped)
 		}
-		if e.Type != pb.EntryType_EntryConfChange {
+		if !isConfChange(e) {
 			continue
 		}
-		// Single-step changes are safe only one at a time (§6).
+		// Single-step changes are safe only one at a time (§6), and a
+		// joint configuration is left before the next change starts.
 		if confIndex != 0 || r.pendingConfIndex > r.raftLog.applied {
 			return errConfChangePending
 		}
-		var cc pb.ConfChange
-		if err := proto.Unmarshal(e.Data, &cc); err != nil {
-			return fmt.Errorf("raft: undecodable ConfChange entry: %w", err)
+		cc, err := decodeConfChange(e)
+		if err != nil {
+			return err
 		}
-		// With no conf change pending, prs is the membership it will
+		// With no conf change pending, conf is the membership it will
 		// apply to, so this check is exact.
-		if err := r.checkConfChange(&cc); err != nil {
+		if err := r.checkConfChange(cc); err != nil {
 			return err
 		}
 		confIndex = r.raftLog.lastIndex() + uint64(i) + 1
@@ -253,7 +259,7 @@ func (r *raft) handleHeartbeatResponse(m *pb.Message, pr *Progress) {
 	if len(m.Context) == 0 {
 		return
 	}
-	if r.readOnly.recvAck(m.From, m.Context) < r.quorum() {
+	if acks := r.readOnly.recvAck(m.From, m.Context); acks == nil || r.conf.voters.voteResult(acks) != voteWon {
 		return
 	}
 	for _, rs := range r.readOnly.advance(m.Context) {
@@ -261,20 +267,18 @@ func (r *raft) handleHeartbeatResponse(m *pb.Message, pr *Progress) {
 	}
 }
 
-// quorumActive reports whether a quorum answered since the last check,
-// and starts a new check period.
+// quorumActive reports whether a quorum (of both halves, if joint)
+// answered since the last check, and starts a new check period.
 func (r *raft) quorumActive() bool {
-	active := 0
+	active := map[uint64]bool{}
 	for _, id := range r.ids {
 		pr := r.prs[id]
-		if id == r.id || pr.RecentActive {
-			active++
-		}
+		active[id] = id == r.id || pr.RecentActive
 		if id != r.id {
 			pr.RecentActive = false
 		}
 	}
-	return active >= r.quorum()
+	return r.conf.voters.voteResult(active) == voteWon
 }
 
 // handleTransferLeader starts moving leadership to m.From: catch it up,
@@ -287,8 +291,8 @@ func (r *raft) handleTransferLeader(m *pb.Message, pr *Progress) {
 		}
 		r.abortLeaderTransfer()
 	}
-	if target == r.id {
-		return
+	if target == r.id || !r.conf.voters.contains(target) {
+		return // learners cannot lead
 	}
 	r.electionElapsed = 0
 	r.leadTransferee = target

@@ -1,7 +1,5 @@
 package raft
 
-import "slices"
-
 // leaseState is the leader lease behind ReadOnlyLeaseBased (thesis
 // §6.4.1). With CheckQuorum a follower that heard from the leader ignores
 // non-forced votes for an election timeout of its own ticks. The leader
@@ -19,13 +17,16 @@ type leaseState struct {
 	// votes for an election timeout, keeping promises it may have made
 	// before a restart.
 	voteHoldAtStart bool
-	buf             []uint64
+	// minStamp is the first clock value stamped after the leader last
+	// woke from hibernation; older answers earn nothing.
+	minStamp uint64
+	buf      []uint64
 }
 
 // ack records that a follower answered a heartbeat stamped at stamp.
 // Stamps from the future cannot be ours and are ignored.
 func (ls *leaseState) ack(pr *Progress, stamp, now uint64) {
-	if stamp <= now && stamp > pr.leaseStamp {
+	if stamp <= now && stamp > pr.leaseStamp && stamp >= ls.minStamp {
 		pr.leaseStamp = stamp
 	}
 }
@@ -37,16 +38,11 @@ func (r *raft) leaseValid() bool {
 	if !ls.enabled || ls.revoked || r.state != StateLeader {
 		return false
 	}
-	ls.buf = ls.buf[:0]
-	for _, id := range r.ids {
-		if id == r.id {
-			ls.buf = append(ls.buf, r.clock)
-		} else {
-			ls.buf = append(ls.buf, r.prs[id].leaseStamp)
-		}
+	if self := r.prs[r.id]; self != nil {
+		self.leaseStamp = r.clock
 	}
-	// The quorum-th most recent stamp bounds when a quorum last promised.
-	slices.Sort(ls.buf)
-	q := ls.buf[len(ls.buf)-r.quorum()]
+	// The quorum-th most recent stamp (of each half, if joint) bounds when
+	// a quorum last promised; learners' promises do not count.
+	q := r.conf.voters.committedIndex(r.prs, leaseStampOf, &ls.buf)
 	return q != 0 && r.clock < q+ls.ticks
 }

@@ -45,6 +45,9 @@ type Progress struct {
 	MsgAppFlowPaused bool
 	// Inflights tracks unacknowledged appends in StateReplicate.
 	Inflights *Inflights
+	// IsLearner marks a learner: it is replicated to but never votes or
+	// counts towards a quorum.
+	IsLearner bool
 	// leaseStamp is the leader clock of the latest heartbeat this
 	// follower answered (0: none this term).
 	leaseStamp uint64
@@ -145,9 +148,9 @@ func (pr *Progress) clone() Progress {
 
 // String summarizes the progress for logs.
 func (pr *Progress) String() string {
-	return fmt.Sprintf("%s match=%d next=%d pending=%d active=%v paused=%v inflight=%d",
+	return fmt.Sprintf("%s match=%d next=%d pending=%d active=%v paused=%v inflight=%d learner=%v",
 		pr.State, pr.Match, pr.Next, pr.PendingSnapshot, pr.RecentActive, pr.MsgAppFlowPaused,
-		pr.Inflights.Count())
+		pr.Inflights.Count(), pr.IsLearner)
 }
 
 // Inflights is a bounded FIFO of the last indexes of unacknowledged appends.

@@ -55,9 +55,12 @@ type raft struct {
 	// handed out as committed; bounded by maxUncommittedSize.
 	uncommittedSize    uint64
 	maxUncommittedSize uint64
-	prs                map[uint64]*Progress
-	ids                []uint64 // sorted keys of prs: deterministic iteration
-	matchBuf           []uint64
+	// prs holds the progress of every member (voters of both halves of a
+	// joint configuration, and learners); conf says who votes.
+	prs      map[uint64]*Progress
+	ids      []uint64 // sorted keys of prs: deterministic iteration
+	conf     membership
+	matchBuf []uint64
 
 	state StateType
 	votes map[uint64]bool
@@ -70,6 +73,10 @@ type raft struct {
 	readOnly         *readOnly
 	pendingReadIndex []*pb.Message
 	pendingAppend    bool // proposals appended but not yet broadcast
+	// hibernate enables going quiet when idle; hibernated means quiet now
+	// (ticks are ignored until something wakes the node).
+	hibernate  bool
+	hibernated bool
 
 	// clock counts every tick since the node started (never reset); it
 	// stamps heartbeats for the lease.
@@ -113,17 +120,14 @@ func newRaft(c *Config) (*raft, error) {
 		id: c.ID, raftLog: rl, maxMsgSize: c.MaxSizePerMsg, maxInflight: c.MaxInflightMsgs,
 		maxUncommittedSize: c.MaxUncommittedEntriesSize,
 		prs:                map[uint64]*Progress{}, electionTimeout: c.ElectionTick, heartbeatTimeout: c.HeartbeatTick,
-		checkQuorum: c.CheckQuorum, preVote: c.PreVote, rand: c.Rand, logger: logger,
+		checkQuorum: c.CheckQuorum, preVote: c.PreVote, rand: c.Rand, logger: logger, hibernate: c.Hibernate,
 		readOnly: newReadOnly(), clock: 1,
 		lease: leaseState{enabled: c.ReadOnlyOption == ReadOnlyLeaseBased, ticks: uint64(c.leaseTicks())},
 	}
 	// A restarted node may have acknowledged a leader's heartbeat just
 	// before it stopped; it keeps that promise by not voting for a while.
 	r.lease.voteHoldAtStart = r.lease.enabled
-	for _, id := range cs.GetVoters() {
-		r.prs[id] = &Progress{Next: 1, Inflights: NewInflights(r.maxInflight)}
-	}
-	r.syncIDs()
+	r.setMembership(membershipOf(cs))
 	if err := r.loadState(hs); err != nil {
 		return nil, err
 	}
@@ -192,7 +196,7 @@ func (r *raft) reset(term uint64) {
 	r.votes = map[uint64]bool{}
 	last := r.raftLog.lastIndex()
 	for id, pr := range r.prs {
-		*pr = Progress{Next: last + 1, Inflights: pr.Inflights}
+		*pr = Progress{Next: last + 1, Inflights: pr.Inflights, IsLearner: pr.IsLearner}
 		pr.Inflights.reset()
 		if id == r.id {
 			pr.Match = last
@@ -204,6 +208,7 @@ func (r *raft) reset(term uint64) {
 	r.pendingAppend = false
 	r.uncommittedSize = 0
 	r.lease.revoked = false
+	r.hibernated = false
 }
 
 func (r *raft) resetRandomizedElectionTimeout() {
@@ -220,12 +225,11 @@ func (r *raft) pastElectionTimeout() bool {
 	return r.electionElapsed >= r.randomizedElectionTimeout
 }
 
-// promotable reports whether this node is a voter and may campaign.
+// promotable reports whether this node is a voter (of either half of a
+// joint configuration) and may campaign; learners may not.
 func (r *raft) promotable() bool {
-	return r.prs[r.id] != nil
+	return r.conf.voters.contains(r.id)
 }
-
-func (r *raft) quorum() int { return len(r.prs)/2 + 1 }
 
 func (r *raft) becomeFollower(term, lead uint64) {
 	r.step = stepFollower
@@ -302,6 +306,9 @@ func (r *raft) reduceUncommittedSize(ents []*pb.Entry) {
 
 // tickElection runs on followers and candidates.
 func (r *raft) tickElection() {
+	if r.hibernated {
+		return
+	}
 	r.clock++
 	r.electionElapsed++
 	if r.electionElapsed >= r.electionTimeout {
@@ -315,6 +322,9 @@ func (r *raft) tickElection() {
 
 // tickHeartbeat runs on leaders.
 func (r *raft) tickHeartbeat() {
+	if r.hibernated {
+		return
+	}
 	r.clock++
 	r.heartbeatElapsed++
 	r.electionElapsed++
@@ -332,6 +342,11 @@ func (r *raft) tickHeartbeat() {
 	}
 	if r.heartbeatElapsed >= r.heartbeatTimeout {
 		r.heartbeatElapsed = 0
+		r.maybeAutoLeave()
+		if r.hibernate && r.canHibernate() {
+			r.hibernateLeader()
+			return
+		}
 		_ = r.Step(&pb.Message{From: r.id, Type: pb.MessageType_MsgBeat})
 	}
 }
@@ -351,17 +366,13 @@ func (r *raft) appendEntry(es ...*pb.Entry) {
 }
 
 // maybeCommit advances commit to the highest index a quorum of voters
-// holds, if that entry is of the current term (§5.4.2).
+// holds (in a joint configuration: a quorum of each half), if that entry
+// is of the current term (§5.4.2). Learners do not count.
 func (r *raft) maybeCommit() bool {
-	if len(r.prs) == 0 {
+	if len(r.conf.voters[0]) == 0 {
 		return false
 	}
-	r.matchBuf = r.matchBuf[:0]
-	for _, pr := range r.prs {
-		r.matchBuf = append(r.matchBuf, pr.Match)
-	}
-	slices.Sort(r.matchBuf)
-	mci := r.matchBuf[len(r.matchBuf)-r.quorum()]
+	mci := r.conf.voters.committedIndex(r.prs, matchOf, &r.matchBuf)
 	return r.raftLog.maybeCommit(mci, r.Term)
 }
 
@@ -372,11 +383,8 @@ func (r *raft) committedEntryInCurrentTerm() bool {
 	return err == nil && t == r.Term
 }
 
-// syncIDs rebuilds the sorted voter list after membership changes.
-func (r *raft) syncIDs() {
-	r.ids = r.ids[:0]
-	for id := range r.prs {
-		r.ids = append(r.ids, id)
-	}
-	slices.Sort(r.ids)
+// containsSorted reports whether the sorted ids hold id.
+func containsSorted(ids []uint64, id uint64) bool {
+	_, ok := slices.BinarySearch(ids, id)
+	return ok
 }

@@ -76,8 +76,21 @@ func NewRawNode(cfg *Config) (*RawNode, error) {
 		asyncApply: cfg.AsyncApply}, nil
 }
 
-// Tick advances the logical clock by one tick.
+// Tick advances the logical clock by one tick. A hibernated node ignores
+// it (see Hibernated).
 func (rn *RawNode) Tick() { rn.raft.tick() }
+
+// Hibernated reports whether this node is quiet (Config.Hibernate): Tick
+// does nothing until a message or a local request wakes it, so the host
+// may stop ticking it. Check it after handling the node's Ready; any Step,
+// Propose, ReadIndex, Campaign, TransferLeader or Wake may end it.
+func (rn *RawNode) Hibernated() bool { return rn.raft.hibernated }
+
+// Wake ends hibernation: a leader heartbeats at once, a follower restarts
+// its election timer. The host calls it on the groups with a member on a
+// store it sees go down, so that a quiet group can replace a dead leader.
+// It does nothing on a node that is awake.
+func (rn *RawNode) Wake() { rn.raft.wake() }
 
 // Campaign makes this node start an election now.
 func (rn *RawNode) Campaign() error {
@@ -91,23 +104,45 @@ func (rn *RawNode) Propose(data []byte) error {
 		Entries: []*pb.Entry{{Data: data}}})
 }
 
-// ProposeConfChange proposes a membership change; apply it with
+// ProposeConfChange proposes a single-step membership change (add or
+// remove a voter, add a learner, promote a learner); apply it with
 // ApplyConfChange once it is committed. Removing the only voter is
-// refused with ErrRemovesLastVoter (checked here against this node's
-// membership, and by the leader against the authoritative one).
+// refused with ErrRemovesLastVoter and an impossible change (promote a
+// non-learner, demote a voter) with ErrInvalidConfChange, checked here
+// against this node's membership and by the leader against the
+// authoritative one.
 func (rn *RawNode) ProposeConfChange(cc *pb.ConfChange) error {
 	if cc == nil {
 		return errors.New("raft: nil ConfChange")
 	}
+	return rn.proposeConfChange(pb.EntryType_EntryConfChange, confChangeV2Of(cc), cc)
+}
+
+// ProposeConfChangeV2 proposes several changes applied in one step. With
+// more than one voter changing (or a JointImplicit/JointExplicit
+// transition) the group first enters the joint configuration of old and
+// new voters, where elections and commitment need a majority of both; an
+// auto-leave configuration is left by the leader on its own, an explicit
+// one by proposing an empty ConfChangeV2. Apply the committed entry with
+// ApplyConfChangeV2. Only one change (including the pending leave) may be
+// in flight; a second one is refused with ErrProposalDropped.
+func (rn *RawNode) ProposeConfChangeV2(cc *pb.ConfChangeV2) error {
+	if cc == nil {
+		return errors.New("raft: nil ConfChangeV2")
+	}
+	return rn.proposeConfChange(pb.EntryType_EntryConfChangeV2, cc, cc)
+}
+
+func (rn *RawNode) proposeConfChange(t pb.EntryType, cc *pb.ConfChangeV2, msg proto.Message) error {
 	if err := rn.raft.checkConfChange(cc); err != nil {
 		return err
 	}
-	data, err := proto.Marshal(cc)
+	data, err := proto.Marshal(msg)
 	if err != nil {
-		return fmt.Errorf("raft: encode ConfChange: %w", err)
+		return fmt.Errorf("raft: encode conf change: %w", err)
 	}
 	return rn.raft.Step(&pb.Message{Type: pb.MessageType_MsgProp, From: rn.raft.id,
-		Entries: []*pb.Entry{{Type: pb.EntryType_EntryConfChange, Data: data}}})
+		Entries: []*pb.Entry{{Type: t, Data: data}}})
 }
 
 // ApplyConfChange applies a committed conf change and returns the new
@@ -122,6 +157,21 @@ func (rn *RawNode) ProposeConfChange(cc *pb.ConfChange) error {
 func (rn *RawNode) ApplyConfChange(cc *pb.ConfChange) *pb.ConfState {
 	return rn.raft.applyConfChange(cc)
 }
+
+// ApplyConfChangeV2 applies a committed EntryConfChangeV2 and returns the
+// new membership (VotersOutgoing non-empty while joint). The same rules as
+// ApplyConfChange hold: an inapplicable change is skipped alike on every
+// member, and with AsyncApply it must be called no later than the
+// AdvanceApplied covering the entry.
+func (rn *RawNode) ApplyConfChangeV2(cc *pb.ConfChangeV2) *pb.ConfState {
+	if cc == nil {
+		return rn.raft.conf.confState()
+	}
+	return rn.raft.applyConfChangeV2(cc)
+}
+
+// ConfState returns the membership this node currently applies.
+func (rn *RawNode) ConfState() *pb.ConfState { return rn.raft.conf.confState() }
 
 // Step feeds a message received from a peer.
 func (rn *RawNode) Step(m *pb.Message) error {
@@ -236,6 +286,7 @@ func (rn *RawNode) Advance(rd Ready) {
 			l.applied = last
 		}
 	}
+	rn.raft.maybeAutoLeave()
 }
 
 // AdvanceApplied reports that the state machine has applied every entry
@@ -247,7 +298,11 @@ func (rn *RawNode) Advance(rd Ready) {
 // nothing. Without AsyncApply, Advance already moved applied, so calling
 // it is harmless but unnecessary.
 func (rn *RawNode) AdvanceApplied(index uint64) error {
-	return rn.raft.raftLog.appliedTo(index)
+	if err := rn.raft.raftLog.appliedTo(index); err != nil {
+		return err
+	}
+	rn.raft.maybeAutoLeave()
+	return nil
 }
 
 // Status is a snapshot of a node's state for monitoring and tests.
@@ -270,6 +325,11 @@ type Status struct {
 	TermStartIndex uint64
 	// LeaseValid reports a ReadOnlyLeaseBased leader whose lease holds now.
 	LeaseValid bool
+	// Hibernated reports a quiet node (see RawNode.Hibernated).
+	Hibernated bool
+	// IsLearner reports that this node is a learner (replicated to, never
+	// voting or campaigning).
+	IsLearner bool
 	// Progress is the leader's view of each voter (nil on followers and
 	// from BasicStatus).
 	Progress map[uint64]Progress
@@ -281,7 +341,8 @@ func (rn *RawNode) BasicStatus() Status {
 	r := rn.raft
 	s := Status{ID: r.id, Term: r.Term, Vote: r.Vote, Commit: r.raftLog.committed,
 		Applied: r.raftLog.applied, Applying: r.raftLog.applying, SoftState: r.softState(),
-		LeadTransferee: r.leadTransferee, LeaseValid: r.leaseValid()}
+		LeadTransferee: r.leadTransferee, LeaseValid: r.leaseValid(), Hibernated: r.hibernated,
+		IsLearner: r.conf.isLearner(r.id)}
 	if r.state == StateLeader {
 		s.TermStartIndex = r.termStartIndex
 	}

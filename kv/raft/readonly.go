@@ -35,14 +35,15 @@ func (ro *readOnly) addRequest(index uint64, m *pb.Message) {
 	ro.queue = append(ro.queue, ctx)
 }
 
-// recvAck counts a heartbeat acknowledgement carrying ctx.
-func (ro *readOnly) recvAck(id uint64, ctx []byte) int {
+// recvAck records a heartbeat acknowledgement carrying ctx and returns
+// who acknowledged it so far (nil for an unknown ctx).
+func (ro *readOnly) recvAck(id uint64, ctx []byte) map[uint64]bool {
 	rs, ok := ro.pending[string(ctx)]
 	if !ok {
-		return 0
+		return nil
 	}
 	rs.acks[id] = true
-	return len(rs.acks)
+	return rs.acks
 }
 
 // advance dequeues every request up to and including ctx: a quorum
@@ -71,7 +72,7 @@ func (r *raft) handleReadIndex(m *pb.Message) {
 		r.logger.Errorf("raft: %x got MsgReadIndex without a context from %x; ignored", r.id, m.From)
 		return
 	}
-	if len(r.prs) == 1 && r.prs[r.id] != nil {
+	if r.singleVoter() {
 		r.respondReadIndex(m, r.raftLog.committed)
 		return
 	}
@@ -114,4 +115,11 @@ func (r *raft) respondReadIndex(req *pb.Message, index uint64) {
 	}
 	r.send(&pb.Message{To: req.From, Type: pb.MessageType_MsgReadIndexResp, Index: index,
 		Entries: req.Entries})
+}
+
+// singleVoter reports whether this node alone decides (one voter, not
+// joint): reads need no heartbeat round.
+func (r *raft) singleVoter() bool {
+	v := r.conf.voters
+	return len(v[0]) == 1 && v[0][0] == r.id && len(v[1]) == 0
 }

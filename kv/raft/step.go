@@ -9,6 +9,9 @@ import (
 // Step advances the state machine with one message: term handling common
 // to all roles first (§5.1), votes (§5.2, §5.4.1), then the role's step.
 func (r *raft) Step(m *pb.Message) error {
+	if r.hibernated && m.Type != pb.MessageType_MsgHibernate {
+		r.wake()
+	}
 	switch {
 	case m.Term == 0:
 		// Local message or forwarded request.
@@ -53,7 +56,7 @@ func (r *raft) acceptHigherTerm(m *pb.Message) bool {
 	case m.Type == pb.MessageType_MsgPreVoteResp && !m.Reject:
 		// The term is bumped when the pre-election is won.
 	case m.Type == pb.MessageType_MsgApp, m.Type == pb.MessageType_MsgHeartbeat,
-		m.Type == pb.MessageType_MsgSnap:
+		m.Type == pb.MessageType_MsgSnap, m.Type == pb.MessageType_MsgHibernate:
 		r.becomeFollower(m.Term, m.From)
 	default:
 		r.becomeFollower(m.Term, None)
@@ -66,7 +69,8 @@ func (r *raft) acceptHigherTerm(m *pb.Message) bool {
 func (r *raft) answerStale(m *pb.Message) {
 	switch {
 	case (r.checkQuorum || r.preVote) &&
-		(m.Type == pb.MessageType_MsgHeartbeat || m.Type == pb.MessageType_MsgApp):
+		(m.Type == pb.MessageType_MsgHeartbeat || m.Type == pb.MessageType_MsgApp ||
+			m.Type == pb.MessageType_MsgHibernate):
 		// A stale leader whose quorum moved on learns our term and steps down;
 		// without this, with CheckQuorum/PreVote it could never be told.
 		r.send(&pb.Message{To: m.From, Type: pb.MessageType_MsgAppResp})
@@ -122,7 +126,7 @@ func (r *raft) hasUnappliedConfChanges() bool {
 		return false
 	}
 	for _, e := range ents {
-		if e.Type == pb.EntryType_EntryConfChange {
+		if isConfChange(e) {
 			return true
 		}
 	}
@@ -142,7 +146,7 @@ func (r *raft) campaign(t campaignType) {
 		voteMsg = pb.MessageType_MsgVote
 		term = r.Term
 	}
-	if _, _, res := r.poll(r.id, true); res == voteWon {
+	if r.poll(r.id, true) == voteWon {
 		if t == campaignPreElection {
 			r.campaign(campaignElection)
 		} else {
@@ -156,8 +160,8 @@ func (r *raft) campaign(t campaignType) {
 	}
 	li, lt := r.raftLog.lastIndex(), r.raftLog.lastTerm()
 	for _, id := range r.ids {
-		if id == r.id {
-			continue
+		if id == r.id || !r.conf.voters.contains(id) {
+			continue // learners do not vote
 		}
 		r.send(&pb.Message{To: id, Term: term, Type: voteMsg, Index: li, LogTerm: lt, Context: ctx})
 	}
@@ -171,26 +175,13 @@ const (
 	voteWon
 )
 
-// poll records a vote from a voter and tallies the election.
-func (r *raft) poll(id uint64, granted bool) (int, int, voteResult) {
-	if _, ok := r.prs[id]; ok {
+// poll records a vote from a voter and tallies the election; in a joint
+// configuration it takes a majority of both halves.
+func (r *raft) poll(id uint64, granted bool) voteResult {
+	if r.conf.voters.contains(id) {
 		if _, seen := r.votes[id]; !seen {
 			r.votes[id] = granted
 		}
 	}
-	var yes, no int
-	for _, v := range r.votes {
-		if v {
-			yes++
-		} else {
-			no++
-		}
-	}
-	switch q := r.quorum(); {
-	case yes >= q:
-		return yes, no, voteWon
-	case no >= len(r.prs)-q+1:
-		return yes, no, voteLost
-	}
-	return yes, no, votePending
+	return r.conf.voters.voteResult(r.votes)
 }

@@ -29,6 +29,8 @@ type EntryType int32
 const (
 	EntryType_EntryNormal     EntryType = 0
 	EntryType_EntryConfChange EntryType = 1
+	// EntryConfChangeV2 holds a ConfChangeV2 (several changes, joint consensus).
+	EntryType_EntryConfChangeV2 EntryType = 2
 )
 
 // Enum value maps for EntryType.
@@ -36,10 +38,12 @@ var (
 	EntryType_name = map[int32]string{
 		0: "EntryNormal",
 		1: "EntryConfChange",
+		2: "EntryConfChangeV2",
 	}
 	EntryType_value = map[string]int32{
-		"EntryNormal":     0,
-		"EntryConfChange": 1,
+		"EntryNormal":       0,
+		"EntryConfChange":   1,
+		"EntryConfChangeV2": 2,
 	}
 )
 
@@ -93,6 +97,12 @@ const (
 	MessageType_MsgReadIndexResp  MessageType = 16
 	MessageType_MsgPreVote        MessageType = 17
 	MessageType_MsgPreVoteResp    MessageType = 18
+	// MsgHibernate: an idle leader tells a follower it goes quiet (index/log_term: its last
+	// entry, commit: its commit index); a follower holding that entry stops its election timer.
+	MessageType_MsgHibernate MessageType = 19
+	// MsgHibernateResp (reject = true): the follower does not hold the leader's last entry;
+	// the leader wakes up and replicates to it.
+	MessageType_MsgHibernateResp MessageType = 20
 )
 
 // Enum value maps for MessageType.
@@ -117,6 +127,8 @@ var (
 		16: "MsgReadIndexResp",
 		17: "MsgPreVote",
 		18: "MsgPreVoteResp",
+		19: "MsgHibernate",
+		20: "MsgHibernateResp",
 	}
 	MessageType_value = map[string]int32{
 		"MsgHup":            0,
@@ -138,6 +150,8 @@ var (
 		"MsgReadIndexResp":  16,
 		"MsgPreVote":        17,
 		"MsgPreVoteResp":    18,
+		"MsgHibernate":      19,
+		"MsgHibernateResp":  20,
 	}
 )
 
@@ -168,12 +182,18 @@ func (MessageType) EnumDescriptor() ([]byte, []int) {
 	return file_kv_raft_raftpb_raft_proto_rawDescGZIP(), []int{1}
 }
 
-// ConfChangeType is the single-step membership change kind.
+// ConfChangeType is the kind of one membership change.
 type ConfChangeType int32
 
 const (
-	ConfChangeType_ConfChangeAddNode    ConfChangeType = 0
+	// ConfChangeAddNode adds a voter, or promotes a learner.
+	ConfChangeType_ConfChangeAddNode ConfChangeType = 0
+	// ConfChangeRemoveNode removes a voter or a learner.
 	ConfChangeType_ConfChangeRemoveNode ConfChangeType = 1
+	// ConfChangeAddLearnerNode adds a learner (a voter cannot be demoted).
+	ConfChangeType_ConfChangeAddLearnerNode ConfChangeType = 2
+	// ConfChangePromoteLearner makes a learner a voter (refused for a non-learner).
+	ConfChangeType_ConfChangePromoteLearner ConfChangeType = 3
 )
 
 // Enum value maps for ConfChangeType.
@@ -181,10 +201,14 @@ var (
 	ConfChangeType_name = map[int32]string{
 		0: "ConfChangeAddNode",
 		1: "ConfChangeRemoveNode",
+		2: "ConfChangeAddLearnerNode",
+		3: "ConfChangePromoteLearner",
 	}
 	ConfChangeType_value = map[string]int32{
-		"ConfChangeAddNode":    0,
-		"ConfChangeRemoveNode": 1,
+		"ConfChangeAddNode":        0,
+		"ConfChangeRemoveNode":     1,
+		"ConfChangeAddLearnerNode": 2,
+		"ConfChangePromoteLearner": 3,
 	}
 )
 
@@ -213,6 +237,59 @@ func (x ConfChangeType) Number() protoreflect.EnumNumber {
 // Deprecated: Use ConfChangeType.Descriptor instead.
 func (ConfChangeType) EnumDescriptor() ([]byte, []int) {
 	return file_kv_raft_raftpb_raft_proto_rawDescGZIP(), []int{2}
+}
+
+// ConfChangeTransition says how a ConfChangeV2 moves through joint consensus.
+type ConfChangeTransition int32
+
+const (
+	// Auto: a single-step change if at most one voter changes, else joint with auto-leave.
+	ConfChangeTransition_ConfChangeTransitionAuto ConfChangeTransition = 0
+	// JointImplicit: always joint; the leader proposes leaving once the change is applied.
+	ConfChangeTransition_ConfChangeTransitionJointImplicit ConfChangeTransition = 1
+	// JointExplicit: always joint; the application leaves by proposing an empty ConfChangeV2.
+	ConfChangeTransition_ConfChangeTransitionJointExplicit ConfChangeTransition = 2
+)
+
+// Enum value maps for ConfChangeTransition.
+var (
+	ConfChangeTransition_name = map[int32]string{
+		0: "ConfChangeTransitionAuto",
+		1: "ConfChangeTransitionJointImplicit",
+		2: "ConfChangeTransitionJointExplicit",
+	}
+	ConfChangeTransition_value = map[string]int32{
+		"ConfChangeTransitionAuto":          0,
+		"ConfChangeTransitionJointImplicit": 1,
+		"ConfChangeTransitionJointExplicit": 2,
+	}
+)
+
+func (x ConfChangeTransition) Enum() *ConfChangeTransition {
+	p := new(ConfChangeTransition)
+	*p = x
+	return p
+}
+
+func (x ConfChangeTransition) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (ConfChangeTransition) Descriptor() protoreflect.EnumDescriptor {
+	return file_kv_raft_raftpb_raft_proto_enumTypes[3].Descriptor()
+}
+
+func (ConfChangeTransition) Type() protoreflect.EnumType {
+	return &file_kv_raft_raftpb_raft_proto_enumTypes[3]
+}
+
+func (x ConfChangeTransition) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use ConfChangeTransition.Descriptor instead.
+func (ConfChangeTransition) EnumDescriptor() ([]byte, []int) {
+	return file_kv_raft_raftpb_raft_proto_rawDescGZIP(), []int{3}
 }
 
 // Entry is one slot of the replicated log.
@@ -286,8 +363,16 @@ func (x *Entry) GetData() []byte {
 
 // ConfState is the membership a snapshot (or an applied conf change) leaves.
 type ConfState struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Voters        []uint64               `protobuf:"varint,1,rep,packed,name=voters,proto3" json:"voters,omitempty"`
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// voters is the (incoming) voter set.
+	Voters []uint64 `protobuf:"varint,1,rep,packed,name=voters,proto3" json:"voters,omitempty"`
+	// learners receive the log and snapshots but neither vote nor count towards a quorum.
+	Learners []uint64 `protobuf:"varint,2,rep,packed,name=learners,proto3" json:"learners,omitempty"`
+	// voters_outgoing is the previous voter set while in a joint configuration (empty otherwise);
+	// elections and commitment then need a majority of voters and of voters_outgoing.
+	VotersOutgoing []uint64 `protobuf:"varint,3,rep,packed,name=voters_outgoing,json=votersOutgoing,proto3" json:"voters_outgoing,omitempty"`
+	// auto_leave makes the leader propose leaving the joint configuration once it is applied.
+	AutoLeave     bool `protobuf:"varint,4,opt,name=auto_leave,json=autoLeave,proto3" json:"auto_leave,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -327,6 +412,27 @@ func (x *ConfState) GetVoters() []uint64 {
 		return x.Voters
 	}
 	return nil
+}
+
+func (x *ConfState) GetLearners() []uint64 {
+	if x != nil {
+		return x.Learners
+	}
+	return nil
+}
+
+func (x *ConfState) GetVotersOutgoing() []uint64 {
+	if x != nil {
+		return x.VotersOutgoing
+	}
+	return nil
+}
+
+func (x *ConfState) GetAutoLeave() bool {
+	if x != nil {
+		return x.AutoLeave
+	}
+	return false
 }
 
 // SnapshotMetadata names the last entry a snapshot covers and the membership at that point.
@@ -639,7 +745,7 @@ func (x *HardState) GetCommit() uint64 {
 	return 0
 }
 
-// ConfChange adds or removes one voter.
+// ConfChange is a single-step change of one node.
 type ConfChange struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Type          ConfChangeType         `protobuf:"varint,1,opt,name=type,proto3,enum=geekv.raftpb.ConfChangeType" json:"type,omitempty"`
@@ -700,6 +806,121 @@ func (x *ConfChange) GetContext() []byte {
 	return nil
 }
 
+// ConfChangeSingle is one change inside a ConfChangeV2.
+type ConfChangeSingle struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Type          ConfChangeType         `protobuf:"varint,1,opt,name=type,proto3,enum=geekv.raftpb.ConfChangeType" json:"type,omitempty"`
+	NodeId        uint64                 `protobuf:"varint,2,opt,name=node_id,json=nodeId,proto3" json:"node_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConfChangeSingle) Reset() {
+	*x = ConfChangeSingle{}
+	mi := &file_kv_raft_raftpb_raft_proto_msgTypes[7]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConfChangeSingle) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConfChangeSingle) ProtoMessage() {}
+
+func (x *ConfChangeSingle) ProtoReflect() protoreflect.Message {
+	mi := &file_kv_raft_raftpb_raft_proto_msgTypes[7]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConfChangeSingle.ProtoReflect.Descriptor instead.
+func (*ConfChangeSingle) Descriptor() ([]byte, []int) {
+	return file_kv_raft_raftpb_raft_proto_rawDescGZIP(), []int{7}
+}
+
+func (x *ConfChangeSingle) GetType() ConfChangeType {
+	if x != nil {
+		return x.Type
+	}
+	return ConfChangeType_ConfChangeAddNode
+}
+
+func (x *ConfChangeSingle) GetNodeId() uint64 {
+	if x != nil {
+		return x.NodeId
+	}
+	return 0
+}
+
+// ConfChangeV2 applies several changes in one step through a joint configuration; with no
+// changes it leaves the current joint configuration.
+type ConfChangeV2 struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Transition    ConfChangeTransition   `protobuf:"varint,1,opt,name=transition,proto3,enum=geekv.raftpb.ConfChangeTransition" json:"transition,omitempty"`
+	Changes       []*ConfChangeSingle    `protobuf:"bytes,2,rep,name=changes,proto3" json:"changes,omitempty"`
+	Context       []byte                 `protobuf:"bytes,3,opt,name=context,proto3" json:"context,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ConfChangeV2) Reset() {
+	*x = ConfChangeV2{}
+	mi := &file_kv_raft_raftpb_raft_proto_msgTypes[8]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ConfChangeV2) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ConfChangeV2) ProtoMessage() {}
+
+func (x *ConfChangeV2) ProtoReflect() protoreflect.Message {
+	mi := &file_kv_raft_raftpb_raft_proto_msgTypes[8]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ConfChangeV2.ProtoReflect.Descriptor instead.
+func (*ConfChangeV2) Descriptor() ([]byte, []int) {
+	return file_kv_raft_raftpb_raft_proto_rawDescGZIP(), []int{8}
+}
+
+func (x *ConfChangeV2) GetTransition() ConfChangeTransition {
+	if x != nil {
+		return x.Transition
+	}
+	return ConfChangeTransition_ConfChangeTransitionAuto
+}
+
+func (x *ConfChangeV2) GetChanges() []*ConfChangeSingle {
+	if x != nil {
+		return x.Changes
+	}
+	return nil
+}
+
+func (x *ConfChangeV2) GetContext() []byte {
+	if x != nil {
+		return x.Context
+	}
+	return nil
+}
+
 var File_kv_raft_raftpb_raft_proto protoreflect.FileDescriptor
 
 const file_kv_raft_raftpb_raft_proto_rawDesc = "" +
@@ -709,9 +930,13 @@ const file_kv_raft_raftpb_raft_proto_rawDesc = "" +
 	"\x04term\x18\x01 \x01(\x04R\x04term\x12\x14\n" +
 	"\x05index\x18\x02 \x01(\x04R\x05index\x12+\n" +
 	"\x04type\x18\x03 \x01(\x0e2\x17.geekv.raftpb.EntryTypeR\x04type\x12\x12\n" +
-	"\x04data\x18\x04 \x01(\fR\x04data\"#\n" +
+	"\x04data\x18\x04 \x01(\fR\x04data\"\x87\x01\n" +
 	"\tConfState\x12\x16\n" +
-	"\x06voters\x18\x01 \x03(\x04R\x06voters\"t\n" +
+	"\x06voters\x18\x01 \x03(\x04R\x06voters\x12\x1a\n" +
+	"\blearners\x18\x02 \x03(\x04R\blearners\x12'\n" +
+	"\x0fvoters_outgoing\x18\x03 \x03(\x04R\x0evotersOutgoing\x12\x1d\n" +
+	"\n" +
+	"auto_leave\x18\x04 \x01(\bR\tautoLeave\"t\n" +
 	"\x10SnapshotMetadata\x126\n" +
 	"\n" +
 	"conf_state\x18\x01 \x01(\v2\x17.geekv.raftpb.ConfStateR\tconfState\x12\x14\n" +
@@ -743,10 +968,20 @@ const file_kv_raft_raftpb_raft_proto_rawDesc = "" +
 	"ConfChange\x120\n" +
 	"\x04type\x18\x01 \x01(\x0e2\x1c.geekv.raftpb.ConfChangeTypeR\x04type\x12\x17\n" +
 	"\anode_id\x18\x02 \x01(\x04R\x06nodeId\x12\x18\n" +
-	"\acontext\x18\x03 \x01(\fR\acontext*1\n" +
+	"\acontext\x18\x03 \x01(\fR\acontext\"]\n" +
+	"\x10ConfChangeSingle\x120\n" +
+	"\x04type\x18\x01 \x01(\x0e2\x1c.geekv.raftpb.ConfChangeTypeR\x04type\x12\x17\n" +
+	"\anode_id\x18\x02 \x01(\x04R\x06nodeId\"\xa6\x01\n" +
+	"\fConfChangeV2\x12B\n" +
+	"\n" +
+	"transition\x18\x01 \x01(\x0e2\".geekv.raftpb.ConfChangeTransitionR\n" +
+	"transition\x128\n" +
+	"\achanges\x18\x02 \x03(\v2\x1e.geekv.raftpb.ConfChangeSingleR\achanges\x12\x18\n" +
+	"\acontext\x18\x03 \x01(\fR\acontext*H\n" +
 	"\tEntryType\x12\x0f\n" +
 	"\vEntryNormal\x10\x00\x12\x13\n" +
-	"\x0fEntryConfChange\x10\x01*\xd3\x02\n" +
+	"\x0fEntryConfChange\x10\x01\x12\x15\n" +
+	"\x11EntryConfChangeV2\x10\x02*\xfb\x02\n" +
 	"\vMessageType\x12\n" +
 	"\n" +
 	"\x06MsgHup\x10\x00\x12\v\n" +
@@ -771,10 +1006,18 @@ const file_kv_raft_raftpb_raft_proto_rawDesc = "" +
 	"\x10MsgReadIndexResp\x10\x10\x12\x0e\n" +
 	"\n" +
 	"MsgPreVote\x10\x11\x12\x12\n" +
-	"\x0eMsgPreVoteResp\x10\x12*A\n" +
+	"\x0eMsgPreVoteResp\x10\x12\x12\x10\n" +
+	"\fMsgHibernate\x10\x13\x12\x14\n" +
+	"\x10MsgHibernateResp\x10\x14*}\n" +
 	"\x0eConfChangeType\x12\x15\n" +
 	"\x11ConfChangeAddNode\x10\x00\x12\x18\n" +
-	"\x14ConfChangeRemoveNode\x10\x01B+Z)github.com/gee-project/gee/kv/raft/raftpbb\x06proto3"
+	"\x14ConfChangeRemoveNode\x10\x01\x12\x1c\n" +
+	"\x18ConfChangeAddLearnerNode\x10\x02\x12\x1c\n" +
+	"\x18ConfChangePromoteLearner\x10\x03*\x82\x01\n" +
+	"\x14ConfChangeTransition\x12\x1c\n" +
+	"\x18ConfChangeTransitionAuto\x10\x00\x12%\n" +
+	"!ConfChangeTransitionJointImplicit\x10\x01\x12%\n" +
+	"!ConfChangeTransitionJointExplicit\x10\x02B+Z)github.com/gee-project/gee/kv/raft/raftpbb\x06proto3"
 
 var (
 	file_kv_raft_raftpb_raft_proto_rawDescOnce sync.Once
@@ -788,33 +1031,39 @@ func file_kv_raft_raftpb_raft_proto_rawDescGZIP() []byte {
 	return file_kv_raft_raftpb_raft_proto_rawDescData
 }
 
-var file_kv_raft_raftpb_raft_proto_enumTypes = make([]protoimpl.EnumInfo, 3)
-var file_kv_raft_raftpb_raft_proto_msgTypes = make([]protoimpl.MessageInfo, 7)
+var file_kv_raft_raftpb_raft_proto_enumTypes = make([]protoimpl.EnumInfo, 4)
+var file_kv_raft_raftpb_raft_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
 var file_kv_raft_raftpb_raft_proto_goTypes = []any{
-	(EntryType)(0),           // 0: geekv.raftpb.EntryType
-	(MessageType)(0),         // 1: geekv.raftpb.MessageType
-	(ConfChangeType)(0),      // 2: geekv.raftpb.ConfChangeType
-	(*Entry)(nil),            // 3: geekv.raftpb.Entry
-	(*ConfState)(nil),        // 4: geekv.raftpb.ConfState
-	(*SnapshotMetadata)(nil), // 5: geekv.raftpb.SnapshotMetadata
-	(*Snapshot)(nil),         // 6: geekv.raftpb.Snapshot
-	(*Message)(nil),          // 7: geekv.raftpb.Message
-	(*HardState)(nil),        // 8: geekv.raftpb.HardState
-	(*ConfChange)(nil),       // 9: geekv.raftpb.ConfChange
+	(EntryType)(0),            // 0: geekv.raftpb.EntryType
+	(MessageType)(0),          // 1: geekv.raftpb.MessageType
+	(ConfChangeType)(0),       // 2: geekv.raftpb.ConfChangeType
+	(ConfChangeTransition)(0), // 3: geekv.raftpb.ConfChangeTransition
+	(*Entry)(nil),             // 4: geekv.raftpb.Entry
+	(*ConfState)(nil),         // 5: geekv.raftpb.ConfState
+	(*SnapshotMetadata)(nil),  // 6: geekv.raftpb.SnapshotMetadata
+	(*Snapshot)(nil),          // 7: geekv.raftpb.Snapshot
+	(*Message)(nil),           // 8: geekv.raftpb.Message
+	(*HardState)(nil),         // 9: geekv.raftpb.HardState
+	(*ConfChange)(nil),        // 10: geekv.raftpb.ConfChange
+	(*ConfChangeSingle)(nil),  // 11: geekv.raftpb.ConfChangeSingle
+	(*ConfChangeV2)(nil),      // 12: geekv.raftpb.ConfChangeV2
 }
 var file_kv_raft_raftpb_raft_proto_depIdxs = []int32{
-	0, // 0: geekv.raftpb.Entry.type:type_name -> geekv.raftpb.EntryType
-	4, // 1: geekv.raftpb.SnapshotMetadata.conf_state:type_name -> geekv.raftpb.ConfState
-	5, // 2: geekv.raftpb.Snapshot.metadata:type_name -> geekv.raftpb.SnapshotMetadata
-	1, // 3: geekv.raftpb.Message.type:type_name -> geekv.raftpb.MessageType
-	3, // 4: geekv.raftpb.Message.entries:type_name -> geekv.raftpb.Entry
-	6, // 5: geekv.raftpb.Message.snapshot:type_name -> geekv.raftpb.Snapshot
-	2, // 6: geekv.raftpb.ConfChange.type:type_name -> geekv.raftpb.ConfChangeType
-	7, // [7:7] is the sub-list for method output_type
-	7, // [7:7] is the sub-list for method input_type
-	7, // [7:7] is the sub-list for extension type_name
-	7, // [7:7] is the sub-list for extension extendee
-	0, // [0:7] is the sub-list for field type_name
+	0,  // 0: geekv.raftpb.Entry.type:type_name -> geekv.raftpb.EntryType
+	5,  // 1: geekv.raftpb.SnapshotMetadata.conf_state:type_name -> geekv.raftpb.ConfState
+	6,  // 2: geekv.raftpb.Snapshot.metadata:type_name -> geekv.raftpb.SnapshotMetadata
+	1,  // 3: geekv.raftpb.Message.type:type_name -> geekv.raftpb.MessageType
+	4,  // 4: geekv.raftpb.Message.entries:type_name -> geekv.raftpb.Entry
+	7,  // 5: geekv.raftpb.Message.snapshot:type_name -> geekv.raftpb.Snapshot
+	2,  // 6: geekv.raftpb.ConfChange.type:type_name -> geekv.raftpb.ConfChangeType
+	2,  // 7: geekv.raftpb.ConfChangeSingle.type:type_name -> geekv.raftpb.ConfChangeType
+	3,  // 8: geekv.raftpb.ConfChangeV2.transition:type_name -> geekv.raftpb.ConfChangeTransition
+	11, // 9: geekv.raftpb.ConfChangeV2.changes:type_name -> geekv.raftpb.ConfChangeSingle
+	10, // [10:10] is the sub-list for method output_type
+	10, // [10:10] is the sub-list for method input_type
+	10, // [10:10] is the sub-list for extension type_name
+	10, // [10:10] is the sub-list for extension extendee
+	0,  // [0:10] is the sub-list for field type_name
 }
 
 func init() { file_kv_raft_raftpb_raft_proto_init() }
@@ -827,8 +1076,8 @@ func file_kv_raft_raftpb_raft_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_kv_raft_raftpb_raft_proto_rawDesc), len(file_kv_raft_raftpb_raft_proto_rawDesc)),
-			NumEnums:      3,
-			NumMessages:   7,
+			NumEnums:      4,
+			NumMessages:   9,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
