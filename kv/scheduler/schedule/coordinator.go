@@ -3,7 +3,6 @@ package schedule
 import (
 	"context"
 	"errors"
-	"math/rand/v2"
 	"sync"
 	"time"
 
@@ -39,7 +38,7 @@ func NewCoordinator(cluster *core.Cluster, ids IDAllocator, cfg Config) (*Coordi
 		return nil, err
 	}
 	co := &Coordinator{cluster: cluster, ops: NewOperatorController(cfg.Now)}
-	co.env = Env{Config: cfg, Ops: co.ops, IDs: ids, Rand: rand.New(rand.NewPCG(cfg.Seed, 0x9e3779b97f4a7c15))}
+	co.env = Env{Config: cfg, Ops: co.ops, IDs: ids, Rand: newRand(cfg.Seed)}
 	if !cfg.DisableBalance {
 		for _, name := range cfg.Schedulers {
 			switch name {

@@ -102,3 +102,5 @@ func (env *Env) allocPeerID() uint64 {
 	}
 	return id
 }
+
+func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, 0x9e3779b97f4a7c15)) }
