@@ -1,6 +1,7 @@
 package raft
 
 import (
+	"slices"
 	"testing"
 
 	pb "github.com/gee-project/gee/kv/raft/raftpb"
@@ -22,6 +23,9 @@ type rawCluster struct {
 	shareMsgs bool
 	// tweak adjusts every node's Config before it starts.
 	tweak func(*Config)
+	order []uint64 // node ids, sorted
+	// confs lists the memberships each node's applied conf changes left.
+	confs map[uint64][]*pb.ConfState
 }
 
 func newRawCluster(t testing.TB, n int) *rawCluster {
@@ -34,7 +38,7 @@ func newRawClusterWith(t testing.TB, n int, tweak func(*Config)) *rawCluster {
 	t.Helper()
 	c := &rawCluster{nodes: map[uint64]*RawNode{}, storage: map[uint64]*MemoryStorage{},
 		applied: map[uint64][][]byte{}, down: map[uint64]bool{}, reads: map[uint64][]ReadState{},
-		appliedIdx: map[uint64]uint64{}, tweak: tweak}
+		appliedIdx: map[uint64]uint64{}, tweak: tweak, confs: map[uint64][]*pb.ConfState{}}
 	var ids []uint64
 	for i := 1; i <= n; i++ {
 		ids = append(ids, uint64(i))
@@ -60,6 +64,10 @@ func (c *rawCluster) start(t testing.TB, id, applied uint64) {
 	}
 	c.nodes[id] = rn
 	c.down[id] = false
+	if !slices.Contains(c.order, id) {
+		c.order = append(c.order, id)
+		slices.Sort(c.order)
+	}
 }
 
 // handle processes one Ready of node id in contract order.
@@ -87,9 +95,29 @@ func (c *rawCluster) handle(t testing.TB, id uint64) {
 			}
 		}
 	}
+	for _, e := range rd.CommittedEntries {
+		if isConfChange(e) {
+			cc, err := decodeConfChange(e)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.confs[id] = append(c.confs[id], rn.ApplyConfChangeV2(cc))
+		}
+	}
 	c.appliedIdx[id] += uint64(len(rd.CommittedEntries))
 	rn.Advance(rd)
 }
+
+// join starts node id with an empty log, as a store does for a peer that
+// is being added: its first message from the leader brings a snapshot.
+func (c *rawCluster) join(t testing.TB, id uint64) {
+	t.Helper()
+	c.storage[id] = NewMemoryStorage()
+	c.start(t, id, 0)
+}
+
+// ids lists the nodes in id order.
+func (c *rawCluster) ids() []uint64 { return c.order }
 
 // settle runs Readys and message delivery until nothing is left.
 func (c *rawCluster) settle(t testing.TB) {
@@ -99,7 +127,7 @@ func (c *rawCluster) settle(t testing.TB) {
 			t.Fatal("cluster did not settle")
 		}
 		busy := false
-		for id := uint64(1); id <= uint64(len(c.nodes)); id++ {
+		for _, id := range c.ids() {
 			if !c.down[id] && c.nodes[id].HasReady() {
 				c.handle(t, id)
 				busy = true
@@ -108,7 +136,7 @@ func (c *rawCluster) settle(t testing.TB) {
 		msgs := c.queue
 		c.queue = nil
 		for _, m := range msgs {
-			if !c.down[m.To] && !c.down[m.From] {
+			if c.nodes[m.To] != nil && !c.down[m.To] && !c.down[m.From] {
 				if !c.shareMsgs {
 					m = cloneMsg(m)
 				}

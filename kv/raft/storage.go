@@ -3,6 +3,7 @@ package raft
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 
 	pb "github.com/gee-project/gee/kv/raft/raftpb"
@@ -227,5 +228,6 @@ func (ms *MemoryStorage) Append(entries []*pb.Entry) error {
 }
 
 func cloneConfState(cs *pb.ConfState) *pb.ConfState {
-	return &pb.ConfState{Voters: append([]uint64(nil), cs.GetVoters()...)}
+	return &pb.ConfState{Voters: slices.Clone(cs.GetVoters()), Learners: slices.Clone(cs.GetLearners()),
+		VotersOutgoing: slices.Clone(cs.GetVotersOutgoing()), AutoLeave: cs.GetAutoLeave()}
 }
