@@ -1,0 +1,71 @@
+package simulator
+
+import (
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/gee-project/gee/kv/scheduler/schedule"
+)
+
+// BenchmarkRegionHeartbeats sends heartbeats for 100,000 regions on 100 stores through core.Cluster.HandleRegion
+// and the coordinator's Dispatch, from GOMAXPROCS goroutines, and reports heartbeats per second.
+func BenchmarkRegionHeartbeats(b *testing.B) {
+	s, err := New(Config{Stores: 100, Regions: 100_000})
+	if err != nil {
+		b.Fatal(err)
+	}
+	workers := runtime.GOMAXPROCS(0)
+	b.ResetTimer()
+	start := time.Now()
+	total := 0
+	for i := 0; i < b.N; i++ {
+		n, err := s.HeartbeatAll(workers)
+		if err != nil {
+			b.Fatal(err)
+		}
+		total += n
+	}
+	b.ReportMetric(float64(total)/time.Since(start).Seconds(), "heartbeats/s")
+}
+
+// BenchmarkRegionHeartbeatsWhileBalancing is BenchmarkRegionHeartbeats while the coordinator schedules rounds
+// against a skewed cluster, so some heartbeats carry steps and change the cache.
+func BenchmarkRegionHeartbeatsWhileBalancing(b *testing.B) {
+	s, err := New(Config{Stores: 100, Regions: 100_000, InitialStores: 10,
+		Schedule: schedule.Config{RegionScheduleLimit: 1024}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	workers := runtime.GOMAXPROCS(0)
+	b.ResetTimer()
+	start := time.Now()
+	total := 0
+	for i := 0; i < b.N; i++ {
+		s.Coord.RunOnce()
+		n, err := s.HeartbeatAll(workers)
+		if err != nil {
+			b.Fatal(err)
+		}
+		total += n
+	}
+	b.ReportMetric(float64(total)/time.Since(start).Seconds(), "heartbeats/s")
+}
+
+// BenchmarkBalanceFromSkew balances 100 stores and 100,000 regions that start on 10 stores, and reports the
+// rounds it took.
+func BenchmarkBalanceFromSkew(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		s, err := New(Config{Stores: 100, Regions: 100_000, InitialStores: 10,
+			Schedule: schedule.Config{RegionScheduleLimit: 1024}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		rounds, err := s.RunUntilBalanced(100_000)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(rounds), "rounds")
+		b.ReportMetric(float64(s.Coord.Operators().Stats().Finished), "operators")
+	}
+}
