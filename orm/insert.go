@@ -123,6 +123,9 @@ func (s *Session) insertAll(op string, values []any) (int64, error) {
 // two kinds need different column lists.
 func (s *Session) insertSet(op string, sch *schema.Schema, bases []unsafe.Pointer) (int64, error) {
 	s.sch = sch
+	if err := schemaColumns(op, sch); err != nil {
+		return 0, err
+	}
 	if op == "upsert" {
 		for _, c := range s.updCols {
 			if _, err := s.field(sch, c); err != nil {

@@ -34,6 +34,9 @@ func (s *Session) Find(dest any) error {
 	if err != nil {
 		return err
 	}
+	if err := s.checkPreloads(sch); err != nil {
+		return err
+	}
 	fields, query, err := s.buildSelect(sch)
 	if err != nil {
 		return err
@@ -54,25 +57,33 @@ func (s *Session) Find(dest any) error {
 		e.SetZero()
 		return e.Addr().UnsafePointer()
 	})
-	if err != nil || hooksOf(sch)&afterQuery == 0 {
+	if err != nil {
 		return err
 	}
-	for i := 0; i < sv.Len(); i++ {
+	if hooksOf(sch)&afterQuery == 0 && len(s.preloads) == 0 {
+		return nil
+	}
+	bases := make([]unsafe.Pointer, sv.Len())
+	for i := range bases {
 		e := sv.Index(i)
 		if !ptrs {
 			e = e.Addr()
 		}
-		if err := s.runHook(sch, afterQuery, e.UnsafePointer()); err != nil {
+		bases[i] = e.UnsafePointer()
+		if err := s.runHook(sch, afterQuery, bases[i]); err != nil {
 			return &Error{Op: "hook", Table: sch.Table, Err: err}
 		}
 	}
-	return nil
+	return s.runPreloads(sch, bases)
 }
 
 // modelFor returns the schema of st, checking it against Model if set.
 func (s *Session) modelFor(st reflect.Type) (*schema.Schema, error) {
 	sch, err := schema.ParseType(st)
 	if err != nil {
+		return nil, err
+	}
+	if err := schemaColumns("query", sch); err != nil {
 		return nil, err
 	}
 	if s.sch != nil && s.sch != sch {
@@ -129,6 +140,9 @@ func (s *Session) First(dest any) error {
 		return err
 	}
 	sch, base, err := s.structDest("First", dest)
+	if err == nil {
+		err = s.checkPreloads(sch)
+	}
 	if err != nil {
 		return err
 	}
@@ -142,7 +156,10 @@ func (s *Session) First(dest any) error {
 	if err != nil {
 		return err
 	}
-	return s.scanOne(sch, query, fields, base)
+	if err := s.scanOne(sch, query, fields, base); err != nil {
+		return err
+	}
+	return s.runPreloads(sch, []unsafe.Pointer{base})
 }
 
 // Get loads the row whose primary key equals keys (in primary key column
@@ -153,6 +170,9 @@ func (s *Session) Get(dest any, keys ...any) error {
 		return err
 	}
 	sch, base, err := s.structDest("Get", dest)
+	if err == nil {
+		err = s.checkPreloads(sch)
+	}
 	if err != nil {
 		return err
 	}
@@ -181,7 +201,10 @@ func (s *Session) Get(dest any, keys ...any) error {
 	if err != nil {
 		return err
 	}
-	return s.scanOne(sch, query, fields, base)
+	if err := s.scanOne(sch, query, fields, base); err != nil {
+		return err
+	}
+	return s.runPreloads(sch, []unsafe.Pointer{base})
 }
 
 func (s *Session) scanOne(sch *schema.Schema, query string, fields []*schema.Field, base unsafe.Pointer) error {

@@ -56,7 +56,7 @@ func (s *Session) needModel(op string) (*schema.Schema, error) {
 	if s.sch == nil {
 		return nil, fmt.Errorf("orm: %s needs Model", op)
 	}
-	return s.sch, nil
+	return s.sch, schemaColumns(op, s.sch)
 }
 
 func (e *Engine) hasTable(ctx context.Context, table string) (bool, error) {

@@ -53,11 +53,12 @@ type Schema struct {
 	AutoInc     *Field // auto-increment primary key, nil if none
 	SoftDelete  *Field // soft-delete timestamp column, nil if none
 	Indexes     []Index
-	NonKey      []*Field // fields outside the primary key (updated by default)
-	Generated   []*Field // Fields minus the auto-increment key (inserted when it is unset)
-	Defaulted   []*Field // up to 64 fields with a default, left out of INSERT when zero
-	CreatedAt   *Field   // time.Time CreatedAt set on Insert when zero
-	UpdatedAt   *Field   // time.Time UpdatedAt set on Insert when zero and on every Update
+	NonKey      []*Field    // fields outside the primary key (updated by default)
+	Generated   []*Field    // Fields minus the auto-increment key (inserted when it is unset)
+	Defaulted   []*Field    // up to 64 fields with a default, left out of INSERT when zero
+	CreatedAt   *Field      // time.Time CreatedAt set on Insert when zero
+	UpdatedAt   *Field      // time.Time UpdatedAt set on Insert when zero and on every Update
+	Relations   []*Relation // association fields (not columns)
 	byColumn    map[string]*Field
 	byName      map[string]*Field
 }
@@ -154,7 +155,7 @@ func build(t reflect.Type) (*Schema, error) {
 	if err := s.addFields(t, 0); err != nil {
 		return nil, fmt.Errorf("schema: %s: %w", t, err)
 	}
-	if len(s.Fields) == 0 {
+	if len(s.Fields) == 0 && len(s.Relations) == 0 {
 		return nil, fmt.Errorf("schema: %s has no mapped fields", t)
 	}
 	s.finish()
@@ -180,6 +181,13 @@ func (s *Schema) addFields(t reflect.Type, base uintptr) error {
 		}
 		if !sf.IsExported() {
 			continue
+		}
+		if elem, many, ptr, ok := relationType(sf.Type); ok && opts.sqlType == "" {
+			s.Relations = append(s.Relations, newRelation(sf, opts, elem, many, ptr, base+sf.Offset))
+			continue
+		}
+		if k := opts.relationOnly(); k != "" {
+			return fmt.Errorf("field %s: %s applies only to association fields (a model struct, pointer or slice), not %s", sf.Name, k, sf.Type)
 		}
 		f, err := newField(sf, opts, base+sf.Offset)
 		if err != nil {

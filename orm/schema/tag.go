@@ -13,6 +13,11 @@ import (
 //	orm:"column:name;primaryKey;autoIncrement;unique;index;index:idx_name;
 //	     notNull;default:0;size:255;type:JSONB;softDelete;noAutoTime"
 //
+// Association fields (struct, pointer or slice of a model) take
+// foreignKey:Field, references:Field, many2many:join_table,
+// joinForeignKey:column, joinReferences:column, and alias:name (the
+// qualifier of a join row's field).
+//
 // time.Time fields named CreatedAt and UpdatedAt are set automatically
 // unless tagged noAutoTime.
 //
@@ -36,6 +41,25 @@ type tagOptions struct {
 	sqlType       string
 	softDelete    bool
 	noAutoTime    bool
+
+	// association fields only
+	foreignKey, references         string
+	many2many                      string
+	joinForeignKey, joinReferences string
+	alias                          string
+}
+
+// relationOnly reports whether o sets an option meaningful only on an
+// association field.
+func (o tagOptions) relationOnly() string {
+	for _, kv := range [][2]string{{"foreignKey", o.foreignKey}, {"references", o.references},
+		{"many2many", o.many2many}, {"joinForeignKey", o.joinForeignKey},
+		{"joinReferences", o.joinReferences}, {"alias", o.alias}} {
+		if kv[1] != "" {
+			return kv[0]
+		}
+	}
+	return ""
 }
 
 func parseTag(tag string) (tagOptions, error) {
@@ -92,6 +116,10 @@ func parseTag(tag string) (tagOptions, error) {
 			o.softDelete = true
 		case "noautotime":
 			o.noAutoTime = true
+		case "foreignkey", "references", "many2many", "joinforeignkey", "joinreferences", "alias":
+			if err := o.setRelation(strings.ToLower(strings.TrimSpace(key)), strings.TrimSpace(val)); err != nil {
+				return o, fmt.Errorf("tag %q: %w", item, err)
+			}
 		case "-":
 			o.skip = true
 		default:
@@ -99,4 +127,25 @@ func parseTag(tag string) (tagOptions, error) {
 		}
 	}
 	return o, nil
+}
+
+func (o *tagOptions) setRelation(key, val string) error {
+	if val == "" {
+		return fmt.Errorf("%s needs a name", key)
+	}
+	switch key {
+	case "foreignkey":
+		o.foreignKey = val
+	case "references":
+		o.references = val
+	case "many2many":
+		o.many2many = val
+	case "joinforeignkey":
+		o.joinForeignKey = val
+	case "joinreferences":
+		o.joinReferences = val
+	case "alias":
+		o.alias = val
+	}
+	return nil
 }
