@@ -6,25 +6,41 @@ import "fmt"
 // It reports whether the cache changed. A stale or malformed heartbeat changes nothing and
 // returns an error wrapping ErrStaleEpoch, ErrStaleRegion or ErrInvalidRegion.
 func (c *Cluster) HandleRegion(r *RegionInfo) (changed bool, err error) {
+	ch, err := c.PutRegion(r)
+	return ch.Changed, err
+}
+
+// RegionChange says what a PutRegion did, for a caller that persists region meta.
+type RegionChange struct {
+	// Changed: the cache now holds the new RegionInfo.
+	Changed bool
+	// MetaChanged: the region is new or its range, epoch or peers changed (not just leader/size).
+	MetaChanged bool
+	// Removed are the older overlapping regions it replaced.
+	Removed []*RegionInfo
+}
+
+// PutRegion is HandleRegion reporting what changed.
+func (c *Cluster) PutRegion(r *RegionInfo) (RegionChange, error) {
 	if r == nil {
-		return false, fmt.Errorf("%w: nil region", ErrInvalidRegion)
+		return RegionChange{}, fmt.Errorf("%w: nil region", ErrInvalidRegion)
 	}
 	if err := r.validate(); err != nil {
-		return false, err
+		return RegionChange{}, err
 	}
 	// Most heartbeats repeat what is cached: decide that under the read lock only.
 	c.mu.RLock()
 	noop, err := c.checkCached(r)
 	c.mu.RUnlock()
 	if noop || err != nil {
-		return false, err
+		return RegionChange{}, err
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if noop, err := c.checkCached(r); noop || err != nil {
-		return false, err
+		return RegionChange{}, err
 	}
-	return true, c.putLocked(r)
+	return c.putLocked(r)
 }
 
 // checkCached compares r with the cached region of the same id. Caller holds mu (read or write).
@@ -45,13 +61,14 @@ func (c *Cluster) checkCached(r *RegionInfo) (noop bool, err error) {
 }
 
 // putLocked stores r, replacing older overlapping regions. Caller holds mu for writing.
-func (c *Cluster) putLocked(r *RegionInfo) error {
+func (c *Cluster) putLocked(r *RegionInfo) (RegionChange, error) {
 	it := c.regions[r.ID()]
+	ch := RegionChange{Changed: true, MetaChanged: it == nil || !sameMeta(it.region, r)}
 	if it != nil && sameRange(it.region, r) {
 		// Same slot in the range index: swap in place, adjust counters only.
 		c.updateStats(it.region, r)
 		it.region = r
-		return nil
+		return ch, nil
 	}
 	var stale []*regionItem
 	for _, ov := range c.tree.overlaps(r.StartKey(), r.EndKey()) {
@@ -59,7 +76,7 @@ func (c *Cluster) putLocked(r *RegionInfo) error {
 			continue
 		}
 		if ov.region.Epoch().GetVersion() >= r.Epoch().GetVersion() {
-			return fmt.Errorf("%w: %v overlaps the cached %v", ErrStaleRegion, r, ov.region)
+			return RegionChange{}, fmt.Errorf("%w: %v overlaps the cached %v", ErrStaleRegion, r, ov.region)
 		}
 		stale = append(stale, ov)
 	}
@@ -67,6 +84,7 @@ func (c *Cluster) putLocked(r *RegionInfo) error {
 		c.tree.delete(ov)
 		delete(c.regions, ov.region.ID())
 		c.updateStats(ov.region, nil)
+		ch.Removed = append(ch.Removed, ov.region)
 	}
 	if it != nil {
 		c.tree.delete(it)
@@ -78,7 +96,7 @@ func (c *Cluster) putLocked(r *RegionInfo) error {
 		c.updateStats(nil, r)
 	}
 	c.tree.insert(it)
-	return nil
+	return ch, nil
 }
 
 // RemoveRegion drops a region from the cache (e.g. after a merge reported it gone); its range

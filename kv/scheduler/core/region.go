@@ -212,3 +212,10 @@ func sameRange(a, b *RegionInfo) bool {
 func sameState(a, b *RegionInfo) bool {
 	return sameRoles(a, b) && sameRange(a, b) && samePeers(a.down, b.down) && a.size == b.size
 }
+
+// sameMeta reports whether the persisted part (range, epoch, peers) is unchanged.
+func sameMeta(a, b *RegionInfo) bool {
+	ae, be := a.Epoch(), b.Epoch()
+	return sameRange(a, b) && ae.GetVersion() == be.GetVersion() && ae.GetConfVer() == be.GetConfVer() &&
+		samePeers(a.Peers(), b.Peers())
+}

@@ -10,7 +10,7 @@ func (s *Sim) Kill(store uint64) error {
 		}
 		for _, p := range r.meta.GetPeers() {
 			if p.GetStoreId() != store && !s.isDead(p.GetStoreId()) {
-				r.leader = p
+				r.leader, r.last = p, nil
 				break
 			}
 		}

@@ -6,44 +6,74 @@ import (
 	"github.com/gee-project/gee/kv/scheduler/schedule"
 )
 
+// maxSlabPeers is how many peers a heartbeat's single allocation has room for (more take a second one).
+const maxSlabPeers = 6
+
+// reportSlab holds one heartbeat's protos in a single allocation, as a decoder with an arena would.
+type reportSlab struct {
+	meta  metapb.Region
+	epoch metapb.RegionEpoch
+	peers [maxSlabPeers]metapb.Peer
+	ptrs  [maxSlabPeers]*metapb.Peer
+}
+
 // report builds the heartbeat the region's leader would send: fresh protos, as a server decodes each one anew.
 func (r *region) report() *core.RegionInfo {
-	meta := &metapb.Region{
-		Id: r.meta.GetId(), StartKey: r.meta.GetStartKey(), EndKey: r.meta.GetEndKey(),
-		RegionEpoch: &metapb.RegionEpoch{ConfVer: r.meta.GetRegionEpoch().GetConfVer(),
-			Version: r.meta.GetRegionEpoch().GetVersion()},
-		Peers: make([]*metapb.Peer, len(r.meta.GetPeers())),
+	slab := &reportSlab{}
+	src := r.meta.GetPeers()
+	ptrs := slab.ptrs[:0]
+	if len(src) > maxSlabPeers {
+		ptrs = make([]*metapb.Peer, 0, len(src))
 	}
 	var leader *metapb.Peer
-	for i, p := range r.meta.GetPeers() {
-		meta.Peers[i] = &metapb.Peer{Id: p.GetId(), StoreId: p.GetStoreId()}
+	for i, p := range src {
+		var cp *metapb.Peer
+		if i < maxSlabPeers {
+			cp = &slab.peers[i]
+		} else {
+			cp = &metapb.Peer{}
+		}
+		cp.Id, cp.StoreId = p.GetId(), p.GetStoreId()
+		ptrs = append(ptrs, cp)
 		if p.GetId() == r.leader.GetId() {
-			leader = meta.Peers[i]
+			leader = cp
 		}
 	}
+	ep := r.meta.GetRegionEpoch()
+	slab.epoch.ConfVer, slab.epoch.Version = ep.GetConfVer(), ep.GetVersion()
+	m := &slab.meta
+	m.Id, m.StartKey, m.EndKey, m.RegionEpoch, m.Peers = r.meta.GetId(), r.meta.GetStartKey(), r.meta.GetEndKey(),
+		&slab.epoch, ptrs
 	opts := []core.RegionOption{core.WithApproximateSize(r.size)}
 	if r.hasPending {
 		var pending []*metapb.Peer
-		for _, p := range meta.Peers {
+		for _, p := range ptrs {
 			if r.pending[p.GetId()] > 0 {
 				pending = append(pending, p)
 			}
 		}
 		opts = append(opts, core.WithPendingPeers(pending))
 	}
-	return core.NewRegionInfo(meta, leader, opts...)
+	return core.NewRegionInfo(m, leader, opts...)
 }
 
 // heartbeat sends one region heartbeat through the cluster and the coordinator, applies the step that comes
 // back, and reports whether the region changed (and so should report again).
 func (s *Sim) heartbeat(r *region) (changed bool, err error) {
-	info := r.report()
+	info := r.last
+	if info == nil || !s.cfg.ReuseReports {
+		info = r.report()
+		r.last = info
+	}
 	if _, err := s.Cluster.HandleRegion(info); err != nil {
 		return false, err
 	}
 	changed = r.catchUp()
 	if step := s.Coord.Dispatch(info); step != nil {
 		changed = r.apply(step) || changed
+	}
+	if changed {
+		r.last = nil
 	}
 	return changed, nil
 }

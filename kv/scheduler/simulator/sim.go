@@ -20,6 +20,9 @@ type Config struct {
 	// InitialStores is how many stores (the first ones) hold every region at the start (default Stores):
 	// a skew to balance away.
 	InitialStores int
+	// ReuseReports sends an unchanged region's previous RegionInfo again instead of building fresh protos, to
+	// measure the scheduler alone (a server decodes every heartbeat anew, which the default includes).
+	ReuseReports bool
 	// Schedule tunes the coordinator; MaxReplicas and Now are set by the simulator.
 	Schedule schedule.Config
 }
@@ -42,6 +45,7 @@ type region struct {
 	pending    map[uint64]int // peer id -> heartbeats until it has caught up
 	size       int64
 	hasPending bool
+	last       *core.RegionInfo // the previous report, reused under ReuseReports while nothing changed
 }
 
 type idAlloc struct{ next atomic.Uint64 }

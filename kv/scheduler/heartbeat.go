@@ -1,0 +1,180 @@
+package scheduler
+
+import (
+	"errors"
+	"io"
+	"math"
+	"strconv"
+
+	"github.com/gee-project/gee/kv/proto/metapb"
+	pb "github.com/gee-project/gee/kv/proto/schedulerpb"
+	"github.com/gee-project/gee/kv/scheduler/core"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+)
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+// RegionHeartbeat serves one store's region heartbeat stream. Every report is applied to the
+// cache; a refused one (stale, malformed) is answered with an error response for that region,
+// and an accepted one is answered only when the scheduling policies have a command for it.
+func (s *Server) RegionHeartbeat(stream pb.Scheduler_RegionHeartbeatServer) error {
+	if n := s.regionStreams.Add(1); n > int64(s.limits.MaxRegionStreams) {
+		s.regionStreams.Add(-1)
+		return status.Errorf(codes.ResourceExhausted, "more than %d region heartbeat streams", s.limits.MaxRegionStreams)
+	}
+	defer s.regionStreams.Add(-1)
+	return serveStream(s, stream.Recv, func(req *pb.RegionHeartbeatRequest) error {
+		if resp := s.HandleRegionHeartbeat(req); resp != nil {
+			return stream.Send(resp)
+		}
+		return nil
+	})
+}
+
+// HandleRegionHeartbeat applies one region heartbeat and returns the response to send, if any.
+func (s *Server) HandleRegionHeartbeat(req *pb.RegionHeartbeatRequest) *pb.RegionHeartbeatResponse {
+	s.stats.regionHeartbeats.Add(1)
+	region, err := s.regionFromHeartbeat(req)
+	if err != nil {
+		s.stats.invalid.Add(1)
+		return s.heartbeatError(req, err)
+	}
+	if !s.enter() {
+		return s.heartbeatError(req, errClosing)
+	}
+	defer s.leave()
+	ch, err := s.cluster.PutRegion(region)
+	if err != nil {
+		if errors.Is(err, core.ErrInvalidRegion) {
+			s.stats.invalid.Add(1)
+		} else {
+			s.stats.stale.Add(1)
+		}
+		return s.heartbeatError(req, err)
+	}
+	if ch.Changed {
+		s.stats.regionsChanged.Add(1)
+		s.persist(region.Meta(), ch)
+	}
+	if s.sched == nil {
+		return nil
+	}
+	cmd := s.sched.Dispatch(region)
+	if cmd == nil || (cmd.ChangePeer == nil && cmd.TransferLeader == nil) {
+		return nil
+	}
+	s.stats.commands.Add(1)
+	cmd.Header = s.header(nil)
+	cmd.RegionId = region.ID()
+	cmd.RegionEpoch = region.Epoch()
+	cmd.TargetPeer = region.Leader()
+	return cmd
+}
+
+func (s *Server) heartbeatError(req *pb.RegionHeartbeatRequest, err error) *pb.RegionHeartbeatResponse {
+	return &pb.RegionHeartbeatResponse{
+		Header:      s.header(err),
+		RegionId:    req.GetRegion().GetId(),
+		RegionEpoch: req.GetRegion().GetRegionEpoch(),
+		TargetPeer:  req.GetLeader(),
+	}
+}
+
+func (s *Server) regionFromHeartbeat(req *pb.RegionHeartbeatRequest) (*core.RegionInfo, error) {
+	if err := s.check(req.GetHeader(), true); err != nil {
+		return nil, err
+	}
+	if err := s.checkRegion("region", req.GetRegion()); err != nil {
+		return nil, err
+	}
+	if req.GetLeader().GetId() == 0 {
+		return nil, invalid("leader: missing (the reporting peer)")
+	}
+	if len(req.GetDownPeers()) > s.limits.MaxPeers || len(req.GetPendingPeers()) > s.limits.MaxPeers {
+		return nil, invalid("down_peers/pending_peers: more than %d", s.limits.MaxPeers)
+	}
+	var down []*metapb.Peer
+	for _, d := range req.GetDownPeers() {
+		down = append(down, d.GetPeer())
+	}
+	size := req.GetApproximateSize()
+	if size > math.MaxInt64 {
+		return nil, invalid("approximate_size: %d is too large", size)
+	}
+	return core.NewRegionInfo(req.GetRegion(), req.GetLeader(), core.WithPendingPeers(req.GetPendingPeers()),
+		core.WithDownPeers(down), core.WithApproximateSize(int64(size))), nil
+}
+
+// Tso serves timestamp requests on one stream: each request reserves count consecutive timestamps.
+func (s *Server) Tso(stream pb.Scheduler_TsoServer) error {
+	if n := s.tsoStreams.Add(1); n > int64(s.limits.MaxTSOStreams) {
+		s.tsoStreams.Add(-1)
+		return status.Errorf(codes.ResourceExhausted, "more than %d TSO streams", s.limits.MaxTSOStreams)
+	}
+	defer s.tsoStreams.Add(-1)
+	return serveStream(s, stream.Recv, func(req *pb.TsoRequest) error {
+		return stream.Send(s.handleTSO(req))
+	})
+}
+
+func (s *Server) handleTSO(req *pb.TsoRequest) *pb.TsoResponse {
+	s.stats.tso.Add(1)
+	if err := s.check(req.GetHeader(), false); err != nil {
+		return &pb.TsoResponse{Header: s.header(err)}
+	}
+	n := req.GetCount()
+	if n == 0 || n > s.limits.MaxTSOCount {
+		return &pb.TsoResponse{Header: s.header(invalid("count: %d, want 1 to %d", n, s.limits.MaxTSOCount))}
+	}
+	if !s.enter() {
+		return &pb.TsoResponse{Header: s.header(errClosing)}
+	}
+	defer s.leave()
+	physical, logical, err := s.tso.next(n)
+	if err != nil {
+		return &pb.TsoResponse{Header: s.header(err)}
+	}
+	return &pb.TsoResponse{Header: s.header(nil), Count: n, Timestamp: &pb.Timestamp{Physical: physical, Logical: logical}}
+}
+
+// serveStream receives on its own goroutine so the handler can also end when the server closes;
+// returning from the handler cancels the stream, which ends the receiving goroutine.
+func serveStream[T any](s *Server, recv func() (*T, error), handle func(*T) error) error {
+	type item struct {
+		req *T
+		err error
+	}
+	ch := make(chan item, 1)
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		for {
+			req, err := recv()
+			select {
+			case ch <- item{req, err}:
+			case <-done:
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	for {
+		select {
+		case <-s.ctx.Done():
+			return status.Error(codes.Unavailable, "scheduler is shutting down")
+		case it := <-ch:
+			if errors.Is(it.err, io.EOF) {
+				return nil
+			}
+			if it.err != nil {
+				return it.err
+			}
+			if err := handle(it.req); err != nil {
+				return err
+			}
+		}
+	}
+}
