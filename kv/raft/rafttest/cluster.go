@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 
 	"github.com/gee-project/gee/kv/raft"
 	pb "github.com/gee-project/gee/kv/raft/raftpb"
@@ -45,6 +44,16 @@ type Options struct {
 	Partitions    bool
 	Crashes       bool
 	LeaderCrashes bool // crashes prefer the current leader
+	// Learners adds spares as learners and promotes them; Joint replaces
+	// voters through joint configurations (auto, implicit and explicit
+	// leave). Without either, conf changes add and remove voters one at
+	// a time.
+	Learners, Joint bool
+	// Hibernate sets Config.Hibernate; the simulated host ticks only
+	// awake nodes, wakes the live ones when it sees a crash or partition
+	// (usually: sometimes messages alone must do it) and leaves idle
+	// spells without proposals so groups actually go quiet.
+	Hibernate bool
 	// Figure8 replaces the action mix with the one that exposes commit
 	// rule bugs: propose at the leader, crash leaders often, keep a
 	// majority up (after the Figure 8 tests of MIT 6.824).
@@ -91,6 +100,10 @@ type Stats struct {
 	// LeaseReads counts reads answered in the step they were issued (no
 	// heartbeat round: the leader's lease).
 	LeaseReads int
+	// LearnersAdded, Promotions, JointEntered and JointLeft count applied
+	// membership changes (summed over nodes); Hibernations counts leaders
+	// going quiet, Wakes the host's wake-ups of quiet nodes.
+	LearnersAdded, Promotions, JointEntered, JointLeft, Hibernations, Wakes int
 }
 
 func (s *Stats) add(o Stats) {
@@ -102,6 +115,12 @@ func (s *Stats) add(o Stats) {
 	s.Throttled += o.Throttled
 	s.ApplyLag += o.ApplyLag
 	s.LeaseReads += o.LeaseReads
+	s.LearnersAdded += o.LearnersAdded
+	s.Promotions += o.Promotions
+	s.JointEntered += o.JointEntered
+	s.JointLeft += o.JointLeft
+	s.Hibernations += o.Hibernations
+	s.Wakes += o.Wakes
 }
 
 // NewCluster builds the nodes of a simulation.
@@ -154,7 +173,8 @@ func (c *Cluster) chaosStep() error {
 	if c.opts.Figure8 {
 		return c.figure8Step()
 	}
-	if c.opts.LeaderReads && c.rng.IntN(2) == 0 {
+	idle := c.idleSpell()
+	if c.opts.LeaderReads && c.rng.IntN(2) == 0 && (!idle || c.rng.IntN(8) == 0) {
 		c.readIndex()
 	}
 	var err error
@@ -164,7 +184,9 @@ func (c *Cluster) chaosStep() error {
 	case p < 65:
 		err = c.tickAll(0.9)
 	case p < 80:
-		c.propose()
+		if !idle {
+			c.propose()
+		}
 	case p < 83:
 		switch {
 		case !c.opts.Partitions:
@@ -173,6 +195,7 @@ func (c *Cluster) chaosStep() error {
 		case c.net.whole():
 			c.isolateLeader()
 		}
+		c.hostWake()
 	case p < 89:
 		// LeaderReads keeps partitions stable for about two election
 		// timeouts, so a new leader can rise while the old one still leads.
@@ -182,15 +205,18 @@ func (c *Cluster) chaosStep() error {
 	case p < 91:
 		if c.opts.Crashes {
 			c.crash(c.opts.LeaderCrashes)
+			c.hostWake()
 		}
 	case p < 94:
 		err = c.restart()
 	case p < 96:
-		if c.opts.ConfChanges {
+		if c.opts.ConfChanges && !idle {
 			c.proposeConfChange()
 		}
 	case p < 98:
-		c.transferLeader()
+		if !idle {
+			c.transferLeader()
+		}
 	default:
 		c.readIndex()
 	}
@@ -261,7 +287,7 @@ func (c *Cluster) deliver() error {
 
 func (c *Cluster) tickAll(p float64) error {
 	for _, n := range c.live() {
-		if c.rng.Float64() < p {
+		if c.rng.Float64() < p && !n.rn.Hibernated() {
 			n.rn.Tick()
 			if err := c.chk.electionSafety(n); err != nil {
 				return err
@@ -338,32 +364,6 @@ func (c *Cluster) restart() error {
 	return down[c.rng.IntN(len(down))].start(c.rng, &c.opts)
 }
 
-// proposeConfChange adds a spare or removes a member, keeping at least
-// three voters, at most a few times per run.
-func (c *Cluster) proposeConfChange() {
-	n := c.pick()
-	if n == nil || c.ccProposed >= 3 {
-		return
-	}
-	cc := &pb.ConfChange{}
-	members := n.confState.Voters
-	target := uint64(c.rng.IntN(len(c.nodes)) + 1)
-	if slices.Contains(members, target) {
-		if len(members) <= 3 {
-			return
-		}
-		cc.Type, cc.NodeId = pb.ConfChangeType_ConfChangeRemoveNode, target
-	} else {
-		if c.nodes[target-1].removed || c.chk.everMember[target] {
-			return // ids are never reused
-		}
-		cc.Type, cc.NodeId = pb.ConfChangeType_ConfChangeAddNode, target
-	}
-	if n.rn.ProposeConfChange(cc) == nil {
-		c.ccProposed++
-	}
-}
-
 func (c *Cluster) transferLeader() {
 	n := c.pick()
 	if n == nil {
@@ -406,6 +406,9 @@ func (c *Cluster) processReady() error {
 			if err := c.handleReady(n); err != nil {
 				return err
 			}
+		}
+		if err := c.checkHibernation(n); err != nil {
+			return err
 		}
 		if c.opts.AsyncApply {
 			batches := len(n.queue)
@@ -463,6 +466,7 @@ func (c *Cluster) handleReady(n *node) error {
 // applyEntries runs committed entries through n's state machine and the
 // state machine safety check.
 func (c *Cluster) applyEntries(n *node, ents []*pb.Entry) error {
+	before := n.confState
 	for _, e := range ents {
 		pid, err := n.apply(e)
 		if err != nil {
@@ -471,10 +475,12 @@ func (c *Cluster) applyEntries(n *node, ents []*pb.Entry) error {
 		if err := c.chk.applied(n, e); err != nil {
 			return err
 		}
+		c.countConfChange(before, n.confState)
+		before = n.confState
 		if pid != 0 {
 			c.acked[pid] = true
 		}
-		if e.Type == pb.EntryType_EntryConfChange {
+		if e.Type == pb.EntryType_EntryConfChange || e.Type == pb.EntryType_EntryConfChangeV2 {
 			c.Stats.ConfChangesApplied++
 		}
 	}
@@ -483,7 +489,7 @@ func (c *Cluster) applyEntries(n *node, ents []*pb.Entry) error {
 
 // afterApply tracks membership and compacts once n's state machine moved.
 func (c *Cluster) afterApply(n *node) error {
-	for _, id := range n.confState.Voters {
+	for _, id := range members(n.confState) {
 		c.chk.everMember[id] = true
 	}
 	if !n.isMember() && c.chk.everMember[n.id] {
@@ -567,7 +573,7 @@ func (c *Cluster) finalMembers() []uint64 {
 			best = n
 		}
 	}
-	return best.confState.Voters
+	return members(best.confState)
 }
 
 // Acked is how many proposals were acknowledged (applied somewhere).

@@ -19,6 +19,7 @@ type node struct {
 	rn      *raft.RawNode
 	down    bool
 	removed bool
+	quiet   bool // hibernated after the last Ready (for Stats)
 
 	// State machine: the set of proposal ids applied, plus membership.
 	applied     uint64
@@ -56,6 +57,7 @@ func (n *node) start(rng *rand.Rand, o *Options) error {
 		MaxUncommittedEntriesSize: o.MaxUncommitted, MaxCommittedSizePerReady: o.MaxCommittedPerReady,
 		CheckQuorum: o.CheckQuorum, PreVote: o.PreVote, Logger: raft.DiscardLogger{}, AsyncApply: o.AsyncApply,
 		Rand: rand.New(rand.NewPCG(rng.Uint64(), n.id)), LeaseDriftTicks: o.LeaseDrift,
+		Hibernate: o.Hibernate,
 	}
 	if o.LeaseReads {
 		cfg.ReadOnlyOption = raft.ReadOnlyLeaseBased
@@ -83,7 +85,7 @@ func (n *node) loadSnapshot(snap *pb.Snapshot) error {
 		n.proposals[binary.BigEndian.Uint64(data[i:])] = true
 	}
 	if cs := md.GetConfState(); cs != nil {
-		n.confState = &pb.ConfState{Voters: slices.Clone(cs.Voters)}
+		n.confState = proto.Clone(cs).(*pb.ConfState)
 	}
 	return nil
 }
@@ -101,7 +103,14 @@ func (n *node) snapshotData() []byte {
 	return out
 }
 
-func (n *node) isMember() bool { return slices.Contains(n.confState.Voters, n.id) }
+func (n *node) isMember() bool { return slices.Contains(members(n.confState), n.id) }
+
+// members lists voters (both halves of a joint configuration) and learners.
+func members(cs *pb.ConfState) []uint64 {
+	out := slices.Concat(cs.GetVoters(), cs.GetVotersOutgoing(), cs.GetLearners())
+	slices.Sort(out)
+	return slices.Compact(out)
+}
 
 // persist writes a Ready's durable parts, as the contract demands, before
 // anything is sent or applied. With async apply the state machine loads a
@@ -137,6 +146,12 @@ func (n *node) apply(e *pb.Entry) (uint64, error) {
 			return 0, fmt.Errorf("node %d: bad conf change at %d: %w", n.id, e.Index, err)
 		}
 		n.confState = n.rn.ApplyConfChange(&cc)
+	case e.Type == pb.EntryType_EntryConfChangeV2:
+		var cc pb.ConfChangeV2
+		if err := proto.Unmarshal(e.Data, &cc); err != nil {
+			return 0, fmt.Errorf("node %d: bad conf change v2 at %d: %w", n.id, e.Index, err)
+		}
+		n.confState = n.rn.ApplyConfChangeV2(&cc)
 	case len(e.Data) >= 8:
 		id := binary.BigEndian.Uint64(e.Data)
 		n.proposals[id] = true

@@ -18,18 +18,28 @@ func runSeed(t *testing.T, o Options) *Cluster {
 	return c
 }
 
+// multiRegion turns on the multi-region features for most seeds:
+// learners, joint replacement, hibernation, in varying combinations.
+func multiRegion(o Options) Options {
+	o.Learners = o.Seed%4 != 0
+	o.Joint = o.Seed%3 != 0
+	o.Hibernate = o.Seed%2 == 1
+	return o
+}
+
 func TestSimulationSeeds(t *testing.T) {
 	acked := 0
 	var st Stats
 	for seed := uint64(1); seed <= simSeeds; seed++ {
-		c := runSeed(t, DefaultOptions(seed))
+		c := runSeed(t, multiRegion(DefaultOptions(seed)))
 		acked += c.Acked()
 		st.add(c.Stats)
 	}
 	// Every feature must actually be exercised by the chaos.
 	if st.SnapshotsSent == 0 || st.ConfChangesApplied == 0 || st.ReadStates == 0 ||
 		st.TimeoutNows == 0 || st.Restarts == 0 || st.Throttled == 0 ||
-		st.ApplyLag == 0 || st.LeaseReads == 0 {
+		st.ApplyLag == 0 || st.LeaseReads == 0 || st.LearnersAdded == 0 || st.Promotions == 0 ||
+		st.JointEntered == 0 || st.JointLeft == 0 || st.Hibernations == 0 || st.Wakes == 0 {
 		t.Fatalf("simulation did not exercise every feature: %+v", st)
 	}
 	t.Logf("stats %+v", st)
@@ -42,7 +52,7 @@ func TestSimulationSeeds(t *testing.T) {
 
 func TestSimulationFiveVoters(t *testing.T) {
 	for seed := uint64(1000); seed < 1040; seed++ {
-		o := DefaultOptions(seed)
+		o := multiRegion(DefaultOptions(seed))
 		o.Voters, o.Spares = 5, 0
 		runSeed(t, o)
 	}
@@ -82,6 +92,22 @@ func TestSimulationLeaseReads(t *testing.T) {
 	}
 	if st.LeaseReads == 0 || st.ReadStates == st.LeaseReads {
 		t.Fatalf("want both lease and safe-path reads: %+v", st)
+	}
+	t.Logf("stats %+v", st)
+}
+
+// TestSimulationHibernateLeaseReads hunts stale lease reads (as
+// TestSimulationLeaseReads) in groups that go quiet and wake up: a quiet
+// leader's stopped clock must never stretch its lease.
+func TestSimulationHibernateLeaseReads(t *testing.T) {
+	var st Stats
+	for seed := uint64(5000); seed < 5100; seed++ {
+		o := DefaultOptions(seed)
+		o.CheckQuorum, o.LeaseReads, o.LeaderReads, o.Hibernate = true, true, true, true
+		st.add(runSeed(t, o).Stats)
+	}
+	if st.LeaseReads == 0 || st.Hibernations == 0 || st.Wakes == 0 {
+		t.Fatalf("want lease reads, hibernations and wakes: %+v", st)
 	}
 	t.Logf("stats %+v", st)
 }
