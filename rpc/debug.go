@@ -42,6 +42,6 @@ var debugPage = template.Must(template.New("debug").Parse(`<!DOCTYPE html>
 func (s *Server) serveDebug(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	if err := debugPage.Execute(w, s.Stats()); err != nil {
-		s.log.Printf("geerpc: debug page: %v", err)
+		s.log.Error("geerpc: debug page", "err", err)
 	}
 }

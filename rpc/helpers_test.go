@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
-	"log"
+	"log/slog"
 	"net"
 	"strings"
 	"sync"
@@ -96,7 +96,7 @@ func (s *syncBuf) String() string {
 	return s.b.String()
 }
 
-func quietLogger() *log.Logger { return log.New(io.Discard, "", 0) }
+func quietLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
 
 // startServer serves a new Arith on 127.0.0.1 and closes it at cleanup.
 func startServer(t *testing.T, opts ...ServerOption) (*Server, *Arith, string) {
@@ -131,7 +131,7 @@ func ctxT(t *testing.T) context.Context {
 	return ctx
 }
 
-func log0(w io.Writer) *log.Logger { return log.New(w, "", 0) }
+func log0(w io.Writer) *slog.Logger { return slog.New(slog.NewTextHandler(w, nil)) }
 
 func contains(s string, subs ...string) bool {
 	for _, sub := range subs {

@@ -40,7 +40,7 @@ func (s *Server) serveConnect(w http.ResponseWriter, r *http.Request) {
 	}
 	conn, buf, err := hj.Hijack()
 	if err != nil {
-		s.log.Printf("geerpc: hijacking %s: %v", r.RemoteAddr, err)
+		s.log.Error("geerpc: hijacking the connection", "remote", r.RemoteAddr, "err", err)
 		return
 	}
 	_, _ = io.WriteString(conn, "HTTP/1.0 200 Connected to GeeRPC\r\n\r\n")

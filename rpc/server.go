@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log"
+	"log/slog"
 	"net"
 	"reflect"
 	"sync"
@@ -31,8 +31,17 @@ func WithServerInterceptors(ics ...ServerInterceptor) ServerOption {
 	return func(s *Server) { s.interceptors = append(s.interceptors, ics...) }
 }
 
-// WithLogger sets where connection errors are logged (default log.Default()).
-func WithLogger(l *log.Logger) ServerOption { return func(s *Server) { s.log = l } }
+// WithLogger sets the logger of connection errors: a bad handshake or
+// frame, a refused connection (Warn), a failed debug page or hijack
+// (Error). A library is silent by default, so without this option the
+// server logs nothing.
+func WithLogger(l *slog.Logger) ServerOption {
+	return func(s *Server) {
+		if l != nil {
+			s.log = l
+		}
+	}
+}
 
 // Server serves registered services over GeeRPC connections, HTTP CONNECT
 // and JSON-RPC 2.0.
@@ -42,7 +51,7 @@ type Server struct {
 	interceptors []ServerInterceptor
 	jsonAliases  map[string]string
 	handler      Handler
-	log          *log.Logger
+	log          *slog.Logger
 
 	methods atomic.Pointer[map[string]*methodType] // copy-on-write, "Svc.Method" keys
 	regMu   sync.Mutex
@@ -60,7 +69,7 @@ type Server struct {
 
 // NewServer returns a Server with no services.
 func NewServer(opts ...ServerOption) *Server {
-	s := &Server{maxFrame: protocol.DefaultMaxFrame, log: log.Default(), lim: defaultLimits(),
+	s := &Server{maxFrame: protocol.DefaultMaxFrame, log: slog.New(slog.DiscardHandler), lim: defaultLimits(),
 		conns: map[*serverConn]struct{}{}, listener: map[net.Listener]struct{}{}}
 	for _, o := range opts {
 		o(s)
@@ -179,7 +188,7 @@ func (s *Server) ServeConn(c io.ReadWriteCloser) {
 	}
 	if over(int64(len(s.conns))+1, s.lim.maxConns) {
 		s.mu.Unlock()
-		sc.logf("refusing connection: %d connections already open (limit)", s.lim.maxConns)
+		sc.warn("geerpc: refusing connection: connection limit reached", "limit", s.lim.maxConns)
 		c.Close()
 		return
 	}

@@ -54,7 +54,8 @@ func (sc *serverConn) close() {
 	}
 }
 
-func (sc *serverConn) logf(format string, args ...any) {
+// warn logs a connection problem with the peer's address.
+func (sc *serverConn) warn(msg string, args ...any) {
 	if sc.closed.Load() || sc.s.closing.Load() {
 		return // errors caused by our own close are not news
 	}
@@ -62,7 +63,7 @@ func (sc *serverConn) logf(format string, args ...any) {
 	if nc, ok := sc.c.(net.Conn); ok {
 		addr = nc.RemoteAddr().String()
 	}
-	sc.s.log.Printf("geerpc: %s: "+format, append([]any{addr}, args...)...)
+	sc.s.log.Warn(msg, append([]any{"remote", addr}, args...)...)
 }
 
 func (sc *serverConn) serve() {
@@ -73,11 +74,11 @@ func (sc *serverConn) serve() {
 	opt, err := protocol.ReadOption(br)
 	sc.lastFrame = time.Now()
 	if err != nil {
-		sc.logf("%v", err)
+		sc.warn("geerpc: bad handshake", "err", err)
 		return
 	}
 	if sc.codec, err = codec.Get(opt.Codec); err != nil {
-		sc.logf("%v", err)
+		sc.warn("geerpc: bad handshake", "err", err)
 		return
 	}
 	sc.gzip = opt.Compress == protocol.CompressGzip
@@ -90,19 +91,19 @@ func (sc *serverConn) serve() {
 	for {
 		if err = sc.awaitFrame(br); err != nil {
 			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) && !errors.Is(err, errIdle) {
-				sc.logf("closing connection: %v", err)
+				sc.warn("geerpc: closing connection", "err", err)
 			}
 			return
 		}
 		buf, err = protocol.ReadFrame(br, buf, sc.s.maxFrame)
 		if err != nil {
 			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
-				sc.logf("closing connection: %v", err)
+				sc.warn("geerpc: closing connection", "err", err)
 			}
 			return
 		}
 		if err := sc.handleFrame(buf); err != nil {
-			sc.logf("closing connection: %v", err)
+			sc.warn("geerpc: closing connection", "err", err)
 			return
 		}
 		if cap(buf) > 64<<10 {

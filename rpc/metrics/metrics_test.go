@@ -3,8 +3,7 @@ package metrics
 import (
 	"context"
 	"errors"
-	"io"
-	"log"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -24,7 +23,7 @@ func (Calc) Double(ctx context.Context, x int, r *int) error { *r = 2 * x; retur
 func (Calc) Fail(ctx context.Context, x int, r *int) error   { return errors.New("no") }
 
 func serve(t testing.TB, opts ...rpc.ServerOption) string {
-	s := rpc.NewServer(append(opts, rpc.WithLogger(log.New(io.Discard, "", 0)))...)
+	s := rpc.NewServer(append(opts, rpc.WithLogger(slog.New(slog.DiscardHandler)))...)
 	if err := s.Register(Calc{}); err != nil {
 		t.Fatal(err)
 	}

@@ -3,8 +3,7 @@ package tracing
 import (
 	"context"
 	"errors"
-	"io"
-	"log"
+	"log/slog"
 	"net"
 	"testing"
 	"time"
@@ -29,7 +28,7 @@ func (Calc) Fail(ctx context.Context, x int, r *int) error { return errors.New("
 func TestTraceCrossesTheWire(t *testing.T) {
 	rec := tracetest.NewSpanRecorder()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
-	s := rpc.NewServer(rpc.WithLogger(log.New(io.Discard, "", 0)), rpc.WithServerInterceptors(Server(tp)))
+	s := rpc.NewServer(rpc.WithLogger(slog.New(slog.DiscardHandler)), rpc.WithServerInterceptors(Server(tp)))
 	if err := s.Register(Calc{}); err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +80,7 @@ func TestTraceCrossesTheWire(t *testing.T) {
 // chain is empty) and with both interceptors tracing every call.
 func BenchmarkOverhead(b *testing.B) {
 	run := func(b *testing.B, sopts []rpc.ServerOption, copts []rpc.DialOption) {
-		s := rpc.NewServer(append(sopts, rpc.WithLogger(log.New(io.Discard, "", 0)))...)
+		s := rpc.NewServer(append(sopts, rpc.WithLogger(slog.New(slog.DiscardHandler)))...)
 		if err := s.Register(Calc{}); err != nil {
 			b.Fatal(err)
 		}

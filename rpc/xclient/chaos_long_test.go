@@ -5,8 +5,7 @@ package xclient
 import (
 	"context"
 	"fmt"
-	"io"
-	"log"
+	"log/slog"
 	"net"
 	"sync"
 	"testing"
@@ -21,7 +20,7 @@ func TestChaosRestartingServers(t *testing.T) {
 	addrs := make([]string, 3)
 	servers := make([]*rpc.Server, 3)
 	start := func(i int) {
-		s := rpc.NewServer(rpc.WithLogger(log.New(io.Discard, "", 0)))
+		s := rpc.NewServer(rpc.WithLogger(slog.New(slog.DiscardHandler)))
 		if err := s.RegisterName("Node", &Node{name: fmt.Sprint("node-", i)}); err != nil {
 			t.Fatal(err)
 		}

@@ -3,8 +3,7 @@ package xclient
 import (
 	"context"
 	"errors"
-	"io"
-	"log"
+	"log/slog"
 	"net"
 	"sync/atomic"
 	"testing"
@@ -41,7 +40,7 @@ func (n *Node) Who(ctx context.Context, _ int, reply *string) error {
 
 func startNode(t *testing.T, n *Node) string {
 	t.Helper()
-	s := rpc.NewServer(rpc.WithLogger(log.New(io.Discard, "", 0)))
+	s := rpc.NewServer(rpc.WithLogger(slog.New(slog.DiscardHandler)))
 	if err := s.RegisterName("Node", n); err != nil {
 		t.Fatal(err)
 	}
