@@ -31,6 +31,71 @@ func (s *Session) selected(sch *schema.Schema) ([]*schema.Field, error) {
 	return out, nil
 }
 
+// joined reports whether the model's columns are qualified with its table
+// name, because a join may bring same-named columns.
+func (s *Session) joined() bool { return len(s.joins) > 0 }
+
+// colRef appends a model column, qualified when joined.
+func (s *Session) colRef(b *clause.Builder, sch *schema.Schema, column string) {
+	if s.joined() {
+		qualified(b, sch.Table, column)
+		return
+	}
+	b.Ident(column)
+}
+
+// writeHead appends SELECT [DISTINCT] fields FROM table joins.
+func (s *Session) writeHead(b *clause.Builder, sch *schema.Schema, fields []*schema.Field) error {
+	b.Raw("SELECT ")
+	if s.distinct {
+		b.Raw("DISTINCT ")
+	}
+	for i, f := range fields {
+		if i > 0 {
+			b.Raw(", ")
+		}
+		s.colRef(b, sch, f.Column)
+	}
+	return s.writeFrom(b, sch)
+}
+
+// writeFrom appends FROM table and the joins.
+func (s *Session) writeFrom(b *clause.Builder, sch *schema.Schema) error {
+	b.Raw(" FROM ")
+	b.Ident(sch.Table)
+	for _, j := range s.joins {
+		b.Raw(" ")
+		if err := b.Expr(j.sql, j.args); err != nil {
+			return &Error{Op: "join", Table: sch.Table, Err: err}
+		}
+	}
+	return nil
+}
+
+// writeGroup appends GROUP BY and HAVING.
+func (s *Session) writeGroup(b *clause.Builder, sch *schema.Schema) error {
+	for i, g := range s.group {
+		if i == 0 {
+			b.Raw(" GROUP BY ")
+		} else {
+			b.Raw(", ")
+		}
+		b.Raw(g)
+	}
+	for i, h := range s.having {
+		if i == 0 {
+			b.Raw(" HAVING (")
+		} else {
+			b.Raw(" AND (")
+		}
+		if err := b.Expr(h.sql, h.args); err != nil {
+			return &Error{Op: "having", Table: sch.Table, Err: err}
+		}
+		b.Raw(")")
+	}
+	return nil
+}
+
 func writeSelect(b *clause.Builder, sch *schema.Schema, fields []*schema.Field) {
 	b.Raw("SELECT ")
 	for i, f := range fields {
@@ -71,7 +136,7 @@ func (s *Session) writeWhere(b *clause.Builder, sch *schema.Schema) error {
 		if len(s.conds) > 0 {
 			b.Raw(") AND ")
 		}
-		b.Ident(sch.SoftDelete.Column)
+		s.colRef(b, sch, sch.SoftDelete.Column)
 		b.Raw(" IS NULL")
 	}
 	return nil
@@ -88,7 +153,7 @@ func (s *Session) writeCond(b *clause.Builder, sch *schema.Schema, c cond) error
 	if err != nil {
 		return err
 	}
-	b.Ident(f.Column)
+	s.colRef(b, sch, f.Column)
 	b.Raw(" IN (")
 	b.Placeholders(c.args)
 	b.Raw(")")
@@ -106,9 +171,19 @@ func (s *Session) writeOrderLimit(b *clause.Builder, sch *schema.Schema) error {
 		} else {
 			b.Raw(", ")
 		}
-		b.Ident(f.Column)
+		s.colRef(b, sch, f.Column)
 		if o.desc {
 			b.Raw(" DESC")
+		}
+	}
+	for i, o := range s.orderExpr {
+		if i == 0 && len(s.order) == 0 {
+			b.Raw(" ORDER BY ")
+		} else {
+			b.Raw(", ")
+		}
+		if err := b.Expr(o.sql, o.args); err != nil {
+			return &Error{Op: "order", Table: sch.Table, Err: err}
 		}
 	}
 	s.writeLimit(b)

@@ -12,6 +12,9 @@ import (
 // Delete; Find, First, Get and Insert infer it from their argument.
 func (s *Session) Model(v any) *Session {
 	sch, err := schema.Parse(v)
+	if err == nil {
+		err = schemaColumns("Model", sch)
+	}
 	if err != nil {
 		s.setErr(err)
 		return s

@@ -30,13 +30,17 @@ func (s *Session) Pluck(column string, distinct bool, dest any) error {
 	}
 	b := s.builder()
 	b.Raw("SELECT ")
-	if distinct {
+	if distinct || s.distinct {
 		b.Raw("DISTINCT ")
 	}
-	b.Ident(f.Column)
-	b.Raw(" FROM ")
-	b.Ident(sch.Table)
+	s.colRef(b, sch, f.Column)
+	if err := s.writeFrom(b, sch); err != nil {
+		return err
+	}
 	if err := s.writeWhere(b, sch); err != nil {
+		return err
+	}
+	if err := s.writeGroup(b, sch); err != nil {
 		return err
 	}
 	if err := s.writeOrderLimit(b, sch); err != nil {

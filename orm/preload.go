@@ -63,6 +63,9 @@ func (s *Session) Preload(path string, where ...any) *Session {
 // schemaColumns rejects a type with no columns (a join row) where a table
 // is needed.
 func schemaColumns(op string, sch *schema.Schema) error {
+	if sch.Table == "" {
+		return fmt.Errorf("orm: %s: %s is anonymous: a table needs a named type or a TableName method", op, sch.Type)
+	}
 	if len(sch.Fields) == 0 {
 		return fmt.Errorf("orm: %s: %s maps no columns (only associations); it can only receive joined rows (Scan)", op, sch.Type)
 	}

@@ -98,9 +98,17 @@ func (s *Session) buildSelect(sch *schema.Schema) ([]*schema.Field, string, erro
 	if err != nil {
 		return nil, "", err
 	}
+	if len(s.selExpr) > 0 {
+		return nil, "", fmt.Errorf("orm: SelectExpr results are read with Scan, not Find/First")
+	}
 	b := s.builder()
-	writeSelect(b, sch, fields)
+	if err := s.writeHead(b, sch, fields); err != nil {
+		return nil, "", err
+	}
 	if err := s.writeWhere(b, sch); err != nil {
+		return nil, "", err
+	}
+	if err := s.writeGroup(b, sch); err != nil {
 		return nil, "", err
 	}
 	if err := s.writeOrderLimit(b, sch); err != nil {
@@ -186,15 +194,17 @@ func (s *Session) Get(dest any, keys ...any) error {
 	}
 	b := s.builder()
 	var query string
-	if len(s.cols) == 0 && len(s.conds) == 0 && !s.forUpd {
+	if len(s.cols) == 0 && len(s.conds) == 0 && !s.forUpd && !s.joined() && !s.distinct {
 		query, err = s.e.cachedSQL(sqlKey{sch: sch, op: opGet, unscope: s.unscope}, func(b *clause.Builder) error {
 			writeSelect(b, sch, fields)
 			return s.writePK(b, sch, keys)
 		})
 		b.Args = append(b.Args, keys...)
 	} else {
-		writeSelect(b, sch, fields)
-		err = s.writePK(b, sch, keys)
+		err = s.writeHead(b, sch, fields)
+		if err == nil {
+			err = s.writePK(b, sch, keys)
+		}
 		s.writeLock(b)
 		query = b.String()
 	}
@@ -252,14 +262,14 @@ func (s *Session) structDest(op string, dest any) (*schema.Schema, unsafe.Pointe
 // Count returns the number of rows of the Model matching the conditions.
 func (s *Session) Count() (int64, error) {
 	var n int64
-	err := s.aggregate("count", "SELECT COUNT(*) FROM ", false, &n)
+	err := s.aggregate("count", "SELECT COUNT(*)", false, &n)
 	return n, err
 }
 
 // Exists reports whether any row of the Model matches the conditions.
 func (s *Session) Exists() (bool, error) {
 	var one int64
-	err := s.aggregate("exists", "SELECT 1 FROM ", true, &one)
+	err := s.aggregate("exists", "SELECT 1", true, &one)
 	if err == ErrNotFound {
 		return false, nil
 	}
@@ -276,9 +286,7 @@ func (s *Session) aggregate(op, head string, limit1 bool, dst *int64) error {
 	}
 	sch := s.sch
 	b := s.builder()
-	b.Raw(head)
-	b.Ident(sch.Table)
-	if err := s.writeWhere(b, sch); err != nil {
+	if err := s.writeAggregate(b, sch, head); err != nil {
 		return err
 	}
 	if limit1 {
@@ -307,4 +315,42 @@ func (s *Session) writeLock(b *clause.Builder) {
 	if s.forUpd && s.e.dialect.Name() != "sqlite" {
 		b.Raw(" FOR UPDATE")
 	}
+}
+
+// writeAggregate appends head (a select list) over the chained joins and
+// conditions; with Group or Distinct the groups or distinct rows are
+// counted through a subquery.
+func (s *Session) writeAggregate(b *clause.Builder, sch *schema.Schema, head string) error {
+	sub := len(s.group) > 0 || s.distinct
+	b.Raw(head)
+	if !sub {
+		if err := s.writeFrom(b, sch); err != nil {
+			return err
+		}
+	} else {
+		b.Raw(" FROM (")
+		fields, err := s.selected(sch)
+		if err != nil {
+			return err
+		}
+		if s.distinct {
+			err = s.writeHead(b, sch, fields)
+		} else {
+			b.Raw("SELECT 1")
+			err = s.writeFrom(b, sch)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if err := s.writeWhere(b, sch); err != nil {
+		return err
+	}
+	if err := s.writeGroup(b, sch); err != nil {
+		return err
+	}
+	if sub {
+		b.Raw(") orm_sub")
+	}
+	return nil
 }

@@ -14,9 +14,17 @@ import (
 // quotes becomes the dialect's placeholder; text without any ? is passed
 // through as written (so $1 works on PostgreSQL).
 type RawQuery struct {
-	s    *Session
-	sql  string
-	args []any
+	s     *Session
+	sql   string
+	args  []any
+	extra bool // skip result columns without a field
+}
+
+// AllowUnknownColumns makes Find and First skip result columns that no field
+// maps, instead of failing on them.
+func (r *RawQuery) AllowUnknownColumns() *RawQuery {
+	r.extra = true
+	return r
 }
 
 // Raw prepares a hand-written statement. Values must go in args, never into
@@ -209,19 +217,28 @@ func (r *RawQuery) scan(sch *schema.Schema, next func() unsafe.Pointer) error {
 		return &Error{Op: "query", Table: sch.Table, SQL: r.sql, Err: err}
 	}
 	fields := make([]*schema.Field, len(names))
+	var discard []int
 	for i, n := range names {
 		if fields[i] = sch.Column(n); fields[i] == nil {
-			return &Error{Op: "scan", Table: sch.Table, Column: n, SQL: r.sql, Err: fmt.Errorf("result column has no field in %s", sch.Type)}
+			if !r.extra {
+				return &Error{Op: "scan", Table: sch.Table, Column: n, SQL: r.sql, Err: fmt.Errorf("result column has no field in %s (AllowUnknownColumns skips it)", sch.Type)}
+			}
+			fields[i] = discardField
+			discard = append(discard, i)
 		}
 	}
 	rs := schema.NewRowScanner(fields)
+	dest := rs.Dest()
+	for _, i := range discard {
+		dest[i] = new(any)
+	}
 	for rows.Next() {
 		base := next()
 		if base == nil {
 			break
 		}
 		rs.Bind(base)
-		if err := rows.Scan(rs.Dest()...); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return &Error{Op: "scan", Table: sch.Table, SQL: r.sql, Err: err}
 		}
 	}

@@ -20,30 +20,37 @@ type querier interface {
 // statement being chained. Terminal methods (Find, Insert, ...) run it and
 // clear the clauses, so a session can be reused. Not safe for concurrent use.
 type Session struct {
-	e        *Engine
-	ctx      context.Context
-	q        querier
-	tx       *sql.Tx
-	depth    int // savepoint nesting
-	model    any
-	sch      *schema.Schema
-	conds    []cond
-	condBuf  [2]cond
-	order    []orderItem
-	cols     []string
-	limit    int
-	offset   int
-	hasLim   bool
-	hasOff   bool
-	unscope  bool
-	forUpd   bool
-	confl    []string
-	updCols  []string // DoUpdate columns of Upsert; nil = every non-key column
-	doNoth   bool     // DoNothing: Upsert keeps conflicting rows
-	preloads []*preloadNode
-	err      error
-	b        clause.Builder
-	argBuf   [8]any // backs b.Args for statements with few arguments
+	e         *Engine
+	ctx       context.Context
+	q         querier
+	tx        *sql.Tx
+	depth     int // savepoint nesting
+	model     any
+	sch       *schema.Schema
+	conds     []cond
+	condBuf   [2]cond
+	order     []orderItem
+	cols      []string
+	limit     int
+	offset    int
+	hasLim    bool
+	hasOff    bool
+	unscope   bool
+	forUpd    bool
+	confl     []string
+	updCols   []string // DoUpdate columns of Upsert; nil = every non-key column
+	doNoth    bool     // DoNothing: Upsert keeps conflicting rows
+	preloads  []*preloadNode
+	joins     []cond
+	group     []string
+	having    []cond
+	selExpr   []cond
+	orderExpr []cond
+	distinct  bool
+	extraCols bool
+	err       error
+	b         clause.Builder
+	argBuf    [8]any // backs b.Args for statements with few arguments
 }
 
 type cond struct {
@@ -80,6 +87,8 @@ func (s *Session) reset() {
 	s.order, s.cols, s.confl = s.order[:0], s.cols[:0], s.confl[:0]
 	s.updCols, s.doNoth = s.updCols[:0], false
 	s.preloads = nil
+	s.joins, s.group, s.having, s.selExpr, s.orderExpr = nil, nil, nil, nil, nil
+	s.distinct, s.extraCols = false, false
 	s.hasLim, s.hasOff, s.unscope, s.forUpd = false, false, false, false
 	s.err = nil
 }

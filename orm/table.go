@@ -113,6 +113,9 @@ func (e *Engine) strings(ctx context.Context, q string, args []any) ([]string, e
 // to ApplyMigration.
 func (e *Engine) MigrationPlan(ctx context.Context, model any, opts ...migrate.Option) (*migrate.Plan, error) {
 	sch, err := schema.Parse(model)
+	if err == nil {
+		err = schemaColumns("migrate", sch)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -284,3 +284,11 @@ func normKey(v any) (any, bool) {
 	}
 	return fmt.Sprint(v), true
 }
+
+// Shifted returns a copy of f addressing the field inside a struct embedded
+// at offset off of an outer struct (a model inside a join row).
+func (f *Field) Shifted(off uintptr) *Field {
+	c := *f
+	c.Offset += off
+	return &c
+}

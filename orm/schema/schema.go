@@ -44,7 +44,9 @@ type Index struct {
 	Unique  bool
 }
 
-// Schema is the mapping of one struct type to one table.
+// Schema is the mapping of one struct type to one table. Table is empty
+// for an anonymous struct without a TableName method, which can receive
+// query results but is not a table.
 type Schema struct {
 	Type        reflect.Type
 	Table       string
@@ -148,9 +150,6 @@ func build(t reflect.Type) (*Schema, error) {
 		byColumn: map[string]*Field{}, byName: map[string]*Field{}}
 	if reflect.PointerTo(t).Implements(tablerType) {
 		s.Table = reflect.New(t).Interface().(Tabler).TableName()
-	}
-	if s.Table == "" {
-		return nil, fmt.Errorf("schema: %s: anonymous struct needs a TableName method", t)
 	}
 	if err := s.addFields(t, 0); err != nil {
 		return nil, fmt.Errorf("schema: %s: %w", t, err)
