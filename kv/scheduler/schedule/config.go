@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/gee-project/gee/kv/proto/schedulerpb"
 )
 
 // Scheduler names accepted in Config.Schedulers.
@@ -39,6 +41,9 @@ type Config struct {
 	// RegionOperatorTimeout bounds operators that move replicas (default 10m: a snapshot may be large);
 	// LeaderOperatorTimeout bounds leader transfers (default 30s).
 	RegionOperatorTimeout, LeaderOperatorTimeout time.Duration
+	// ClusterConfig, if set, is read at the start of every round: its non-zero max_replicas and
+	// max_store_down_time_ms override MaxReplicas and MaxStoreDownTime (the server's PutClusterConfig changes them).
+	ClusterConfig func() *schedulerpb.ClusterConfig
 	// Now is the clock (default time.Now); tests and the simulator pass their own.
 	Now func() time.Time
 	// Seed seeds the random region choice (0: a fixed default, so runs are reproducible).
@@ -91,3 +96,24 @@ func setDur(v *time.Duration, def time.Duration) {
 		*v = def
 	}
 }
+
+// refreshed returns c with the cluster config's current values applied.
+func (c Config) refreshed() Config {
+	if c.ClusterConfig == nil {
+		return c
+	}
+	cc := c.ClusterConfig()
+	if n := cc.GetMaxReplicas(); n > 0 && n <= maxReplicasLimit {
+		c.MaxReplicas = int(n)
+	}
+	if ms := cc.GetMaxStoreDownTimeMs(); ms > 0 && ms <= uint64(maxStoreDownTimeLimit/time.Millisecond) {
+		c.MaxStoreDownTime = time.Duration(ms) * time.Millisecond
+	}
+	return c
+}
+
+// Bounds on values that may arrive over the network.
+const (
+	maxReplicasLimit      = 15
+	maxStoreDownTimeLimit = 30 * 24 * time.Hour
+)

@@ -19,6 +19,7 @@ type Coordinator struct {
 
 	mu      sync.Mutex // one round at a time; guards env and patrol
 	env     Env
+	base    Config // as given, defaults applied; env.Config is it refreshed from ClusterConfig each round
 	patrol  []byte // where the replica checker's next batch starts
 	started bool
 }
@@ -37,7 +38,7 @@ func NewCoordinator(cluster *core.Cluster, ids IDAllocator, cfg Config) (*Coordi
 	if err != nil {
 		return nil, err
 	}
-	co := &Coordinator{cluster: cluster, ops: NewOperatorController(cfg.Now)}
+	co := &Coordinator{cluster: cluster, ops: NewOperatorController(cfg.Now), base: cfg}
 	co.env = Env{Config: cfg, Ops: co.ops, IDs: ids, Rand: newRand(cfg.Seed)}
 	if !cfg.DisableBalance {
 		for _, name := range cfg.Schedulers {
@@ -58,12 +59,12 @@ func (co *Coordinator) Dispatch(region *core.RegionInfo) Step { return co.ops.Di
 // Operators is the coordinator's operator controller (for listing operators or adding one by hand).
 func (co *Coordinator) Operators() *OperatorController { return co.ops }
 
-// Config returns the configuration in use, defaults applied.
-func (co *Coordinator) Config() Config { return co.env.Config }
+// Config returns the configuration as given, defaults applied (without the ClusterConfig overrides).
+func (co *Coordinator) Config() Config { return co.base }
 
 // Run schedules a round every ScheduleInterval until ctx is done.
 func (co *Coordinator) Run(ctx context.Context) {
-	t := time.NewTicker(co.env.Config.ScheduleInterval)
+	t := time.NewTicker(co.base.ScheduleInterval)
 	defer t.Stop()
 	for {
 		select {
@@ -77,11 +78,15 @@ func (co *Coordinator) Run(ctx context.Context) {
 
 // RunOnce is one scheduling round: drop expired operators, let the replica checker look at the next batch of
 // regions, then let each balance scheduler add operators until it finds nothing or its kind's limit is reached.
-func (co *Coordinator) RunOnce() RoundStats {
+func (co *Coordinator) RunOnce() RoundStats { return co.RunOnceAt(co.base.Now()) }
+
+// RunOnceAt is RunOnce with the round's clock reading given.
+func (co *Coordinator) RunOnceAt(now time.Time) RoundStats {
 	co.mu.Lock()
 	defer co.mu.Unlock()
 	env := &co.env
-	env.Now = env.Config.Now()
+	env.Now = now
+	env.Config = co.base.refreshed()
 	if !co.started {
 		env.Started, co.started = env.Now, true
 	}
