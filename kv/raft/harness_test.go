@@ -54,12 +54,19 @@ type network struct {
 	peers   map[uint64]*raft
 	cut     map[conn]bool
 	ignore  map[pb.MessageType]bool
+	dropTo  map[dropKey]bool
 	maxMsgs int
+}
+
+// dropKey names messages of one type to one node that the network loses.
+type dropKey struct {
+	to  uint64
+	typ pb.MessageType
 }
 
 func newNetwork(peers ...*raft) *network {
 	nw := &network{peers: map[uint64]*raft{}, cut: map[conn]bool{}, ignore: map[pb.MessageType]bool{},
-		maxMsgs: 100_000}
+		dropTo: map[dropKey]bool{}, maxMsgs: 100_000}
 	for _, p := range peers {
 		nw.peers[p.id] = p
 	}
@@ -88,7 +95,7 @@ func (nw *network) send(t testing.TB, msgs ...*pb.Message) {
 func (nw *network) filter(msgs []*pb.Message) []*pb.Message {
 	var out []*pb.Message
 	for _, m := range msgs {
-		if nw.cut[conn{m.From, m.To}] || nw.ignore[m.Type] {
+		if nw.cut[conn{m.From, m.To}] || nw.ignore[m.Type] || nw.dropTo[dropKey{m.To, m.Type}] {
 			continue
 		}
 		out = append(out, cloneMsg(m))
@@ -119,6 +126,7 @@ func (nw *network) isolate(id uint64) {
 func (nw *network) recover() {
 	nw.cut = map[conn]bool{}
 	nw.ignore = map[pb.MessageType]bool{}
+	nw.dropTo = map[dropKey]bool{}
 }
 
 // campaign makes id start an election and runs it to completion.

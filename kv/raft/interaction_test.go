@@ -17,14 +17,20 @@ import (
 // command on a synchronous network of raft nodes (messages are delivered
 // until quiet after every command) or an expectation:
 //
-//	cluster N [prevote] [checkquorum]   start nodes 1..N
+//	cluster N [prevote] [checkquorum] [hibernate]   start nodes 1..N
 //	campaign ID | propose ID DATA | tick ID N | tick-all N
 //	isolate ID | recover | transfer FROM-LEADER TO | read-index ID CTX
-//	remove-node ID... / add-node ID...  (applies a conf change on all nodes)
+//	remove-node ID / add-node ID / add-learner ID / promote ID
+//	joint [explicit] +ID -ID ...  (one ConfChangeV2) | leave-joint
+//	    (conf changes are applied on every node, then messages delivered)
+//	drop ID TYPE   (lose messages of TYPE, e.g. MsgHibernate, sent to ID)
+//	wake ID        (RawNode.Wake: the host saw a store go down)
 //	expect state ID leader|follower|candidate|precandidate
 //	expect term ID T | expect commit ID C | expect lead ID L
 //	expect log ID T,T,...   (terms from index 2)
 //	expect read ID CTX INDEX
+//	expect voters|outgoing|learners ID 1,2,3 (or -)
+//	expect hibernated ID true|false
 func TestInteractions(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.txt")
 	if err != nil || len(files) == 0 {
@@ -61,6 +67,7 @@ func runScenario(t *testing.T, path string) {
 		if err := s.run(strings.Fields(text)); err != nil {
 			t.Fatalf("%s:%d: %s: %v", path, line, text, err)
 		}
+		s.applyCommitted()
 	}
 	if err := sc.Err(); err != nil {
 		t.Fatal(err)
@@ -104,6 +111,12 @@ func (s *scenario) run(f []string) error {
 		s.nw.recover()
 		return nil
 	}
+	if cmd == "joint" || cmd == "leave-joint" {
+		return s.joint(cmd, args)
+	}
+	if cmd == "drop" {
+		return s.drop(args)
+	}
 	if len(args) == 0 {
 		return fmt.Errorf("%s needs arguments", cmd)
 	}
@@ -122,6 +135,7 @@ func (s *scenario) cluster(args []string) error {
 	s.peers = newPeers(s.t, n, func(c *Config) {
 		c.PreVote = slices.Contains(opts, "prevote")
 		c.CheckQuorum = slices.Contains(opts, "checkquorum")
+		c.Hibernate = slices.Contains(opts, "hibernate")
 	})
 	s.nw = newNetwork(s.peers...)
 	return nil
@@ -188,15 +202,15 @@ func (s *scenario) actOnNodes(cmd string, ids []uint64) error {
 			return fmt.Errorf("transfer needs VIA TO")
 		}
 		s.nw.send(s.t, &pb.Message{From: ids[1], To: ids[0], Type: pb.MessageType_MsgTransferLeader})
-	case "add-node", "remove-node":
-		typ := pb.ConfChangeType_ConfChangeAddNode
-		if cmd == "remove-node" {
-			typ = pb.ConfChangeType_ConfChangeRemoveNode
-		}
-		for _, p := range s.peers {
-			p.applyConfChange(&pb.ConfChange{Type: typ, NodeId: ids[0]})
-			s.nw.send(s.t, s.nw.filter(p.readMessages())...)
-		}
+	case "add-node", "remove-node", "add-learner", "promote":
+		typ := map[string]pb.ConfChangeType{"add-node": pb.ConfChangeType_ConfChangeAddNode,
+			"remove-node": pb.ConfChangeType_ConfChangeRemoveNode,
+			"add-learner": pb.ConfChangeType_ConfChangeAddLearnerNode,
+			"promote":     pb.ConfChangeType_ConfChangePromoteLearner}[cmd]
+		s.applyEverywhere(confChangeV2Of(&pb.ConfChange{Type: typ, NodeId: ids[0]}))
+	case "wake":
+		s.peers[ids[0]-1].wake()
+		s.nw.send(s.t, s.nw.filter(s.peers[ids[0]-1].readMessages())...)
 	default:
 		return fmt.Errorf("unknown command %q", cmd)
 	}
@@ -235,6 +249,12 @@ func (s *scenario) expect(what string, args []string) error {
 			parts = append(parts, strconv.FormatUint(term, 10))
 		}
 		got = strings.Join(parts, ",")
+	case "voters", "outgoing", "learners":
+		ids := map[string][]uint64{"voters": r.conf.voters[0], "outgoing": r.conf.voters[1],
+			"learners": r.conf.learners}[what]
+		got = joinIDs(ids)
+	case "hibernated":
+		got = strconv.FormatBool(r.hibernated)
 	case "read":
 		for _, rs := range s.reads[r.id] {
 			got += fmt.Sprintf("%s %d ", rs.RequestCtx, rs.Index)
@@ -247,4 +267,83 @@ func (s *scenario) expect(what string, args []string) error {
 		return fmt.Errorf("got %q, want %q", got, want)
 	}
 	return nil
+}
+
+// applyEverywhere applies cc on every node as if it had just committed,
+// delivering what each node sends in reaction.
+func (s *scenario) applyEverywhere(cc *pb.ConfChangeV2) {
+	for _, p := range s.peers {
+		p.applyConfChangeV2(cc)
+		s.nw.send(s.t, s.nw.filter(p.readMessages())...)
+	}
+}
+
+// joint parses "[explicit] +ID -ID ..." into one ConfChangeV2.
+func (s *scenario) joint(cmd string, args []string) error {
+	cc := &pb.ConfChangeV2{}
+	if cmd == "joint" {
+		cc.Transition = pb.ConfChangeTransition_ConfChangeTransitionJointImplicit
+		if len(args) > 0 && args[0] == "explicit" {
+			cc.Transition = pb.ConfChangeTransition_ConfChangeTransitionJointExplicit
+			args = args[1:]
+		}
+		for _, a := range args {
+			typ := pb.ConfChangeType_ConfChangeAddNode
+			switch {
+			case strings.HasPrefix(a, "-"):
+				typ = pb.ConfChangeType_ConfChangeRemoveNode
+			case !strings.HasPrefix(a, "+"):
+				return fmt.Errorf("joint change %q: want +ID or -ID", a)
+			}
+			ids, err := atoiArgs([]string{a[1:]})
+			if err != nil {
+				return err
+			}
+			cc.Changes = append(cc.Changes, &pb.ConfChangeSingle{Type: typ, NodeId: ids[0]})
+		}
+		if len(cc.Changes) == 0 {
+			return fmt.Errorf("joint needs changes")
+		}
+	}
+	s.applyEverywhere(cc)
+	return nil
+}
+
+// drop loses every message of a type sent to a node until recover.
+func (s *scenario) drop(args []string) error {
+	if len(args) != 2 {
+		return fmt.Errorf("drop needs ID TYPE")
+	}
+	ids, err := atoiArgs(args[:1])
+	if err != nil {
+		return err
+	}
+	t, ok := pb.MessageType_value[args[1]]
+	if !ok {
+		return fmt.Errorf("unknown message type %q", args[1])
+	}
+	s.nw.dropTo[dropKey{ids[0], pb.MessageType(t)}] = true
+	return nil
+}
+
+func joinIDs(ids []uint64) string {
+	if len(ids) == 0 {
+		return "-"
+	}
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = strconv.FormatUint(id, 10)
+	}
+	return strings.Join(parts, ",")
+}
+
+// applyCommitted hands out and applies every node's committed entries, as
+// a host's Ready/Advance would between commands.
+func (s *scenario) applyCommitted() {
+	for _, p := range s.peers {
+		l := p.raftLog
+		if l.committed > l.applying && l.applyingTo(l.committed) {
+			_ = l.appliedTo(l.committed)
+		}
+	}
 }
