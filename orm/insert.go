@@ -8,6 +8,7 @@ import (
 	"unsafe"
 
 	"github.com/gee-project/gee/orm/clause"
+	"github.com/gee-project/gee/orm/dialect"
 	"github.com/gee-project/gee/orm/schema"
 )
 
@@ -192,6 +193,9 @@ func splitByDefaults(op string, sch *schema.Schema, bases []unsafe.Pointer) []de
 
 // insertGroup inserts rows sharing one column list.
 func (s *Session) insertGroup(op string, sch *schema.Schema, part []unsafe.Pointer, genKey bool, omit uint64) (int64, error) {
+	if op == "upsert" && genKey {
+		return s.upsertKeyed(sch, part)
+	}
 	if !genKey || op != "insert" || len(part) < 2 || s.e.dialect.Name() != "mysql" || s.tx != nil {
 		return s.insertChunks(op, sch, part, genKey, omit)
 	}
@@ -413,8 +417,8 @@ func (s *Session) writeInsert(b *clause.Builder, op string, sch *schema.Schema, 
 		}
 		b.Raw(")")
 	}
-	if op == "upsert" {
-		s.writeConflict(b, sch, cols)
+	if op != "insert" {
+		s.writeConflict(b, op, sch, cols)
 	}
 	if returning {
 		b.Raw(" RETURNING ")
@@ -422,7 +426,7 @@ func (s *Session) writeInsert(b *clause.Builder, op string, sch *schema.Schema, 
 	}
 }
 
-func (s *Session) writeConflict(b *clause.Builder, sch *schema.Schema, cols []*schema.Field) {
+func (s *Session) writeConflict(b *clause.Builder, op string, sch *schema.Schema, cols []*schema.Field) {
 	conflict := s.confl
 	if len(conflict) == 0 {
 		for _, f := range sch.PrimaryKeys {
@@ -448,6 +452,10 @@ func (s *Session) writeConflict(b *clause.Builder, sch *schema.Schema, cols []*s
 				upd = append(upd, f.Column)
 			}
 		}
+	}
+	if ku, ok := s.e.dialect.(dialect.KeyUpserter); ok && op == opUpsertKey {
+		b.Buf = ku.UpsertKey(b.Buf, sch.AutoInc.Column, upd)
+		return
 	}
 	b.Buf = s.e.dialect.Upsert(b.Buf, conflict, upd)
 }

@@ -119,3 +119,9 @@ func appendInt(buf []byte, n int) []byte {
 	}
 	return append(buf, itoa(n)...)
 }
+
+// KeyUpserter is implemented by dialects without RETURNING whose upsert can
+// still report the key of the affected row through LastInsertId (MySQL).
+type KeyUpserter interface {
+	UpsertKey(buf []byte, key string, cols []string) []byte
+}

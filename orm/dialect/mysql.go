@@ -90,3 +90,22 @@ func (MySQL) Indexes(table string) (string, []any) {
 
 // RebuildToAlter implements Dialect.
 func (MySQL) RebuildToAlter() bool { return false }
+
+// UpsertKey is Upsert that also makes LastInsertId report the key of a row
+// updated (or kept) on conflict: key = LAST_INSERT_ID(key) comes first in
+// the update list, MySQL's documented way to return the existing row's id.
+func (d MySQL) UpsertKey(buf []byte, key string, cols []string) []byte {
+	buf = append(buf, " ON DUPLICATE KEY UPDATE "...)
+	buf = d.Quote(buf, key)
+	buf = append(buf, " = LAST_INSERT_ID("...)
+	buf = d.Quote(buf, key)
+	buf = append(buf, ')')
+	for _, c := range cols {
+		buf = append(buf, ", "...)
+		buf = d.Quote(buf, c)
+		buf = append(buf, " = VALUES("...)
+		buf = d.Quote(buf, c)
+		buf = append(buf, ')')
+	}
+	return buf
+}
