@@ -2,10 +2,11 @@
 // controller that hands an operator's next step to each region heartbeat, the balance-region and balance-leader
 // schedulers, and the replica checker.
 //
-// For the scheduler server (kv/scheduler/server): build one Coordinator with
-// NewCoordinator(cluster, idAllocator, config), start Run(ctx) in a goroutine, and on every region heartbeat,
-// after cluster.HandleRegion accepted it, call Dispatch(region). A non-nil Step is the command for the
-// heartbeat response:
+// For the scheduler server (kv/scheduler): build one Coordinator with NewCoordinator(cluster, idAllocator,
+// config) and either hand ServerScheduling{Coord: co} to the server's Config.NewScheduling seam (it runs a round
+// every ScheduleInterval and turns steps into heartbeat responses with Command), or start Run(ctx) in a goroutine
+// and, on every region heartbeat that cluster.HandleRegion accepted, call Dispatch(region). A non-nil Step is the
+// command for the heartbeat response:
 //
 //	AddPeer{ToStore, PeerID}            -> ChangePeer{AddNode, Peer{PeerID, ToStore}}
 //	RemovePeer{FromStore, PeerID}       -> ChangePeer{RemoveNode, Peer{PeerID, FromStore}}

@@ -7,7 +7,8 @@ import (
 
 // ReplicaChecker keeps each region at max-replicas: it adds a replica to a region that has too few, removes one
 // from a region that has too many, and replaces a replica whose store has been down longer than
-// max-store-down-time (or is a tombstone) by adding a new one elsewhere before removing it.
+// max-store-down-time, is a tombstone, or is offline (being drained) by adding a new one elsewhere before
+// removing it.
 type ReplicaChecker struct{}
 
 // Check returns an operator that repairs r, or nil when r needs nothing (or nothing can be done now).
@@ -26,6 +27,9 @@ func (ReplicaChecker) Check(c *core.Cluster, env *Env, r *core.RegionInfo) *Oper
 			return replicaOp(env, "add-replica", r, AddPeer{ToStore: dst, PeerID: id})
 		}
 		return nil
+	}
+	if ls := c.GetStore(r.Leader().GetStoreId()); ls != nil && ls.IsOffline() {
+		return leaveOfflineStore(c, env, r)
 	}
 	if dead := downPeer(c, env, r); dead != nil {
 		rm := RemovePeer{FromStore: dead.GetStoreId(), PeerID: dead.GetId()}
@@ -54,10 +58,10 @@ func replicaOp(env *Env, desc string, r *core.RegionInfo, steps ...Step) *Operat
 	return NewOperator(desc, r, KindReplica, PriorityHigh, env.Now, env.Config.RegionOperatorTimeout, steps...)
 }
 
-// downPeer returns a non-leader peer of r on a down store, or nil.
+// downPeer returns a non-leader peer of r on a store that is down or offline, or nil.
 func downPeer(c *core.Cluster, env *Env, r *core.RegionInfo) *metapb.Peer {
 	for _, p := range r.Followers() {
-		if env.isDown(c.GetStore(p.GetStoreId())) {
+		if s := c.GetStore(p.GetStoreId()); env.isDown(s) || s.IsOffline() {
 			return p
 		}
 	}
@@ -129,4 +133,17 @@ func isDownPeer(r *core.RegionInfo, peerID uint64) bool {
 		}
 	}
 	return false
+}
+
+// leaveOfflineStore hands r's leadership from its offline store to a ready follower on a usable store, so that the
+// replica there can then be replaced like any other.
+func leaveOfflineStore(c *core.Cluster, env *Env, r *core.RegionInfo) *Operator {
+	from := r.Leader().GetStoreId()
+	for _, p := range r.Followers() {
+		if env.isUsable(c.GetStore(p.GetStoreId())) && followerReady(r, p.GetStoreId()) {
+			return replicaOp(env, "leave-offline-store", r,
+				TransferLeader{FromStore: from, ToStore: p.GetStoreId(), ToPeerID: p.GetId()})
+		}
+	}
+	return nil
 }

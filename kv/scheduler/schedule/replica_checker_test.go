@@ -3,6 +3,8 @@ package schedule
 import (
 	"testing"
 	"time"
+
+	"github.com/gee-project/gee/kv/proto/metapb"
 )
 
 func check(f *fixture, s regionSpec) *Operator {
@@ -102,4 +104,27 @@ func TestReplicaCheckerLeavesRegionsWithOperators(t *testing.T) {
 	if op := (ReplicaChecker{}).Check(f.c, f.env, r); op != nil {
 		t.Fatalf("region with an operator got %v", op)
 	}
+}
+
+func TestReplicaCheckerDrainsOfflineStore(t *testing.T) {
+	f := newFixture(t, Config{})
+	f.addStores(1, 2, 3, 4)
+	if err := f.c.SetStoreState(3, metapb.StoreState_Offline); err != nil {
+		t.Fatal(err)
+	}
+	op := check(f, regionSpec{id: 1, size: mb, leader: 1, stores: []uint64{1, 2, 3}})
+	if op == nil {
+		t.Fatal("a replica on an offline store was left in place")
+	}
+	wantSteps(t, op, AddPeer{ToStore: 4, PeerID: op.Step(0).(AddPeer).PeerID}, RemovePeer{FromStore: 3, PeerID: 103})
+}
+
+func TestReplicaCheckerMovesLeaderOffOfflineStore(t *testing.T) {
+	f := newFixture(t, Config{})
+	f.addStores(1, 2, 3, 4)
+	if err := f.c.SetStoreState(1, metapb.StoreState_Offline); err != nil {
+		t.Fatal(err)
+	}
+	op := check(f, regionSpec{id: 1, size: mb, leader: 1, stores: []uint64{1, 2, 3}, pending: []uint64{2}})
+	wantSteps(t, op, TransferLeader{FromStore: 1, ToStore: 3, ToPeerID: 103}) // 2 is pending
 }
