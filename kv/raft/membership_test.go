@@ -24,6 +24,7 @@ func proposeCC(r *raft, e *pb.Entry) error {
 }
 
 // §6: adding a voter grows the quorum; the new node counts towards it.
+// Behaviour 3A: add updates the peer set (TestAddNode3A).
 func TestAddNodeGrowsQuorum(t *testing.T) {
 	r := newTestRaft(t, testConfig(1, NewMemoryStorage(1)))
 	r.becomeCandidate()
@@ -47,7 +48,9 @@ func TestAddNodeGrowsQuorum(t *testing.T) {
 }
 
 // §6: removing a voter shrinks the quorum, committing what the remaining
-// voters already hold.
+// voters already hold. Behaviour 3A: remove updates the peer set and pending
+// entries commit under the lower quorum (TestRemoveNode3A,
+// TestCommitAfterRemoveNode3A).
 func TestRemoveNodeRecomputesQuorum(t *testing.T) {
 	peers := newPeers(t, 4, nil)
 	nw := newNetwork(peers...)

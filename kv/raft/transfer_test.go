@@ -13,6 +13,7 @@ func transfer(t *testing.T, nw *network, to uint64, via uint64) {
 }
 
 // Leader transfer to an up-to-date follower: TimeoutNow, then it wins.
+// Behaviour 3A: immediate to an up-to-date peer (TestLeaderTransferToUpToDateNode3A).
 func TestTransferToUpToDateFollower(t *testing.T) {
 	peers := newPeers(t, 3, func(c *Config) { c.CheckQuorum = true })
 	nw := newNetwork(peers...)
@@ -27,6 +28,8 @@ func TestTransferToUpToDateFollower(t *testing.T) {
 }
 
 // A lagging target is caught up first, then told to campaign.
+// Behaviour 3A: a lagging peer is brought up to date first
+// (TestLeaderTransferToSlowFollower3A).
 func TestTransferCatchesUpLaggingFollower(t *testing.T) {
 	peers := newPeers(t, 3, nil)
 	nw := newNetwork(peers...)
@@ -77,6 +80,7 @@ func TestTransferAbortsAfterElectionTimeout(t *testing.T) {
 }
 
 // Transfers to the leader itself or to a non-member do nothing.
+// Behaviour 3A: TestLeaderTransferToSelf3A, TestLeaderTransferToNonExistingNode3A.
 func TestTransferToSelfOrStrangerIgnored(t *testing.T) {
 	peers := newPeers(t, 3, nil)
 	nw := newNetwork(peers...)
@@ -90,6 +94,8 @@ func TestTransferToSelfOrStrangerIgnored(t *testing.T) {
 }
 
 // A follower forwards a transfer request to its leader.
+// Behaviour 3A: the request may reach a follower
+// (TestLeaderTransferToUpToDateNodeFromFollower3A).
 func TestTransferForwardedByFollower(t *testing.T) {
 	peers := newPeers(t, 3, nil)
 	nw := newNetwork(peers...)
