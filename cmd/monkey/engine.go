@@ -18,10 +18,6 @@ type Engine func(prog *ast.Program, out io.Writer, meter *budget.Meter) (object.
 // engines holds the runnable engines by -engine name; vm.go adds "vm".
 var engines = map[string]Engine{"eval": evalEngine}
 
-// commands holds extra subcommands (vm.go adds "disasm" and "bench"). Each
-// gets the arguments after its name and returns the exit status.
-var commands = map[string]func(args []string) int{}
-
 // evalEngine runs prog on the tree-walking evaluator.
 func evalEngine(prog *ast.Program, out io.Writer, meter *budget.Meter) (object.Object, error) {
 	env := object.NewEnvironment()

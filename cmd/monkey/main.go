@@ -38,23 +38,18 @@ func cli(args []string, in io.Reader, out, errOut io.Writer) int {
 	std := stdio{in: in, out: out, err: errOut}
 	if len(args) > 0 {
 		if cmd, ok := commands[args[0]]; ok {
-			return cmd(args[1:])
+			return cmd.run(args[1:], std)
 		}
 		if args[0] == "run" {
 			return runCommand(args[1:], std)
 		}
 	}
 	fs := flag.NewFlagSet("monkey", flag.ContinueOnError)
-	fs.SetOutput(errOut)
 	code := fs.String("e", "", "run `CODE` and print its value")
 	engine := fs.String("engine", defaultEngine(), "engine for -e: "+engineNames())
 	lim := limitFlags(fs)
-	fs.Usage = func() { usage(errOut) }
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitParseError
+	if status, ok := parseArgs(fs, args, std, usage); !ok {
+		return status
 	}
 	switch {
 	case isFlagSet(fs, "e"):
@@ -62,8 +57,7 @@ func cli(args []string, in io.Reader, out, errOut io.Writer) int {
 	case fs.NArg() == 0:
 		return repl(std)
 	}
-	fmt.Fprintf(errOut, "monkey: unknown command %q (see monkey -h)\n", fs.Arg(0))
-	return exitParseError
+	return unknownCommand(fs.Arg(0), errOut)
 }
 
 func isFlagSet(fs *flag.FlagSet, name string) bool {
@@ -83,15 +77,10 @@ func engineNames() string {
 
 func runCommand(args []string, std stdio) int {
 	fs := flag.NewFlagSet("monkey run", flag.ContinueOnError)
-	fs.SetOutput(std.err)
 	engine := fs.String("engine", defaultEngine(), "engine: "+engineNames())
 	lim := limitFlags(fs)
-	fs.Usage = func() { usage(std.err) }
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return exitParseError
+	if status, ok := parseArgs(fs, args, std, flagHelp(fs, runUsage)); !ok {
+		return status
 	}
 	if fs.NArg() != 1 {
 		fmt.Fprintln(std.err, "usage: monkey run [-engine=NAME] [-timeout D] [-max-steps N] [-max-mem SIZE] FILE")

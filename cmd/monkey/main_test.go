@@ -79,7 +79,10 @@ func TestSnippet(t *testing.T) {
 		{[]string{"-e", "if (x { 1 }"}, 2, "", "-e:1:7: expected \")\", found \"{\"\n"},
 		{[]string{"-e", "let m = macro() { 1 }; m()"}, 1, "", "-e:1:25: macro must return a quote, got INTEGER\n"},
 		{[]string{"-e"}, 2, "", "flag needs an argument"},
-		{[]string{"bogus"}, 2, "", `monkey: unknown command "bogus"`},
+		{[]string{"bogus"}, 2, "", `monkey: unknown command "bogus" (commands: run, bench, disasm; see monkey -h)`},
+		{[]string{"prog.monkey"}, 2, "", `monkey: unknown command "prog.monkey"; to run a file: monkey run prog.monkey`},
+		{[]string{"-bogus"}, 2, "", "monkey: flag provided but not defined: -bogus (see monkey -h)"},
+		{[]string{"-max-mem", "lots", "-e", "1"}, 2, "", `invalid value "lots" for flag -max-mem`},
 	}
 	for _, tt := range tests {
 		code, stdout, stderr := runCLI(t, "", tt.args...)
@@ -111,25 +114,57 @@ func TestEveryEngineKeepsTheContract(t *testing.T) {
 }
 
 func TestHelp(t *testing.T) {
-	code, _, stderr := runCLI(t, "", "-h")
-	if code != 0 {
-		t.Fatalf("exit %d", code)
+	tests := []struct {
+		args  []string
+		wants []string
+	}{
+		{[]string{"-h"}, []string{"monkey runs programs", "monkey run [-engine=NAME] [LIMITS] FILE", "-e 'CODE'", "-timeout D",
+			"-max-steps N", "-max-mem SIZE", "REPL", "Exit status", "FILE:LINE:COL", "Examples:", "monkey disasm FILE"}},
+		{[]string{"run", "-h"}, []string{"monkey run runs one Monkey program", "Examples:", "-engine", "-max-mem"}},
+		{[]string{"disasm", "-h"}, []string{"monkey disasm prints the bytecode", "Example:"}},
+		{[]string{"bench", "--help"}, []string{"monkey bench times", "Examples:", "-n N"}},
 	}
-	for _, want := range []string{"monkey run [-engine=NAME] [LIMITS] FILE", "-e 'CODE'", "-timeout D", "-max-steps N", "-max-mem SIZE", "REPL", "Exit status", "FILE:LINE:COL"} {
-		if !strings.Contains(stderr, want) {
-			t.Errorf("help lacks %q:\n%s", want, stderr)
+	for _, tt := range tests {
+		code, stdout, stderr := runCLI(t, "", tt.args...)
+		if code != 0 || stderr != "" {
+			t.Errorf("monkey %q: exit %d, stderr %q; want 0 and help on stdout only", tt.args, code, stderr)
+		}
+		for _, want := range tt.wants {
+			if !strings.Contains(stdout, want) {
+				t.Errorf("monkey %q: help lacks %q:\n%s", tt.args, want, stdout)
+			}
+		}
+	}
+}
+
+func TestSubcommandUsageErrors(t *testing.T) {
+	tests := []struct {
+		args   []string
+		stderr string
+	}{
+		{[]string{"run", "-bogus", "x"}, "monkey run: flag provided but not defined: -bogus (see monkey run -h)"},
+		{[]string{"disasm"}, "usage: monkey disasm FILE"},
+		{[]string{"disasm", "-x", "f"}, "monkey disasm: flag provided but not defined: -x"},
+		{[]string{"bench", "-n", "-3"}, "monkey bench: -n -3: want 0 to 50"},
+		{[]string{"bench", "-engine=vm", "extra"}, `monkey bench: unexpected argument "extra"`},
+		{[]string{"bench", "-n", "ten"}, `invalid value "ten" for flag -n`},
+	}
+	for _, tt := range tests {
+		code, stdout, stderr := runCLI(t, "", tt.args...)
+		if code != 2 || stdout != "" || !strings.Contains(stderr, tt.stderr) {
+			t.Errorf("monkey %q: exit %d, stdout %q, stderr %q; want 2 and %q", tt.args, code, stdout, stderr, tt.stderr)
 		}
 	}
 }
 
 func TestCommandsAreDispatched(t *testing.T) {
 	var got []string
-	commands["probe"] = func(args []string) int { got = args; return 3 }
+	commands["probe"] = command{args: "X", summary: "probes", run: func(args []string, _ stdio) int { got = args; return 3 }}
 	defer delete(commands, "probe")
 	if code, _, _ := runCLI(t, "", "probe", "a", "-b"); code != 3 || strings.Join(got, " ") != "a -b" {
 		t.Errorf("exit %d, args %v", code, got)
 	}
-	if _, _, stderr := runCLI(t, "", "-h"); !strings.Contains(stderr, "monkey probe") {
+	if _, stdout, _ := runCLI(t, "", "-h"); !strings.Contains(stdout, "monkey probe X") || !strings.Contains(stdout, "probes") {
 		t.Error("help does not list registered commands")
 	}
 }
@@ -140,6 +175,8 @@ func TestPipedREPL(t *testing.T) {
 		"  a + b",
 		"};",
 		"add(1, 2)",
+		"",
+		"// a comment line",
 		"1 + true",
 		"let x = ;",
 		`puts("still here")`,
@@ -150,6 +187,7 @@ func TestPipedREPL(t *testing.T) {
 		"s",
 		"[1,",
 		"2]",
+		"add(1, true)",
 		"exit",
 		"puts(\"after exit\")",
 	}, "\n")
@@ -160,7 +198,12 @@ func TestPipedREPL(t *testing.T) {
 	if want := "3\nstill here\nnull\n40\nmulti\nline\n[1, 2]\n"; stdout != want {
 		t.Errorf("stdout %q, want %q", stdout, want)
 	}
-	if want := "repl:1:3: type mismatch: INTEGER + BOOLEAN\nrepl:1:9: expected an expression, found \";\"\n"; stderr != want {
+	// Lines are numbered over the whole input, blank and comment lines included.
+	want := "-:7:3: type mismatch: INTEGER + BOOLEAN\n" +
+		"-:8:9: expected an expression, found \";\"\n" +
+		"-:2:5: type mismatch: INTEGER + BOOLEAN\n" +
+		"    in fn defined at -:1:11, called at -:17:4\n"
+	if stderr != want {
 		t.Errorf("stderr %q, want %q", stderr, want)
 	}
 }

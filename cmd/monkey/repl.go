@@ -26,6 +26,7 @@ func repl(std stdio) int {
 	if f, ok := std.in.(*os.File); ok && readline.IsTerminal(int(f.Fd())) {
 		return terminalREPL(s)
 	}
+	s.piped = true
 	sc := bufio.NewScanner(std.in)
 	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
 	for sc.Scan() {

@@ -22,12 +22,15 @@ import (
 // Each input is parsed with the lines of the earlier inputs in front of it
 // (as blank lines), so every position in the session is distinct: an error
 // inside a function entered earlier is shown in that input, as repl[N]:L:C.
+// Input piped in is one stream instead: positions are -:L:C, L counted
+// from its first line, blank lines included.
 type session struct {
 	env, macros *object.Environment
 	pending     []string
 	out, err    io.Writer
+	piped       bool
 	starts      []int // session line before each evaluated input's first line
-	lines       int   // lines evaluated so far
+	lines       int   // lines fed so far
 }
 
 func newSession(out, errOut io.Writer) *session {
@@ -48,6 +51,8 @@ func (s *session) feed(ctx context.Context, line string) (more bool, entry strin
 	s.pending = nil
 	if strings.TrimSpace(src) != "" {
 		s.eval(ctx, src)
+	} else {
+		s.lines += strings.Count(src, "\n") + 1 // keeps later line numbers true
 	}
 	return false, src
 }
@@ -92,9 +97,14 @@ func (s *session) eval(ctx context.Context, src string) {
 }
 
 // where names a session position: repl:L:C in the latest input, repl[N]:L:C
-// in input N (counting from 1) of the earlier ones.
+// in input N (counting from 1) of the earlier ones, -:L:C when piped.
 func (s *session) where(p token.Position) string {
-	if !p.IsValid() || len(s.starts) == 0 {
+	switch {
+	case s.piped && p.IsValid():
+		return fmt.Sprintf("-:%d:%d", p.Line, p.Col)
+	case s.piped:
+		return "-"
+	case !p.IsValid() || len(s.starts) == 0:
 		return "repl"
 	}
 	n := sort.SearchInts(s.starts, p.Line) // first input starting at or after p.Line
@@ -112,11 +122,7 @@ const maxTrace = 10
 // report prints a runtime error with the calls that led to it, innermost
 // first: each with where its function was defined and where it was called.
 func (s *session) report(e *object.Error) {
-	if e.Pos.IsValid() {
-		fmt.Fprintf(s.err, "%s: %s\n", s.where(e.Pos), e.Message)
-	} else {
-		fmt.Fprintf(s.err, "repl: %s\n", e.Message)
-	}
+	fmt.Fprintf(s.err, "%s: %s\n", s.where(e.Pos), e.Message)
 	n := len(e.Trace)
 	for k := 0; k < n; k++ { // k-th call from the innermost
 		if n > maxTrace && k == maxTrace/2 {

@@ -1,11 +1,9 @@
 package main
 
 import (
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"time"
 
 	"github.com/gee-project/gee/monkey/ast"
@@ -21,31 +19,47 @@ func init() {
 	engines["vm"] = func(prog *ast.Program, out io.Writer, meter *budget.Meter) (object.Object, error) {
 		return vm.RunWith(prog, out, vm.Options{Meter: meter})
 	}
-	commands["disasm"] = func(args []string) int { return disasmCommand(args, os.Stdin, os.Stdout, os.Stderr) }
-	commands["bench"] = func(args []string) int { return benchCommand(args, os.Stdout, os.Stderr) }
+	commands["disasm"] = command{args: "FILE", summary: "print the bytecode the VM runs for FILE", run: disasmCommand}
+	commands["bench"] = command{args: "[-engine=NAME] [-n N]", summary: "time fibonacci(N), the book's benchmark", run: benchCommand}
 }
 
+const disasmUsage = `monkey disasm prints the bytecode the compiler makes for a Monkey program
+file ("-" reads standard input): the constants, then each function's
+instructions with their offsets and operands.
+
+Usage:
+  monkey disasm FILE
+
+Example:
+  monkey disasm examples/monkey/fib.monkey
+`
+
 // disasmCommand prints the bytecode the compiler makes for a file.
-func disasmCommand(args []string, in io.Reader, out, errOut io.Writer) int {
-	if len(args) != 1 || args[0] == "-h" || args[0] == "-help" {
-		fmt.Fprintln(errOut, "usage: monkey disasm FILE")
+func disasmCommand(args []string, std stdio) int {
+	fs := flag.NewFlagSet("monkey disasm", flag.ContinueOnError)
+	if status, ok := parseArgs(fs, args, std, flagHelp(fs, disasmUsage)); !ok {
+		return status
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(std.err, "usage: monkey disasm FILE (see monkey disasm -h)")
 		return exitParseError
 	}
-	src, err := readSource(args[0], in)
+	file := fs.Arg(0)
+	src, err := readSource(file, std.in)
 	if err != nil {
-		fmt.Fprintf(errOut, "monkey: %v\n", err)
+		fmt.Fprintf(std.err, "monkey: %v\n", err)
 		return exitRuntimeError
 	}
-	prog, status := prepare(args[0], string(src), errOut, budget.Unlimited())
+	prog, status := prepare(file, string(src), std.err, budget.Unlimited())
 	if status != exitOK {
 		return status
 	}
 	bc, err := compiler.Compile(prog)
 	if err != nil {
-		fmt.Fprintf(errOut, "%s:%v\n", args[0], err)
+		fmt.Fprintf(std.err, "%s:%v\n", file, err)
 		return exitRuntimeError
 	}
-	fmt.Fprint(out, bc.String())
+	fmt.Fprint(std.out, bc.String())
 	return exitOK
 }
 
@@ -63,17 +77,40 @@ const benchSource = `let fibonacci = fn(x) {
 };
 fibonacci(%d);`
 
+const benchUsage = `monkey bench times the book's benchmark, a recursive fibonacci(N), on one
+engine and prints engine=NAME, result=VALUE, duration=D. As in the book,
+parsing and (for the VM) compiling are outside the measured time.
+
+Usage:
+  monkey bench [-engine=NAME] [-n N]
+
+Examples:
+  monkey bench                   # engine=vm, result=9227465, duration=…
+  monkey bench -engine=eval -n 30
+
+Flags:
+`
+
+// maxBenchN bounds -n: fibonacci(50) takes minutes on the VM, and a
+// negative N recurses until the stack overflows.
+const maxBenchN = 50
+
 // benchCommand times fibonacci(n) on an engine, as the book's benchmark
 // does: parsing and compiling are outside the measured duration for the VM.
-func benchCommand(args []string, out, errOut io.Writer) int {
+func benchCommand(args []string, std stdio) int {
+	out, errOut := std.out, std.err
 	fs := flag.NewFlagSet("monkey bench", flag.ContinueOnError)
-	fs.SetOutput(errOut)
 	engine := fs.String("engine", "vm", "engine: "+engineNames())
-	n := fs.Int("n", 35, "compute fibonacci(`N`)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
+	n := fs.Int("n", 35, "compute fibonacci(`N`), 0 to 50")
+	if status, ok := parseArgs(fs, args, std, flagHelp(fs, benchUsage)); !ok {
+		return status
+	}
+	if *n < 0 || *n > maxBenchN {
+		fmt.Fprintf(errOut, "monkey bench: -n %d: want 0 to %d\n", *n, maxBenchN)
+		return exitParseError
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(errOut, "monkey bench: unexpected argument %q (see monkey bench -h)\n", fs.Arg(0))
 		return exitParseError
 	}
 	run, ok := engines[*engine]
