@@ -48,6 +48,48 @@ type config struct {
 	noStmtCache bool
 	stmtCap     int
 	interpolate bool
+	pool        *Pool
+}
+
+// Pool sets database/sql connection pool limits. Zero fields keep
+// database/sql's defaults (unlimited open connections, 2 idle, no
+// lifetime limits).
+type Pool struct {
+	MaxOpenConns    int           // connections open at once (in use + idle)
+	MaxIdleConns    int           // idle connections kept
+	ConnMaxLifetime time.Duration // close connections older than this
+	ConnMaxIdleTime time.Duration // close connections idle longer than this
+}
+
+// WithPool sets the pool limits of the engine's pool. On a SQLite file
+// engine they apply to the reader pool (the writer is always one
+// connection); a SQLite :memory: engine stays at one connection and rejects
+// MaxOpenConns above 1.
+func WithPool(p Pool) Option { return func(c *config) { c.pool = &p } }
+
+func (p *Pool) apply(db *sql.DB) {
+	if p == nil {
+		return
+	}
+	if p.MaxOpenConns > 0 {
+		db.SetMaxOpenConns(p.MaxOpenConns)
+	}
+	if p.MaxIdleConns > 0 {
+		db.SetMaxIdleConns(p.MaxIdleConns)
+	}
+	if p.ConnMaxLifetime > 0 {
+		db.SetConnMaxLifetime(p.ConnMaxLifetime)
+	}
+	if p.ConnMaxIdleTime > 0 {
+		db.SetConnMaxIdleTime(p.ConnMaxIdleTime)
+	}
+}
+
+func (p *Pool) check() error {
+	if p != nil && (p.MaxOpenConns < 0 || p.MaxIdleConns < 0 || p.ConnMaxLifetime < 0 || p.ConnMaxIdleTime < 0) {
+		return fmt.Errorf("orm: WithPool(%+v): negative limit", *p)
+	}
+	return nil
 }
 
 // WithLogger logs statements through l: errors at Error, statements slower
@@ -87,6 +129,9 @@ func Open(driverName, dsn string, opts ...Option) (*Engine, error) {
 		return nil, err
 	}
 	c := newConfig(opts)
+	if err := c.pool.check(); err != nil {
+		return nil, err
+	}
 	if c.interpolate {
 		if d.Name() != "mysql" {
 			return nil, fmt.Errorf("orm: WithInterpolation needs the mysql driver, not %q", driverName)
@@ -101,7 +146,14 @@ func Open(driverName, dsn string, opts ...Option) (*Engine, error) {
 		return nil, fmt.Errorf("orm: open %s: %w", driverName, err)
 	}
 	if d.Name() == "sqlite" {
+		if c.pool != nil && c.pool.MaxOpenConns > 1 {
+			db.Close()
+			return nil, fmt.Errorf("orm: WithPool: MaxOpenConns %d on SQLite %q: each connection would see its own empty in-memory database", c.pool.MaxOpenConns, dsn)
+		}
+		c.pool.apply(db)
 		db.SetMaxOpenConns(1) // every connection would get its own empty database
+	} else {
+		c.pool.apply(db)
 	}
 	if err := db.Ping(); err != nil {
 		db.Close()
@@ -131,6 +183,7 @@ func openSQLiteFile(driverName, dsn string, d dialect.Dialect, c config) (*Engin
 	}
 	r.SetMaxOpenConns(sqliteReaders)
 	r.SetMaxIdleConns(sqliteReaders)
+	c.pool.apply(r)
 	e := newEngine(r, d, c)
 	e.wdb = w
 	if e.stmts != nil {
@@ -161,10 +214,15 @@ func sqliteDSN(dsn string) string {
 	return dsn
 }
 
-// New wraps an open pool. The caller keeps ownership of db's settings;
+// New wraps an open pool. The caller keeps ownership of db's settings
+// (WithPool is applied to db if given; a negative limit in it is ignored);
 // Close closes it.
 func New(db *sql.DB, d dialect.Dialect, opts ...Option) *Engine {
-	return newEngine(db, d, newConfig(opts))
+	c := newConfig(opts)
+	if c.pool.check() == nil {
+		c.pool.apply(db)
+	}
+	return newEngine(db, d, c)
 }
 
 func newConfig(opts []Option) config {

@@ -202,7 +202,7 @@ func (s *Session) insertGroup(op string, sch *schema.Schema, part []unsafe.Point
 	// The key step is a session variable: read it on the connection that
 	// runs the INSERT.
 	var n int64
-	err := s.e.Transaction(s.ctx, func(ts *Session) error {
+	err := s.Transaction(func(ts *Session) error {
 		var err error
 		n, err = ts.insertChunks(op, sch, part, true, omit)
 		return err
@@ -281,7 +281,7 @@ func (s *Session) insertChunks(op string, sch *schema.Schema, bases []unsafe.Poi
 	if s.tx != nil {
 		return total, run(s)
 	}
-	err := s.e.Transaction(s.ctx, run)
+	err := s.Transaction(run)
 	return total, err
 }
 
@@ -368,6 +368,9 @@ func (s *Session) insertStmt(op string, sch *schema.Schema, cols []*schema.Field
 // or false when they need not be evenly spaced: innodb_autoinc_lock_mode=2
 // lets concurrent inserts interleave.
 func (s *Session) mysqlKeyStep() (int64, bool) {
+	if s.dry != nil {
+		return 1, true // show the one multi-row statement
+	}
 	if s.tx == nil {
 		return 0, false
 	}

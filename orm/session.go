@@ -41,6 +41,7 @@ type Session struct {
 	updCols   []string // DoUpdate columns of Upsert; nil = every non-key column
 	doNoth    bool     // DoNothing: Upsert keeps conflicting rows
 	preloads  []*preloadNode
+	dry       *[]Statement // ToSQL: record statements instead of running them
 	joins     []cond
 	group     []string
 	having    []cond
@@ -77,7 +78,7 @@ func (s *Session) InTransaction() bool { return s.tx != nil }
 // child returns a clean session sharing the context and transaction, given to
 // hooks so their statements do not disturb the caller's chain.
 func (s *Session) child() *Session {
-	return &Session{e: s.e, ctx: s.ctx, q: s.q, tx: s.tx, depth: s.depth}
+	return &Session{e: s.e, ctx: s.ctx, q: s.q, tx: s.tx, depth: s.depth, dry: s.dry}
 }
 
 // reset clears the chained clauses after a terminal method.
@@ -111,6 +112,9 @@ func (s *Session) exec(query string, args []any) (sql.Result, error) {
 	if s.e.timeText {
 		args = sqliteTimes(args)
 	}
+	if s.dry != nil {
+		return nil, s.dryRecord(query, args)
+	}
 	var res sql.Result
 	q, cache := s.q, s.e.wstmts
 	if s.tx == nil {
@@ -141,6 +145,9 @@ func (s *Session) query(query string, args []any) (*sql.Rows, error) {
 	}
 	if s.e.timeText {
 		args = sqliteTimes(args)
+	}
+	if s.dry != nil {
+		return nil, s.dryRecord(query, args)
 	}
 	var rows *sql.Rows
 	cache := s.e.stmts

@@ -16,6 +16,9 @@ func (e *Engine) Transaction(ctx context.Context, fn func(*Session) error) error
 // Transaction runs fn in a new transaction, or in a savepoint when the
 // session is already in one, with the same commit/rollback rules.
 func (s *Session) Transaction(fn func(*Session) error) (err error) {
+	if s.dry != nil {
+		return fn(s.child())
+	}
 	if s.tx != nil {
 		return s.savepoint(fn)
 	}
@@ -32,6 +35,9 @@ func (s *Session) Transaction(fn func(*Session) error) (err error) {
 // transaction serializable, so any level is met; read-only is enforced there
 // with PRAGMA query_only for the transaction's duration.
 func (s *Session) TransactionWith(opts *sql.TxOptions, fn func(*Session) error) error {
+	if s.dry != nil {
+		return fn(s.child())
+	}
 	if s.tx != nil {
 		return fmt.Errorf("orm: TransactionWith inside a transaction: a savepoint cannot change isolation or read-only")
 	}

@@ -34,7 +34,7 @@ func (s *Session) upsertKeyed(sch *schema.Schema, bases []unsafe.Pointer) (int64
 	if s.tx != nil || (len(bases) == 1 && s.e.wdb == nil) {
 		return total, run(s)
 	}
-	err := s.e.Transaction(s.ctx, func(tx *Session) error {
+	err := s.Transaction(func(tx *Session) error {
 		tx.confl, tx.updCols, tx.doNoth = s.confl, s.updCols, s.doNoth
 		return run(tx)
 	})
