@@ -127,8 +127,9 @@ func (s *Server) askBatchSplit(req *pb.AskBatchSplitRequest) ([]*pb.SplitID, err
 	return out, nil
 }
 
-// ReportBatchSplit records the regions a split produced that the cache does not hold yet (their
-// leaders' heartbeats bring leader and size); regions the cache already knows are left alone.
+// ReportBatchSplit records the regions a split produced, so their ranges resolve before their
+// leaders report: a region the cache holds with an older epoch keeps its leader (if still a peer)
+// and size, a new one has no leader until its heartbeat; a stale report changes nothing.
 func (s *Server) ReportBatchSplit(_ context.Context, req *pb.ReportBatchSplitRequest) (*pb.ReportBatchSplitResponse, error) {
 	return &pb.ReportBatchSplitResponse{Header: s.header(s.reportBatchSplit(req))}, nil
 }
@@ -150,12 +151,21 @@ func (s *Server) reportBatchSplit(req *pb.ReportBatchSplitRequest) error {
 	}
 	defer s.leave()
 	for _, r := range req.GetRegions() {
-		if s.cluster.GetRegion(r.GetId()) != nil {
-			continue
-		}
 		m := proto.Clone(r).(*metapb.Region)
+		var leader *metapb.Peer
+		var opts []core.RegionOption
+		if old := s.cluster.GetRegion(m.GetId()); old != nil {
+			oe, ne := old.Epoch(), m.GetRegionEpoch()
+			if ne.GetVersion() <= oe.GetVersion() && ne.GetConfVer() <= oe.GetConfVer() {
+				continue // the cache is as new already: leave its leader and size alone
+			}
+			if l := old.Leader(); l != nil && core.NewRegionInfo(m, nil).StorePeer(l.GetStoreId()).GetId() == l.GetId() {
+				leader = l
+			}
+			opts = append(opts, core.WithApproximateSize(old.ApproximateSize()))
+		}
 		// A stale report is refused by the epoch rules; that is not the reporter's error.
-		if ch, err := s.cluster.PutRegion(core.NewRegionInfo(m, nil)); err == nil {
+		if ch, err := s.cluster.PutRegion(core.NewRegionInfo(m, leader, opts...)); err == nil {
 			s.persist(m, ch)
 		}
 	}
