@@ -9,8 +9,8 @@ import (
 
 	"github.com/gee-project/gee/kv/proto/metapb"
 	pb "github.com/gee-project/gee/kv/proto/schedulerpb"
-	"github.com/gee-project/gee/kv/scheduler/core"
 	"github.com/gee-project/gee/kv/schedclient"
+	"github.com/gee-project/gee/kv/scheduler/core"
 )
 
 // fakeScheduling asks every region led from store 1 to move its leader to store 2, and counts rounds.
