@@ -55,7 +55,7 @@ type config struct {
 // flag. -h prints the usage to stdout and returns flag.ErrHelp.
 func parseFlags(args []string, stdout, stderr io.Writer) (*config, error) {
 	fs := flag.NewFlagSet("geecache", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // errors are returned (main prints them once); -h goes to stdout
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), usageText)
 		fs.PrintDefaults()

@@ -35,7 +35,7 @@ func main() {
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 	case err != nil:
-		fmt.Fprintln(os.Stderr, "geecache:", err)
+		fmt.Fprintf(os.Stderr, "geecache: %v (see geecache -h)\n", err)
 		os.Exit(2)
 	}
 }

@@ -52,7 +52,7 @@ func runMain(t *testing.T, args string) (code int, stdout, stderr string) {
 
 func TestHelpExitsZeroWithDescriptionAndExamples(t *testing.T) {
 	code, out, errs := runMain(t, "-h")
-	if code != 0 || !strings.Contains(out, "geecache runs one node") || !strings.Contains(out, "Examples:") || !strings.Contains(out, "-peer-addr") {
+	if code != 0 || errs != "" || !strings.Contains(out, "geecache runs one node") || !strings.Contains(out, "Examples:") || !strings.Contains(out, "-peer-addr") {
 		t.Fatalf("-h: exit %d, stdout %q, stderr %q", code, out, errs)
 	}
 }
@@ -95,6 +95,10 @@ func TestBadFlagsAreRejectedBeforeStarting(t *testing.T) {
 	// The real binary: exit status 2 and the message on stderr.
 	if code, _, errs := runMain(t, "-ttl -5s"); code != 2 || !strings.Contains(errs, "-ttl") {
 		t.Fatalf("-ttl -5s: exit %d, stderr %q", code, errs)
+	}
+	code, _, errs := runMain(t, "-bogus")
+	if code != 2 || errs != "geecache: flag provided but not defined: -bogus (see geecache -h)\n" {
+		t.Fatalf("-bogus: exit %d, stderr %q; want the flag named once, without the usage", code, errs)
 	}
 }
 
