@@ -26,8 +26,9 @@ type Config struct {
 	RegionFlushInterval time.Duration
 	// Limits bound what one request may ask for.
 	Limits Limits
-	// NewScheduling builds the scheduling policies; nil means no commands are ever sent.
-	NewScheduling func(env SchedulingEnv) Scheduling
+	// NewScheduling builds the scheduling policies (an error fails Open); nil means no commands
+	// are ever sent.
+	NewScheduling func(env SchedulingEnv) (Scheduling, error)
 	// Now is the clock (tests); default time.Now.
 	Now func() time.Time
 }

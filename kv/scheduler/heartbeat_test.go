@@ -45,9 +45,9 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 func TestRegionHeartbeatStreamEndToEnd(t *testing.T) {
 	fake := &fakeScheduling{}
 	var env SchedulingEnv
-	ts := startServer(t, Config{ScheduleInterval: 10 * time.Millisecond, NewScheduling: func(e SchedulingEnv) Scheduling {
+	ts := startServer(t, Config{ScheduleInterval: 10 * time.Millisecond, NewScheduling: func(e SchedulingEnv) (Scheduling, error) {
 		env = e
-		return fake
+		return fake, nil
 	}})
 	if env.Cluster != ts.s.Cluster() || env.IDs == nil || env.Config().GetMaxReplicas() != 3 {
 		t.Fatalf("scheduling env not wired: %+v", env)

@@ -67,7 +67,11 @@ func Open(cfg Config) (*Server, error) {
 	}
 	s.saver = newRegionSaver(st)
 	if cfg.NewScheduling != nil {
-		s.sched = cfg.NewScheduling(SchedulingEnv{Cluster: s.cluster, IDs: s.ids, Config: s.ClusterConfig})
+		s.sched, err = cfg.NewScheduling(SchedulingEnv{Cluster: s.cluster, IDs: s.ids, Config: s.ClusterConfig})
+		if err != nil {
+			_ = st.close()
+			return nil, fmt.Errorf("scheduler: scheduling: %w", err)
+		}
 	}
 	s.loops.Add(2)
 	go s.flushLoop()
@@ -229,6 +233,18 @@ func (s *Server) scheduleLoop() {
 			}
 		}
 	}
+}
+
+// SetClusterConfig changes max replicas and/or the store down time (zero: keep) and persists it.
+func (s *Server) SetClusterConfig(maxReplicas int, maxStoreDownTime time.Duration) error {
+	next := cloneConfig(s.config.Load())
+	if maxReplicas > 0 {
+		next.MaxReplicas = uint32(maxReplicas)
+	}
+	if maxStoreDownTime > 0 {
+		next.MaxStoreDownTimeMs = uint64(maxStoreDownTime.Milliseconds())
+	}
+	return s.putConfig(&schedulerpb.PutClusterConfigRequest{Config: next})
 }
 
 func cloneConfig(c *schedulerpb.ClusterConfig) *schedulerpb.ClusterConfig {
