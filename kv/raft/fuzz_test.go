@@ -36,6 +36,15 @@ func FuzzStep(f *testing.F) {
 	seedMsg(f, &pb.Message{Type: pb.MessageType_MsgProp, From: 3, To: 1})
 	seedMsg(f, &pb.Message{Type: pb.MessageType_MsgTimeoutNow, From: 1, To: 2, Term: 2})
 	seedMsg(f, &pb.Message{Type: pb.MessageType_MsgTransferLeader, From: 7, To: 1, Term: 2})
+	seedMsg(f, &pb.Message{Type: pb.MessageType_MsgHibernate, From: 1, To: 2, Term: 2, Index: 1 << 40, LogTerm: 2, Commit: 1 << 41})
+	seedMsg(f, &pb.Message{Type: pb.MessageType_MsgHibernate, From: 3, To: 1, Term: 9, Index: 3, LogTerm: 2, Commit: 3})
+	seedMsg(f, &pb.Message{Type: pb.MessageType_MsgHibernateResp, From: 2, To: 1, Term: 2, Reject: true})
+	ccv2, _ := proto.Marshal(&pb.ConfChangeV2{Changes: []*pb.ConfChangeSingle{{Type: 2, NodeId: 9}, {Type: 1, NodeId: 1}, {Type: 7}}})
+	seedMsg(f, &pb.Message{Type: pb.MessageType_MsgProp, From: 3, To: 1,
+		Entries: []*pb.Entry{{Type: pb.EntryType_EntryConfChangeV2, Data: ccv2}}})
+	seedMsg(f, &pb.Message{Type: pb.MessageType_MsgSnap, From: 1, To: 2, Term: 3,
+		Snapshot: &pb.Snapshot{Metadata: &pb.SnapshotMetadata{Index: 50, Term: 3, ConfState: &pb.ConfState{
+			Voters: []uint64{1, 2, 2, 0}, Learners: []uint64{2, 3}, VotersOutgoing: []uint64{1, 4}, AutoLeave: true}}}})
 	f.Add([]byte{0xff, 0x01})
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var m pb.Message

@@ -14,6 +14,10 @@ import (
 // retryable, so it does not wrap ErrProposalDropped.
 var ErrInvalidConfChange = errors.New("raft: invalid conf change")
 
+// maxConfChanges bounds the changes in one ConfChangeV2, so a malformed
+// or hostile entry cannot make applying it slow.
+const maxConfChanges = 256
+
 // errAlreadyJoint: a joint configuration must be left before the next change.
 var errAlreadyJoint = fmt.Errorf("%w: still in a joint configuration", ErrProposalDropped)
 
@@ -28,7 +32,7 @@ type membership struct {
 
 func (m membership) joint() bool { return len(m.voters[1]) > 0 }
 
-func (m membership) isLearner(id uint64) bool { return slices.Contains(m.learners, id) }
+func (m membership) isLearner(id uint64) bool { return containsSorted(m.learners, id) }
 
 // ids returns every member (voters of both halves and learners), sorted.
 func (m membership) ids() []uint64 {
@@ -53,7 +57,9 @@ func membershipOf(cs *pb.ConfState) membership {
 	}
 	m := membership{voters: jointMajority{norm(cs.GetVoters()), norm(cs.GetVotersOutgoing())},
 		learners: norm(cs.GetLearners())}
-	m.learners = slices.DeleteFunc(m.learners, m.voters.contains)
+	m.learners = slices.DeleteFunc(m.learners, func(id uint64) bool {
+		return containsSorted(m.voters[0], id) || containsSorted(m.voters[1], id)
+	})
 	m.autoLeave = cs.GetAutoLeave() && m.joint()
 	return m
 }
@@ -73,6 +79,10 @@ func (m membership) apply(cc *pb.ConfChangeV2) (membership, error) {
 	}
 	if m.joint() {
 		return m, errAlreadyJoint
+	}
+	if len(cc.Changes) > maxConfChanges {
+		return m, fmt.Errorf("%w: %d changes in one step (limit %d)", ErrInvalidConfChange,
+			len(cc.Changes), maxConfChanges)
 	}
 	n := membership{voters: jointMajority{slices.Clone(m.voters[0]), nil}, learners: slices.Clone(m.learners)}
 	for _, c := range cc.Changes {

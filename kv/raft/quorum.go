@@ -12,8 +12,8 @@ type majority []uint64
 
 func (c majority) quorum() int { return len(c)/2 + 1 }
 
-// contains reports whether id is a voter of c (c is small: linear scan).
-func (c majority) contains(id uint64) bool { return slices.Contains(c, id) }
+// contains reports whether id is a voter of c.
+func (c majority) contains(id uint64) bool { return containsSorted(c, id) }
 
 // committedIndex is the highest value (pick of each voter's Progress, e.g.
 // Match) that a majority of c reached. buf is scratch space; pick is a

@@ -330,8 +330,8 @@ type Status struct {
 	// IsLearner reports that this node is a learner (replicated to, never
 	// voting or campaigning).
 	IsLearner bool
-	// Progress is the leader's view of each voter (nil on followers and
-	// from BasicStatus).
+	// Progress is the leader's view of each member, voters and learners
+	// (Progress.IsLearner); nil on followers and from BasicStatus.
 	Progress map[uint64]Progress
 }
 
