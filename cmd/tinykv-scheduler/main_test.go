@@ -1,0 +1,196 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gee-project/gee/kv/proto/metapb"
+	"github.com/gee-project/gee/kv/schedclient"
+)
+
+func TestHelp(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run(context.Background(), []string{"-h"}, &out, &errb); code != 0 {
+		t.Fatalf("-h exit %d", code)
+	}
+	for _, want := range []string{"Examples:", "-data", "-addr", "-max-replicas", "-max-store-down-time", "-schedule-interval", "-schedulers"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("-h output lacks %q", want)
+		}
+	}
+}
+
+func TestBadCommandLines(t *testing.T) {
+	dir := t.TempDir()
+	cases := map[string][]string{
+		"no data":           {},
+		"bad addr":          {"-data", dir, "-addr", "nowhere"},
+		"replicas 0":        {"-data", dir, "-max-replicas", "0"},
+		"replicas 17":       {"-data", dir, "-max-replicas", "17"},
+		"down time short":   {"-data", dir, "-max-store-down-time", "10ms"},
+		"interval 0":        {"-data", dir, "-schedule-interval", "0s"},
+		"unknown scheduler": {"-data", dir, "-schedulers", "balance-hot"},
+		"unknown flag":      {"-data", dir, "-nope"},
+		"stray argument":    {"-data", dir, "extra"},
+		"shutdown timeout":  {"-data", dir, "-shutdown-timeout", "0s"},
+	}
+	for name, args := range cases {
+		var out, errb bytes.Buffer
+		if code := run(context.Background(), args, &out, &errb); code != 2 || errb.Len() == 0 {
+			t.Errorf("%s: exit %d, stderr %q", name, code, errb.String())
+		}
+	}
+}
+
+// syncBuffer is a goroutine-safe stdout for a running server.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+var listening = regexp.MustCompile(`listening on (\S+)`)
+
+// startRun runs the command in-process until the returned stop is called.
+func startRun(t *testing.T, args ...string) (addr string, stop func() int) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	out := &syncBuffer{}
+	code := make(chan int, 1)
+	go func() { code <- run(ctx, args, out, io.Discard) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if m := listening.FindStringSubmatch(out.String()); m != nil {
+			return m[1], func() int { cancel(); return <-code }
+		}
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("no listening line; output %q", out.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// Serve, bootstrap through the client, stop (as SIGTERM does: the context ends), restart on the
+// same directory: the cluster, its ids and the explicitly given config survive.
+func TestServeStopRestart(t *testing.T) {
+	dir := t.TempDir()
+	addr, stop := startRun(t, "-data", dir, "-addr", "127.0.0.1:0", "-max-replicas", "1", "-schedule-interval", "10ms")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cli, err := schedclient.New(ctx, []string{addr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	storeID, _ := cli.AllocID(ctx)
+	regionID, _ := cli.AllocID(ctx)
+	peerID, err := cli.AllocID(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = cli.Bootstrap(ctx, &metapb.Store{Id: storeID, Address: "127.0.0.1:20160"},
+		&metapb.Region{Id: regionID, RegionEpoch: &metapb.RegionEpoch{ConfVer: 1, Version: 1}, Peers: []*metapb.Peer{{Id: peerID, StoreId: storeID}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts1, err := cli.GetTS(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cli.Close()
+	if code := stop(); code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+
+	addr, stop = startRun(t, "-data", dir, "-addr", "127.0.0.1:0")
+	defer stop()
+	cli, err = schedclient.New(ctx, []string{addr})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	if ok, err := cli.IsBootstrapped(ctx); !ok || err != nil {
+		t.Fatalf("IsBootstrapped after restart: %v %v", ok, err)
+	}
+	if id, err := cli.AllocID(ctx); err != nil || id <= peerID {
+		t.Fatalf("AllocID after restart: %d %v (before: %d)", id, err, peerID)
+	}
+	if ts2, err := cli.GetTS(ctx); err != nil || ts2 <= ts1 {
+		t.Fatalf("GetTS after restart: %d %v (before: %d)", ts2, err, ts1)
+	}
+	cfg, err := cli.GetClusterConfig(ctx)
+	if err != nil || cfg.GetMaxReplicas() != 1 {
+		t.Fatalf("config after restart without the flag: %v %v", cfg, err)
+	}
+	r, err := cli.GetRegion(ctx, []byte("k"))
+	if err != nil || r.Meta.GetId() != regionID {
+		t.Fatalf("GetRegion after restart: %v %v", r, err)
+	}
+}
+
+func TestBindFailure(t *testing.T) {
+	addr, stop := startRun(t, "-data", t.TempDir(), "-addr", "127.0.0.1:0")
+	defer stop()
+	var errb bytes.Buffer
+	if code := run(context.Background(), []string{"-data", t.TempDir(), "-addr", addr}, io.Discard, &errb); code != 1 {
+		t.Fatalf("second server on %s: exit %d (%s)", addr, code, errb.String())
+	}
+}
+
+// A real process stops cleanly on SIGTERM.
+func TestSIGTERM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := t.TempDir() + "/tinykv-scheduler"
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "-data", t.TempDir(), "-addr", "127.0.0.1:0")
+	out := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill() }()
+	deadline := time.Now().Add(20 * time.Second)
+	for !listening.MatchString(out.String()) {
+		if time.Now().After(deadline) {
+			t.Fatal("no listening line")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("no exit within 15 s of SIGTERM")
+	}
+}
