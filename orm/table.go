@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/gee-project/gee/orm/dialect"
 	"github.com/gee-project/gee/orm/migrate"
 	"github.com/gee-project/gee/orm/schema"
 )
@@ -86,7 +87,59 @@ func (e *Engine) describe(ctx context.Context, table string) (migrate.Table, err
 	if t.Indexes, err = e.strings(ctx, q, args); err != nil {
 		return t, &Error{Op: "describe", Table: table, SQL: q, Err: err}
 	}
-	return t, nil
+	if err := e.describeColumns(ctx, table, &t); err != nil {
+		return t, err
+	}
+	q = "SELECT 1 FROM " + dialect.QuoteString(e.dialect, table) + " LIMIT 1"
+	rows, err := e.db.QueryContext(ctx, q)
+	if err != nil {
+		return t, &Error{Op: "describe", Table: table, SQL: q, Err: err}
+	}
+	t.HasRows = rows.Next()
+	rows.Close()
+	return t, rows.Err()
+}
+
+// describeColumns reads column types, nullability and single-column unique
+// indexes when the dialect can.
+func (e *Engine) describeColumns(ctx context.Context, table string, t *migrate.Table) error {
+	d, ok := e.dialect.(dialect.Describer)
+	if !ok {
+		return nil
+	}
+	q, args := d.ColumnInfo(table)
+	rows, err := e.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return &Error{Op: "describe", Table: table, SQL: q, Err: err}
+	}
+	t.Details = map[string]migrate.Column{}
+	for rows.Next() {
+		var name, typ string
+		var nullable int
+		if err := rows.Scan(&name, &typ, &nullable); err != nil {
+			rows.Close()
+			return &Error{Op: "describe", Table: table, SQL: q, Err: err}
+		}
+		t.Details[name] = migrate.Column{Type: typ, Nullable: nullable != 0}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return &Error{Op: "describe", Table: table, SQL: q, Err: err}
+	}
+	q, args = d.UniqueColumns(table)
+	if rows, err = e.db.QueryContext(ctx, q, args...); err != nil {
+		return &Error{Op: "describe", Table: table, SQL: q, Err: err}
+	}
+	defer rows.Close()
+	t.Unique = map[string]string{}
+	for rows.Next() {
+		var index, col string
+		if err := rows.Scan(&index, &col); err != nil {
+			return &Error{Op: "describe", Table: table, SQL: q, Err: err}
+		}
+		t.Unique[col] = index
+	}
+	return rows.Err()
 }
 
 func (e *Engine) strings(ctx context.Context, q string, args []any) ([]string, error) {
@@ -143,17 +196,46 @@ func (e *Engine) ApplyMigration(ctx context.Context, p *migrate.Plan) error {
 	})
 }
 
-// Migrate creates each model's table, or adds its missing columns and
-// indexes. It never drops or renames; use MigrationPlan for that.
+// Migrate is AutoMigrate without the report; differences it leaves alone
+// are logged at Warn when the engine has a logger.
 func (e *Engine) Migrate(ctx context.Context, models ...any) error {
+	skipped, err := e.AutoMigrate(ctx, models...)
+	if e.log != nil {
+		for _, p := range skipped {
+			for _, st := range p.Steps {
+				e.log.WarnContext(ctx, "orm: migrate left a difference alone", "table", p.Table,
+					"step", string(st.Kind), "target", st.Target, "detail", st.Detail)
+			}
+		}
+	}
+	return err
+}
+
+// AutoMigrate creates each model's table, or adds its missing columns and
+// indexes. It never drops, renames or alters: it returns, per table with
+// any, the differences it left alone (columns the struct lacks, and
+// columns whose type, size, nullability or uniqueness differ) as
+// informational plan steps. Use MigrationPlan with migrate options to
+// apply those.
+func (e *Engine) AutoMigrate(ctx context.Context, models ...any) ([]*migrate.Plan, error) {
+	var skipped []*migrate.Plan
 	for _, m := range models {
 		p, err := e.MigrationPlan(ctx, m)
 		if err != nil {
-			return err
+			return skipped, err
+		}
+		left := &migrate.Plan{Table: p.Table}
+		for _, st := range p.Steps {
+			if st.Informational() {
+				left.Steps = append(left.Steps, st)
+			}
+		}
+		if len(left.Steps) > 0 {
+			skipped = append(skipped, left)
 		}
 		if err := e.ApplyMigration(ctx, p); err != nil {
-			return err
+			return skipped, err
 		}
 	}
-	return nil
+	return skipped, nil
 }

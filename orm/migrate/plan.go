@@ -21,14 +21,22 @@ const (
 	AddIndexStep    StepKind = "add index"
 	RebuildStep     StepKind = "rebuild table"
 	KeepColumnStep  StepKind = "keep column" // informational: not in the struct, left alone
+	// ChangeColumnStep: the column's type, size, nullability or uniqueness
+	// differs from the struct. Without AlterColumns it is informational.
+	ChangeColumnStep StepKind = "change column"
 )
 
 // Step is one change; SQL is empty for informational steps.
 type Step struct {
 	Kind   StepKind
 	Target string // column or index name
+	Detail string // what differs, for change steps
 	SQL    []string
 }
+
+// Informational reports whether the step only describes a difference the
+// plan leaves alone.
+func (s Step) Informational() bool { return len(s.SQL) == 0 }
 
 // Plan lists the steps for one table. Apply it inside one transaction.
 type Plan struct {
@@ -63,7 +71,11 @@ func (p *Plan) String() string {
 		b.WriteString("  (up to date)\n")
 	}
 	for _, s := range p.Steps {
-		fmt.Fprintf(&b, "  - %s %s\n", s.Kind, s.Target)
+		fmt.Fprintf(&b, "  - %s %s", s.Kind, s.Target)
+		if s.Detail != "" {
+			fmt.Fprintf(&b, ": %s", s.Detail)
+		}
+		b.WriteString("\n")
 		for _, q := range s.SQL {
 			fmt.Fprintf(&b, "      %s;\n", q)
 		}
@@ -76,7 +88,13 @@ type Options struct {
 	Drop        []string          // columns to drop
 	DropUnknown bool              // drop every column the struct lacks
 	Rename      map[string]string // old column name -> new column name
+	Alter       bool              // apply type, size, nullability and unique changes
 }
+
+// AlterColumns allows changing existing columns' type, size, nullability
+// and (adding) uniqueness to match the struct. Without it such differences
+// are listed as informational "change column" steps.
+func AlterColumns() Option { return func(o *Options) { o.Alter = true } }
 
 // Option sets an Options field.
 type Option func(*Options)
@@ -99,11 +117,21 @@ func RenameColumn(from, to string) Option {
 	}
 }
 
-// Table describes an existing table: its columns and index names.
+// Table describes an existing table: its columns and index names, and
+// when the dialect can describe them, column details.
 type Table struct {
 	Exists  bool
 	Columns []string
 	Indexes []string
+	Details map[string]Column // by column name; nil when not described
+	Unique  map[string]string // column -> name of its single-column unique index
+	HasRows bool
+}
+
+// Column is what the database reports of an existing column.
+type Column struct {
+	Type     string // as the catalog spells it
+	Nullable bool
 }
 
 // Diff plans the changes turning the existing table into the schema's table.
@@ -125,8 +153,12 @@ func Diff(d dialect.Dialect, s *schema.Schema, cur Table, opts ...Option) (*Plan
 	if err != nil {
 		return nil, err
 	}
-	d2 := diff{d: d, s: s, have: have, renamed: renames, opts: o}
+	if err := refuseNotNull(s, have, renames, cur); err != nil {
+		return nil, err
+	}
+	d2 := diff{d: d, s: s, have: have, renamed: renames, opts: o, cur: cur}
 	d2.plan(p)
+	d2.changes(p)
 	idx := map[string]bool{}
 	for _, n := range cur.Indexes {
 		idx[n] = true
@@ -185,6 +217,7 @@ type diff struct {
 	opts    Options
 	rebuild bool
 	kept    []string // columns not in the struct, left alone
+	cur     Table
 }
 
 func (x *diff) plan(p *Plan) {
