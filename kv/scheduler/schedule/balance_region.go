@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"math/rand/v2"
+	"slices"
 
 	"github.com/gee-project/gee/kv/scheduler/core"
 )
@@ -32,7 +33,7 @@ func (BalanceRegion) Schedule(c *core.Cluster, env *Env) *Operator {
 	}
 	score := storeView.regionScore
 	sortByScore(stores, score, false)
-	targets := append([]storeView(nil), stores...)
+	targets := slices.Clone(stores)
 	sortByScore(stores, score, true)
 	minScore := score(targets[0])
 	for _, src := range stores {

@@ -87,6 +87,7 @@ func (co *Coordinator) RunOnceAt(now time.Time) RoundStats {
 	env := &co.env
 	env.Now = now
 	env.Config = co.base.refreshed()
+	env.snapshotStores(co.cluster)
 	if !co.started {
 		env.Started, co.started = env.Now, true
 	}

@@ -1,8 +1,9 @@
 package schedule
 
 import (
+	"cmp"
 	"math/rand/v2"
-	"sort"
+	"slices"
 	"time"
 
 	"github.com/gee-project/gee/kv/scheduler/core"
@@ -23,6 +24,27 @@ type Env struct {
 	// Started is when scheduling began: a store not heard from since counts as silent from then, so a restarted
 	// scheduler does not take every store for dead before the stores had a chance to report.
 	Started time.Time
+	// Stores, if set, is the round's snapshot of the stores (in id order), read once per round instead of on every
+	// Schedule call; the influence of operators added since keeps it current. Nil means ask the cluster each time.
+	Stores []*core.StoreInfo
+	byID   map[uint64]*core.StoreInfo
+}
+
+// snapshotStores fixes the stores for a round.
+func (env *Env) snapshotStores(c *core.Cluster) {
+	env.Stores = c.GetStores()
+	env.byID = make(map[uint64]*core.StoreInfo, len(env.Stores))
+	for _, s := range env.Stores {
+		env.byID[s.ID()] = s
+	}
+}
+
+// store returns the store from the round's snapshot, or from the cluster when there is none.
+func (env *Env) store(c *core.Cluster, id uint64) *core.StoreInfo {
+	if env.byID != nil {
+		return env.byID[id]
+	}
+	return c.GetStore(id)
 }
 
 // Scheduler proposes, per call, at most one operator that evens out the stores.
@@ -58,6 +80,7 @@ func (env *Env) isUsable(s *core.StoreInfo) bool {
 type storeView struct {
 	info *core.StoreInfo
 	infl StoreInfluence
+	key  int64 // the score sortByScore ordered by
 }
 
 func (s storeView) id() uint64 { return s.info.ID() }
@@ -74,8 +97,12 @@ func (s storeView) leaderScore(bySize bool) int64 {
 // usableStores returns the usable stores with their influence, in id order.
 func usableStores(c *core.Cluster, env *Env) []storeView {
 	infl := env.Ops.Influence()
+	stores := env.Stores
+	if stores == nil {
+		stores = c.GetStores()
+	}
 	var out []storeView
-	for _, s := range c.GetStores() {
+	for _, s := range stores {
 		if env.isUsable(s) {
 			out = append(out, storeView{info: s, infl: infl[s.ID()]})
 		}
@@ -85,12 +112,17 @@ func usableStores(c *core.Cluster, env *Env) []storeView {
 
 // sortByScore orders stores by score, ascending or descending, ties by id so choices are reproducible.
 func sortByScore(stores []storeView, score func(storeView) int64, descending bool) {
-	sort.SliceStable(stores, func(i, j int) bool {
-		a, b := score(stores[i]), score(stores[j])
-		if a != b {
-			return (a > b) == descending
+	for i := range stores {
+		stores[i].key = score(stores[i])
+	}
+	slices.SortFunc(stores, func(a, b storeView) int {
+		if a.key != b.key {
+			if (a.key > b.key) == descending {
+				return -1
+			}
+			return 1
 		}
-		return stores[i].id() < stores[j].id()
+		return cmp.Compare(a.id(), b.id())
 	})
 }
 

@@ -28,7 +28,7 @@ func (ReplicaChecker) Check(c *core.Cluster, env *Env, r *core.RegionInfo) *Oper
 		}
 		return nil
 	}
-	if ls := c.GetStore(r.Leader().GetStoreId()); ls != nil && ls.IsOffline() {
+	if ls := env.store(c, r.Leader().GetStoreId()); ls != nil && ls.IsOffline() {
 		return leaveOfflineStore(c, env, r)
 	}
 	if dead := downPeer(c, env, r); dead != nil {
@@ -61,7 +61,7 @@ func replicaOp(env *Env, desc string, r *core.RegionInfo, steps ...Step) *Operat
 // downPeer returns a non-leader peer of r on a store that is down or offline, or nil.
 func downPeer(c *core.Cluster, env *Env, r *core.RegionInfo) *metapb.Peer {
 	for _, p := range r.Followers() {
-		if s := c.GetStore(p.GetStoreId()); env.isDown(s) || s.IsOffline() {
+		if s := env.store(c, p.GetStoreId()); env.isDown(s) || s.IsOffline() {
 			return p
 		}
 	}
@@ -106,7 +106,7 @@ func worstFollower(c *core.Cluster, env *Env, r *core.RegionInfo) *metapb.Peer {
 	var worstRank int
 	var worstScore int64
 	for _, p := range r.Followers() {
-		s := c.GetStore(p.GetStoreId())
+		s := env.store(c, p.GetStoreId())
 		rank, score := 0, int64(0)
 		switch {
 		case isDownPeer(r, p.GetId()):
@@ -140,7 +140,7 @@ func isDownPeer(r *core.RegionInfo, peerID uint64) bool {
 func leaveOfflineStore(c *core.Cluster, env *Env, r *core.RegionInfo) *Operator {
 	from := r.Leader().GetStoreId()
 	for _, p := range r.Followers() {
-		if env.isUsable(c.GetStore(p.GetStoreId())) && followerReady(r, p.GetStoreId()) {
+		if env.isUsable(env.store(c, p.GetStoreId())) && followerReady(r, p.GetStoreId()) {
 			return replicaOp(env, "leave-offline-store", r,
 				TransferLeader{FromStore: from, ToStore: p.GetStoreId(), ToPeerID: p.GetId()})
 		}
