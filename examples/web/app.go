@@ -68,40 +68,19 @@ func (s *store) list() []Note {
 	return out
 }
 
-// newApp builds the notes app: HTML pages, a JSON API and static assets.
+// newApp builds the notes app: a JSON API, HTML pages and static assets.
 func newApp(log *slog.Logger) (*web.Engine, error) {
 	st := &store{notes: map[int]Note{}}
 	e := web.New()
 	e.Use(middleware.RequestID(), middleware.Logger(&web.LoggerConfig{Logger: log}),
 		middleware.Recovery(&web.RecoveryConfig{Logger: log}), middleware.Gzip(0))
-	e.SetFuncMap(template.FuncMap{"when": func(t time.Time) string { return t.Format("2006-01-02 15:04") }})
-	if err := e.LoadHTMLFS(assets, "templates/*.html"); err != nil {
-		return nil, err
-	}
-	static, err := fs.Sub(assets, "static")
-	if err != nil {
-		return nil, err
-	}
-	e.StaticFS("/static", http.FS(static))
-
-	e.GET("/", func(c *web.Context) {
-		c.HTML(http.StatusOK, "index.html", web.H{"Title": "Notes", "Notes": st.list()})
-	})
-	e.GET("/notes/{id:int}", func(c *web.Context) {
-		n, ok := st.get(atoi(c.Param("id")))
-		if !ok {
-			c.String(http.StatusNotFound, "no such note")
-			return
-		}
-		c.HTML(http.StatusOK, "note.html", web.H{"Title": n.Title, "Note": n})
-	})
 
 	api := e.Group("/api", middleware.BodyLimit(64<<10))
 	api.GET("/notes", func(c *web.Context) { c.JSON(http.StatusOK, st.list()) })
 	api.POST("/notes", func(c *web.Context) {
 		var n Note
 		if c.Bind(&n) != nil {
-			return
+			return // Bind answered 400 naming the field
 		}
 		c.JSON(http.StatusCreated, st.add(n))
 	})
@@ -119,7 +98,35 @@ func newApp(log *slog.Logger) (*web.Engine, error) {
 		}
 		c.Status(http.StatusNoContent)
 	})
+	if err := addPages(e, st); err != nil {
+		return nil, err
+	}
 	return e, nil
+}
+
+// addPages adds the HTML pages and the embedded static files.
+func addPages(e *web.Engine, st *store) error {
+	e.SetFuncMap(template.FuncMap{"when": func(t time.Time) string { return t.Format("2006-01-02 15:04") }})
+	if err := e.LoadHTMLFS(assets, "templates/*.html"); err != nil {
+		return err
+	}
+	static, err := fs.Sub(assets, "static")
+	if err != nil {
+		return err
+	}
+	e.StaticFS("/static", http.FS(static))
+	e.GET("/", func(c *web.Context) {
+		c.HTML(http.StatusOK, "index.html", web.H{"Title": "Notes", "Notes": st.list()})
+	})
+	e.GET("/notes/{id:int}", func(c *web.Context) {
+		n, ok := st.get(atoi(c.Param("id")))
+		if !ok {
+			c.String(http.StatusNotFound, "no such note")
+			return
+		}
+		c.HTML(http.StatusOK, "note.html", web.H{"Title": n.Title, "Note": n})
+	})
+	return nil
 }
 
 // atoi parses a param the route already constrained to digits.
