@@ -3,8 +3,10 @@ package raftstore
 import (
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 
 	"github.com/gee-project/gee/kv/engine"
+	"github.com/gee-project/gee/kv/proto/metapb"
 	"github.com/gee-project/gee/kv/proto/raftcmdpb"
 	"github.com/gee-project/gee/kv/proto/raftserverpb"
 	pb "github.com/gee-project/gee/kv/raft/raftpb"
@@ -20,6 +22,9 @@ type applyTask struct {
 
 	register *applyDelegate // start tracking a region
 	barrier  chan struct{}  // closed once everything queued before it is applied
+	// destroy erases the region's replica (stale peer); epoch, if newer, goes in its tombstone.
+	destroy bool
+	epoch   *metapb.RegionEpoch
 }
 
 // applyResult is what the apply worker reports back to the raft loop.
@@ -27,15 +32,30 @@ type applyResult struct {
 	applied uint64
 	// compacted is set when a CompactLog moved the truncated state.
 	compacted bool
+	// sizeDiff is the key+value bytes written (approximate region size growth).
+	sizeDiff int64
+	// region is the region meta after the membership changes and splits applied (nil:
+	// unchanged); confChanges are the accepted changes, in order, for raft to apply too.
+	region      *metapb.Region
+	confChanges []*pb.ConfChange
+	// splits are the regions split off this one, in order.
+	splits []*metapb.Region
+	// destroyed: this store's peer was removed; its data and apply state are gone and
+	// its region state is a tombstone.
+	destroyed bool
 }
 
 // applyDelegate is the apply worker's view of one region.
 type applyDelegate struct {
 	regionID uint64
-	trunc    *truncation // shared with the peer's storage
+	self     *metapb.Peer   // this store's peer
+	region   *metapb.Region // as of the applied index; replaced, never modified
+	trunc    *truncation    // shared with the peer's storage
+	gone     *atomic.Bool   // shared with the peer: set before its data is deleted
 	state    raftserverpb.RaftApplyState
 	res      applyResult
 	touched  bool
+	removed  bool // this peer was removed: apply nothing more
 }
 
 // applier applies committed entries in its own goroutine (pipelined apply): the raft loop
@@ -107,9 +127,23 @@ func (a *applier) control(t applyTask) bool {
 
 func (a *applier) apply(t applyTask) {
 	d := a.deleg[t.regionID]
-	if d == nil {
+	if t.destroy {
+		if d != nil && !d.removed {
+			if t.epoch.GetConfVer() > d.region.GetRegionEpoch().GetConfVer() {
+				r := cloneRegion(d.region)
+				r.RegionEpoch = &metapb.RegionEpoch{ConfVer: t.epoch.GetConfVer(),
+					Version: max(t.epoch.GetVersion(), r.GetRegionEpoch().GetVersion())}
+				d.region = r
+			}
+			a.destroy(d)
+			a.touch(d)
+		}
+		return
+	}
+	if d == nil || d.removed {
+		// Committed entries this replica will not apply: the remaining peers do.
 		for _, p := range t.props {
-			a.answers = append(a.answers, answer{p, errRegionNotFound(t.regionID)})
+			a.answers = append(a.answers, answer{p, errTimeout(t.regionID, "this peer was removed before applying the command")})
 		}
 		return
 	}
@@ -126,7 +160,12 @@ func (a *applier) apply(t applyTask) {
 		if len(props) > 0 && props[0].index == e.Index {
 			prop, props = props[0], props[1:]
 		}
-		err := a.applyEntry(d, e)
+		var err error
+		if !d.removed {
+			err = a.applyEntry(d, e, prop)
+		} else {
+			err = errTimeout(d.regionID, "this peer was removed before applying the command")
+		}
 		if prop != nil {
 			if prop.term != e.Term {
 				err = errStaleCommand(d.regionID)
@@ -138,6 +177,10 @@ func (a *applier) apply(t applyTask) {
 	for _, p := range props {
 		a.answers = append(a.answers, answer{p, errStaleCommand(d.regionID)})
 	}
+	a.touch(d)
+}
+
+func (a *applier) touch(d *applyDelegate) {
 	if !d.touched {
 		d.touched = true
 		a.touched = append(a.touched, d)
@@ -146,9 +189,12 @@ func (a *applier) apply(t applyTask) {
 
 // applyEntry writes one entry's effect into the batch. An error is the command's own
 // failure (answered to its proposer); the entry still counts as applied.
-func (a *applier) applyEntry(d *applyDelegate, e *pb.Entry) error {
+func (a *applier) applyEntry(d *applyDelegate, e *pb.Entry, prop *proposal) error {
+	if e.Type == pb.EntryType_EntryConfChange {
+		return a.applyConfChange(d, e, prop)
+	}
 	if e.Type != pb.EntryType_EntryNormal || len(e.Data) == 0 {
-		return nil // the leader's empty entry; membership changes are not proposed in this store yet
+		return nil // the leader's empty entry
 	}
 	req := &a.req
 	req.Reset()
@@ -157,7 +203,12 @@ func (a *applier) applyEntry(d *applyDelegate, e *pb.Entry) error {
 		return fmt.Errorf("raftstore: entry %d of region %d is not a command: %w", e.Index, d.regionID, err)
 	}
 	if adm := req.GetAdminRequest(); adm != nil {
-		return a.applyAdmin(d, adm)
+		return a.applyAdmin(d, req.GetHeader(), adm, prop)
+	}
+	// A write proposed before a split may now belong to the other half: it is refused,
+	// certainly not applied, and the client retries with the new region.
+	if epochStale(req.GetHeader().GetRegionEpoch(), d.region, false) {
+		return errEpochNotMatch(d.region)
 	}
 	for _, r := range req.GetRequests() {
 		var cf string
@@ -172,10 +223,18 @@ func (a *applier) applyEntry(d *applyDelegate, e *pb.Entry) error {
 		if !engine.ValidCF(cf) {
 			return fmt.Errorf("raftstore: unknown column family %q in entry %d", cf, e.Index)
 		}
+		key := r.GetPut().GetKey()
+		if r.GetCmdType() == raftcmdpb.CmdType_Delete {
+			key = r.GetDelete().GetKey()
+		}
+		if !inRegion(key, d.region) {
+			return errKeyNotInRegion(key, d.region)
+		}
 	}
 	for _, r := range req.GetRequests() {
 		if put := r.GetPut(); r.GetCmdType() == raftcmdpb.CmdType_Put {
 			a.wb.Put(put.GetCf(), put.GetKey(), put.GetValue())
+			d.res.sizeDiff += int64(len(put.GetKey()) + len(put.GetValue()))
 		} else {
 			a.wb.Delete(r.GetDelete().GetCf(), r.GetDelete().GetKey())
 		}
@@ -183,10 +242,17 @@ func (a *applier) applyEntry(d *applyDelegate, e *pb.Entry) error {
 	return nil
 }
 
-func (a *applier) applyAdmin(d *applyDelegate, adm *raftcmdpb.AdminRequest) error {
-	if adm.GetCmdType() != raftcmdpb.AdminCmdType_CompactLog {
-		return fmt.Errorf("raftstore: admin command %v is not supported", adm.GetCmdType())
+func (a *applier) applyAdmin(d *applyDelegate, hdr *raftcmdpb.RaftRequestHeader, adm *raftcmdpb.AdminRequest, prop *proposal) error {
+	switch adm.GetCmdType() {
+	case raftcmdpb.AdminCmdType_CompactLog:
+		return a.applyCompactLog(d, adm)
+	case raftcmdpb.AdminCmdType_Split:
+		return a.applySplit(d, hdr, adm.GetSplit(), prop)
 	}
+	return fmt.Errorf("raftstore: admin command %v cannot be applied from a normal entry", adm.GetCmdType())
+}
+
+func (a *applier) applyCompactLog(d *applyDelegate, adm *raftcmdpb.AdminRequest) error {
 	c := adm.GetCompactLog()
 	ts := d.state.GetTruncatedState()
 	if c.GetCompactIndex() <= ts.GetIndex() || c.GetCompactIndex() > d.state.AppliedIndex {
@@ -208,6 +274,9 @@ func (a *applier) flush() {
 		return
 	}
 	for _, d := range a.touched {
+		if d.removed {
+			continue // its apply state was deleted with its data
+		}
 		var err error
 		a.buf, err = proto.MarshalOptions{}.MarshalAppend(a.buf[:0], &d.state)
 		if err != nil {
@@ -232,6 +301,9 @@ func (a *applier) flush() {
 		a.post(d.regionID, d.res)
 		d.res = applyResult{}
 		d.touched = false
+		if d.removed {
+			delete(a.deleg, d.regionID)
+		}
 	}
 	clear(a.touched)
 	a.touched = a.touched[:0]

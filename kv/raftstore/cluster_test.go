@@ -155,11 +155,23 @@ func (c *testCluster) put(key, value string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	var err error
+	target := c.leader()
 	for try := 0; try < 50; try++ {
-		s := c.stores[c.leader()]
+		s := c.stores[target]
+		if s == nil {
+			target = c.leader()
+			continue
+		}
 		err = s.Storage().Write(ctx, &kvrpcpb.Context{}, []storage.Modify{storage.Put(engine.CFDefault, []byte(key), []byte(value))})
 		if !isRetryable(err) {
 			return err
+		}
+		// Another region (after a split) may be led elsewhere: follow the hint.
+		var re *storage.RegionError
+		if errors.As(err, &re) && re.Err.GetNotLeader().GetLeader().GetStoreId() != 0 {
+			target = re.Err.GetNotLeader().GetLeader().GetStoreId()
+		} else {
+			target = c.leader()
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
@@ -168,7 +180,8 @@ func (c *testCluster) put(key, value string) error {
 
 func isRetryable(err error) bool {
 	var re *storage.RegionError
-	return errors.As(err, &re) && (re.Err.GetNotLeader() != nil || re.Err.GetStaleCommand() != nil)
+	return errors.As(err, &re) && (re.Err.GetNotLeader() != nil || re.Err.GetStaleCommand() != nil ||
+		re.Err.GetEpochNotMatch() != nil || re.Err.GetKeyNotInRegion() != nil)
 }
 
 func (c *testCluster) get(id uint64, key string, stale bool) (string, bool, error) {

@@ -59,6 +59,21 @@ type Config struct {
 	EntryCacheSize uint64
 	// Logger receives diagnostics; nil uses slog.Default().
 	Logger *slog.Logger
+
+	// IDAllocator hands out the region and peer ids of a split. Nil turns the split checker
+	// off (regions then split only when a caller proposes it with Store.Split).
+	IDAllocator IDAllocator
+	// RegionSplitSize: a led region whose approximate size (key+value bytes) passes it is
+	// split at its middle key. Default 96 MiB; tests use a few hundred bytes.
+	RegionSplitSize uint64
+	// SplitCheckInterval is how often the leader compares its regions' sizes with
+	// RegionSplitSize. Default 10s.
+	SplitCheckInterval time.Duration
+	// Reporter receives a heartbeat for every region this store leads, every
+	// ReportInterval and after each membership change, split or leadership change. Nil: none.
+	Reporter RegionReporter
+	// ReportInterval is the periodic region heartbeat period. Default 10s.
+	ReportInterval time.Duration
 }
 
 func (c *Config) withDefaults() (Config, error) {
@@ -96,11 +111,15 @@ func (c *Config) withDefaults() (Config, error) {
 	def64(&out.MaxSnapshotSize, 256<<20)
 	def64(&out.MaxEntrySize, 8<<20)
 	def64(&out.EntryCacheSize, 8<<20)
+	def64(&out.RegionSplitSize, 96<<20)
+	defDur(&out.SplitCheckInterval, 10*time.Second)
+	defDur(&out.ReportInterval, 10*time.Second)
 	if out.Logger == nil {
 		out.Logger = slog.Default()
 	}
 	switch {
-	case out.TickInterval < 0 || out.RaftLogGCTickInterval < 0 || out.ProposalTimeout < 0:
+	case out.TickInterval < 0 || out.RaftLogGCTickInterval < 0 || out.ProposalTimeout < 0 ||
+		out.SplitCheckInterval < 0 || out.ReportInterval < 0:
 		return out, errors.New("raftstore: Config durations must not be negative")
 	case out.HeartbeatTicks < 0 || out.ElectionTicks <= out.HeartbeatTicks:
 		return out, errors.New("raftstore: Config.ElectionTicks must exceed HeartbeatTicks (both > 0)")

@@ -59,3 +59,16 @@ func errEpochNotMatch(r *metapb.Region) error {
 		r.GetRegionEpoch().GetConfVer(), r.GetRegionEpoch().GetVersion()),
 		&errorpb.Error{EpochNotMatch: &errorpb.EpochNotMatch{CurrentRegions: []*metapb.Region{r}}})
 }
+
+func errStoreNotMatch(want, actual uint64) error {
+	return regionErr(fmt.Sprintf("request is for store %d, this is store %d", want, actual),
+		&errorpb.Error{StoreNotMatch: &errorpb.StoreNotMatch{RequestStoreId: want, ActualStoreId: actual}})
+}
+
+// errEpochNotMatchWith is EpochNotMatch carrying r first, then the other regions the
+// store hosts, so a client can refresh its cache from one answer.
+func errEpochNotMatchWith(r *metapb.Region, others []*metapb.Region) error {
+	err := errEpochNotMatch(r).(*storage.RegionError)
+	err.Err.EpochNotMatch.CurrentRegions = append(err.Err.EpochNotMatch.CurrentRegions, others...)
+	return err
+}

@@ -23,40 +23,58 @@ type kvStorage struct{ s *Store }
 func (k kvStorage) Start() error { return k.s.Start() }
 func (k kvStorage) Stop() error  { k.s.Stop(); return nil }
 
-// route finds the peer serving kvctx for key and checks the request's epoch.
+// route finds the peer serving kvctx for key and checks the request's store and epoch.
+// Without a region id it picks the region holding key.
 func (s *Store) route(kvctx *kvrpcpb.Context, key []byte) (*peer, *metapb.Region, error) {
+	if sid := kvctx.GetPeer().GetStoreId(); sid != 0 && sid != s.cfg.StoreID {
+		return nil, nil, errStoreNotMatch(sid, s.cfg.StoreID)
+	}
 	var p *peer
 	if id := kvctx.GetRegionId(); id != 0 {
 		p = s.peer(id)
 		if p == nil {
 			return nil, nil, errRegionNotFound(id)
 		}
-	} else {
-		s.mu.RLock()
-		for _, q := range s.order {
-			if r := q.status.Load().Region; inRegion(key, r) {
-				p = q
-				break
-			}
-		}
-		s.mu.RUnlock()
-		if p == nil {
-			return nil, nil, regionErr(fmt.Sprintf("no region on store %d holds key %q", s.cfg.StoreID, key),
-				errRegionNotFound(0).(*storage.RegionError).Err)
-		}
+	} else if p = s.peerForKey(key); p == nil {
+		return nil, nil, regionErr(fmt.Sprintf("no region on store %d holds key %q", s.cfg.StoreID, key),
+			errRegionNotFound(0).(*storage.RegionError).Err)
 	}
 	region := p.status.Load().Region
-	if ep := kvctx.GetRegionEpoch(); ep != nil && (ep.GetConfVer() != 0 || ep.GetVersion() != 0) {
-		cur := region.GetRegionEpoch()
-		if ep.GetConfVer() != cur.GetConfVer() || ep.GetVersion() != cur.GetVersion() {
-			return nil, nil, errEpochNotMatch(region)
-		}
+	if !initialized(region) {
+		return nil, nil, errRegionNotFound(p.regionID) // created by a message, no data yet
+	}
+	if epochStale(kvctx.GetRegionEpoch(), region, true) {
+		return nil, nil, errEpochNotMatchWith(region, s.otherRegions(p.regionID))
 	}
 	return p, region, nil
 }
 
-func inRegion(key []byte, r *metapb.Region) bool {
-	return string(key) >= string(r.GetStartKey()) && (len(r.GetEndKey()) == 0 || string(key) < string(r.GetEndKey()))
+// peerForKey finds the initialized region holding key.
+func (s *Store) peerForKey(key []byte) *peer {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, q := range s.order {
+		if r := q.status.Load().Region; initialized(r) && inRegion(key, r) {
+			return q
+		}
+	}
+	return nil
+}
+
+// maxRegionsInError bounds the regions an EpochNotMatch carries.
+const maxRegionsInError = 64
+
+// otherRegions lists this store's initialized regions other than id (at most maxRegionsInError).
+func (s *Store) otherRegions(id uint64) []*metapb.Region {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []*metapb.Region
+	for _, q := range s.order {
+		if r := q.status.Load().Region; q.regionID != id && initialized(r) && len(out) < maxRegionsInError {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // Write proposes batch as one raft entry and returns once it is applied (or failed).
@@ -127,7 +145,8 @@ func ctxErr(ctx context.Context, regionID uint64) error {
 // Reader returns a read view. Unless kvctx asks for a stale read, it first confirms
 // leadership with a ReadIndex round and waits until this peer has applied that index, so
 // the view holds every write acknowledged before the call. A kvctx without a region id
-// reads the region holding the empty key (the only region in this version).
+// reads the region holding the empty key. The view covers one region: reading a key
+// outside it answers KeyNotInRegion, and iteration is clipped to it.
 func (k kvStorage) Reader(ctx context.Context, kvctx *kvrpcpb.Context) (storage.Reader, error) {
 	s := k.s
 	p, region, err := s.route(kvctx, nil)
@@ -149,7 +168,14 @@ func (k kvStorage) Reader(ctx context.Context, kvctx *kvrpcpb.Context) (storage.
 		}
 		region = p.status.Load().Region
 	}
-	return &regionReader{snap: s.eng.Snapshot(), region: region}, nil
+	es := s.eng.Snapshot()
+	// The peer's data is deleted only after gone is set: a snapshot taken before that
+	// is complete, and one taken after sees the flag.
+	if p.gone.Load() {
+		_ = es.Close()
+		return nil, errRegionNotFound(p.regionID)
+	}
+	return &regionReader{snap: es, region: region}, nil
 }
 
 // regionReader reads one region's keys from an engine snapshot.
@@ -188,3 +214,12 @@ func (r *regionReader) IterCF(cf string, start, end []byte) (storage.Iterator, e
 }
 
 func (r *regionReader) Close() { _ = r.snap.Close() }
+
+// RegionForKey names the region of this store holding key, for callers that got no
+// region id (kv/server fills the request context with it).
+func (k kvStorage) RegionForKey(key []byte) (uint64, bool) {
+	if p := k.s.peerForKey(key); p != nil {
+		return p.regionID, true
+	}
+	return 0, false
+}

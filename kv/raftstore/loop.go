@@ -18,14 +18,17 @@ func (s *Store) run() {
 	ticker := time.NewTicker(s.cfg.TickInterval)
 	defer ticker.Stop()
 	gcEvery := max(1, int(s.cfg.RaftLogGCTickInterval/s.cfg.TickInterval))
+	splitEvery := max(1, int(s.cfg.SplitCheckInterval/s.cfg.TickInterval))
+	reportEvery := max(1, int(s.cfg.ReportInterval/s.cfg.TickInterval))
 	var batch []event
-	for {
+	for ticks := 0; ; {
 		select {
 		case <-s.stopCh:
 			s.shutdown()
 			return
 		case <-ticker.C:
-			s.tick(gcEvery)
+			ticks++
+			s.tick(gcEvery, splitEvery, ticks%reportEvery == 0)
 		case <-s.mb.wake:
 		}
 		batch = s.mb.take(batch)
@@ -43,7 +46,7 @@ func (s *Store) peersInOrder() []*peer {
 	return s.order
 }
 
-func (s *Store) tick(gcEvery int) {
+func (s *Store) tick(gcEvery, splitEvery int, report bool) {
 	now := time.Now()
 	for _, p := range s.peersInOrder() {
 		p.rn.Tick()
@@ -52,10 +55,21 @@ func (s *Store) tick(gcEvery int) {
 			p.gcTicks = 0
 			s.maybeCompactLog(p)
 		}
+		if p.splitTicks++; p.splitTicks >= splitEvery {
+			p.splitTicks = 0
+			s.maybeSplitCheck(p)
+		}
+		if report && p.isLeader {
+			p.reportDue = true
+		}
 	}
 }
 
 func (s *Store) handle(e *event) {
+	if e.kind == evRaftMsg {
+		s.onRaftMessage(e.msg)
+		return
+	}
 	p := s.peer(e.region)
 	if p == nil {
 		switch {
@@ -63,14 +77,12 @@ func (s *Store) handle(e *event) {
 			e.prop.answer(errRegionNotFound(e.region))
 		case e.read != nil:
 			e.read.done <- errRegionNotFound(e.region)
+		case e.reply != nil:
+			e.reply <- errRegionNotFound(e.region)
 		}
 		return
 	}
 	switch e.kind {
-	case evRaftMsg:
-		if err := p.rn.Step(e.msg.GetMessage()); err != nil {
-			s.log.Debug("raftstore: raft message dropped", "region", p.regionID, "err", err)
-		}
 	case evPropose:
 		p.propose(s, e.prop)
 	case evRead:
@@ -81,10 +93,32 @@ func (s *Store) handle(e *event) {
 		p.rn.ReportSnapshot(e.peerID, e.ok)
 	case evApplied:
 		s.onApplied(p, e.res)
+	case evTransfer:
+		s.onTransfer(p, e.peerID, e.reply)
+	case evSplitCheck:
+		s.onSplitPlan(p, e.split)
 	}
 }
 
 func (s *Store) onApplied(p *peer, res applyResult) {
+	// Raft must see a membership change no later than the applied index that covers it.
+	for _, cc := range res.confChanges {
+		p.rn.ApplyConfChange(cc)
+	}
+	if res.region != nil {
+		p.ps.region = res.region
+		p.reportDue = true
+	}
+	if res.destroyed {
+		s.finishDestroy(p)
+		return
+	}
+	if d := int64(p.approxSize) + res.sizeDiff; d > 0 {
+		p.approxSize = uint64(d)
+	}
+	for _, r := range res.splits {
+		s.onSplit(p, r)
+	}
 	if res.applied > p.applied {
 		p.applied = res.applied
 		if err := p.rn.AdvanceApplied(res.applied); err != nil {
@@ -129,6 +163,7 @@ func (s *Store) handleReadies() {
 		s.readies[i] = readyOf{}
 	}
 	s.readies = s.readies[:0]
+	s.sendReports()
 }
 
 func (s *Store) persistReady(p *peer, rd *raft.Ready) error {
@@ -187,6 +222,7 @@ func (s *Store) beforePersist(p *peer, rd *raft.Ready, persistedLast uint64, per
 		if wasLeader && !p.isLeader {
 			p.failAllReads(s.notLeader(p))
 		}
+		p.reportDue = p.reportDue || p.isLeader != wasLeader
 	}
 	// A ReadState needs nothing persisted: it only says where reads may be served from.
 	if len(rd.ReadStates) > 0 {
@@ -225,9 +261,10 @@ func (s *Store) afterPersist(p *peer, rd *raft.Ready) {
 		// Reset the apply worker's view before any entry after the snapshot reaches it.
 		idx := sn.GetMetadata().GetIndex()
 		p.compactedSeen = idx
-		s.applier.ch <- applyTask{register: &applyDelegate{regionID: p.regionID, trunc: p.ps.trunc, state: raftserverpb.RaftApplyState{
-			AppliedIndex:   idx,
-			TruncatedState: &raftserverpb.RaftTruncatedState{Index: idx, Term: sn.GetMetadata().GetTerm()}}}}
+		s.applier.ch <- applyTask{register: p.delegate(idx,
+			&raftserverpb.RaftTruncatedState{Index: idx, Term: sn.GetMetadata().GetTerm()})}
+		p.sizeKnown = false
+		p.reportDue = true
 	}
 	for _, m := range rd.Messages {
 		s.send(p, m)
@@ -257,7 +294,7 @@ func (s *Store) afterPersist(p *peer, rd *raft.Ready) {
 
 func (s *Store) send(p *peer, m *pb.Message) {
 	region := p.ps.region
-	to := peerByID(region, m.GetTo())
+	to := p.peerMeta(m.GetTo())
 	if to == nil {
 		return
 	}

@@ -3,11 +3,13 @@ package raftstore
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"slices"
 	"sync/atomic"
 	"time"
 
 	"github.com/gee-project/gee/kv/proto/metapb"
+	"github.com/gee-project/gee/kv/proto/raftcmdpb"
 	"github.com/gee-project/gee/kv/raft"
 	pb "github.com/gee-project/gee/kv/raft/raftpb"
 )
@@ -17,7 +19,9 @@ import (
 // answers it, so every proposal gets exactly one answer.
 type proposal struct {
 	data        []byte
-	index, term uint64 // 0 until bound to the log entry that carries it
+	cc          *pb.ConfChange           // a membership change; data is its encoding
+	resp        *raftcmdpb.AdminResponse // set by the apply worker for admin commands
+	index, term uint64                   // 0 until bound to the log entry that carries it
 	deadline    time.Time
 	done        chan error // capacity 1
 	store       *Store
@@ -65,6 +69,33 @@ type peer struct {
 	handedOut     bool          // this round's committed entries already went to the apply worker
 	unreachable   []unreachable // failed sends, reported to raft after Advance
 	status        atomic.Pointer[RegionStatus]
+
+	// peerCache remembers peers seen in messages, so an uninitialized peer (which knows
+	// no region meta yet) can answer its leader.
+	peerCache map[uint64]*metapb.Peer
+	// gone is set once the apply worker deletes this replica's data (removed from the
+	// region): readers check it after taking their engine snapshot.
+	gone atomic.Bool
+	// approxSize is the region's approximate key+value bytes; sizeKnown once a split
+	// check has measured it; checking while a split check runs in the background.
+	approxSize uint64
+	sizeKnown  bool
+	checking   bool
+	splitTicks int
+	// reportDue asks for a region heartbeat at the end of this round.
+	reportDue bool
+	// destroying: the apply worker was asked to erase this peer.
+	destroying bool
+}
+
+func (p *peer) initialized() bool { return initialized(p.ps.region) }
+
+// peerMeta finds a peer of the region by id, in the region or among peers seen in messages.
+func (p *peer) peerMeta(id uint64) *metapb.Peer {
+	if q := peerByID(p.ps.region, id); q != nil {
+		return q
+	}
+	return p.peerCache[id]
 }
 
 type unreachable struct {
@@ -78,9 +109,19 @@ func (p *peer) propose(s *Store, prop *proposal) {
 		prop.answer(s.notLeader(p))
 		return
 	}
-	if err := p.rn.Propose(prop.data); err != nil {
+	var err error
+	if prop.cc != nil {
+		err = p.proposeConfChange(s, prop)
+	} else {
+		err = p.rn.Propose(prop.data)
+	}
+	if err != nil {
 		if err == raft.ErrUncommittedFull {
 			prop.answer(errBusy("raft log tail not yet committed is at its size limit"))
+			return
+		}
+		if errors.Is(err, errConfRefused) {
+			prop.answer(err)
 			return
 		}
 		prop.answer(s.notLeader(p))
@@ -102,7 +143,9 @@ func (p *peer) bind(s *Store, ents []*pb.Entry) {
 		if i == len(p.unbound) {
 			break
 		}
-		if u := p.unbound[i]; e.Term == u.term && bytes.Equal(e.Data, u.data) {
+		u := p.unbound[i]
+		// Only one membership change is ever in flight, so its entry is matched by type.
+		if e.Term == u.term && (bytes.Equal(e.Data, u.data) || (u.cc != nil && e.Type == pb.EntryType_EntryConfChange)) {
 			u.index = e.Index
 			p.insertProposal(u)
 			i++

@@ -53,6 +53,7 @@ type snapGen struct {
 	mu      sync.Mutex
 	running bool
 	snap    *pb.Snapshot
+	epoch   *metapb.RegionEpoch // of the region snap holds
 	err     error
 }
 
@@ -261,7 +262,10 @@ func limitEntries(ents []*pb.Entry, maxSize uint64) []*pb.Entry {
 func (ps *peerStorage) Snapshot() (*pb.Snapshot, error) {
 	ps.gen.mu.Lock()
 	defer ps.gen.mu.Unlock()
-	if s := ps.gen.snap; s != nil && s.GetMetadata().GetIndex() >= ps.trunc.index() {
+	// A snapshot built before a membership change or split would be refused by (or
+	// mislead) its receiver: it must describe the region as it is now.
+	if s := ps.gen.snap; s != nil && s.GetMetadata().GetIndex() >= ps.trunc.index() &&
+		proto.Equal(ps.gen.epoch, ps.region.GetRegionEpoch()) {
 		return s, nil
 	}
 	if !ps.gen.running {
@@ -276,7 +280,7 @@ func (ps *peerStorage) Snapshot() (*pb.Snapshot, error) {
 // the applied index and the region always agree.
 func (ps *peerStorage) generate() {
 	defer ps.bg.Done()
-	s, err := buildSnapshot(ps.eng, ps.regionID, ps.snapLimit)
+	s, epoch, err := buildSnapshot(ps.eng, ps.regionID, ps.snapLimit)
 	ps.gen.mu.Lock()
 	defer ps.gen.mu.Unlock()
 	ps.gen.running = false
@@ -284,10 +288,10 @@ func (ps *peerStorage) generate() {
 		ps.gen.err = err
 		return
 	}
-	ps.gen.snap, ps.gen.err = s, nil
+	ps.gen.snap, ps.gen.epoch, ps.gen.err = s, epoch, nil
 }
 
-func buildSnapshot(eng *engine.Engine, regionID, limit uint64) (*pb.Snapshot, error) {
+func buildSnapshot(eng *engine.Engine, regionID, limit uint64) (*pb.Snapshot, *metapb.RegionEpoch, error) {
 	es := eng.Snapshot()
 	defer es.Close()
 	var as raftserverpb.RaftApplyState
@@ -297,10 +301,10 @@ func buildSnapshot(eng *engine.Engine, regionID, limit uint64) (*pb.Snapshot, er
 	} {
 		v, err := es.GetRaw([]byte(key))
 		if err != nil {
-			return nil, fmt.Errorf("raftstore: snapshot of region %d: read %x: %w", regionID, key, err)
+			return nil, nil, fmt.Errorf("raftstore: snapshot of region %d: read %x: %w", regionID, key, err)
 		}
 		if err := proto.Unmarshal(v, m); err != nil {
-			return nil, fmt.Errorf("raftstore: snapshot of region %d: decode %x: %w", regionID, key, err)
+			return nil, nil, fmt.Errorf("raftstore: snapshot of region %d: decode %x: %w", regionID, key, err)
 		}
 	}
 	idx := as.GetAppliedIndex()
@@ -308,21 +312,21 @@ func buildSnapshot(eng *engine.Engine, regionID, limit uint64) (*pb.Snapshot, er
 	if idx != as.GetTruncatedState().GetIndex() {
 		v, err := es.GetRaw(engine.RaftLogKey(regionID, idx))
 		if err != nil {
-			return nil, fmt.Errorf("raftstore: snapshot of region %d: term of applied index %d: %w", regionID, idx, err)
+			return nil, nil, fmt.Errorf("raftstore: snapshot of region %d: term of applied index %d: %w", regionID, idx, err)
 		}
 		e := &pb.Entry{}
 		if err := proto.Unmarshal(v, e); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		term = e.Term
 	}
 	data, err := snap.Build(es, &st, limit)
 	if err != nil {
-		return nil, fmt.Errorf("raftstore: snapshot of region %d: %w", regionID, err)
+		return nil, nil, fmt.Errorf("raftstore: snapshot of region %d: %w", regionID, err)
 	}
 	return &pb.Snapshot{Data: data, Metadata: &pb.SnapshotMetadata{
 		Index: idx, Term: term, ConfState: confStateOf(st.GetRegion()),
-	}}, nil
+	}}, st.GetRegion().GetRegionEpoch(), nil
 }
 
 // append adds entries to wb, deleting any conflicting tail beyond them.
@@ -370,6 +374,14 @@ func (ps *peerStorage) installSnapshot(wb *engine.WriteBatch, s *pb.Snapshot, pa
 	md := s.GetMetadata()
 	lo, hi := engine.RaftLogRange(ps.regionID, 0, math.MaxUint64)
 	wb.DeleteRange(lo, hi)
+	if initialized(ps.region) {
+		// The old range may be wider (this peer missed a split): what lies outside the
+		// new range belongs to a region whose own peer here gets it by snapshot.
+		for _, cf := range engine.CFs {
+			dlo, dhi := engine.DataRange(cf, ps.region.GetStartKey(), ps.region.GetEndKey())
+			wb.DeleteRange(dlo, dhi)
+		}
+	}
 	if err := payload.Install(wb); err != nil {
 		return err
 	}

@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -31,7 +32,6 @@ import (
 	"github.com/gee-project/gee/kv/raft"
 	pb "github.com/gee-project/gee/kv/raft/raftpb"
 	"github.com/gee-project/gee/kv/raftstore/snap"
-	"github.com/gee-project/gee/kv/storage"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -101,39 +101,55 @@ func (s *Store) loadRegions() error {
 		return err
 	}
 	defer it.Close()
+	var tombs []uint64
 	for ; it.Valid(); it.Next() {
 		st := &raftserverpb.RegionLocalState{}
 		if err := proto.Unmarshal(it.Value(), st); err != nil {
 			return fmt.Errorf("raftstore: decode region state %x: %w", it.Key(), err)
 		}
 		if st.GetState() == raftserverpb.PeerState_Tombstone {
+			tombs = append(tombs, st.GetRegion().GetId())
 			continue
 		}
 		if err := s.addPeer(st.GetRegion()); err != nil {
 			return err
 		}
 	}
-	return it.Err()
+	if err := it.Err(); err != nil {
+		return err
+	}
+	if len(tombs) == 0 {
+		return nil
+	}
+	wb := s.eng.NewBatch()
+	defer wb.Close()
+	for _, id := range tombs {
+		cleanTombstone(wb, id)
+	}
+	return s.eng.Write(wb, false)
 }
 
 // addPeer creates this store's peer of region from its persisted state.
 func (s *Store) addPeer(region *metapb.Region) error {
-	var self *metapb.Peer
-	for _, q := range region.GetPeers() {
-		if q.GetStoreId() == s.cfg.StoreID {
-			self = q
-		}
-	}
+	self := peerOnStore(region, s.cfg.StoreID)
 	if self == nil || self.GetId() == 0 {
 		return fmt.Errorf("raftstore: region %d has no peer on store %d", region.GetId(), s.cfg.StoreID)
 	}
+	_, err := s.createPeer(region, self)
+	return err
+}
+
+// createPeer builds the peer self of region from what the engine holds for it (nothing,
+// for a peer created by a leader's message) and registers it with the loop and the apply
+// worker.
+func (s *Store) createPeer(region *metapb.Region, self *metapb.Peer) (*peer, error) {
 	ps, err := loadPeerStorage(s.eng, region, s.cfg.EntryCacheSize, s.cfg.MaxSnapshotSize, &s.bg)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var as raftserverpb.RaftApplyState
 	if err := getProto(s.eng, engine.ApplyStateKey(region.GetId()), &as); err != nil {
-		return err
+		return nil, err
 	}
 	if as.TruncatedState == nil {
 		as.TruncatedState = &raftserverpb.RaftTruncatedState{}
@@ -150,7 +166,7 @@ func (s *Store) addPeer(region *metapb.Region) error {
 		ReadOnlyOption: readOption,
 	})
 	if err != nil {
-		return fmt.Errorf("raftstore: region %d: %w", region.GetId(), err)
+		return nil, fmt.Errorf("raftstore: region %d: %w", region.GetId(), err)
 	}
 	p := &peer{regionID: region.GetId(), meta: self, rn: rn, ps: ps, applied: as.GetAppliedIndex(),
 		term: ps.raftState.GetHardState().GetTerm()}
@@ -158,19 +174,24 @@ func (s *Store) addPeer(region *metapb.Region) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.peers[p.regionID] != nil {
-		return fmt.Errorf("raftstore: region %d already has a peer on store %d", p.regionID, s.cfg.StoreID)
+		return nil, fmt.Errorf("raftstore: region %d already has a peer on store %d", p.regionID, s.cfg.StoreID)
 	}
 	s.peers[p.regionID] = p
-	s.order = append(s.order, p)
+	s.order = append(slices.Clone(s.order), p)
 	p.compactedSeen = ps.trunc.index()
-	d := &applyDelegate{regionID: p.regionID, trunc: ps.trunc, state: raftserverpb.RaftApplyState{
-		AppliedIndex: as.GetAppliedIndex(), TruncatedState: as.TruncatedState}}
+	d := p.delegate(as.GetAppliedIndex(), as.TruncatedState)
 	if s.started {
 		s.applier.ch <- applyTask{register: d}
 	} else {
 		s.applier.deleg[d.regionID] = d // the apply worker is not running yet
 	}
-	return nil
+	return p, nil
+}
+
+// delegate returns a fresh apply worker view of p at state.
+func (p *peer) delegate(applied uint64, trunc *raftserverpb.RaftTruncatedState) *applyDelegate {
+	return &applyDelegate{regionID: p.regionID, self: p.meta, region: p.ps.region, trunc: p.ps.trunc, gone: &p.gone,
+		state: raftserverpb.RaftApplyState{AppliedIndex: applied, TruncatedState: trunc}}
 }
 
 // Bootstrap writes the initial state of region if the engine holds no region yet, and
@@ -264,32 +285,46 @@ func (s *Store) OnRaftMessage(msg *raftserverpb.RaftMessage) error {
 func (s *Store) checkMessage(msg *raftserverpb.RaftMessage) error {
 	m := msg.GetMessage()
 	switch {
-	case msg == nil || m == nil:
+	case msg == nil:
 		return errors.New("raftstore: raft message has no raft payload")
 	case msg.GetToPeer().GetStoreId() != s.cfg.StoreID:
 		return fmt.Errorf("raftstore: message for store %d delivered to store %d", msg.GetToPeer().GetStoreId(), s.cfg.StoreID)
+	case msg.GetFromPeer().GetId() == 0 || msg.GetToPeer().GetId() == 0:
+		return errors.New("raftstore: raft message without from or to peer")
+	case m == nil && msg.GetIsTombstone():
+		return nil
+	case m == nil:
+		return errors.New("raftstore: raft message has no raft payload")
 	case raft.IsLocalMsg(m.GetType()):
 		return fmt.Errorf("raftstore: message type %v is local to a node and cannot come from a peer", m.GetType())
-	case msg.GetFromPeer().GetId() == 0 || m.GetFrom() != msg.GetFromPeer().GetId() || m.GetTo() != msg.GetToPeer().GetId():
+	case m.GetFrom() != msg.GetFromPeer().GetId() || m.GetTo() != msg.GetToPeer().GetId():
 		return fmt.Errorf("raftstore: message peers do not match its envelope (from %d/%d, to %d/%d)",
 			m.GetFrom(), msg.GetFromPeer().GetId(), m.GetTo(), msg.GetToPeer().GetId())
 	}
 	p := s.peer(msg.GetRegionId())
-	if p == nil {
-		return fmt.Errorf("raftstore: store %d has no peer of region %d: %w", s.cfg.StoreID, msg.GetRegionId(),
-			&storage.RegionError{Err: errRegionNotFound(msg.GetRegionId()).(*storage.RegionError).Err})
+	if p == nil && msg.GetRegionEpoch().GetConfVer() == 0 {
+		// Only a leader's message, which carries its region's epoch, may create a peer.
+		return fmt.Errorf("raftstore: store %d has no peer of region %d and the message carries no region epoch: %w",
+			s.cfg.StoreID, msg.GetRegionId(), errRegionNotFound(msg.GetRegionId()))
 	}
-	if p.meta.GetId() != msg.GetToPeer().GetId() {
-		return fmt.Errorf("raftstore: region %d peer on store %d is %d, not %d", msg.GetRegionId(), s.cfg.StoreID,
-			p.meta.GetId(), msg.GetToPeer().GetId())
+	if to := msg.GetToPeer().GetId(); p != nil && p.meta.GetId() != to {
+		// Only a newer peer (higher id, newer epoch) replaces the local one; the loop
+		// destroys the old one when it sees this message.
+		newer := to > p.meta.GetId() &&
+			msg.GetRegionEpoch().GetConfVer() > p.status.Load().Region.GetRegionEpoch().GetConfVer()
+		if !newer {
+			return fmt.Errorf("raftstore: region %d peer on store %d is %d, not %d", msg.GetRegionId(),
+				s.cfg.StoreID, p.meta.GetId(), to)
+		}
 	}
 	if m.GetType() == pb.MessageType_MsgSnap || m.GetSnapshot() != nil {
-		return s.checkSnapshot(msg.GetRegionId(), m.GetSnapshot())
+		return s.checkSnapshot(msg, m.GetSnapshot())
 	}
 	return nil
 }
 
-func (s *Store) checkSnapshot(regionID uint64, sn *pb.Snapshot) error {
+func (s *Store) checkSnapshot(msg *raftserverpb.RaftMessage, sn *pb.Snapshot) error {
+	regionID := msg.GetRegionId()
 	if sn.GetMetadata() == nil {
 		return fmt.Errorf("raftstore: snapshot for region %d has no metadata", regionID)
 	}
@@ -297,10 +332,25 @@ func (s *Store) checkSnapshot(regionID uint64, sn *pb.Snapshot) error {
 	if err != nil {
 		return fmt.Errorf("raftstore: snapshot for region %d rejected: %w", regionID, err)
 	}
-	if id := payload.State.GetRegion().GetId(); id != regionID {
+	region := payload.State.GetRegion()
+	if id := region.GetId(); id != regionID {
 		return fmt.Errorf("raftstore: snapshot for region %d holds region %d", regionID, id)
 	}
+	// A snapshot taken before this peer was added would leave it outside its own region.
+	if q := peerByID(region, msg.GetToPeer().GetId()); q == nil || q.GetStoreId() != s.cfg.StoreID {
+		return fmt.Errorf("raftstore: snapshot for region %d does not include peer %d on store %d",
+			regionID, msg.GetToPeer().GetId(), s.cfg.StoreID)
+	}
 	return nil
+}
+
+// snapshotRegion returns the region a snapshot message carries (nil if undecodable).
+func snapshotRegion(sn *pb.Snapshot, limit uint64) *metapb.Region {
+	payload, err := snap.Decode(sn.GetData(), limit)
+	if err != nil {
+		return nil
+	}
+	return payload.State.GetRegion()
 }
 
 // ReportUnreachable tells the region's raft that a message to peer could not be delivered.
@@ -379,6 +429,8 @@ const (
 	evUnreachable
 	evSnapStatus
 	evApplied
+	evTransfer
+	evSplitCheck
 )
 
 type event struct {
@@ -390,6 +442,8 @@ type event struct {
 	peerID uint64
 	ok     bool
 	res    applyResult
+	reply  chan error
+	split  *splitPlan
 }
 
 func (m *mailbox) push(e event) {

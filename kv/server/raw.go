@@ -33,7 +33,7 @@ func (s *Server) RawGet(ctx context.Context, req *kvrpcpb.RawGetRequest) (*kvrpc
 		resp.Error = err.Error()
 		return resp, nil
 	}
-	r, err := s.st.Reader(ctx, req.GetContext())
+	r, err := s.st.Reader(ctx, s.readContext(req.GetContext(), req.GetKey()))
 	if err != nil {
 		resp.RegionError, resp.Error = splitErr(err)
 		return resp, nil
@@ -77,7 +77,8 @@ func (s *Server) RawDelete(ctx context.Context, req *kvrpcpb.RawDeleteRequest) (
 }
 
 // RawScan returns up to limit pairs from start_key (inclusive) to end_key (exclusive;
-// empty: no bound) in key order. limit must be in [1, MaxScanLimit]. The response also
+// empty: no bound) in key order, within the one region holding start_key (a multi-region
+// store clips the scan to that region; the client continues in the next). limit must be in [1, MaxScanLimit]. The response also
 // stops once it holds MaxScanBytes of keys and values (always at least one pair), so a
 // short page does not by itself mean the range is exhausted: continue from the last key
 // plus a zero byte.
@@ -87,7 +88,7 @@ func (s *Server) RawScan(ctx context.Context, req *kvrpcpb.RawScanRequest) (*kvr
 		resp.Error = err.Error()
 		return resp, nil
 	}
-	r, err := s.st.Reader(ctx, req.GetContext())
+	r, err := s.st.Reader(ctx, s.readContext(req.GetContext(), req.GetStartKey()))
 	if err != nil {
 		resp.RegionError, resp.Error = splitErr(err)
 		return resp, nil
@@ -120,7 +121,11 @@ func (s *Server) RawBatchGet(ctx context.Context, req *kvrpcpb.RawBatchGetReques
 		resp.Error = err.Error()
 		return resp, nil
 	}
-	r, err := s.st.Reader(ctx, req.GetContext())
+	var first []byte
+	if len(req.GetKeys()) > 0 {
+		first = req.GetKeys()[0]
+	}
+	r, err := s.st.Reader(ctx, s.readContext(req.GetContext(), first))
 	if err != nil {
 		resp.RegionError, resp.Error = splitErr(err)
 		return resp, nil

@@ -1,0 +1,185 @@
+package raftstore
+
+import (
+	"math"
+	"slices"
+
+	"github.com/gee-project/gee/kv/engine"
+	"github.com/gee-project/gee/kv/proto/metapb"
+	"github.com/gee-project/gee/kv/proto/raftserverpb"
+	pb "github.com/gee-project/gee/kv/raft/raftpb"
+)
+
+// Peer lifecycle on the raft loop: a peer is created by bootstrap, by a split, or (empty,
+// "uninitialized") by the first message of a leader that added it; it is destroyed when
+// it applies its own removal, when a newer peer of its region arrives for this store, or
+// when a member of the region tells it (a tombstone message) that it was removed.
+
+// onRaftMessage routes one peer message (raft loop).
+func (s *Store) onRaftMessage(msg *raftserverpb.RaftMessage) {
+	p := s.peer(msg.GetRegionId())
+	if msg.GetIsTombstone() {
+		if p != nil && p.meta.GetId() == msg.GetToPeer().GetId() &&
+			(!p.initialized() || msg.GetRegionEpoch().GetConfVer() > p.ps.region.GetRegionEpoch().GetConfVer()) {
+			s.requestDestroy(p, msg.GetRegionEpoch())
+		}
+		return
+	}
+	if p == nil {
+		if p = s.maybeCreatePeer(msg); p == nil {
+			return
+		}
+	}
+	if to := msg.GetToPeer().GetId(); to != p.meta.GetId() {
+		// A newer peer of this region was added on this store: the local one was removed
+		// without hearing of it.
+		if to > p.meta.GetId() && msg.GetRegionEpoch().GetConfVer() > p.ps.region.GetRegionEpoch().GetConfVer() {
+			s.requestDestroy(p, msg.GetRegionEpoch())
+		}
+		return
+	}
+	from := msg.GetFromPeer()
+	if p.initialized() && peerByID(p.ps.region, from.GetId()) == nil &&
+		msg.GetRegionEpoch().GetConfVer() < p.ps.region.GetRegionEpoch().GetConfVer() {
+		s.sendTombstone(p, from) // a removed peer that does not know it yet
+		return
+	}
+	if p.peerCache == nil {
+		p.peerCache = map[uint64]*metapb.Peer{}
+	}
+	p.peerCache[from.GetId()] = from
+	m := msg.GetMessage()
+	if sn := m.GetSnapshot(); sn != nil && m.GetType() == pb.MessageType_MsgSnap {
+		if region := snapshotRegion(sn, s.cfg.MaxSnapshotSize); region == nil || s.overlapsOthers(p.regionID, region) {
+			s.log.Debug("raftstore: snapshot overlapping another region dropped", "region", p.regionID)
+			return
+		}
+	}
+	if err := p.rn.Step(m); err != nil {
+		s.log.Debug("raftstore: raft message dropped", "region", p.regionID, "err", err)
+	}
+}
+
+// maybeCreatePeer creates the empty peer a leader's message is addressed to, unless the
+// region was destroyed here at this epoch or later (a stale message), or the message's
+// range overlaps a region this store hosts (it has not applied a split yet; it creates
+// that peer itself when it does).
+func (s *Store) maybeCreatePeer(msg *raftserverpb.RaftMessage) *peer {
+	switch msg.GetMessage().GetType() {
+	case pb.MessageType_MsgApp, pb.MessageType_MsgHeartbeat, pb.MessageType_MsgSnap:
+	default:
+		return nil
+	}
+	var st raftserverpb.RegionLocalState
+	if err := getProto(s.eng, engine.RegionStateKey(msg.GetRegionId()), &st); err != nil {
+		s.log.Warn("raftstore: read region state", "region", msg.GetRegionId(), "err", err)
+		return nil
+	}
+	if st.GetRegion() != nil && (st.GetState() != raftserverpb.PeerState_Tombstone ||
+		msg.GetRegionEpoch().GetConfVer() <= st.GetRegion().GetRegionEpoch().GetConfVer()) {
+		return nil
+	}
+	probe := &metapb.Region{Id: msg.GetRegionId(), StartKey: msg.GetStartKey(), EndKey: msg.GetEndKey()}
+	if s.overlapsOthers(msg.GetRegionId(), probe) {
+		return nil
+	}
+	p, err := s.createPeer(&metapb.Region{Id: msg.GetRegionId()}, msg.GetToPeer())
+	if err != nil {
+		s.log.Warn("raftstore: create peer", "region", msg.GetRegionId(), "err", err)
+		return nil
+	}
+	s.log.Debug("raftstore: peer created by a leader's message", "region", p.regionID, "peer", p.meta.GetId())
+	return p
+}
+
+// overlapsOthers reports whether r's range overlaps an initialized region other than id.
+func (s *Store) overlapsOthers(id uint64, r *metapb.Region) bool {
+	for _, q := range s.peersInOrder() {
+		if q.regionID != id && q.initialized() && rangesOverlap(q.ps.region, r) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *Store) sendTombstone(p *peer, to *metapb.Peer) {
+	_ = s.trans.Send(&raftserverpb.RaftMessage{RegionId: p.regionID, FromPeer: p.meta, ToPeer: to, IsTombstone: true,
+		RegionEpoch: p.ps.region.GetRegionEpoch()})
+}
+
+// requestDestroy asks the apply worker to erase p (after what it already holds); the loop
+// finishes when the worker reports it destroyed.
+func (s *Store) requestDestroy(p *peer, epoch *metapb.RegionEpoch) {
+	if p.destroying {
+		return
+	}
+	p.destroying = true
+	s.log.Info("raftstore: destroying a stale peer", "region", p.regionID, "peer", p.meta.GetId())
+	s.applier.ch <- applyTask{regionID: p.regionID, destroy: true, epoch: epoch}
+}
+
+// finishDestroy removes a peer whose data the apply worker erased: the raft log and raft
+// state go in the loop's batch, waiting writes are answered Timeout (they may apply on the
+// remaining peers) and reads RegionNotFound.
+func (s *Store) finishDestroy(p *peer) {
+	// Commands in the log may still apply on the remaining peers.
+	err := errTimeout(p.regionID, "this peer was removed before applying the command")
+	for _, q := range p.unbound {
+		q.answer(err)
+	}
+	p.unbound = nil
+	for _, q := range p.proposals {
+		q.answer(err)
+	}
+	p.proposals = nil
+	p.failAllReads(errRegionNotFound(p.regionID))
+	lo, hi := engine.RaftLogRange(p.regionID, 0, math.MaxUint64)
+	s.wb.DeleteRange(lo, hi)
+	s.wb.DeleteRaw(engine.RaftStateKey(p.regionID))
+	s.mu.Lock()
+	delete(s.peers, p.regionID)
+	s.order = slices.DeleteFunc(slices.Clone(s.order), func(q *peer) bool { return q == p })
+	s.mu.Unlock()
+	s.log.Info("raftstore: peer destroyed", "region", p.regionID, "peer", p.meta.GetId())
+}
+
+// onSplit creates this store's peer of a region split off parent (the apply worker wrote
+// its initial state). A peer that already exists here came from a snapshot newer than the
+// split and is kept.
+func (s *Store) onSplit(parent *peer, right *metapb.Region) {
+	if s.peer(right.GetId()) != nil {
+		return
+	}
+	var st raftserverpb.RegionLocalState
+	if err := getProto(s.eng, engine.RegionStateKey(right.GetId()), &st); err != nil || st.GetRegion() == nil ||
+		st.GetState() != raftserverpb.PeerState_Normal {
+		return
+	}
+	self := peerOnStore(st.GetRegion(), s.cfg.StoreID)
+	if self == nil {
+		return
+	}
+	p, err := s.createPeer(st.GetRegion(), self)
+	if err != nil {
+		s.log.Error("raftstore: create split peer", "region", right.GetId(), "err", err)
+		return
+	}
+	half := parent.approxSize / 2
+	parent.approxSize, p.approxSize = half, half
+	parent.sizeKnown = false
+	if parent.isLeader {
+		// The parent's leader is likely the most up to date: campaign at once rather than
+		// waiting an election timeout with the new range unavailable.
+		_ = p.rn.Campaign()
+	}
+	p.reportDue = true
+}
+
+// cleanTombstone deletes raft state a crash left behind a tombstone (the loop deletes it
+// after the apply worker wrote the tombstone; a crash in between leaves both).
+func cleanTombstone(wb *engine.WriteBatch, regionID uint64) {
+	lo, hi := engine.RaftLogRange(regionID, 0, math.MaxUint64)
+	wb.DeleteRange(lo, hi)
+	wb.DeleteRaw(engine.RaftStateKey(regionID))
+	wb.DeleteRaw(engine.ApplyStateKey(regionID))
+}
