@@ -1,6 +1,6 @@
 // Command cache runs a three-node GeeCache cluster inside one process on
 // 127.0.0.1, loads a few keys through different nodes, and prints which
-// node loaded what and each node's stats.
+// node loaded what and each node's stats. Run cache -h for more.
 package main
 
 import (
@@ -8,89 +8,95 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"log"
+	"io"
+	"log/slog"
 	"net"
-	"net/http"
 	"os"
-	"time"
 
 	"github.com/gee-project/gee/cache"
-	"github.com/gee-project/gee/cache/httppool"
 )
 
-// db stands in for a slow backing store.
-var db = map[string]string{"Tom": "630", "Jack": "589", "Sam": "567"}
-
 const usage = `cache runs a three-node GeeCache cluster inside one process on 127.0.0.1
-(random ports), loads a few keys through each node, removes one, and prints
-which node loaded what from the stand-in database and each node's stats.
-It takes no flags besides -h.
+(random ports), gets a few keys through each node, removes one, and prints
+the values and each node's stats to standard output. Each key is loaded
+from the stand-in database once, by its owner; the log (log/slog, standard
+error) shows which node loaded what. It takes no flags besides -h.
 
 Example:
   go run ./examples/cache
 `
 
 func main() {
+	os.Exit(cli(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// cli runs the demo and returns the exit status: 0, 1 when the demo
+// fails, 2 for bad usage.
+func cli(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("cache", flag.ContinueOnError)
-	fs.Usage = func() { fmt.Fprint(fs.Output(), usage) }
-	if err := fs.Parse(os.Args[1:]); err != nil {
+	fs.SetOutput(io.Discard) // errors are printed once below
+	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(os.Stdout)
-			fs.Usage()
-			return
+			fmt.Fprint(stdout, usage)
+			return 0
 		}
-		os.Exit(2)
+		fmt.Fprintf(stderr, "cache: %v (see cache -h)\n", err)
+		return 2
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(os.Stderr, "cache: unexpected argument %q (see -h)\n", fs.Arg(0))
-		os.Exit(2)
+		fmt.Fprintf(stderr, "cache: unexpected argument %q (see cache -h)\n", fs.Arg(0))
+		return 2
 	}
-	var addrs []string
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	if err := run(context.Background(), stdout, log); err != nil {
+		log.Error("cache demo failed", "err", err)
+		return 1
+	}
+	return 0
+}
+
+// run starts the three nodes, gets every key through every node twice,
+// removes one key and prints what happened.
+func run(ctx context.Context, w io.Writer, log *slog.Logger) error {
 	var lns []net.Listener
+	var addrs []string
 	for i := 0; i < 3; i++ {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
-			log.Fatal(err)
+			return err
 		}
+		defer ln.Close()
 		lns = append(lns, ln)
 		addrs = append(addrs, "http://"+ln.Addr().String())
 	}
 	groups := make([]*cache.Group, 3)
-	for i, self := range addrs {
-		pool := httppool.New(self, httppool.Options{})
-		pool.Set(addrs...)
-		groups[i] = cache.NewGroup("scores", 64<<20, cache.GetterFunc(func(_ context.Context, key string) ([]byte, time.Time, error) {
-			v, ok := db[key]
-			if !ok {
-				return nil, time.Time{}, fmt.Errorf("%s not in db: %w", key, cache.ErrNotFound)
-			}
-			log.Printf("node %d loads %s from the db", i, key)
-			return []byte(v), time.Now().Add(time.Minute), nil
-		}))
-		pool.Register(groups[i])
-		srv := &http.Server{Handler: pool, ReadHeaderTimeout: 5 * time.Second}
-		go srv.Serve(lns[i])
-		defer srv.Close()
+	for i, ln := range lns {
+		g, stop := startNode(ln, addrs, log.With("node", i))
+		defer stop()
+		groups[i] = g
 	}
-	ctx := context.Background()
 	for round := 0; round < 2; round++ {
 		for i, g := range groups {
 			for _, k := range []string{"Tom", "Jack", "Sam", "Nobody"} {
 				v, err := g.Get(ctx, k)
 				if round == 0 {
-					fmt.Printf("node %d: Get(%s) = %q err=%v\n", i, k, v.String(), err)
+					fmt.Fprintf(w, "node %d: Get(%s) = %q err=%v\n", i, k, v.String(), err)
 				}
 			}
 		}
 	}
 	if err := groups[0].Remove(ctx, "Tom"); err != nil {
-		log.Fatal(err)
+		return err
 	}
-	v, _ := groups[1].Get(ctx, "Tom")
-	fmt.Printf("after Remove, node 1: Get(Tom) = %q (reloaded by its owner)\n", v.String())
+	v, err := groups[1].Get(ctx, "Tom")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "after Remove, node 1: Get(Tom) = %q (reloaded by its owner)\n", v.String())
 	for i, g := range groups {
 		st := g.Stats()
-		fmt.Printf("node %d: gets=%d hits=%d loads=%d local=%d peer=%d served=%d hot=%d\n",
+		fmt.Fprintf(w, "node %d: gets=%d hits=%d loads=%d local=%d peer=%d served=%d hot=%d\n",
 			i, st.Gets, st.Hits, st.Loads, st.LocalLoads, st.PeerLoads, st.ServerRequests, st.HotEntries)
 	}
+	return nil
 }
