@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -49,6 +51,10 @@ type Options struct {
 	// the key's owner did not answer, stays cached (default 10s). Such
 	// copies are also dropped as soon as that owner answers again.
 	FallbackTTL time.Duration
+	// Logger, when set, hears of owner outages: Warn the first time an
+	// owner does not answer (this node then loads its keys itself), Info
+	// when it answers again; once per outage, not per key. Nil: silent.
+	Logger *slog.Logger
 }
 
 // Group is a cache namespace with its own capacity and loader. It is safe
@@ -67,6 +73,7 @@ type Group struct {
 	gen    atomic.Uint64
 	now    func() time.Time
 	fb     fallbacks
+	down   sync.Map // owner address -> struct{}, tracked only with a Logger
 	// mainBytes is the main cache's capacity, the largest entry Set takes.
 	mainBytes int64
 }
@@ -224,6 +231,7 @@ func (g *Group) load(ctx context.Context, key string, viaPeer bool) (loaded, err
 					}
 					g.stats.peerErrors.Add(1) // owner down or slow: load here
 					fallbackFor = peer.Addr()
+					g.ownerFailed(fallbackFor, err)
 				}
 			}
 		}
@@ -238,6 +246,7 @@ func (g *Group) fromPeer(ctx context.Context, peer Peer, key string, gen uint64)
 		return loaded{}, err
 	}
 	g.stats.peerLoads.Add(1)
+	g.ownerAnswered(peer.Addr())
 	for k := range g.fb.take(peer.Addr()) { // the owner is back
 		g.main.Delete(k)
 	}

@@ -79,7 +79,7 @@ func newNode(cfg *config, log *slog.Logger) (*node, error) {
 	var groups []*cache.Group
 	for _, s := range cfg.groups {
 		g, err := cache.NewGroupWithOptions(s.name, s.capacity, fileGetter(cfg.source, s.name, cfg.ttl, log),
-			cache.Options{Policy: cfg.policy, FallbackTTL: cfg.fallbackTTL})
+			cache.Options{Policy: cfg.policy, FallbackTTL: cfg.fallbackTTL, Logger: log})
 		if err != nil {
 			return nil, err
 		}
