@@ -32,10 +32,18 @@ func (BalanceLeader) Schedule(c *core.Cluster, env *Env) *Operator {
 	for _, s := range stores {
 		byID[s.id()] = s
 	}
-	sortByScore(stores, score, true)
-	lightest := score(stores[len(stores)-1])
-	for _, src := range stores {
-		if score(src) <= lightest {
+	setScores(stores, score)
+	var lightest, heaviest int64
+	for s := range lightestFirst(stores) {
+		lightest = s.key
+		break
+	}
+	for s := range heaviestFirst(stores) {
+		heaviest = s.key
+		break
+	}
+	for src := range heaviestFirst(stores) {
+		if src.key <= lightest {
 			break
 		}
 		for try := 0; try < balanceLeaderTries; try++ {
@@ -48,8 +56,10 @@ func (BalanceLeader) Schedule(c *core.Cluster, env *Env) *Operator {
 			}
 		}
 	}
-	for i := len(stores) - 1; i >= 0; i-- {
-		dst := stores[i]
+	for dst := range lightestFirst(stores) {
+		if dst.key >= heaviest {
+			break // no store leads more than this one
+		}
 		for try := 0; try < balanceLeaderTries; try++ {
 			r := c.RandFollowerRegion(dst.id(), env.Rand)
 			if r == nil {

@@ -2,7 +2,6 @@ package schedule
 
 import (
 	"math/rand/v2"
-	"slices"
 
 	"github.com/gee-project/gee/kv/scheduler/core"
 )
@@ -31,13 +30,14 @@ func (BalanceRegion) Schedule(c *core.Cluster, env *Env) *Operator {
 	if len(stores) < 2 {
 		return nil
 	}
-	score := storeView.regionScore
-	sortByScore(stores, score, false)
-	targets := slices.Clone(stores)
-	sortByScore(stores, score, true)
-	minScore := score(targets[0])
-	for _, src := range stores {
-		if score(src) <= minScore {
+	setScores(stores, storeView.regionScore)
+	var minScore int64
+	for lightest := range lightestFirst(stores) {
+		minScore = lightest.key
+		break
+	}
+	for src := range heaviestFirst(stores) {
+		if src.key <= minScore {
 			break // no store is lighter than this one: nothing left to gain
 		}
 		for try := 0; try < balanceRegionTries; try++ {
@@ -45,8 +45,8 @@ func (BalanceRegion) Schedule(c *core.Cluster, env *Env) *Operator {
 			if region == nil {
 				break
 			}
-			tgt, ok := lightestWithout(targets, region)
-			if !ok || score(src)-score(tgt) <= 2*region.ApproximateSize() {
+			tgt, ok := lightestWithout(stores, region)
+			if !ok || src.key-tgt.key <= 2*region.ApproximateSize() {
 				continue
 			}
 			if op := movePeer(env, region, src.id(), tgt.id()); op != nil {
@@ -77,14 +77,21 @@ func movable(r *core.RegionInfo, env *Env) bool {
 		r.Leader() != nil && env.Ops.GetOperator(r.ID()) == nil
 }
 
-// lightestWithout returns the first store of targets (sorted lightest first) that holds no replica of r.
-func lightestWithout(targets []storeView, r *core.RegionInfo) (storeView, bool) {
-	for _, t := range targets {
-		if r.StorePeer(t.id()) == nil {
-			return t, true
+// lightestWithout returns the store with the smallest key (ties: lower id) that holds no replica of r.
+func lightestWithout(stores []storeView, r *core.RegionInfo) (storeView, bool) {
+	best := -1
+	for i, s := range stores {
+		if r.StorePeer(s.id()) != nil {
+			continue
+		}
+		if best < 0 || s.key < stores[best].key || (s.key == stores[best].key && s.id() < stores[best].id()) {
+			best = i
 		}
 	}
-	return storeView{}, false
+	if best < 0 {
+		return storeView{}, false
+	}
+	return stores[best], true
 }
 
 // movePeer builds the operator that moves r's replica from store src to store dst: add a peer on dst, hand the

@@ -1,9 +1,8 @@
 package schedule
 
 import (
-	"cmp"
+	"iter"
 	"math/rand/v2"
-	"slices"
 	"time"
 
 	"github.com/gee-project/gee/kv/scheduler/core"
@@ -80,7 +79,7 @@ func (env *Env) isUsable(s *core.StoreInfo) bool {
 type storeView struct {
 	info *core.StoreInfo
 	infl StoreInfluence
-	key  int64 // the score sortByScore ordered by
+	key  int64 // the score the orderings below use
 }
 
 func (s storeView) id() uint64 { return s.info.ID() }
@@ -110,20 +109,44 @@ func usableStores(c *core.Cluster, env *Env) []storeView {
 	return out
 }
 
-// sortByScore orders stores by score, ascending or descending, ties by id so choices are reproducible.
-func sortByScore(stores []storeView, score func(storeView) int64, descending bool) {
+// setScores records score(s) as each store's key for the orderings below.
+func setScores(stores []storeView, score func(storeView) int64) {
 	for i := range stores {
 		stores[i].key = score(stores[i])
 	}
-	slices.SortFunc(stores, func(a, b storeView) int {
-		if a.key != b.key {
-			if (a.key > b.key) == descending {
-				return -1
-			}
-			return 1
-		}
-		return cmp.Compare(a.id(), b.id())
+}
+
+// heaviestFirst yields the stores by descending key (ties: lower id first). It selects lazily, one pass per
+// store yielded, because a scheduler nearly always stops at the first or second store.
+func heaviestFirst(stores []storeView) iter.Seq[storeView] {
+	return selectOrder(stores, func(a, b storeView) bool {
+		return a.key > b.key || (a.key == b.key && a.id() < b.id())
 	})
+}
+
+// lightestFirst yields the stores by ascending key (ties: lower id first), lazily.
+func lightestFirst(stores []storeView) iter.Seq[storeView] {
+	return selectOrder(stores, func(a, b storeView) bool {
+		return a.key < b.key || (a.key == b.key && a.id() < b.id())
+	})
+}
+
+func selectOrder(stores []storeView, before func(a, b storeView) bool) iter.Seq[storeView] {
+	return func(yield func(storeView) bool) {
+		used := make([]bool, len(stores))
+		for range stores {
+			best := -1
+			for i := range stores {
+				if !used[i] && (best < 0 || before(stores[i], stores[best])) {
+					best = i
+				}
+			}
+			used[best] = true
+			if !yield(stores[best]) {
+				return
+			}
+		}
+	}
 }
 
 // allocPeerID takes a new peer id, or 0 if the allocator failed (the caller then makes no operator).
