@@ -110,3 +110,5 @@ func (ts *testServer) heartbeat(r *metapb.Region, leader *metapb.Peer, size uint
 	}
 	return resp
 }
+
+func netListen() (net.Listener, error) { return net.Listen("tcp", "127.0.0.1:0") }
