@@ -14,6 +14,7 @@ import (
 
 	pb "github.com/gee-project/gee/kv/proto/schedulerpb"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/backoff"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
 	"google.golang.org/grpc/keepalive"
@@ -129,6 +130,10 @@ func (c *Client) client() (pb.SchedulerClient, string, error) {
 			grpc.WithTransportCredentials(insecure.NewCredentials()),
 			grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(16<<20), grpc.MaxCallSendMsgSize(4<<20)),
 			grpc.WithKeepaliveParams(keepalive.ClientParameters{Time: 10 * time.Second, Timeout: 3 * time.Second, PermitWithoutStream: true}),
+			// gRPC's own reconnect backoff (1 s base by default) follows ours, so a restarted
+			// scheduler is found as soon as our retries look.
+			grpc.WithConnectParams(grpc.ConnectParams{MinConnectTimeout: c.cfg.attemptTimeout, Backoff: backoff.Config{
+				BaseDelay: c.cfg.backoffBase, Multiplier: 1.6, Jitter: 0.2, MaxDelay: c.cfg.backoffMax}}),
 		}, c.cfg.dialOpts...)
 		var err error
 		if cc, err = grpc.NewClient(addr, opts...); err != nil {
