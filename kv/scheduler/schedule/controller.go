@@ -162,13 +162,21 @@ func (oc *OperatorController) Operators() []*Operator {
 
 // Influence returns a copy of each store's pending load change from the operators in flight.
 func (oc *OperatorController) Influence() map[uint64]StoreInfluence {
+	return oc.influenceInto(nil)
+}
+
+// influenceInto is Influence filling dst (cleared first; allocated if nil), so a round can reuse one map.
+func (oc *OperatorController) influenceInto(dst map[uint64]StoreInfluence) map[uint64]StoreInfluence {
 	oc.inflMu.Lock()
 	defer oc.inflMu.Unlock()
-	out := make(map[uint64]StoreInfluence, len(oc.influence))
-	for id, in := range oc.influence {
-		out[id] = *in
+	if dst == nil {
+		dst = make(map[uint64]StoreInfluence, len(oc.influence))
 	}
-	return out
+	clear(dst)
+	for id, in := range oc.influence {
+		dst[id] = *in
+	}
+	return dst
 }
 
 // Stats counts the operators running and those that left, by reason.

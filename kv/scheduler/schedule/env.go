@@ -27,6 +27,8 @@ type Env struct {
 	// Schedule call; the influence of operators added since keeps it current. Nil means ask the cluster each time.
 	Stores []*core.StoreInfo
 	byID   map[uint64]*core.StoreInfo
+	infl   map[uint64]StoreInfluence // reused by usableStores
+	views  []storeView               // reused by usableStores
 }
 
 // snapshotStores fixes the stores for a round.
@@ -93,19 +95,21 @@ func (s storeView) leaderScore(bySize bool) int64 {
 	return int64(s.info.LeaderCount() + s.infl.LeaderCount)
 }
 
-// usableStores returns the usable stores with their influence, in id order.
+// usableStores returns the usable stores with their influence, in id order. The slice is reused by the next
+// call: one scheduler call at a time uses it.
 func usableStores(c *core.Cluster, env *Env) []storeView {
-	infl := env.Ops.Influence()
+	env.infl = env.Ops.influenceInto(env.infl)
 	stores := env.Stores
 	if stores == nil {
 		stores = c.GetStores()
 	}
-	var out []storeView
+	out := env.views[:0]
 	for _, s := range stores {
 		if env.isUsable(s) {
-			out = append(out, storeView{info: s, infl: infl[s.ID()]})
+			out = append(out, storeView{info: s, infl: env.infl[s.ID()]})
 		}
 	}
+	env.views = out
 	return out
 }
 
