@@ -231,3 +231,45 @@ func TestMembershipApplyChoosesJoint(t *testing.T) {
 		t.Fatalf("unknown type: %v", err)
 	}
 }
+
+// lastIsLeaveJoint reports whether r's last entry is the empty
+// ConfChangeV2 that leaves a joint configuration.
+func lastIsLeaveJoint(t *testing.T, r *raft) bool {
+	t.Helper()
+	ents, err := r.raftLog.slice(r.raftLog.lastIndex(), r.raftLog.lastIndex()+1, noLimit)
+	if err != nil || len(ents) != 1 || ents[0].Type != pb.EntryType_EntryConfChangeV2 {
+		return false
+	}
+	cc, err := decodeConfChange(ents[0])
+	return err == nil && isLeaveJoint(cc)
+}
+
+// An auto-leave dropped because a transfer was in progress is retried at a
+// heartbeat tick, and a leader elected while the group is joint leaves it
+// once it has applied its predecessors' entries.
+func TestJointAutoLeaveRetriedAndByNewLeader(t *testing.T) {
+	r := newTestRaft(t, testConfig(1, NewMemoryStorage(1, 2, 3)))
+	r.applyConfChangeV2(ccV2(pb.ConfChangeTransition_ConfChangeTransitionJointImplicit, add(4), remove(3)))
+	r.becomeCandidate()
+	r.becomeLeader()
+	r.leadTransferee = 2 // a transfer in progress drops proposals
+	applyTo(t, r, r.raftLog.committed)
+	r.maybeAutoLeave()
+	if lastIsLeaveJoint(t, r) {
+		t.Fatal("leave proposed during a transfer")
+	}
+	r.abortLeaderTransfer()
+	for range r.heartbeatTimeout {
+		r.tick()
+	}
+	if !lastIsLeaveJoint(t, r) {
+		t.Fatal("new leader of a joint auto-leave group did not propose leaving after a heartbeat tick")
+	}
+	// Only once: the pending leave blocks another.
+	for range 3 * r.heartbeatTimeout {
+		r.tick()
+	}
+	if n := r.raftLog.lastIndex(); n != r.pendingConfIndex {
+		t.Fatalf("last index %d, pending conf %d: leave proposed more than once", n, r.pendingConfIndex)
+	}
+}
