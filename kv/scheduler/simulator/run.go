@@ -25,6 +25,10 @@ func (s *Sim) Round() (RoundStats, error) {
 	s.Advance(s.Coord.Config().ScheduleInterval)
 	s.StoreHeartbeats(s.deadStores()...)
 	st := RoundStats{RoundStats: s.Coord.RunOnce()}
+	s.Totals.Expired += st.Expired
+	s.Totals.Replica += st.Replica
+	s.Totals.Region += st.Region
+	s.Totals.Leader += st.Leader
 	var active []*region
 	for _, op := range s.Coord.Operators().Operators() {
 		active = append(active, s.regions[op.RegionID()-1])

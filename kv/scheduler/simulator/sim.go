@@ -36,6 +36,8 @@ type Sim struct {
 	regions []*region    // index id-1
 	ids     idAlloc
 	dead    []uint64 // killed stores
+	// Totals sums the operators the coordinator created over every Round.
+	Totals schedule.RoundStats
 }
 
 // region is the simulator's truth about one region, as its leader would report it.

@@ -30,8 +30,13 @@ func TestBalanceFromTenfoldSkew(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("%d stores, %d regions, all on %d stores: balanced in %d rounds (%v); operators %+v",
-		stores, regions, stores/10, rounds, time.Since(start), s.Coord.Operators().Stats())
+	t.Logf("%d stores, %d regions, all on %d stores: balanced in %d rounds (%v); created %+v; controller %+v",
+		stores, regions, stores/10, rounds, time.Since(start), s.Totals, s.Coord.Operators().Stats())
+	// Every store ends with regions×3/stores replicas give or take: 90% of the replicas had to move, and moving
+	// more than 5% beyond that means the balancer overshot and moved regions back.
+	if need := regions * 3 * 9 / 10; s.Totals.Region < need*95/100 || s.Totals.Region > need*105/100 {
+		t.Fatalf("%d region moves, want about %d", s.Totals.Region, need)
+	}
 	checkReplicas(t, s, 3)
 }
 
