@@ -22,6 +22,7 @@ const (
 	numKinds
 )
 
+// String names the kind for logs.
 func (k Kind) String() string {
 	switch k {
 	case KindLeader:
@@ -58,6 +59,7 @@ const (
 	Expired
 )
 
+// String names the state for logs.
 func (s State) String() string {
 	return [...]string{"running", "finished", "stale", "expired"}[s]
 }
@@ -115,6 +117,7 @@ func (op *Operator) Created() time.Time { return op.created }
 // Expired reports whether the operator has run longer than its timeout at now.
 func (op *Operator) Expired(now time.Time) bool { return now.Sub(op.created) > op.timeout }
 
+// String describes the operator and its progress for logs.
 func (op *Operator) String() string {
 	parts := make([]string, len(op.steps))
 	for i, s := range op.steps {

@@ -27,6 +27,7 @@ func (s AddPeer) IsFinished(region *core.RegionInfo) bool {
 	return p != nil && p.GetId() == s.PeerID && !isPending(region, s.PeerID)
 }
 
+// String describes the step for logs.
 func (s AddPeer) String() string { return fmt.Sprintf("add peer %d on store %d", s.PeerID, s.ToStore) }
 func (AddPeer) sealed()          {}
 
@@ -46,6 +47,7 @@ func (s RemovePeer) IsFinished(region *core.RegionInfo) bool {
 	return region.StorePeer(s.FromStore) == nil
 }
 
+// String describes the step for logs.
 func (s RemovePeer) String() string {
 	return fmt.Sprintf("remove peer %d from store %d", s.PeerID, s.FromStore)
 }
@@ -62,6 +64,7 @@ func (s TransferLeader) IsFinished(region *core.RegionInfo) bool {
 	return l != nil && l.GetStoreId() == s.ToStore
 }
 
+// String describes the step for logs.
 func (s TransferLeader) String() string {
 	return fmt.Sprintf("transfer leader from store %d to store %d", s.FromStore, s.ToStore)
 }
