@@ -103,7 +103,7 @@ func (s *Server) regionFromHeartbeat(req *pb.RegionHeartbeatRequest) (*core.Regi
 		return nil, invalid("approximate_size: %d is too large", size)
 	}
 	return core.NewRegionInfo(req.GetRegion(), req.GetLeader(), core.WithPendingPeers(req.GetPendingPeers()),
-		core.WithDownPeers(down), core.WithApproximateSize(int64(size))), nil
+		core.WithDownPeers(down), core.WithApproximateSize(int64(size)), core.WithTerm(req.GetTerm())), nil
 }
 
 // Tso serves timestamp requests on one stream: each request reserves count consecutive timestamps.

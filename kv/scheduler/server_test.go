@@ -83,6 +83,16 @@ func TestStoresOverGRPC(t *testing.T) {
 	if _, _, err := ts.cli.GetStore(c, 99); !schedclient.IsType(err, pb.ErrorType_STORE_NOT_FOUND) {
 		t.Fatalf("GetStore(99): %v", err)
 	}
+	// A store re-registering (as Up) after a restart keeps the state an operator gave it.
+	if err := ts.s.Cluster().SetStoreState(11, metapb.StoreState_Offline); err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.cli.PutStore(c, &metapb.Store{Id: 11, Address: "127.0.0.1:1111"}); err != nil {
+		t.Fatal(err)
+	}
+	if st := ts.s.Cluster().GetStore(11); !st.IsOffline() || st.Address() != "127.0.0.1:1111" {
+		t.Fatalf("store 11 after re-register: %v", st.Meta())
+	}
 	if err := ts.s.Cluster().SetStoreState(12, metapb.StoreState_Tombstone); err != nil {
 		t.Fatal(err)
 	}

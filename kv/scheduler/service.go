@@ -99,6 +99,10 @@ func (s *Server) putStore(req *pb.PutStoreRequest) error {
 	}
 	defer s.leave()
 	store := proto.Clone(req.GetStore()).(*metapb.Store)
+	if old := s.cluster.GetStore(store.GetId()); old != nil && !old.IsTombstone() {
+		// A restarting store re-registers as Up: that must not undo an operator's Offline.
+		store.State = old.Meta().GetState()
+	}
 	if err := s.cluster.PutStore(store); err != nil {
 		return err
 	}

@@ -1305,8 +1305,11 @@ type RegionHeartbeatRequest struct {
 	PendingPeers []*metapb.Peer `protobuf:"bytes,5,rep,name=pending_peers,json=pendingPeers,proto3" json:"pending_peers,omitempty"`
 	// approximate_size in bytes.
 	ApproximateSize uint64 `protobuf:"varint,6,opt,name=approximate_size,json=approximateSize,proto3" json:"approximate_size,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// term is the leader's Raft term: with an equal epoch, a report from an older term (a deposed
+	// leader that has not noticed yet) is refused, so the cached leader does not flip back. 0: unknown.
+	Term          uint64 `protobuf:"varint,7,opt,name=term,proto3" json:"term,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *RegionHeartbeatRequest) Reset() {
@@ -1377,6 +1380,13 @@ func (x *RegionHeartbeatRequest) GetPendingPeers() []*metapb.Peer {
 func (x *RegionHeartbeatRequest) GetApproximateSize() uint64 {
 	if x != nil {
 		return x.ApproximateSize
+	}
+	return 0
+}
+
+func (x *RegionHeartbeatRequest) GetTerm() uint64 {
+	if x != nil {
+		return x.Term
 	}
 	return 0
 }
@@ -2520,7 +2530,7 @@ const file_kv_proto_schedulerpb_schedulerpb_proto_rawDesc = "" +
 	"\x06header\x18\x01 \x01(\v2!.geekv.schedulerpb.ResponseHeaderR\x06header\"V\n" +
 	"\tPeerStats\x12&\n" +
 	"\x04peer\x18\x01 \x01(\v2\x12.geekv.metapb.PeerR\x04peer\x12!\n" +
-	"\fdown_seconds\x18\x02 \x01(\x04R\vdownSeconds\"\xcd\x02\n" +
+	"\fdown_seconds\x18\x02 \x01(\x04R\vdownSeconds\"\xe1\x02\n" +
 	"\x16RegionHeartbeatRequest\x128\n" +
 	"\x06header\x18\x01 \x01(\v2 .geekv.schedulerpb.RequestHeaderR\x06header\x12,\n" +
 	"\x06region\x18\x02 \x01(\v2\x14.geekv.metapb.RegionR\x06region\x12*\n" +
@@ -2528,7 +2538,8 @@ const file_kv_proto_schedulerpb_schedulerpb_proto_rawDesc = "" +
 	"\n" +
 	"down_peers\x18\x04 \x03(\v2\x1c.geekv.schedulerpb.PeerStatsR\tdownPeers\x127\n" +
 	"\rpending_peers\x18\x05 \x03(\v2\x12.geekv.metapb.PeerR\fpendingPeers\x12)\n" +
-	"\x10approximate_size\x18\x06 \x01(\x04R\x0fapproximateSize\"s\n" +
+	"\x10approximate_size\x18\x06 \x01(\x04R\x0fapproximateSize\x12\x12\n" +
+	"\x04term\x18\a \x01(\x04R\x04term\"s\n" +
 	"\n" +
 	"ChangePeer\x12&\n" +
 	"\x04peer\x18\x01 \x01(\v2\x12.geekv.metapb.PeerR\x04peer\x12=\n" +

@@ -54,10 +54,13 @@ func (c *Cluster) checkCached(r *RegionInfo) (noop bool, err error) {
 	if ne.GetVersion() < oe.GetVersion() || ne.GetConfVer() < oe.GetConfVer() {
 		return false, fmt.Errorf("%w: %v is older than the cached %v", ErrStaleEpoch, r, o)
 	}
-	if ne.GetVersion() == oe.GetVersion() && ne.GetConfVer() == oe.GetConfVer() && sameState(o, r) {
-		return true, nil
+	if ne.GetVersion() != oe.GetVersion() || ne.GetConfVer() != oe.GetConfVer() {
+		return false, nil
 	}
-	return false, nil
+	if r.term != 0 && r.term < o.term {
+		return false, fmt.Errorf("%w: %v reported at term %d, the cached one at term %d", ErrStaleEpoch, r, r.term, o.term)
+	}
+	return sameState(o, r), nil
 }
 
 // putLocked stores r, replacing older overlapping regions. Caller holds mu for writing.

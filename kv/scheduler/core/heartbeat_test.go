@@ -176,3 +176,22 @@ func TestInvalidRegions(t *testing.T) {
 		t.Errorf("nil region: %v", err)
 	}
 }
+
+// With an equal epoch, a report from an older leader term is refused: a deposed leader that has
+// not noticed yet cannot flip the cached leader back. Term 0 (unknown) is not compared.
+func TestOlderTermRejectedAtEqualEpoch(t *testing.T) {
+	c := NewCluster()
+	r := mkRegion(1, "", "", 1, 1, 1, 2, 3)
+	mustHandle(t, c, with(r, 1, WithTerm(5)), true)
+	mustHandle(t, c, with(r, 2, WithTerm(6)), true)
+	if _, err := c.HandleRegion(with(r, 1, WithTerm(5))); !errors.Is(err, ErrStaleEpoch) {
+		t.Fatalf("older term: %v, want ErrStaleEpoch", err)
+	}
+	if c.GetRegion(1).Leader().GetStoreId() != 2 {
+		t.Fatal("leader flipped back")
+	}
+	mustHandle(t, c, with(r, 2, WithTerm(6)), false)
+	mustHandle(t, c, with(r, 2, WithTerm(0), WithApproximateSize(7)), true)
+	// A newer epoch is accepted whatever the term says.
+	mustHandle(t, c, with(mkRegion(1, "", "", 2, 1, 1, 2, 3), 1, WithTerm(1)), true)
+}

@@ -15,6 +15,7 @@ type RegionInfo struct {
 	pending []*metapb.Peer
 	down    []*metapb.Peer
 	size    int64
+	term    uint64
 }
 
 // RegionOption sets an optional field of a RegionInfo.
@@ -33,6 +34,12 @@ func WithDownPeers(peers []*metapb.Peer) RegionOption {
 // WithApproximateSize records the region's approximate size in bytes.
 func WithApproximateSize(bytes int64) RegionOption {
 	return func(r *RegionInfo) { r.size = bytes }
+}
+
+// WithTerm records the reporting leader's Raft term (0: unknown). With an equal epoch, a report
+// from an older term than the cached one is refused, so a deposed leader cannot flip the leader back.
+func WithTerm(term uint64) RegionOption {
+	return func(r *RegionInfo) { r.term = term }
 }
 
 // NewRegionInfo builds a RegionInfo; leader may be nil (no leader known yet).
@@ -104,6 +111,9 @@ func (r *RegionInfo) DownPeers() []*metapb.Peer { return r.down }
 
 // ApproximateSize returns the region's approximate size in bytes.
 func (r *RegionInfo) ApproximateSize() int64 { return r.size }
+
+// Term returns the reporting leader's Raft term (0: unknown).
+func (r *RegionInfo) Term() uint64 { return r.term }
 
 // ContainsKey reports whether key lies in [StartKey, EndKey).
 func (r *RegionInfo) ContainsKey(key []byte) bool {
@@ -210,7 +220,7 @@ func sameRange(a, b *RegionInfo) bool {
 
 // sameState reports whether a heartbeat with an equal epoch carries nothing new.
 func sameState(a, b *RegionInfo) bool {
-	return sameRoles(a, b) && sameRange(a, b) && samePeers(a.down, b.down) && a.size == b.size
+	return sameRoles(a, b) && sameRange(a, b) && samePeers(a.down, b.down) && a.size == b.size && a.term == b.term
 }
 
 // sameMeta reports whether the persisted part (range, epoch, peers) is unchanged.
