@@ -81,23 +81,33 @@ func (s *Server) Raft(stream tinykvpb.TinyKv_RaftServer) error {
 	if s.raft == nil {
 		return errStandalone
 	}
-	// Receive in a goroutine so StopPeerStreams can end the call: returning cancels the
-	// stream, which ends the blocked Recv.
-	done := make(chan error, 1)
+	return s.servePeerStream(func() error {
+		msg, err := stream.Recv()
+		if err == nil {
+			_ = s.deliver(msg)
+		}
+		return err
+	}, func() error { return stream.SendAndClose(&raftserverpb.Done{}) })
+}
+
+// servePeerStream runs recv (receive and deliver one stream message) until it fails;
+// io.EOF (the peer closed the stream) is answered with done. Receiving happens in a
+// goroutine so StopPeerStreams can end the call: returning cancels the stream, which
+// ends the blocked Recv.
+func (s *Server) servePeerStream(recv func() error, done func() error) error {
+	ended := make(chan error, 1)
 	go func() {
 		for {
-			msg, err := stream.Recv()
-			if err != nil {
-				done <- err
+			if err := recv(); err != nil {
+				ended <- err
 				return
 			}
-			_ = s.deliver(msg)
 		}
 	}()
 	select {
-	case err := <-done:
+	case err := <-ended:
 		if err == io.EOF {
-			return stream.SendAndClose(&raftserverpb.Done{})
+			return done()
 		}
 		return err
 	case <-s.quit:

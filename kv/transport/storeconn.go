@@ -24,6 +24,9 @@ type storeConn struct {
 	queue   chan *raftserverpb.RaftMessage
 	bytes   atomic.Int64  // approximate bytes in queue
 	snaps   chan struct{} // semaphore of snapshot sends in flight
+	// held is a message taken off the queue that did not fit the last batch; only the
+	// run goroutine touches it.
+	held *raftserverpb.RaftMessage
 
 	mu   sync.Mutex
 	cc   *grpc.ClientConn
@@ -45,8 +48,13 @@ func (sc *storeConn) enqueue(msg *raftserverpb.RaftMessage) error {
 	}
 }
 
-// took removes a message taken off the queue from the queue's byte count.
-func (sc *storeConn) took(msg *raftserverpb.RaftMessage) { sc.bytes.Add(-approxSize(msg)) }
+// took removes a message taken off the queue from the queue's byte count and returns
+// its approximate size.
+func (sc *storeConn) took(msg *raftserverpb.RaftMessage) int64 {
+	n := approxSize(msg)
+	sc.bytes.Add(-n)
+	return n
+}
 
 // run keeps a Raft stream to the store open and writes the queue into it until the
 // transport closes.
@@ -83,6 +91,12 @@ func (sc *storeConn) failFor(ctx context.Context, d time.Duration) {
 			sc.t.reportUnreachable(k[0], k[1])
 		}
 	}
+	if sc.held != nil {
+		k := [2]uint64{sc.held.GetRegionId(), sc.held.GetToPeer().GetId()}
+		failed[k] = true
+		sc.t.reportUnreachable(k[0], k[1])
+		sc.held = nil
+	}
 	for {
 		select {
 		case m := <-sc.queue:
@@ -95,22 +109,65 @@ func (sc *storeConn) failFor(ctx context.Context, d time.Duration) {
 	}
 }
 
-// pump sends queued messages on stream until it fails or ctx ends.
-func (sc *storeConn) pump(ctx context.Context, stream tinykvpb.TinyKv_RaftClient) error {
+// pump sends queued messages on stream until it fails or ctx ends. Whatever is queued
+// when the sender wakes goes out as one BatchRaftMessage (bounded by BatchMessages and
+// BatchBytes): one frame, one proto encoding and usually one socket write per round of
+// raft traffic instead of one per message. While a Send waits for flow control, the
+// queue fills and the next batch grows.
+func (sc *storeConn) pump(ctx context.Context, stream tinykvpb.TinyKv_BatchRaftClient) error {
+	batch := &raftserverpb.BatchRaftMessage{}
 	for {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case m := <-sc.queue:
-			sc.took(m)
-			if err := stream.Send(m); err != nil {
-				sc.t.reportUnreachable(m.GetRegionId(), m.GetToPeer().GetId())
-				_, rerr := stream.CloseAndRecv() // the stream's real status
-				if rerr == nil {
-					rerr = err
-				}
-				return fmt.Errorf("raft stream broke: %w", rerr)
+		m, size := sc.held, approxSize(sc.held)
+		sc.held = nil
+		if m == nil {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case m = <-sc.queue:
+				size = sc.took(m)
 			}
+		}
+		batch.Msgs = sc.fill(append(batch.Msgs[:0], m), size)
+		if err := stream.Send(batch); err != nil {
+			sc.reportBatch(batch.Msgs)
+			_, rerr := stream.CloseAndRecv() // the stream's real status
+			if rerr == nil {
+				rerr = err
+			}
+			return fmt.Errorf("raft stream broke: %w", rerr)
+		}
+		clear(batch.Msgs) // let the sent messages be collected
+	}
+}
+
+// fill appends queued messages to msgs without waiting, while the batch stays within
+// the count and byte bounds (a first message over the byte bound still goes, alone).
+func (sc *storeConn) fill(msgs []*raftserverpb.RaftMessage, size int64) []*raftserverpb.RaftMessage {
+	for len(msgs) < sc.t.cfg.BatchMessages {
+		select {
+		case m := <-sc.queue:
+			n := sc.took(m)
+			if size+n > sc.t.cfg.BatchBytes {
+				sc.held = m // starts the next batch
+				return msgs
+			}
+			msgs, size = append(msgs, m), size+n
+		default:
+			return msgs
+		}
+	}
+	return msgs
+}
+
+// reportBatch reports every region and peer of a batch that was not sent as unreachable,
+// once each.
+func (sc *storeConn) reportBatch(msgs []*raftserverpb.RaftMessage) {
+	seen := make(map[[2]uint64]bool, 2)
+	for _, m := range msgs {
+		k := [2]uint64{m.GetRegionId(), m.GetToPeer().GetId()}
+		if !seen[k] {
+			seen[k] = true
+			sc.t.reportUnreachable(k[0], k[1])
 		}
 	}
 }
@@ -132,6 +189,8 @@ func (sc *storeConn) conn() (*grpc.ClientConn, error) {
 	opts := append([]grpc.DialOption{
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
 		grpc.WithDefaultCallOptions(grpc.MaxCallSendMsgSize(sc.t.cfg.MaxMsgSize)),
+		grpc.WithInitialWindowSize(sc.t.cfg.WindowSize),
+		grpc.WithInitialConnWindowSize(sc.t.cfg.ConnWindowSize),
 		// Pings find a vanished peer whose TCP connection never reset; the server
 		// permits this rate (kv/server DefaultKeepaliveMinTime is 5 s).
 		grpc.WithKeepaliveParams(keepalive.ClientParameters{Time: 10 * time.Second, Timeout: 3 * time.Second, PermitWithoutStream: true}),
@@ -179,12 +238,12 @@ func (sc *storeConn) ready(ctx context.Context) (tinykvpb.TinyKvClient, error) {
 	return tinykvpb.NewTinyKvClient(cc), nil
 }
 
-func (sc *storeConn) openRaftStream(ctx context.Context) (tinykvpb.TinyKv_RaftClient, error) {
+func (sc *storeConn) openRaftStream(ctx context.Context) (tinykvpb.TinyKv_BatchRaftClient, error) {
 	kv, err := sc.ready(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return kv.Raft(ctx)
+	return kv.BatchRaft(ctx)
 }
 
 // sendSnapshot starts streaming msg's snapshot in the background.

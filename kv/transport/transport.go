@@ -2,8 +2,10 @@
 // raftstore's Transport in a real deployment.
 //
 // Each destination store gets, on first use, a connection, a bounded send queue and one
-// goroutine that keeps a long-lived Raft client stream open and writes the queue into it
-// (whatever is queued goes out back to back, so gRPC coalesces it into few socket writes).
+// goroutine that keeps a long-lived BatchRaft client stream open and writes the queue into
+// it: whatever is queued when the goroutine wakes goes out as one BatchRaftMessage (bounded
+// by Config.BatchMessages and BatchBytes), so a round of raft traffic to a store costs one
+// frame and usually one socket write.
 // Send never blocks on the network: a full queue is an error, and messages that cannot be
 // delivered (peer down, stream broken) are reported through Reporter.ReportUnreachable so
 // raft can probe the peer instead of streaming into the void. When the stream breaks the
@@ -69,6 +71,17 @@ type Config struct {
 	// MaxMsgSize bounds one outgoing gRPC message; default 32 MiB (the server's default
 	// receive limit).
 	MaxMsgSize int
+	// BatchMessages and BatchBytes bound one BatchRaft stream message: at most this many
+	// raft messages and about this many bytes (a single larger message goes alone);
+	// defaults 256 and 4 MiB. BatchBytes must stay well below the receiver's gRPC limit
+	// (MaxMsgSize), since sizes are estimated.
+	BatchMessages int
+	BatchBytes    int64
+	// WindowSize and ConnWindowSize are gRPC's flow-control windows for a stream and for
+	// the whole connection; defaults 1 MiB and 8 MiB. Fixed windows turn off gRPC's
+	// bandwidth probing, which otherwise adds a window update and a ping (and the peer's
+	// ping ack) to nearly every message received.
+	WindowSize, ConnWindowSize int32
 	// DialOptions are added after the transport's own.
 	DialOptions []grpc.DialOption
 	// Logf receives diagnostics; nil discards them.
@@ -96,6 +109,19 @@ func (c Config) withDefaults() (Config, error) {
 	setInt(&c.SnapshotChunkSize, snapchunk.DefaultChunkSize)
 	setInt(&c.MaxSnapshotsInFlight, 2)
 	setInt(&c.MaxMsgSize, 32<<20)
+	setInt(&c.BatchMessages, 256)
+	if c.BatchBytes <= 0 {
+		c.BatchBytes = 4 << 20
+	}
+	if c.BatchBytes > int64(c.MaxMsgSize)/4 {
+		c.BatchBytes = int64(c.MaxMsgSize) / 4 // room for underestimated sizes
+	}
+	if c.WindowSize <= 0 {
+		c.WindowSize = 1 << 20
+	}
+	if c.ConnWindowSize <= 0 {
+		c.ConnWindowSize = 8 << 20
+	}
 	setDur(&c.SnapshotTimeout, 10*time.Minute)
 	setDur(&c.DialTimeout, 3*time.Second)
 	setDur(&c.BackoffBase, 50*time.Millisecond)
@@ -210,8 +236,11 @@ func (t *Transport) Close() error {
 	return nil
 }
 
-// approxSize estimates a message's wire size cheaply (entry payloads dominate).
+// approxSize estimates a message's wire size cheaply (entry payloads dominate); 0 for nil.
 func approxSize(m *raftserverpb.RaftMessage) int64 {
+	if m == nil {
+		return 0
+	}
 	n := int64(128 + len(m.GetStartKey()) + len(m.GetEndKey()))
 	for _, e := range m.GetMessage().GetEntries() {
 		n += int64(len(e.GetData())) + 24

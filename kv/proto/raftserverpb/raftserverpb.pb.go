@@ -177,6 +177,53 @@ func (x *RaftMessage) GetEndKey() []byte {
 	return nil
 }
 
+// BatchRaftMessage carries several raft messages for one destination store in one stream message, so a
+// round of raft traffic costs one frame and one socket write instead of one per message. Senders bound it
+// by count and bytes below the receiver's gRPC message limit; the receiver validates every message on its own.
+type BatchRaftMessage struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Msgs          []*RaftMessage         `protobuf:"bytes,1,rep,name=msgs,proto3" json:"msgs,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *BatchRaftMessage) Reset() {
+	*x = BatchRaftMessage{}
+	mi := &file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes[1]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *BatchRaftMessage) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*BatchRaftMessage) ProtoMessage() {}
+
+func (x *BatchRaftMessage) ProtoReflect() protoreflect.Message {
+	mi := &file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes[1]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use BatchRaftMessage.ProtoReflect.Descriptor instead.
+func (*BatchRaftMessage) Descriptor() ([]byte, []int) {
+	return file_kv_proto_raftserverpb_raftserverpb_proto_rawDescGZIP(), []int{1}
+}
+
+func (x *BatchRaftMessage) GetMsgs() []*RaftMessage {
+	if x != nil {
+		return x.Msgs
+	}
+	return nil
+}
+
 // SnapshotChunk is one piece of a snapshot stream: the first chunk carries the RaftMessage (whose
 // snapshot data is empty), the following ones carry data in order.
 type SnapshotChunk struct {
@@ -193,7 +240,7 @@ type SnapshotChunk struct {
 
 func (x *SnapshotChunk) Reset() {
 	*x = SnapshotChunk{}
-	mi := &file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes[1]
+	mi := &file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes[2]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -205,7 +252,7 @@ func (x *SnapshotChunk) String() string {
 func (*SnapshotChunk) ProtoMessage() {}
 
 func (x *SnapshotChunk) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes[1]
+	mi := &file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes[2]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -218,7 +265,7 @@ func (x *SnapshotChunk) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SnapshotChunk.ProtoReflect.Descriptor instead.
 func (*SnapshotChunk) Descriptor() ([]byte, []int) {
-	return file_kv_proto_raftserverpb_raftserverpb_proto_rawDescGZIP(), []int{1}
+	return file_kv_proto_raftserverpb_raftserverpb_proto_rawDescGZIP(), []int{2}
 }
 
 func (x *SnapshotChunk) GetMessage() *RaftMessage {
@@ -258,7 +305,7 @@ type Done struct {
 
 func (x *Done) Reset() {
 	*x = Done{}
-	mi := &file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes[2]
+	mi := &file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes[3]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -270,7 +317,7 @@ func (x *Done) String() string {
 func (*Done) ProtoMessage() {}
 
 func (x *Done) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes[2]
+	mi := &file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes[3]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -283,7 +330,7 @@ func (x *Done) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Done.ProtoReflect.Descriptor instead.
 func (*Done) Descriptor() ([]byte, []int) {
-	return file_kv_proto_raftserverpb_raftserverpb_proto_rawDescGZIP(), []int{2}
+	return file_kv_proto_raftserverpb_raftserverpb_proto_rawDescGZIP(), []int{3}
 }
 
 // RaftLocalState is a peer's persisted raft state: hard state and last log index/term.
@@ -298,7 +345,7 @@ type RaftLocalState struct {
 
 func (x *RaftLocalState) Reset() {
 	*x = RaftLocalState{}
-	mi := &file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes[3]
+	mi := &file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes[4]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -310,7 +357,7 @@ func (x *RaftLocalState) String() string {
 func (*RaftLocalState) ProtoMessage() {}
 
 func (x *RaftLocalState) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes[3]
+	mi := &file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes[4]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -323,7 +370,7 @@ func (x *RaftLocalState) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RaftLocalState.ProtoReflect.Descriptor instead.
 func (*RaftLocalState) Descriptor() ([]byte, []int) {
-	return file_kv_proto_raftserverpb_raftserverpb_proto_rawDescGZIP(), []int{3}
+	return file_kv_proto_raftserverpb_raftserverpb_proto_rawDescGZIP(), []int{4}
 }
 
 func (x *RaftLocalState) GetHardState() *raftpb.HardState {
@@ -358,7 +405,7 @@ type RaftTruncatedState struct {
 
 func (x *RaftTruncatedState) Reset() {
 	*x = RaftTruncatedState{}
-	mi := &file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes[4]
+	mi := &file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -370,7 +417,7 @@ func (x *RaftTruncatedState) String() string {
 func (*RaftTruncatedState) ProtoMessage() {}
 
 func (x *RaftTruncatedState) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes[4]
+	mi := &file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -383,7 +430,7 @@ func (x *RaftTruncatedState) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RaftTruncatedState.ProtoReflect.Descriptor instead.
 func (*RaftTruncatedState) Descriptor() ([]byte, []int) {
-	return file_kv_proto_raftserverpb_raftserverpb_proto_rawDescGZIP(), []int{4}
+	return file_kv_proto_raftserverpb_raftserverpb_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *RaftTruncatedState) GetIndex() uint64 {
@@ -411,7 +458,7 @@ type RaftApplyState struct {
 
 func (x *RaftApplyState) Reset() {
 	*x = RaftApplyState{}
-	mi := &file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes[5]
+	mi := &file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -423,7 +470,7 @@ func (x *RaftApplyState) String() string {
 func (*RaftApplyState) ProtoMessage() {}
 
 func (x *RaftApplyState) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes[5]
+	mi := &file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -436,7 +483,7 @@ func (x *RaftApplyState) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RaftApplyState.ProtoReflect.Descriptor instead.
 func (*RaftApplyState) Descriptor() ([]byte, []int) {
-	return file_kv_proto_raftserverpb_raftserverpb_proto_rawDescGZIP(), []int{5}
+	return file_kv_proto_raftserverpb_raftserverpb_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *RaftApplyState) GetAppliedIndex() uint64 {
@@ -464,7 +511,7 @@ type RegionLocalState struct {
 
 func (x *RegionLocalState) Reset() {
 	*x = RegionLocalState{}
-	mi := &file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes[6]
+	mi := &file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -476,7 +523,7 @@ func (x *RegionLocalState) String() string {
 func (*RegionLocalState) ProtoMessage() {}
 
 func (x *RegionLocalState) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes[6]
+	mi := &file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -489,7 +536,7 @@ func (x *RegionLocalState) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RegionLocalState.ProtoReflect.Descriptor instead.
 func (*RegionLocalState) Descriptor() ([]byte, []int) {
-	return file_kv_proto_raftserverpb_raftserverpb_proto_rawDescGZIP(), []int{6}
+	return file_kv_proto_raftserverpb_raftserverpb_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *RegionLocalState) GetState() PeerState {
@@ -517,7 +564,7 @@ type StoreIdent struct {
 
 func (x *StoreIdent) Reset() {
 	*x = StoreIdent{}
-	mi := &file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes[7]
+	mi := &file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -529,7 +576,7 @@ func (x *StoreIdent) String() string {
 func (*StoreIdent) ProtoMessage() {}
 
 func (x *StoreIdent) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes[7]
+	mi := &file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -542,7 +589,7 @@ func (x *StoreIdent) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StoreIdent.ProtoReflect.Descriptor instead.
 func (*StoreIdent) Descriptor() ([]byte, []int) {
-	return file_kv_proto_raftserverpb_raftserverpb_proto_rawDescGZIP(), []int{7}
+	return file_kv_proto_raftserverpb_raftserverpb_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *StoreIdent) GetClusterId() uint64 {
@@ -572,7 +619,7 @@ type SnapshotData struct {
 
 func (x *SnapshotData) Reset() {
 	*x = SnapshotData{}
-	mi := &file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes[8]
+	mi := &file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -584,7 +631,7 @@ func (x *SnapshotData) String() string {
 func (*SnapshotData) ProtoMessage() {}
 
 func (x *SnapshotData) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes[8]
+	mi := &file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -597,7 +644,7 @@ func (x *SnapshotData) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SnapshotData.ProtoReflect.Descriptor instead.
 func (*SnapshotData) Descriptor() ([]byte, []int) {
-	return file_kv_proto_raftserverpb_raftserverpb_proto_rawDescGZIP(), []int{8}
+	return file_kv_proto_raftserverpb_raftserverpb_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *SnapshotData) GetRegion() *metapb.Region {
@@ -634,7 +681,9 @@ const file_kv_proto_raftserverpb_raftserverpb_proto_rawDesc = "" +
 	"\fregion_epoch\x18\x05 \x01(\v2\x19.geekv.metapb.RegionEpochR\vregionEpoch\x12!\n" +
 	"\fis_tombstone\x18\x06 \x01(\bR\visTombstone\x12\x1b\n" +
 	"\tstart_key\x18\a \x01(\fR\bstartKey\x12\x17\n" +
-	"\aend_key\x18\b \x01(\fR\x06endKey\"\x95\x01\n" +
+	"\aend_key\x18\b \x01(\fR\x06endKey\"G\n" +
+	"\x10BatchRaftMessage\x123\n" +
+	"\x04msgs\x18\x01 \x03(\v2\x1f.geekv.raftserverpb.RaftMessageR\x04msgs\"\x95\x01\n" +
 	"\rSnapshotChunk\x129\n" +
 	"\amessage\x18\x01 \x01(\v2\x1f.geekv.raftserverpb.RaftMessageR\amessage\x12\x12\n" +
 	"\x04data\x18\x02 \x01(\fR\x04data\x12\x1d\n" +
@@ -685,40 +734,42 @@ func file_kv_proto_raftserverpb_raftserverpb_proto_rawDescGZIP() []byte {
 }
 
 var file_kv_proto_raftserverpb_raftserverpb_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes = make([]protoimpl.MessageInfo, 9)
+var file_kv_proto_raftserverpb_raftserverpb_proto_msgTypes = make([]protoimpl.MessageInfo, 10)
 var file_kv_proto_raftserverpb_raftserverpb_proto_goTypes = []any{
 	(PeerState)(0),             // 0: geekv.raftserverpb.PeerState
 	(*RaftMessage)(nil),        // 1: geekv.raftserverpb.RaftMessage
-	(*SnapshotChunk)(nil),      // 2: geekv.raftserverpb.SnapshotChunk
-	(*Done)(nil),               // 3: geekv.raftserverpb.Done
-	(*RaftLocalState)(nil),     // 4: geekv.raftserverpb.RaftLocalState
-	(*RaftTruncatedState)(nil), // 5: geekv.raftserverpb.RaftTruncatedState
-	(*RaftApplyState)(nil),     // 6: geekv.raftserverpb.RaftApplyState
-	(*RegionLocalState)(nil),   // 7: geekv.raftserverpb.RegionLocalState
-	(*StoreIdent)(nil),         // 8: geekv.raftserverpb.StoreIdent
-	(*SnapshotData)(nil),       // 9: geekv.raftserverpb.SnapshotData
-	(*metapb.Peer)(nil),        // 10: geekv.metapb.Peer
-	(*raftpb.Message)(nil),     // 11: geekv.raftpb.Message
-	(*metapb.RegionEpoch)(nil), // 12: geekv.metapb.RegionEpoch
-	(*raftpb.HardState)(nil),   // 13: geekv.raftpb.HardState
-	(*metapb.Region)(nil),      // 14: geekv.metapb.Region
+	(*BatchRaftMessage)(nil),   // 2: geekv.raftserverpb.BatchRaftMessage
+	(*SnapshotChunk)(nil),      // 3: geekv.raftserverpb.SnapshotChunk
+	(*Done)(nil),               // 4: geekv.raftserverpb.Done
+	(*RaftLocalState)(nil),     // 5: geekv.raftserverpb.RaftLocalState
+	(*RaftTruncatedState)(nil), // 6: geekv.raftserverpb.RaftTruncatedState
+	(*RaftApplyState)(nil),     // 7: geekv.raftserverpb.RaftApplyState
+	(*RegionLocalState)(nil),   // 8: geekv.raftserverpb.RegionLocalState
+	(*StoreIdent)(nil),         // 9: geekv.raftserverpb.StoreIdent
+	(*SnapshotData)(nil),       // 10: geekv.raftserverpb.SnapshotData
+	(*metapb.Peer)(nil),        // 11: geekv.metapb.Peer
+	(*raftpb.Message)(nil),     // 12: geekv.raftpb.Message
+	(*metapb.RegionEpoch)(nil), // 13: geekv.metapb.RegionEpoch
+	(*raftpb.HardState)(nil),   // 14: geekv.raftpb.HardState
+	(*metapb.Region)(nil),      // 15: geekv.metapb.Region
 }
 var file_kv_proto_raftserverpb_raftserverpb_proto_depIdxs = []int32{
-	10, // 0: geekv.raftserverpb.RaftMessage.from_peer:type_name -> geekv.metapb.Peer
-	10, // 1: geekv.raftserverpb.RaftMessage.to_peer:type_name -> geekv.metapb.Peer
-	11, // 2: geekv.raftserverpb.RaftMessage.message:type_name -> geekv.raftpb.Message
-	12, // 3: geekv.raftserverpb.RaftMessage.region_epoch:type_name -> geekv.metapb.RegionEpoch
-	1,  // 4: geekv.raftserverpb.SnapshotChunk.message:type_name -> geekv.raftserverpb.RaftMessage
-	13, // 5: geekv.raftserverpb.RaftLocalState.hard_state:type_name -> geekv.raftpb.HardState
-	5,  // 6: geekv.raftserverpb.RaftApplyState.truncated_state:type_name -> geekv.raftserverpb.RaftTruncatedState
-	0,  // 7: geekv.raftserverpb.RegionLocalState.state:type_name -> geekv.raftserverpb.PeerState
-	14, // 8: geekv.raftserverpb.RegionLocalState.region:type_name -> geekv.metapb.Region
-	14, // 9: geekv.raftserverpb.SnapshotData.region:type_name -> geekv.metapb.Region
-	10, // [10:10] is the sub-list for method output_type
-	10, // [10:10] is the sub-list for method input_type
-	10, // [10:10] is the sub-list for extension type_name
-	10, // [10:10] is the sub-list for extension extendee
-	0,  // [0:10] is the sub-list for field type_name
+	11, // 0: geekv.raftserverpb.RaftMessage.from_peer:type_name -> geekv.metapb.Peer
+	11, // 1: geekv.raftserverpb.RaftMessage.to_peer:type_name -> geekv.metapb.Peer
+	12, // 2: geekv.raftserverpb.RaftMessage.message:type_name -> geekv.raftpb.Message
+	13, // 3: geekv.raftserverpb.RaftMessage.region_epoch:type_name -> geekv.metapb.RegionEpoch
+	1,  // 4: geekv.raftserverpb.BatchRaftMessage.msgs:type_name -> geekv.raftserverpb.RaftMessage
+	1,  // 5: geekv.raftserverpb.SnapshotChunk.message:type_name -> geekv.raftserverpb.RaftMessage
+	14, // 6: geekv.raftserverpb.RaftLocalState.hard_state:type_name -> geekv.raftpb.HardState
+	6,  // 7: geekv.raftserverpb.RaftApplyState.truncated_state:type_name -> geekv.raftserverpb.RaftTruncatedState
+	0,  // 8: geekv.raftserverpb.RegionLocalState.state:type_name -> geekv.raftserverpb.PeerState
+	15, // 9: geekv.raftserverpb.RegionLocalState.region:type_name -> geekv.metapb.Region
+	15, // 10: geekv.raftserverpb.SnapshotData.region:type_name -> geekv.metapb.Region
+	11, // [11:11] is the sub-list for method output_type
+	11, // [11:11] is the sub-list for method input_type
+	11, // [11:11] is the sub-list for extension type_name
+	11, // [11:11] is the sub-list for extension extendee
+	0,  // [0:11] is the sub-list for field type_name
 }
 
 func init() { file_kv_proto_raftserverpb_raftserverpb_proto_init() }
@@ -732,7 +783,7 @@ func file_kv_proto_raftserverpb_raftserverpb_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_kv_proto_raftserverpb_raftserverpb_proto_rawDesc), len(file_kv_proto_raftserverpb_raftserverpb_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   9,
+			NumMessages:   10,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

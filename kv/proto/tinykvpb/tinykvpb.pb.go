@@ -28,7 +28,7 @@ var File_kv_proto_tinykvpb_tinykvpb_proto protoreflect.FileDescriptor
 
 const file_kv_proto_tinykvpb_tinykvpb_proto_rawDesc = "" +
 	"\n" +
-	" kv/proto/tinykvpb/tinykvpb.proto\x12\x0egeekv.tinykvpb\x1a\x1ekv/proto/kvrpcpb/kvrpcpb.proto\x1a(kv/proto/raftserverpb/raftserverpb.proto2\xfc\x04\n" +
+	" kv/proto/tinykvpb/tinykvpb.proto\x12\x0egeekv.tinykvpb\x1a\x1ekv/proto/kvrpcpb/kvrpcpb.proto\x1a(kv/proto/raftserverpb/raftserverpb.proto2\xcd\x05\n" +
 	"\x06TinyKv\x12G\n" +
 	"\x06RawGet\x12\x1c.geekv.kvrpcpb.RawGetRequest\x1a\x1d.geekv.kvrpcpb.RawGetResponse\"\x00\x12G\n" +
 	"\x06RawPut\x12\x1c.geekv.kvrpcpb.RawPutRequest\x1a\x1d.geekv.kvrpcpb.RawPutResponse\"\x00\x12P\n" +
@@ -36,25 +36,27 @@ const file_kv_proto_tinykvpb_tinykvpb_proto_rawDesc = "" +
 	"\aRawScan\x12\x1d.geekv.kvrpcpb.RawScanRequest\x1a\x1e.geekv.kvrpcpb.RawScanResponse\"\x00\x12V\n" +
 	"\vRawBatchGet\x12!.geekv.kvrpcpb.RawBatchGetRequest\x1a\".geekv.kvrpcpb.RawBatchGetResponse\"\x00\x12V\n" +
 	"\vRawBatchPut\x12!.geekv.kvrpcpb.RawBatchPutRequest\x1a\".geekv.kvrpcpb.RawBatchPutResponse\"\x00\x12E\n" +
-	"\x04Raft\x12\x1f.geekv.raftserverpb.RaftMessage\x1a\x18.geekv.raftserverpb.Done\"\x00(\x01\x12K\n" +
+	"\x04Raft\x12\x1f.geekv.raftserverpb.RaftMessage\x1a\x18.geekv.raftserverpb.Done\"\x00(\x01\x12O\n" +
+	"\tBatchRaft\x12$.geekv.raftserverpb.BatchRaftMessage\x1a\x18.geekv.raftserverpb.Done\"\x00(\x01\x12K\n" +
 	"\bSnapshot\x12!.geekv.raftserverpb.SnapshotChunk\x1a\x18.geekv.raftserverpb.Done\"\x00(\x01B.Z,github.com/gee-project/gee/kv/proto/tinykvpbb\x06proto3"
 
 var file_kv_proto_tinykvpb_tinykvpb_proto_goTypes = []any{
-	(*kvrpcpb.RawGetRequest)(nil),       // 0: geekv.kvrpcpb.RawGetRequest
-	(*kvrpcpb.RawPutRequest)(nil),       // 1: geekv.kvrpcpb.RawPutRequest
-	(*kvrpcpb.RawDeleteRequest)(nil),    // 2: geekv.kvrpcpb.RawDeleteRequest
-	(*kvrpcpb.RawScanRequest)(nil),      // 3: geekv.kvrpcpb.RawScanRequest
-	(*kvrpcpb.RawBatchGetRequest)(nil),  // 4: geekv.kvrpcpb.RawBatchGetRequest
-	(*kvrpcpb.RawBatchPutRequest)(nil),  // 5: geekv.kvrpcpb.RawBatchPutRequest
-	(*raftserverpb.RaftMessage)(nil),    // 6: geekv.raftserverpb.RaftMessage
-	(*raftserverpb.SnapshotChunk)(nil),  // 7: geekv.raftserverpb.SnapshotChunk
-	(*kvrpcpb.RawGetResponse)(nil),      // 8: geekv.kvrpcpb.RawGetResponse
-	(*kvrpcpb.RawPutResponse)(nil),      // 9: geekv.kvrpcpb.RawPutResponse
-	(*kvrpcpb.RawDeleteResponse)(nil),   // 10: geekv.kvrpcpb.RawDeleteResponse
-	(*kvrpcpb.RawScanResponse)(nil),     // 11: geekv.kvrpcpb.RawScanResponse
-	(*kvrpcpb.RawBatchGetResponse)(nil), // 12: geekv.kvrpcpb.RawBatchGetResponse
-	(*kvrpcpb.RawBatchPutResponse)(nil), // 13: geekv.kvrpcpb.RawBatchPutResponse
-	(*raftserverpb.Done)(nil),           // 14: geekv.raftserverpb.Done
+	(*kvrpcpb.RawGetRequest)(nil),         // 0: geekv.kvrpcpb.RawGetRequest
+	(*kvrpcpb.RawPutRequest)(nil),         // 1: geekv.kvrpcpb.RawPutRequest
+	(*kvrpcpb.RawDeleteRequest)(nil),      // 2: geekv.kvrpcpb.RawDeleteRequest
+	(*kvrpcpb.RawScanRequest)(nil),        // 3: geekv.kvrpcpb.RawScanRequest
+	(*kvrpcpb.RawBatchGetRequest)(nil),    // 4: geekv.kvrpcpb.RawBatchGetRequest
+	(*kvrpcpb.RawBatchPutRequest)(nil),    // 5: geekv.kvrpcpb.RawBatchPutRequest
+	(*raftserverpb.RaftMessage)(nil),      // 6: geekv.raftserverpb.RaftMessage
+	(*raftserverpb.BatchRaftMessage)(nil), // 7: geekv.raftserverpb.BatchRaftMessage
+	(*raftserverpb.SnapshotChunk)(nil),    // 8: geekv.raftserverpb.SnapshotChunk
+	(*kvrpcpb.RawGetResponse)(nil),        // 9: geekv.kvrpcpb.RawGetResponse
+	(*kvrpcpb.RawPutResponse)(nil),        // 10: geekv.kvrpcpb.RawPutResponse
+	(*kvrpcpb.RawDeleteResponse)(nil),     // 11: geekv.kvrpcpb.RawDeleteResponse
+	(*kvrpcpb.RawScanResponse)(nil),       // 12: geekv.kvrpcpb.RawScanResponse
+	(*kvrpcpb.RawBatchGetResponse)(nil),   // 13: geekv.kvrpcpb.RawBatchGetResponse
+	(*kvrpcpb.RawBatchPutResponse)(nil),   // 14: geekv.kvrpcpb.RawBatchPutResponse
+	(*raftserverpb.Done)(nil),             // 15: geekv.raftserverpb.Done
 }
 var file_kv_proto_tinykvpb_tinykvpb_proto_depIdxs = []int32{
 	0,  // 0: geekv.tinykvpb.TinyKv.RawGet:input_type -> geekv.kvrpcpb.RawGetRequest
@@ -64,17 +66,19 @@ var file_kv_proto_tinykvpb_tinykvpb_proto_depIdxs = []int32{
 	4,  // 4: geekv.tinykvpb.TinyKv.RawBatchGet:input_type -> geekv.kvrpcpb.RawBatchGetRequest
 	5,  // 5: geekv.tinykvpb.TinyKv.RawBatchPut:input_type -> geekv.kvrpcpb.RawBatchPutRequest
 	6,  // 6: geekv.tinykvpb.TinyKv.Raft:input_type -> geekv.raftserverpb.RaftMessage
-	7,  // 7: geekv.tinykvpb.TinyKv.Snapshot:input_type -> geekv.raftserverpb.SnapshotChunk
-	8,  // 8: geekv.tinykvpb.TinyKv.RawGet:output_type -> geekv.kvrpcpb.RawGetResponse
-	9,  // 9: geekv.tinykvpb.TinyKv.RawPut:output_type -> geekv.kvrpcpb.RawPutResponse
-	10, // 10: geekv.tinykvpb.TinyKv.RawDelete:output_type -> geekv.kvrpcpb.RawDeleteResponse
-	11, // 11: geekv.tinykvpb.TinyKv.RawScan:output_type -> geekv.kvrpcpb.RawScanResponse
-	12, // 12: geekv.tinykvpb.TinyKv.RawBatchGet:output_type -> geekv.kvrpcpb.RawBatchGetResponse
-	13, // 13: geekv.tinykvpb.TinyKv.RawBatchPut:output_type -> geekv.kvrpcpb.RawBatchPutResponse
-	14, // 14: geekv.tinykvpb.TinyKv.Raft:output_type -> geekv.raftserverpb.Done
-	14, // 15: geekv.tinykvpb.TinyKv.Snapshot:output_type -> geekv.raftserverpb.Done
-	8,  // [8:16] is the sub-list for method output_type
-	0,  // [0:8] is the sub-list for method input_type
+	7,  // 7: geekv.tinykvpb.TinyKv.BatchRaft:input_type -> geekv.raftserverpb.BatchRaftMessage
+	8,  // 8: geekv.tinykvpb.TinyKv.Snapshot:input_type -> geekv.raftserverpb.SnapshotChunk
+	9,  // 9: geekv.tinykvpb.TinyKv.RawGet:output_type -> geekv.kvrpcpb.RawGetResponse
+	10, // 10: geekv.tinykvpb.TinyKv.RawPut:output_type -> geekv.kvrpcpb.RawPutResponse
+	11, // 11: geekv.tinykvpb.TinyKv.RawDelete:output_type -> geekv.kvrpcpb.RawDeleteResponse
+	12, // 12: geekv.tinykvpb.TinyKv.RawScan:output_type -> geekv.kvrpcpb.RawScanResponse
+	13, // 13: geekv.tinykvpb.TinyKv.RawBatchGet:output_type -> geekv.kvrpcpb.RawBatchGetResponse
+	14, // 14: geekv.tinykvpb.TinyKv.RawBatchPut:output_type -> geekv.kvrpcpb.RawBatchPutResponse
+	15, // 15: geekv.tinykvpb.TinyKv.Raft:output_type -> geekv.raftserverpb.Done
+	15, // 16: geekv.tinykvpb.TinyKv.BatchRaft:output_type -> geekv.raftserverpb.Done
+	15, // 17: geekv.tinykvpb.TinyKv.Snapshot:output_type -> geekv.raftserverpb.Done
+	9,  // [9:18] is the sub-list for method output_type
+	0,  // [0:9] is the sub-list for method input_type
 	0,  // [0:0] is the sub-list for extension type_name
 	0,  // [0:0] is the sub-list for extension extendee
 	0,  // [0:0] is the sub-list for field type_name

@@ -30,6 +30,7 @@ const (
 	TinyKv_RawBatchGet_FullMethodName = "/geekv.tinykvpb.TinyKv/RawBatchGet"
 	TinyKv_RawBatchPut_FullMethodName = "/geekv.tinykvpb.TinyKv/RawBatchPut"
 	TinyKv_Raft_FullMethodName        = "/geekv.tinykvpb.TinyKv/Raft"
+	TinyKv_BatchRaft_FullMethodName   = "/geekv.tinykvpb.TinyKv/BatchRaft"
 	TinyKv_Snapshot_FullMethodName    = "/geekv.tinykvpb.TinyKv/Snapshot"
 )
 
@@ -48,6 +49,8 @@ type TinyKvClient interface {
 	RawBatchPut(ctx context.Context, in *kvrpcpb.RawBatchPutRequest, opts ...grpc.CallOption) (*kvrpcpb.RawBatchPutResponse, error)
 	// Raft carries raft messages from one store to another.
 	Raft(ctx context.Context, opts ...grpc.CallOption) (grpc.ClientStreamingClient[raftserverpb.RaftMessage, raftserverpb.Done], error)
+	// BatchRaft carries raft messages from one store to another, several per stream message.
+	BatchRaft(ctx context.Context, opts ...grpc.CallOption) (grpc.ClientStreamingClient[raftserverpb.BatchRaftMessage, raftserverpb.Done], error)
 	// Snapshot carries one snapshot, in chunks, from one store to another.
 	Snapshot(ctx context.Context, opts ...grpc.CallOption) (grpc.ClientStreamingClient[raftserverpb.SnapshotChunk, raftserverpb.Done], error)
 }
@@ -133,9 +136,22 @@ func (c *tinyKvClient) Raft(ctx context.Context, opts ...grpc.CallOption) (grpc.
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type TinyKv_RaftClient = grpc.ClientStreamingClient[raftserverpb.RaftMessage, raftserverpb.Done]
 
+func (c *tinyKvClient) BatchRaft(ctx context.Context, opts ...grpc.CallOption) (grpc.ClientStreamingClient[raftserverpb.BatchRaftMessage, raftserverpb.Done], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &TinyKv_ServiceDesc.Streams[1], TinyKv_BatchRaft_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[raftserverpb.BatchRaftMessage, raftserverpb.Done]{ClientStream: stream}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type TinyKv_BatchRaftClient = grpc.ClientStreamingClient[raftserverpb.BatchRaftMessage, raftserverpb.Done]
+
 func (c *tinyKvClient) Snapshot(ctx context.Context, opts ...grpc.CallOption) (grpc.ClientStreamingClient[raftserverpb.SnapshotChunk, raftserverpb.Done], error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	stream, err := c.cc.NewStream(ctx, &TinyKv_ServiceDesc.Streams[1], TinyKv_Snapshot_FullMethodName, cOpts...)
+	stream, err := c.cc.NewStream(ctx, &TinyKv_ServiceDesc.Streams[2], TinyKv_Snapshot_FullMethodName, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -161,6 +177,8 @@ type TinyKvServer interface {
 	RawBatchPut(context.Context, *kvrpcpb.RawBatchPutRequest) (*kvrpcpb.RawBatchPutResponse, error)
 	// Raft carries raft messages from one store to another.
 	Raft(grpc.ClientStreamingServer[raftserverpb.RaftMessage, raftserverpb.Done]) error
+	// BatchRaft carries raft messages from one store to another, several per stream message.
+	BatchRaft(grpc.ClientStreamingServer[raftserverpb.BatchRaftMessage, raftserverpb.Done]) error
 	// Snapshot carries one snapshot, in chunks, from one store to another.
 	Snapshot(grpc.ClientStreamingServer[raftserverpb.SnapshotChunk, raftserverpb.Done]) error
 	mustEmbedUnimplementedTinyKvServer()
@@ -193,6 +211,9 @@ func (UnimplementedTinyKvServer) RawBatchPut(context.Context, *kvrpcpb.RawBatchP
 }
 func (UnimplementedTinyKvServer) Raft(grpc.ClientStreamingServer[raftserverpb.RaftMessage, raftserverpb.Done]) error {
 	return status.Errorf(codes.Unimplemented, "method Raft not implemented")
+}
+func (UnimplementedTinyKvServer) BatchRaft(grpc.ClientStreamingServer[raftserverpb.BatchRaftMessage, raftserverpb.Done]) error {
+	return status.Errorf(codes.Unimplemented, "method BatchRaft not implemented")
 }
 func (UnimplementedTinyKvServer) Snapshot(grpc.ClientStreamingServer[raftserverpb.SnapshotChunk, raftserverpb.Done]) error {
 	return status.Errorf(codes.Unimplemented, "method Snapshot not implemented")
@@ -333,6 +354,13 @@ func _TinyKv_Raft_Handler(srv interface{}, stream grpc.ServerStream) error {
 // This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
 type TinyKv_RaftServer = grpc.ClientStreamingServer[raftserverpb.RaftMessage, raftserverpb.Done]
 
+func _TinyKv_BatchRaft_Handler(srv interface{}, stream grpc.ServerStream) error {
+	return srv.(TinyKvServer).BatchRaft(&grpc.GenericServerStream[raftserverpb.BatchRaftMessage, raftserverpb.Done]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type TinyKv_BatchRaftServer = grpc.ClientStreamingServer[raftserverpb.BatchRaftMessage, raftserverpb.Done]
+
 func _TinyKv_Snapshot_Handler(srv interface{}, stream grpc.ServerStream) error {
 	return srv.(TinyKvServer).Snapshot(&grpc.GenericServerStream[raftserverpb.SnapshotChunk, raftserverpb.Done]{ServerStream: stream})
 }
@@ -376,6 +404,11 @@ var TinyKv_ServiceDesc = grpc.ServiceDesc{
 		{
 			StreamName:    "Raft",
 			Handler:       _TinyKv_Raft_Handler,
+			ClientStreams: true,
+		},
+		{
+			StreamName:    "BatchRaft",
+			Handler:       _TinyKv_BatchRaft_Handler,
 			ClientStreams: true,
 		},
 		{
