@@ -62,10 +62,7 @@ func TestImportDiagram(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	pkgs, err := listPackages(repoRoot)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pkgs := modulePackages(t)
 	edges, named, err := parseImportDiagram(string(md))
 	if errors.Is(err, errNoDiagram) {
 		checkProposal(t, pkgs)
