@@ -25,6 +25,18 @@ func limitFlags(fs *flag.FlagSet) *limits {
 	return l
 }
 
+// check rejects negative limits, naming the flag.
+func (l *limits) check() error {
+	switch {
+	case l == nil:
+	case l.timeout < 0:
+		return fmt.Errorf("-timeout %v: want a duration of 0 (no limit) or more", l.timeout)
+	case l.MaxSteps < 0:
+		return fmt.Errorf("-max-steps %d: want 0 (no limit) or more", l.MaxSteps)
+	}
+	return nil
+}
+
 // context returns the run's context: with the timeout as deadline, if set.
 func (l *limits) context() (context.Context, context.CancelFunc) {
 	if l == nil || l.timeout <= 0 {

@@ -106,6 +106,10 @@ func readSource(file string, stdin io.Reader) ([]byte, error) {
 // runSource parses, expands macros and runs src on the named engine, both
 // under the limits. Errors go to stderr as NAME:LINE:COL: message.
 func runSource(name, src, engineName string, printValue bool, lim *limits, std stdio) int {
+	if err := lim.check(); err != nil {
+		fmt.Fprintf(std.err, "monkey: %v\n", err)
+		return exitParseError
+	}
 	engine, ok := engines[engineName]
 	if !ok {
 		fmt.Fprintf(std.err, "monkey: unknown engine %q (have %s)\n", engineName, engineNames())

@@ -83,6 +83,8 @@ func TestSnippet(t *testing.T) {
 		{[]string{"prog.monkey"}, 2, "", `monkey: unknown command "prog.monkey"; to run a file: monkey run prog.monkey`},
 		{[]string{"-bogus"}, 2, "", "monkey: flag provided but not defined: -bogus (see monkey -h)"},
 		{[]string{"-max-mem", "lots", "-e", "1"}, 2, "", `invalid value "lots" for flag -max-mem`},
+		{[]string{"-timeout", "-1s", "-e", "1"}, 2, "", "monkey: -timeout -1s: want a duration of 0 (no limit) or more\n"},
+		{[]string{"-max-steps", "-5", "-e", "1"}, 2, "", "monkey: -max-steps -5: want 0 (no limit) or more\n"},
 	}
 	for _, tt := range tests {
 		code, stdout, stderr := runCLI(t, "", tt.args...)
