@@ -85,7 +85,10 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 	fs.Var(&uncommitted, "max-uncommitted-size", "leader's uncommitted log tail bound; beyond it writes get ServerIsBusy (`SIZE`)")
 	fs.IntVar(&c.store.MaxPendingProposals, "max-pending-proposals", 20000, "writes waiting for raft in this store; more get ServerIsBusy")
 	fs.DurationVar(&c.store.ProposalTimeout, "proposal-timeout", 10*time.Second, "a write or read not answered by raft within this gets Timeout (a timed-out write may still apply)")
-	fs.BoolVar(&c.store.LeaseReads, "lease-reads", false, "serve linearizable reads from the leader's lease instead of a ReadIndex round; all stores must agree")
+	fs.BoolVar(&c.store.LeaseReads, "lease-reads", true, "serve linearizable reads from the leader's lease, without a heartbeat round, while it holds "+
+		"(the lease ends max(1, election-ticks/5) ticks before the election timeout). Safe if the stores' clocks run at rates within that margin "+
+		"of each other and no store's raft loop stalls longer than the margin; -lease-reads=false confirms each batch of reads with a "+
+		"ReadIndex heartbeat round instead. All stores must agree")
 	fs.Var(&snapSize, "max-snapshot-size", "largest snapshot this store builds or accepts (`SIZE`)")
 
 	fs.Var(&keySize, "max-key-size", "largest key a request may carry (`SIZE`)")

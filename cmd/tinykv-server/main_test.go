@@ -266,3 +266,15 @@ func TestThreeStoreCluster(t *testing.T) {
 		}
 	}
 }
+
+func TestLeaseReadsDefaultOn(t *testing.T) {
+	base := []string{"-data", "d", "-store-id", "1", "-peers", "1=127.0.0.1:1"}
+	cfg, err := parseFlags(base, io.Discard)
+	if err != nil || !cfg.store.LeaseReads {
+		t.Fatalf("default: LeaseReads = %v, err %v; want lease reads on", cfg != nil && cfg.store.LeaseReads, err)
+	}
+	cfg, err = parseFlags(append(base, "-lease-reads=false"), io.Discard)
+	if err != nil || cfg.store.LeaseReads {
+		t.Fatalf("-lease-reads=false: LeaseReads = %v, err %v; want ReadIndex", cfg != nil && cfg.store.LeaseReads, err)
+	}
+}

@@ -185,6 +185,10 @@ func (c *Client) conn(addr string) (*grpc.ClientConn, error) {
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
 		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(c.cfg.maxMsgSize), grpc.MaxCallSendMsgSize(c.cfg.maxMsgSize)),
 		grpc.WithKeepaliveParams(keepalive.ClientParameters{Time: 10 * time.Second, Timeout: 3 * time.Second}),
+		// Fixed flow-control windows turn off gRPC's bandwidth probing, which costs a
+		// window update and a ping (and the server's ping ack) per response received.
+		grpc.WithInitialWindowSize(1 << 20),
+		grpc.WithInitialConnWindowSize(8 << 20),
 		// gRPC's reconnect backoff grows to 120 s by default; a restarted server (or a
 		// leader hint naming it) must be usable again within about a second.
 		grpc.WithConnectParams(grpc.ConnectParams{MinConnectTimeout: c.cfg.attemptTimeout,
