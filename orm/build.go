@@ -33,7 +33,7 @@ func (s *Session) selected(sch *schema.Schema) ([]*schema.Field, error) {
 
 // joined reports whether the model's columns are qualified with its table
 // name, because a join may bring same-named columns.
-func (s *Session) joined() bool { return len(s.joins) > 0 }
+func (s *Session) joined() bool { return len(s.xr().joins) > 0 }
 
 // colRef appends a model column, qualified when joined.
 func (s *Session) colRef(b *clause.Builder, sch *schema.Schema, column string) {
@@ -47,7 +47,7 @@ func (s *Session) colRef(b *clause.Builder, sch *schema.Schema, column string) {
 // writeHead appends SELECT [DISTINCT] fields FROM table joins.
 func (s *Session) writeHead(b *clause.Builder, sch *schema.Schema, fields []*schema.Field) error {
 	b.Raw("SELECT ")
-	if s.distinct {
+	if s.xr().distinct {
 		b.Raw("DISTINCT ")
 	}
 	for i, f := range fields {
@@ -63,7 +63,7 @@ func (s *Session) writeHead(b *clause.Builder, sch *schema.Schema, fields []*sch
 func (s *Session) writeFrom(b *clause.Builder, sch *schema.Schema) error {
 	b.Raw(" FROM ")
 	b.Ident(sch.Table)
-	for _, j := range s.joins {
+	for _, j := range s.xr().joins {
 		b.Raw(" ")
 		if err := b.Expr(j.sql, j.args); err != nil {
 			return &Error{Op: "join", Table: sch.Table, Err: err}
@@ -74,7 +74,7 @@ func (s *Session) writeFrom(b *clause.Builder, sch *schema.Schema) error {
 
 // writeGroup appends GROUP BY and HAVING.
 func (s *Session) writeGroup(b *clause.Builder, sch *schema.Schema) error {
-	for i, g := range s.group {
+	for i, g := range s.xr().group {
 		if i == 0 {
 			b.Raw(" GROUP BY ")
 		} else {
@@ -82,7 +82,7 @@ func (s *Session) writeGroup(b *clause.Builder, sch *schema.Schema) error {
 		}
 		b.Raw(g)
 	}
-	for i, h := range s.having {
+	for i, h := range s.xr().having {
 		if i == 0 {
 			b.Raw(" HAVING (")
 		} else {
@@ -176,7 +176,7 @@ func (s *Session) writeOrderLimit(b *clause.Builder, sch *schema.Schema) error {
 			b.Raw(" DESC")
 		}
 	}
-	for i, o := range s.orderExpr {
+	for i, o := range s.xr().orderExpr {
 		if i == 0 && len(s.order) == 0 {
 			b.Raw(" ORDER BY ")
 		} else {
@@ -228,13 +228,13 @@ func (s *Session) writePK(b *clause.Builder, sch *schema.Schema, keys []any) err
 		if i > 0 {
 			b.Raw(" AND ")
 		}
-		b.Ident(f.Column)
+		s.colRef(b, sch, f.Column)
 		b.Raw(" = ")
 		b.Bind(keys[i])
 	}
 	if sch.SoftDelete != nil && !s.unscope {
 		b.Raw(" AND ")
-		b.Ident(sch.SoftDelete.Column)
+		s.colRef(b, sch, sch.SoftDelete.Column)
 		b.Raw(" IS NULL")
 	}
 	return nil

@@ -15,7 +15,7 @@ func (s *Session) Join(sql string, args ...any) *Session {
 		s.setErr(fmt.Errorf("orm: Join: empty clause"))
 		return s
 	}
-	s.joins = append(s.joins, cond{sql: sql, args: args})
+	s.ext().joins = append(s.ext().joins, cond{sql: sql, args: args})
 	return s
 }
 
@@ -25,7 +25,7 @@ func (s *Session) Group(sql string) *Session {
 		s.setErr(fmt.Errorf("orm: Group: empty expression"))
 		return s
 	}
-	s.group = append(s.group, sql)
+	s.ext().group = append(s.ext().group, sql)
 	return s
 }
 
@@ -36,13 +36,13 @@ func (s *Session) Having(sql string, args ...any) *Session {
 		s.setErr(fmt.Errorf("orm: Having: empty condition"))
 		return s
 	}
-	s.having = append(s.having, cond{sql: sql, args: args})
+	s.ext().having = append(s.ext().having, cond{sql: sql, args: args})
 	return s
 }
 
 // Distinct makes the statement SELECT DISTINCT.
 func (s *Session) Distinct() *Session {
-	s.distinct = true
+	s.ext().distinct = true
 	return s
 }
 
@@ -55,7 +55,7 @@ func (s *Session) SelectExpr(sql string, args ...any) *Session {
 		s.setErr(fmt.Errorf("orm: SelectExpr: empty expression"))
 		return s
 	}
-	s.selExpr = append(s.selExpr, cond{sql: sql, args: args})
+	s.ext().selExpr = append(s.ext().selExpr, cond{sql: sql, args: args})
 	return s
 }
 
@@ -66,13 +66,13 @@ func (s *Session) OrderExpr(sql string, args ...any) *Session {
 		s.setErr(fmt.Errorf("orm: OrderExpr: empty expression"))
 		return s
 	}
-	s.orderExpr = append(s.orderExpr, cond{sql: sql, args: args})
+	s.ext().orderExpr = append(s.ext().orderExpr, cond{sql: sql, args: args})
 	return s
 }
 
 // AllowUnknownColumns makes Scan skip result columns that no destination
 // field maps, instead of failing on them.
 func (s *Session) AllowUnknownColumns() *Session {
-	s.extraCols = true
+	s.ext().extraCols = true
 	return s
 }

@@ -30,7 +30,7 @@ func (s *Session) Pluck(column string, distinct bool, dest any) error {
 	}
 	b := s.builder()
 	b.Raw("SELECT ")
-	if distinct || s.distinct {
+	if distinct || s.xr().distinct {
 		b.Raw("DISTINCT ")
 	}
 	s.colRef(b, sch, f.Column)

@@ -39,7 +39,7 @@ func (s *Session) Preload(path string, where ...any) *Session {
 		}
 		c = &cond{sql: text, args: where[1:]}
 	}
-	level := &s.preloads
+	level := &s.ext().preloads
 	var n *preloadNode
 	for _, name := range names {
 		n = nil
@@ -75,7 +75,7 @@ func schemaColumns(op string, sch *schema.Schema) error {
 // checkPreloads resolves every chained Preload path against sch before any
 // statement runs, so a bad name fails even when no row matches.
 func (s *Session) checkPreloads(sch *schema.Schema) error {
-	return checkNodes(sch, s.preloads)
+	return checkNodes(sch, s.xr().preloads)
 }
 
 func checkNodes(sch *schema.Schema, nodes []*preloadNode) error {

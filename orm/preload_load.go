@@ -10,12 +10,12 @@ import (
 
 // runPreloads loads the chained Preload paths into the rows at bases.
 func (s *Session) runPreloads(sch *schema.Schema, bases []unsafe.Pointer) error {
-	if len(s.preloads) == 0 || len(bases) == 0 {
+	if len(s.xr().preloads) == 0 || len(bases) == 0 {
 		return nil
 	}
 	ps := s.child()
 	ps.unscope = s.unscope
-	for _, n := range s.preloads {
+	for _, n := range s.xr().preloads {
 		if err := ps.loadAssoc(sch, bases, n); err != nil {
 			return err
 		}

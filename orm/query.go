@@ -60,7 +60,7 @@ func (s *Session) Find(dest any) error {
 	if err != nil {
 		return err
 	}
-	if hooksOf(sch)&afterQuery == 0 && len(s.preloads) == 0 {
+	if hooksOf(sch)&afterQuery == 0 && len(s.xr().preloads) == 0 {
 		return nil
 	}
 	bases := make([]unsafe.Pointer, sv.Len())
@@ -98,7 +98,7 @@ func (s *Session) buildSelect(sch *schema.Schema) ([]*schema.Field, string, erro
 	if err != nil {
 		return nil, "", err
 	}
-	if len(s.selExpr) > 0 {
+	if len(s.xr().selExpr) > 0 {
 		return nil, "", fmt.Errorf("orm: SelectExpr results are read with Scan, not Find/First")
 	}
 	b := s.builder()
@@ -194,7 +194,7 @@ func (s *Session) Get(dest any, keys ...any) error {
 	}
 	b := s.builder()
 	var query string
-	if len(s.cols) == 0 && len(s.conds) == 0 && !s.forUpd && !s.joined() && !s.distinct {
+	if len(s.cols) == 0 && len(s.conds) == 0 && !s.forUpd && !s.joined() && !s.xr().distinct {
 		query, err = s.e.cachedSQL(sqlKey{sch: sch, op: opGet, unscope: s.unscope}, func(b *clause.Builder) error {
 			writeSelect(b, sch, fields)
 			return s.writePK(b, sch, keys)
@@ -321,7 +321,7 @@ func (s *Session) writeLock(b *clause.Builder) {
 // conditions; with Group or Distinct the groups or distinct rows are
 // counted through a subquery.
 func (s *Session) writeAggregate(b *clause.Builder, sch *schema.Schema, head string) error {
-	sub := len(s.group) > 0 || s.distinct
+	sub := len(s.xr().group) > 0 || s.xr().distinct
 	b.Raw(head)
 	if !sub {
 		if err := s.writeFrom(b, sch); err != nil {
@@ -333,7 +333,7 @@ func (s *Session) writeAggregate(b *clause.Builder, sch *schema.Schema, head str
 		if err != nil {
 			return err
 		}
-		if s.distinct {
+		if s.xr().distinct {
 			err = s.writeHead(b, sch, fields)
 		} else {
 			b.Raw("SELECT 1")

@@ -119,7 +119,7 @@ func joinParts(ds *schema.Schema) ([]joinPart, error) {
 func (s *Session) writeScanSelect(b *clause.Builder, parts []joinPart) error {
 	sch := s.sch
 	b.Raw("SELECT ")
-	if s.distinct {
+	if s.xr().distinct {
 		b.Raw("DISTINCT ")
 	}
 	n := 0
@@ -136,7 +136,7 @@ func (s *Session) writeScanSelect(b *clause.Builder, parts []joinPart) error {
 		}
 	}
 	cols := s.cols
-	if len(parts) == 0 && len(cols) == 0 && len(s.selExpr) == 0 {
+	if len(parts) == 0 && len(cols) == 0 && len(s.xr().selExpr) == 0 {
 		for _, f := range sch.Fields {
 			cols = append(cols, f.Column)
 		}
@@ -149,7 +149,7 @@ func (s *Session) writeScanSelect(b *clause.Builder, parts []joinPart) error {
 		sep()
 		s.colRef(b, sch, f.Column)
 	}
-	for _, x := range s.selExpr {
+	for _, x := range s.xr().selExpr {
 		sep()
 		if err := b.Expr(x.sql, x.args); err != nil {
 			return &Error{Op: "select", Table: sch.Table, Err: err}
@@ -190,7 +190,7 @@ func (s *Session) scanByName(ds *schema.Schema, parts []joinPart, query string, 
 	base := len(fields)
 	for i, n := range names[base:] {
 		f := ds.Column(n)
-		if f == nil && !s.extraCols {
+		if f == nil && !s.xr().extraCols {
 			return &Error{Op: "scan", Table: s.sch.Table, Column: n, SQL: query,
 				Err: fmt.Errorf("result column has no field in %s (AllowUnknownColumns skips it)", ds.Type)}
 		}

@@ -20,38 +20,31 @@ type querier interface {
 // statement being chained. Terminal methods (Find, Insert, ...) run it and
 // clear the clauses, so a session can be reused. Not safe for concurrent use.
 type Session struct {
-	e         *Engine
-	ctx       context.Context
-	q         querier
-	tx        *sql.Tx
-	depth     int // savepoint nesting
-	model     any
-	sch       *schema.Schema
-	conds     []cond
-	condBuf   [2]cond
-	order     []orderItem
-	cols      []string
-	limit     int
-	offset    int
-	hasLim    bool
-	hasOff    bool
-	unscope   bool
-	forUpd    bool
-	confl     []string
-	updCols   []string // DoUpdate columns of Upsert; nil = every non-key column
-	doNoth    bool     // DoNothing: Upsert keeps conflicting rows
-	preloads  []*preloadNode
-	dry       *[]Statement // ToSQL: record statements instead of running them
-	joins     []cond
-	group     []string
-	having    []cond
-	selExpr   []cond
-	orderExpr []cond
-	distinct  bool
-	extraCols bool
-	err       error
-	b         clause.Builder
-	argBuf    [8]any // backs b.Args for statements with few arguments
+	e       *Engine
+	ctx     context.Context
+	q       querier
+	tx      *sql.Tx
+	depth   int // savepoint nesting
+	model   any
+	sch     *schema.Schema
+	conds   []cond
+	condBuf [2]cond
+	order   []orderItem
+	cols    []string
+	limit   int
+	offset  int
+	hasLim  bool
+	hasOff  bool
+	unscope bool
+	forUpd  bool
+	confl   []string
+	updCols []string     // DoUpdate columns of Upsert; nil = every non-key column
+	doNoth  bool         // DoNothing: Upsert keeps conflicting rows
+	x       *queryExt    // less common chain state, allocated on first use
+	dry     *[]Statement // ToSQL: record statements instead of running them
+	err     error
+	b       clause.Builder
+	argBuf  [8]any // backs b.Args for statements with few arguments
 }
 
 type cond struct {
@@ -87,9 +80,7 @@ func (s *Session) reset() {
 	s.conds = s.conds[:0]
 	s.order, s.cols, s.confl = s.order[:0], s.cols[:0], s.confl[:0]
 	s.updCols, s.doNoth = s.updCols[:0], false
-	s.preloads = nil
-	s.joins, s.group, s.having, s.selExpr, s.orderExpr = nil, nil, nil, nil, nil
-	s.distinct, s.extraCols = false, false
+	s.x = nil
 	s.hasLim, s.hasOff, s.unscope, s.forUpd = false, false, false, false
 	s.err = nil
 }
@@ -191,4 +182,36 @@ func (s *Session) fail(op, sqlText string, err error) error {
 		e.Table = s.sch.Table
 	}
 	return e
+}
+
+// queryExt is the chain state of preloads, joins, grouping and Scan, kept
+// out of Session so the common statements do not carry (or clear) it.
+type queryExt struct {
+	preloads  []*preloadNode
+	joins     []cond
+	group     []string
+	having    []cond
+	selExpr   []cond
+	orderExpr []cond
+	distinct  bool
+	extraCols bool
+}
+
+// noExt is read when a session has no extended state; never written.
+var noExt queryExt
+
+// xr returns the extended chain state for reading.
+func (s *Session) xr() *queryExt {
+	if s.x == nil {
+		return &noExt
+	}
+	return s.x
+}
+
+// ext returns the extended chain state for writing, allocating it.
+func (s *Session) ext() *queryExt {
+	if s.x == nil {
+		s.x = &queryExt{}
+	}
+	return s.x
 }
