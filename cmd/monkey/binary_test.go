@@ -3,9 +3,12 @@ package main
 import (
 	"bytes"
 	"errors"
+	"io"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -73,4 +76,74 @@ func runBinary(t *testing.T, bin string, args ...string) (int, string, string) {
 		t.Fatalf("%s %q: %v", bin, args, err)
 	}
 	return cmd.ProcessState.ExitCode(), stdout.String(), stderr.String()
+}
+
+// TestPipedInterrupt checks Ctrl-C on a piped session: during an
+// evaluation it cancels that evaluation only; while waiting for input it
+// ends the session with 130, as SIGINT's default would.
+func TestPipedInterrupt(t *testing.T) {
+	cmd := exec.Command(buildBinary(t))
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, errOut := &lockedBuffer{}, &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = out, errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	io.WriteString(stdin, "puts(\"started\"); "+runaway+"\n")
+	waitForText(t, out, "started\n")
+	time.Sleep(50 * time.Millisecond) // into the runaway call
+	cmd.Process.Signal(os.Interrupt)
+	waitForText(t, errOut, "run canceled")
+	io.WriteString(stdin, "puts(6 * 7)\n")
+	waitForText(t, out, "42\n")
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	// Repeated, as the first may land while "puts" is still finishing.
+	tick := time.NewTicker(200 * time.Millisecond)
+	defer tick.Stop()
+	for deadline := time.After(15 * time.Second); ; {
+		cmd.Process.Signal(os.Interrupt)
+		select {
+		case <-done:
+			if code := cmd.ProcessState.ExitCode(); code != exitInterrupted {
+				t.Errorf("Ctrl-C while waiting for input: exit %d, want %d", code, exitInterrupted)
+			}
+			return
+		case <-deadline:
+			t.Fatal("Ctrl-C while waiting for input did not end the session")
+		case <-tick.C:
+		}
+	}
+}
+
+// lockedBuffer collects a child's output while the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func waitForText(t *testing.T, b *lockedBuffer, want string) {
+	t.Helper()
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if strings.Contains(b.String(), want) {
+			return
+		}
+	}
+	t.Fatalf("never saw %q; output so far: %q", want, b.String())
 }

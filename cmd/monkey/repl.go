@@ -27,13 +27,15 @@ func repl(std stdio) int {
 		return terminalREPL(s)
 	}
 	s.piped = true
+	it := newInterrupter(os.Exit)
+	defer it.stop()
 	sc := bufio.NewScanner(std.in)
 	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
 	for sc.Scan() {
 		if strings.TrimSpace(sc.Text()) == "exit" && len(s.pending) == 0 {
 			return exitOK
 		}
-		interruptible(func(ctx context.Context) { s.feed(ctx, sc.Text()) })
+		it.run(func(ctx context.Context) { s.feed(ctx, sc.Text()) })
 	}
 	return exitOK
 }

@@ -28,7 +28,8 @@ Examples:
 
 The REPL keeps its bindings between lines, continues a line while ( [ {
 are unclosed, and has line editing, Tab completion and history
-(~/.monkey_history). Type 'exit' or press Ctrl-D to leave.
+(~/.monkey_history). Ctrl-C stops the evaluation in progress; type 'exit'
+or press Ctrl-D to leave.
 
 puts writes to standard output; errors go to standard error as
 FILE:LINE:COL: message (with -e the file name is "-e"; input piped into
