@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gee-project/gee/kv/proto/errorpb"
 	"github.com/gee-project/gee/kv/proto/metapb"
 	pb "github.com/gee-project/gee/kv/proto/schedulerpb"
 	"github.com/gee-project/gee/kv/schedclient"
@@ -57,9 +58,8 @@ func TestWithScheduler(t *testing.T) {
 			t.Fatal(resp)
 		}
 	}
-	// The store tells the client its request for region 2 hit a stale epoch; the cache reloads.
-	c.OnRegionError(2, nil)
-	c.Invalidate(2)
+	// A store answered KeyNotInRegion for "x" on region 2: the cache drops it and reloads.
+	c.OnRegionError(2, &errorpb.Error{KeyNotInRegion: &errorpb.KeyNotInRegion{Key: []byte("x"), RegionId: 2}})
 	r, err = c.Locate(ctx, []byte("x"))
 	if err != nil || r.ID() != 4 || r.Leader.GetId() != 5 {
 		t.Fatalf("after the split: %v %v", r, err)
