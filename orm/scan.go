@@ -81,8 +81,14 @@ func (s *Session) Scan(dest any) error {
 			rv.Set(reflect.Append(rv, p))
 			return p.UnsafePointer()
 		}
-		rv.Set(reflect.Append(rv, reflect.Zero(et)))
-		return rv.Index(rv.Len() - 1).Addr().UnsafePointer()
+		n := rv.Len()
+		if n == rv.Cap() {
+			rv.Grow(1)
+		}
+		rv.SetLen(n + 1)
+		e := rv.Index(n)
+		e.SetZero()
+		return e.Addr().UnsafePointer()
 	})
 }
 

@@ -158,13 +158,7 @@ func BenchmarkORM(b *testing.B) {
 			for _, im := range list {
 				b.Run(d.name+"-"+o.name+"/"+im.name, func(b *testing.B) {
 					reset(b, d)
-					b.ReportAllocs()
-					b.ResetTimer()
-					for i := 0; i < b.N; i++ {
-						if err := o.run(im.impl, i); err != nil {
-							b.Fatal(err)
-						}
-					}
+					loop(b, func(i int) error { return o.run(im.impl, i) })
 				})
 			}
 		}

@@ -111,12 +111,7 @@ func BenchmarkORMRelations(b *testing.B) {
 		} {
 			for _, im := range list {
 				b.Run(d.name+"-"+c.name+"/"+im.name, func(b *testing.B) {
-					b.ReportAllocs()
-					for i := 0; i < b.N; i++ {
-						if err := c.run(im.impl); err != nil {
-							b.Fatal(err)
-						}
-					}
+					loop(b, func(int) error { return c.run(im.impl) })
 				})
 			}
 		}
