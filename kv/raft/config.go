@@ -82,7 +82,8 @@ type Config struct {
 	// member of a group should use the same setting; a member without it
 	// refuses to go quiet, which keeps its leader heartbeating.
 	Hibernate bool
-	// Logger receives diagnostics; nil logs warnings and errors to stderr.
+	// Logger receives diagnostics; nil discards them (a library stays silent
+	// unless asked). SlogLogger adapts an *slog.Logger.
 	Logger Logger
 	// Rand drives the randomized election timeout; nil uses a randomly
 	// seeded source. Simulations set it to make runs reproducible.

@@ -1,9 +1,9 @@
 package raft
 
 import (
+	"context"
 	"fmt"
-	"log"
-	"os"
+	"log/slog"
 )
 
 // Logger receives the node's diagnostics.
@@ -29,20 +29,23 @@ func (DiscardLogger) Warningf(string, ...any) {}
 // Errorf implements Logger.
 func (DiscardLogger) Errorf(string, ...any) {}
 
-// stderrLogger prints warnings and errors to stderr.
-type stderrLogger struct{ l *log.Logger }
+// SlogLogger adapts an *slog.Logger: Infof and Debugf at Debug level
+// (raft's info lines are per election and per conf change, too chatty for
+// Info in a store hosting many groups), warnings and errors at their levels.
+func SlogLogger(l *slog.Logger) Logger { return slogLogger{l} }
 
-func newStderrLogger() Logger {
-	return stderrLogger{l: log.New(os.Stderr, "raft ", log.LstdFlags)}
+type slogLogger struct{ l *slog.Logger }
+
+func (s slogLogger) Debugf(f string, a ...any) { s.log(slog.LevelDebug, f, a) }
+func (s slogLogger) Infof(f string, a ...any)  { s.log(slog.LevelDebug, f, a) }
+func (s slogLogger) Warningf(f string, a ...any) {
+	s.log(slog.LevelWarn, f, a)
 }
+func (s slogLogger) Errorf(f string, a ...any) { s.log(slog.LevelError, f, a) }
 
-func (stderrLogger) Debugf(string, ...any) {}
-
-func (stderrLogger) Infof(string, ...any) {}
-
-func (s stderrLogger) Warningf(f string, a ...any) {
-	s.l.Output(2, "WARN "+fmt.Sprintf(f, a...))
-}
-func (s stderrLogger) Errorf(f string, a ...any) {
-	s.l.Output(2, "ERROR "+fmt.Sprintf(f, a...))
+func (s slogLogger) log(level slog.Level, f string, a []any) {
+	ctx := context.Background()
+	if s.l.Enabled(ctx, level) { // format only what will be written
+		s.l.Log(ctx, level, fmt.Sprintf(f, a...))
+	}
 }

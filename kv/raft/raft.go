@@ -103,7 +103,7 @@ func newRaft(c *Config) (*raft, error) {
 	}
 	logger := c.Logger
 	if logger == nil {
-		logger = newStderrLogger()
+		logger = DiscardLogger{}
 	}
 	rl, err := newLog(c.Storage, logger)
 	if err != nil {
