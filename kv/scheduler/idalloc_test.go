@@ -6,9 +6,9 @@ import (
 )
 
 // 3C "IDs are unique and increasing under concurrency" (TestID): 10 goroutines x 300 AllocID calls
-// over gRPC with a small window (many persisted marks), each goroutine's ids increasing, all distinct.
+// over gRPC with a small window (60 persisted marks), each goroutine's ids increasing, all distinct.
 func TestIDUniqueAndIncreasingUnderConcurrency(t *testing.T) {
-	ts := startServer(t, Config{IDWindow: 7})
+	ts := startServer(t, Config{IDWindow: 50})
 	const goroutines, each = 10, 300
 	got := make([][]uint64, goroutines)
 	var wg sync.WaitGroup
