@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gee-project/gee/kv/proto/metapb"
+	pb "github.com/gee-project/gee/kv/proto/schedulerpb"
 	"github.com/gee-project/gee/kv/schedclient"
 )
 
@@ -192,5 +194,58 @@ func TestSIGTERM(t *testing.T) {
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("no exit within 15 s of SIGTERM")
+	}
+}
+
+// The binary wires the scheduling policies: a region with one replica in a cluster of three live
+// stores (max-replicas 3) gets an AddPeer command for another store on its heartbeat stream.
+func TestReplicaCheckerCommandReachesTheStore(t *testing.T) {
+	addr, stop := startRun(t, "-data", t.TempDir(), "-addr", "127.0.0.1:0", "-schedule-interval", "10ms")
+	defer stop()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	cmds := make(chan *pb.RegionHeartbeatResponse, 16)
+	cli, err := schedclient.New(ctx, []string{addr}, schedclient.WithRegionHeartbeatHandler(func(r *pb.RegionHeartbeatResponse) {
+		select {
+		case cmds <- r:
+		default:
+		}
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	region := &metapb.Region{Id: 100, RegionEpoch: &metapb.RegionEpoch{ConfVer: 1, Version: 1}, Peers: []*metapb.Peer{{Id: 101, StoreId: 1}}}
+	if err := cli.Bootstrap(ctx, &metapb.Store{Id: 1, Address: "127.0.0.1:20160"}, region); err != nil {
+		t.Fatal(err)
+	}
+	for id := uint64(2); id <= 3; id++ {
+		if err := cli.PutStore(ctx, &metapb.Store{Id: id, Address: fmt.Sprintf("127.0.0.1:%d", 20160+id)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		for id := uint64(1); id <= 3; id++ {
+			if err := cli.StoreHeartbeat(ctx, &pb.StoreStats{StoreId: id, Capacity: 1 << 30, Available: 1 << 29}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		_ = cli.ReportRegion(&pb.RegionHeartbeatRequest{Region: region, Leader: region.Peers[0], Term: 1})
+		select {
+		case cmd := <-cmds:
+			if e := cmd.GetHeader().GetError(); e != nil {
+				t.Fatalf("heartbeat refused: %v", e)
+			}
+			cp := cmd.GetChangePeer()
+			if cmd.GetRegionId() != 100 || cp == nil || cp.GetPeer().GetStoreId() == 1 || cp.GetPeer().GetId() == 0 {
+				t.Fatalf("command %v, want AddPeer on store 2 or 3", cmd)
+			}
+			return
+		case <-tick.C:
+		case <-ctx.Done():
+			t.Fatal("no command within 20 s")
+		}
 	}
 }
