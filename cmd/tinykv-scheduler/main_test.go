@@ -159,8 +159,31 @@ func TestBindFailure(t *testing.T) {
 	}
 }
 
-// A real process stops cleanly on SIGTERM.
-func TestSIGTERM(t *testing.T) {
+// startProcess starts the built binary on dir and waits for its listening line.
+func startProcess(t *testing.T, bin, dir string) (*exec.Cmd, string) {
+	t.Helper()
+	cmd := exec.Command(bin, "-data", dir, "-addr", "127.0.0.1:0")
+	out := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _, _ = cmd.Process.Wait() })
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if m := listening.FindStringSubmatch(out.String()); m != nil {
+			return cmd, m[1]
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no listening line")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// A real process: SIGKILL loses no id or timestamp already handed out (the marks are fsynced
+// before use) nor the bootstrap; SIGTERM stops it cleanly with exit status 0.
+func TestRealProcessKillAndTerm(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
@@ -168,19 +191,47 @@ func TestSIGTERM(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	cmd := exec.Command(bin, "-data", t.TempDir(), "-addr", "127.0.0.1:0")
-	out := &syncBuffer{}
-	cmd.Stdout, cmd.Stderr = out, os.Stderr
-	if err := cmd.Start(); err != nil {
+	dir := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd, addr := startProcess(t, bin, dir)
+	cli, err := schedclient.New(ctx, []string{addr})
+	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = cmd.Process.Kill() }()
-	deadline := time.Now().Add(20 * time.Second)
-	for !listening.MatchString(out.String()) {
-		if time.Now().After(deadline) {
-			t.Fatal("no listening line")
+	err = cli.Bootstrap(ctx, &metapb.Store{Id: 1, Address: "127.0.0.1:20160"},
+		&metapb.Region{Id: 2, RegionEpoch: &metapb.RegionEpoch{ConfVer: 1, Version: 1}, Peers: []*metapb.Peer{{Id: 3, StoreId: 1}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lastID, lastTS uint64
+	for i := 0; i < 50; i++ {
+		if lastID, err = cli.AllocID(ctx); err != nil {
+			t.Fatal(err)
 		}
-		time.Sleep(10 * time.Millisecond)
+		if lastTS, err = cli.GetTS(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cli.Close()
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_, _ = cmd.Process.Wait()
+
+	cmd, addr = startProcess(t, bin, dir)
+	if cli, err = schedclient.New(ctx, []string{addr}); err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	if ok, err := cli.IsBootstrapped(ctx); !ok || err != nil {
+		t.Fatalf("bootstrap lost to SIGKILL: %v %v", ok, err)
+	}
+	if id, err := cli.AllocID(ctx); err != nil || id <= lastID {
+		t.Fatalf("id after SIGKILL: %d %v, last before %d", id, err, lastID)
+	}
+	if ts, err := cli.GetTS(ctx); err != nil || ts <= lastTS {
+		t.Fatalf("timestamp after SIGKILL: %d %v, last before %d", ts, err, lastTS)
 	}
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
