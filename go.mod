@@ -14,7 +14,7 @@ require (
 	modernc.org/sqlite v1.62.0
 )
 
-require github.com/google/btree v1.1.3 // indirect
+require github.com/google/btree v1.1.3
 
 require (
 	filippo.io/edwards25519 v1.2.0 // indirect
