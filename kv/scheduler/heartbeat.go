@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"sync"
 
 	"github.com/gee-project/gee/kv/proto/metapb"
 	pb "github.com/gee-project/gee/kv/proto/schedulerpb"
@@ -24,12 +25,7 @@ func (s *Server) RegionHeartbeat(stream pb.Scheduler_RegionHeartbeatServer) erro
 		return status.Errorf(codes.ResourceExhausted, "more than %d region heartbeat streams", s.limits.MaxRegionStreams)
 	}
 	defer s.regionStreams.Add(-1)
-	return serveStream(s, stream.Recv, func(req *pb.RegionHeartbeatRequest) error {
-		if resp := s.HandleRegionHeartbeat(req); resp != nil {
-			return stream.Send(resp)
-		}
-		return nil
-	})
+	return serveStream(s, stream.Recv, s.HandleRegionHeartbeat, stream.Send)
 }
 
 // HandleRegionHeartbeat applies one region heartbeat and returns the response to send, if any.
@@ -113,9 +109,7 @@ func (s *Server) Tso(stream pb.Scheduler_TsoServer) error {
 		return status.Errorf(codes.ResourceExhausted, "more than %d TSO streams", s.limits.MaxTSOStreams)
 	}
 	defer s.tsoStreams.Add(-1)
-	return serveStream(s, stream.Recv, func(req *pb.TsoRequest) error {
-		return stream.Send(s.handleTSO(req))
-	})
+	return serveStream(s, stream.Recv, s.handleTSO, stream.Send)
 }
 
 func (s *Server) handleTSO(req *pb.TsoRequest) *pb.TsoResponse {
@@ -138,43 +132,48 @@ func (s *Server) handleTSO(req *pb.TsoRequest) *pb.TsoResponse {
 	return &pb.TsoResponse{Header: s.header(nil), Count: n, Timestamp: &pb.Timestamp{Physical: physical, Logical: logical}}
 }
 
-// serveStream receives on its own goroutine so the handler can also end when the server closes;
-// returning from the handler cancels the stream, which ends the receiving goroutine.
-func serveStream[T any](s *Server, recv func() (*T, error), handle func(*T) error) error {
-	type item struct {
-		req *T
-		err error
-	}
-	ch := make(chan item, 1)
-	done := make(chan struct{})
-	defer close(done)
+// serveStream runs a bidirectional stream: one goroutine receives, handles and sends (no hand-off
+// per message), while the handler itself waits for that goroutine to end or for the server to
+// close. On close the handler returns, which cancels the stream and ends the blocked Recv; the
+// stopped flag, checked under the send lock, makes sure nothing is sent after the handler returned.
+func serveStream[T, R any](s *Server, recv func() (*T, error), handle func(*T) *R, send func(*R) error) error {
+	ended := make(chan error, 1)
+	var mu sync.Mutex
+	stopped := false
 	go func() {
 		for {
 			req, err := recv()
-			select {
-			case ch <- item{req, err}:
-			case <-done:
+			if err != nil {
+				ended <- err
 				return
 			}
+			resp := handle(req)
+			if resp == nil {
+				continue
+			}
+			mu.Lock()
+			if stopped {
+				mu.Unlock()
+				return
+			}
+			err = send(resp)
+			mu.Unlock()
 			if err != nil {
+				ended <- err
 				return
 			}
 		}
 	}()
-	for {
-		select {
-		case <-s.ctx.Done():
-			return status.Error(codes.Unavailable, "scheduler is shutting down")
-		case it := <-ch:
-			if errors.Is(it.err, io.EOF) {
-				return nil
-			}
-			if it.err != nil {
-				return it.err
-			}
-			if err := handle(it.req); err != nil {
-				return err
-			}
+	select {
+	case err := <-ended:
+		if errors.Is(err, io.EOF) {
+			return nil
 		}
+		return err
+	case <-s.ctx.Done():
+		mu.Lock()
+		stopped = true
+		mu.Unlock()
+		return status.Error(codes.Unavailable, "scheduler is shutting down")
 	}
 }
