@@ -130,11 +130,39 @@ func (c *Cluster) updateStats(old, new *RegionInfo) {
 		}
 		return
 	}
+	if old != nil && new != nil && samePeers(old.Peers(), new.Peers()) && samePeers(old.pending, new.pending) {
+		c.moveLeader(old, new) // a leader transfer: touch only the two leader stores' sets
+		return
+	}
 	if old != nil {
 		c.applyStats(old, -1)
 	}
 	if new != nil {
 		c.applyStats(new, +1)
+	}
+}
+
+// moveLeader updates the counters when only the leader (and maybe the size) changed. Caller holds mu.
+func (c *Cluster) moveLeader(old, new *RegionInfo) {
+	id := new.ID()
+	if d := new.size - old.size; d != 0 {
+		for _, p := range new.Peers() {
+			c.store(p.GetStoreId()).counts.regionSize += d
+		}
+	}
+	if old.leader != nil {
+		s := c.store(old.leader.GetStoreId())
+		s.counts.leaderCount--
+		s.counts.leaderSize -= old.size
+		s.leaders.remove(id)
+		s.followers.add(id)
+	}
+	if new.leader != nil {
+		s := c.store(new.leader.GetStoreId())
+		s.counts.leaderCount++
+		s.counts.leaderSize += new.size
+		s.followers.remove(id)
+		s.leaders.add(id)
 	}
 }
 
