@@ -24,7 +24,7 @@ func TestHelpDocumentsEveryFlag(t *testing.T) {
 	help := out.String()
 	for _, f := range []string{"-addr", "-data", "-store-id", "-peers", "-standalone", "-tick", "-election-ticks",
 		"-heartbeat-ticks", "-raft-log-gc-count", "-raft-log-gc-size", "-proposal-timeout", "-lease-reads",
-		"-max-snapshot-size", "-max-value-size", "-shutdown-timeout", "Examples:"} {
+		"-max-snapshot-size", "-max-value-size", "-shutdown-timeout", "-gc-percent", "Examples:"} {
 		if !strings.Contains(help, f) {
 			t.Errorf("-h output does not mention %s", f)
 		}
@@ -54,6 +54,7 @@ func TestBadCommandLines(t *testing.T) {
 		{[]string{"-data", "d", "-standalone", "-addr", "nope"}, "-addr"},
 		{[]string{"-data", "d", "-standalone", "-max-value-size", "lots"}, "-max-value-size"},
 		{[]string{"-data", "d", "-standalone", "extra"}, `unexpected argument "extra"`},
+		{[]string{"-data", "d", "-standalone", "-gc-percent", "-2"}, "-gc-percent -2"},
 	}
 	for _, tc := range cases {
 		var out, errb bytes.Buffer

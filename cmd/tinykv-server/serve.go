@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"runtime/debug"
 
 	"github.com/gee-project/gee/kv/engine"
 	"github.com/gee-project/gee/kv/proto/metapb"
@@ -45,6 +46,7 @@ type backend struct {
 }
 
 func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
+	debug.SetGCPercent(cfg.gcPercent)
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(cfg.logLevel))
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
