@@ -9,7 +9,9 @@ import (
 
 	pb "github.com/gee-project/gee/kv/proto/schedulerpb"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
 )
 
 type tsRange struct{ first, last uint64 }
@@ -193,5 +195,62 @@ func TestClientGetTSConcurrent(t *testing.T) {
 	}
 	if len(seen) != goroutines*each {
 		t.Fatalf("%d timestamps, want %d", len(seen), goroutines*each)
+	}
+}
+
+// Streams beyond Limits.MaxTSOStreams / MaxRegionStreams are refused with ResourceExhausted;
+// closing one makes room again.
+func TestStreamLimits(t *testing.T) {
+	ts := startServer(t, Config{Limits: Limits{MaxTSOStreams: 1, MaxRegionStreams: 1}})
+	cc, err := grpc.NewClient(ts.addr, grpc.WithTransportCredentials(insecure.NewCredentials()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cc.Close()
+	cli := pb.NewSchedulerClient(cc)
+	c1, cancel1 := context.WithCancel(ctx(t))
+	first, err := cli.Tso(c1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Send(&pb.TsoRequest{Count: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := first.Recv(); err != nil {
+		t.Fatal(err)
+	}
+	second, err := cli.Tso(ctx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := second.Recv(); status.Code(err) != codes.ResourceExhausted {
+		t.Fatalf("second TSO stream: %v, want ResourceExhausted", err)
+	}
+	hb1, err := cli.RegionHeartbeat(ctx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = hb1.Send(&pb.RegionHeartbeatRequest{})
+	if _, err := hb1.Recv(); err != nil { // not bootstrapped: an error answer, stream stays
+		t.Fatal(err)
+	}
+	hb2, err := cli.RegionHeartbeat(ctx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := hb2.Recv(); status.Code(err) != codes.ResourceExhausted {
+		t.Fatalf("second heartbeat stream: %v, want ResourceExhausted", err)
+	}
+	cancel1()
+	waitFor(t, "the first TSO stream to end", func() bool { return ts.s.tsoStreams.Load() == 0 })
+	third, err := cli.Tso(ctx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := third.Send(&pb.TsoRequest{Count: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := third.Recv(); err != nil {
+		t.Fatalf("TSO stream after one closed: %v", err)
 	}
 }
