@@ -33,28 +33,17 @@ func (s *Session) loadAssoc(sch *schema.Schema, parents []unsafe.Pointer, n *pre
 	if err := schemaColumns("preload "+n.name, a.Related); err != nil {
 		return err
 	}
-	byKey := make(map[any][]unsafe.Pointer, len(parents))
-	keys := make([]any, 0, len(parents))
-	for _, p := range parents {
-		relField(a, p).SetZero()
-		k, ok := a.OwnerKey.Key(p)
-		if !ok {
-			continue
-		}
-		if _, seen := byKey[k]; !seen {
-			keys = append(keys, k)
-		}
-		byKey[k] = append(byKey[k], p)
-	}
-	if len(keys) == 0 {
+	o := newOwners(a, dedupe(parents))
+	if len(o.keys) == 0 {
 		return nil
 	}
 	rows := reflect.New(reflect.SliceOf(a.Related.Type)).Elem()
+	rows.Grow(len(o.keys))
 	var links []any
-	if err := s.fetchRelated(a, n.cond, keys, rows, &links); err != nil {
+	if err := s.fetchRelated(a, n.cond, o.keys, rows, &links); err != nil {
 		return err
 	}
-	next := attach(a, parents, byKey, rows, links)
+	next := attach(a, o, rows, links)
 	if hooksOf(a.Related)&afterQuery != 0 {
 		for _, p := range next {
 			if err := s.runHook(a.Related, afterQuery, p); err != nil {
@@ -75,40 +64,86 @@ func relField(a *schema.Assoc, base unsafe.Pointer) reflect.Value {
 	return reflect.NewAt(a.Rel.Type, unsafe.Add(base, a.Rel.Offset)).Elem()
 }
 
+// owners indexes deduplicated parents by their key value.
+type owners struct {
+	parents []unsafe.Pointer
+	keys    []any           // distinct non-NULL keys, in parent order
+	first   map[any]int32   // key -> first parent holding it
+	more    map[any][]int32 // key -> further parents (a shared belongs-to key)
+}
+
+// newOwners clears the association field of every parent and indexes them.
+func newOwners(a *schema.Assoc, parents []unsafe.Pointer) *owners {
+	o := &owners{parents: parents, keys: make([]any, 0, len(parents)), first: make(map[any]int32, len(parents))}
+	for i, p := range parents {
+		relField(a, p).SetZero()
+		k, ok := a.OwnerKey.Key(p)
+		if !ok {
+			continue
+		}
+		if _, seen := o.first[k]; !seen {
+			o.first[k] = int32(i)
+			o.keys = append(o.keys, k)
+			continue
+		}
+		if o.more == nil {
+			o.more = map[any][]int32{}
+		}
+		o.more[k] = append(o.more[k], int32(i))
+	}
+	return o
+}
+
 // attach stores each related row into the parents whose key it matches and
 // returns the addresses of the stored rows (deduplicated), the parents of
-// the next level.
-func attach(a *schema.Assoc, parents []unsafe.Pointer, byKey map[any][]unsafe.Pointer, rows reflect.Value, links []any) []unsafe.Pointer {
-	per := make(map[unsafe.Pointer][]int, len(parents))
-	for i := 0; i < rows.Len(); i++ {
+// the next level. Rows are grouped per parent by a counting sort, keeping
+// their query order.
+func attach(a *schema.Assoc, o *owners, rows reflect.Value, links []any) []unsafe.Pointer {
+	n := rows.Len()
+	pairs := make([]int32, 0, 2*n) // (parent, row)
+	for i := 0; i < n; i++ {
 		var k any
 		if a.Kind == schema.ManyToMany {
 			k = links[i]
 		} else {
 			k, _ = a.RelatedKey.Key(rows.Index(i).Addr().UnsafePointer())
 		}
-		for _, p := range byKey[k] {
-			per[p] = append(per[p], i)
-		}
-	}
-	next := make([]unsafe.Pointer, 0, rows.Len())
-	seen := make(map[unsafe.Pointer]bool, len(parents))
-	for _, p := range parents {
-		if seen[p] {
+		p, ok := o.first[k]
+		if !ok {
 			continue
 		}
-		seen[p] = true
-		idx := per[p]
+		pairs = append(pairs, p, int32(i))
+		for _, q := range o.more[k] {
+			pairs = append(pairs, q, int32(i))
+		}
+	}
+	start := make([]int32, len(o.parents)+1)
+	for j := 0; j < len(pairs); j += 2 {
+		start[pairs[j]+1]++
+	}
+	for i := 1; i < len(start); i++ {
+		start[i] += start[i-1]
+	}
+	order := make([]int32, len(pairs)/2)
+	fill := append([]int32(nil), start[:len(o.parents)]...)
+	for j := 0; j < len(pairs); j += 2 {
+		p := pairs[j]
+		order[fill[p]] = pairs[j+1]
+		fill[p]++
+	}
+	next := make([]unsafe.Pointer, 0, n)
+	for pi, p := range o.parents {
+		idx := order[start[pi]:start[pi+1]]
 		fv := relField(a, p)
 		if !a.Rel.Many {
 			if len(idx) == 0 {
 				continue
 			}
 			if a.Rel.Ptr {
-				fv.Set(rows.Index(idx[0]).Addr())
+				fv.Set(rows.Index(int(idx[0])).Addr())
 				next = append(next, fv.UnsafePointer())
 			} else {
-				fv.Set(rows.Index(idx[0]))
+				fv.Set(rows.Index(int(idx[0])))
 				next = append(next, fv.Addr().UnsafePointer())
 			}
 			continue
@@ -116,16 +151,19 @@ func attach(a *schema.Assoc, parents []unsafe.Pointer, byKey map[any][]unsafe.Po
 		sl := reflect.MakeSlice(a.Rel.Type, len(idx), len(idx))
 		for j, i := range idx {
 			if a.Rel.Ptr {
-				sl.Index(j).Set(rows.Index(i).Addr())
-				next = append(next, rows.Index(i).Addr().UnsafePointer())
+				sl.Index(j).Set(rows.Index(int(i)).Addr())
+				next = append(next, rows.Index(int(i)).Addr().UnsafePointer())
 			} else {
-				sl.Index(j).Set(rows.Index(i))
+				sl.Index(j).Set(rows.Index(int(i)))
 				next = append(next, sl.Index(j).Addr().UnsafePointer())
 			}
 		}
 		fv.Set(sl)
 	}
-	return dedupe(next)
+	if a.Rel.Ptr {
+		return dedupe(next) // parents sharing a row hold the same pointer
+	}
+	return next
 }
 
 func dedupe(ps []unsafe.Pointer) []unsafe.Pointer {
