@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/gee-project/gee/kv/proto/errorpb"
+	"github.com/gee-project/gee/kv/schedclient"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/backoff"
 	"google.golang.org/grpc/connectivity"
@@ -55,6 +56,7 @@ type config struct {
 	maxAttempts             int
 	maxMsgSize              int
 	dialOpts                []grpc.DialOption
+	schedOpts               []schedclient.Option // NewWithScheduler only
 }
 
 // Option configures New.
@@ -95,6 +97,8 @@ type Client struct {
 	addrs  []string // seeds, then addresses learned from hints
 	conns  map[string]*grpc.ClientConn
 	closed bool
+
+	route *router // region routing; nil in static mode
 }
 
 // New returns a client for the servers at addrs (host:port). It waits, within ctx, until
@@ -103,13 +107,9 @@ func New(ctx context.Context, addrs []string, opts ...Option) (*Client, error) {
 	if len(addrs) == 0 {
 		return nil, errors.New("client: no server addresses")
 	}
-	cfg := config{backoffBase: 10 * time.Millisecond, backoffMax: time.Second,
-		attemptTimeout: 5 * time.Second, maxAttempts: 30, maxMsgSize: 64 << 20}
-	for _, o := range opts {
-		o(&cfg)
-	}
-	if cfg.backoffBase <= 0 || cfg.backoffMax < cfg.backoffBase || cfg.attemptTimeout <= 0 || cfg.maxAttempts < 1 {
-		return nil, errors.New("client: backoff, attempt timeout and max attempts must be positive (and backoff max >= base)")
+	cfg, err := newConfig(opts)
+	if err != nil {
+		return nil, err
 	}
 	c := &Client{cfg: cfg, conns: map[string]*grpc.ClientConn{}}
 	for _, a := range addrs {
@@ -125,6 +125,18 @@ func New(ctx context.Context, addrs []string, opts ...Option) (*Client, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+func newConfig(opts []Option) (config, error) {
+	cfg := config{backoffBase: 10 * time.Millisecond, backoffMax: time.Second,
+		attemptTimeout: 5 * time.Second, maxAttempts: 30, maxMsgSize: 64 << 20}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.backoffBase <= 0 || cfg.backoffMax < cfg.backoffBase || cfg.attemptTimeout <= 0 || cfg.maxAttempts < 1 {
+		return cfg, errors.New("client: backoff, attempt timeout and max attempts must be positive (and backoff max >= base)")
+	}
+	return cfg, nil
 }
 
 func (c *Client) known(addr string) bool {
@@ -204,6 +216,7 @@ func (c *Client) conn(addr string) (*grpc.ClientConn, error) {
 
 // Close closes every connection. Calls in flight fail.
 func (c *Client) Close() error {
+	c.route.close()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.closed = true

@@ -35,6 +35,9 @@ func callOpts(opts []CallOption) (callConfig, *kvrpcpb.Context) {
 // Get returns the value of key, or ErrNotFound.
 func (c *Client) Get(ctx context.Context, key []byte, opts ...CallOption) ([]byte, error) {
 	cc, kctx := callOpts(opts)
+	if c.route != nil {
+		return c.regionGet(ctx, key, cc)
+	}
 	var resp *kvrpcpb.RawGetResponse
 	err := c.do(ctx, func(ctx context.Context, kv tinykvpb.TinyKvClient) result {
 		r, err := kv.RawGet(ctx, &kvrpcpb.RawGetRequest{Context: kctx, Key: key, Cf: cc.cf})
@@ -57,6 +60,9 @@ func (c *Client) Get(ctx context.Context, key []byte, opts ...CallOption) ([]byt
 // idempotent, so a retry that lands twice leaves the same value.
 func (c *Client) Put(ctx context.Context, key, value []byte, opts ...CallOption) error {
 	cc, kctx := callOpts(opts)
+	if c.route != nil {
+		return c.regionPut(ctx, key, value, cc)
+	}
 	return c.do(ctx, func(ctx context.Context, kv tinykvpb.TinyKvClient) result {
 		r, err := kv.RawPut(ctx, &kvrpcpb.RawPutRequest{Context: kctx, Key: key, Value: value, Cf: cc.cf})
 		return result{err: err, regionErr: r.GetRegionError(), serverErr: r.GetError()}
@@ -66,6 +72,9 @@ func (c *Client) Put(ctx context.Context, key, value []byte, opts ...CallOption)
 // Delete removes key; deleting an absent key succeeds.
 func (c *Client) Delete(ctx context.Context, key []byte, opts ...CallOption) error {
 	cc, kctx := callOpts(opts)
+	if c.route != nil {
+		return c.regionDelete(ctx, key, cc)
+	}
 	return c.do(ctx, func(ctx context.Context, kv tinykvpb.TinyKvClient) result {
 		r, err := kv.RawDelete(ctx, &kvrpcpb.RawDeleteRequest{Context: kctx, Key: key, Cf: cc.cf})
 		return result{err: err, regionErr: r.GetRegionError(), serverErr: r.GetError()}
@@ -81,6 +90,9 @@ func (c *Client) Scan(ctx context.Context, start, end []byte, limit int, opts ..
 		return nil, errors.New("client: scan limit must be at least 1")
 	}
 	cc, kctx := callOpts(opts)
+	if c.route != nil {
+		return c.regionScan(ctx, start, end, limit, cc)
+	}
 	var resp *kvrpcpb.RawScanResponse
 	err := c.do(ctx, func(ctx context.Context, kv tinykvpb.TinyKvClient) result {
 		r, err := kv.RawScan(ctx, &kvrpcpb.RawScanRequest{Context: kctx, StartKey: start, EndKey: end,
@@ -98,6 +110,9 @@ func (c *Client) Scan(ctx context.Context, start, end []byte, limit int, opts ..
 // consistent view.
 func (c *Client) BatchGet(ctx context.Context, keys [][]byte, opts ...CallOption) ([]KV, error) {
 	cc, kctx := callOpts(opts)
+	if c.route != nil {
+		return c.regionBatchGet(ctx, keys, cc)
+	}
 	var resp *kvrpcpb.RawBatchGetResponse
 	err := c.do(ctx, func(ctx context.Context, kv tinykvpb.TinyKvClient) result {
 		r, err := kv.RawBatchGet(ctx, &kvrpcpb.RawBatchGetRequest{Context: kctx, Keys: keys, Cf: cc.cf})
@@ -113,6 +128,9 @@ func (c *Client) BatchGet(ctx context.Context, keys [][]byte, opts ...CallOption
 // BatchPut writes every pair atomically.
 func (c *Client) BatchPut(ctx context.Context, kvs []KV, opts ...CallOption) error {
 	cc, kctx := callOpts(opts)
+	if c.route != nil {
+		return c.regionBatchPut(ctx, kvs, cc)
+	}
 	ps := make([]*kvrpcpb.KvPair, len(kvs))
 	for i, p := range kvs {
 		ps[i] = &kvrpcpb.KvPair{Key: p.Key, Value: p.Value}
