@@ -66,7 +66,8 @@ func geeMissing() string {
 
 // startGee builds cmd/tinykv-server from the root module and starts a
 // 3-store raft cluster on free loopback ports with data under dir, default
-// tuning (100 ms tick, ReadIndex reads), plus extra flags.
+// tuning (100 ms tick, lease reads; -lease-reads=false for ReadIndex), plus
+// extra flags.
 func startGee(tb testing.TB, dir string, extra ...string) *cluster {
 	tb.Helper()
 	bin := os.Getenv(geeBinEnv)

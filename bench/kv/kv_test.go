@@ -16,7 +16,8 @@ var impls = []impl{
 }
 
 // geeFlagsEnv adds tinykv-server flags to every TinyKV store, e.g.
-// KVBENCH_GEE_FLAGS=-lease-reads.
+// KVBENCH_GEE_FLAGS=-lease-reads=false (ReadIndex reads instead of the
+// leader lease, the default).
 const geeFlagsEnv = "KVBENCH_GEE_FLAGS"
 
 // BenchmarkKV/<workload>/<impl> runs each workload against a fresh cluster
