@@ -112,3 +112,17 @@ func TestBatchCountBound(t *testing.T) {
 		t.Fatalf("largest batch %d messages, want 2..4 (bound 4, 100 queued before the stream opened)", most)
 	}
 }
+
+func TestBatchBoundsDefaultsAndCaps(t *testing.T) {
+	c, err := Config{Resolver: StaticResolver(nil), BatchMessages: 1 << 20, BatchBytes: 1 << 40}.withDefaults()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.BatchMessages != server.MaxBatchRaftMessages || c.BatchBytes != int64(c.MaxMsgSize)/4 {
+		t.Fatalf("caps: %d messages, %d bytes; want %d and %d", c.BatchMessages, c.BatchBytes, server.MaxBatchRaftMessages, c.MaxMsgSize/4)
+	}
+	c, _ = Config{Resolver: StaticResolver(nil)}.withDefaults()
+	if c.BatchMessages != 256 || c.BatchBytes != 4<<20 || c.WindowSize != 1<<20 || c.ConnWindowSize != 8<<20 {
+		t.Fatalf("defaults: %+v", c)
+	}
+}

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/gee-project/gee/kv/proto/raftserverpb"
+	"github.com/gee-project/gee/kv/server"
 	"github.com/gee-project/gee/kv/server/snapchunk"
 	"google.golang.org/grpc"
 )
@@ -73,7 +74,7 @@ type Config struct {
 	MaxMsgSize int
 	// BatchMessages and BatchBytes bound one BatchRaft stream message: at most this many
 	// raft messages and about this many bytes (a single larger message goes alone);
-	// defaults 256 and 4 MiB. BatchBytes must stay well below the receiver's gRPC limit
+	// defaults 256 and 4 MiB. BatchMessages is capped at server.MaxBatchRaftMessages. BatchBytes must stay well below the receiver's gRPC limit
 	// (MaxMsgSize), since sizes are estimated.
 	BatchMessages int
 	BatchBytes    int64
@@ -110,6 +111,7 @@ func (c Config) withDefaults() (Config, error) {
 	setInt(&c.MaxSnapshotsInFlight, 2)
 	setInt(&c.MaxMsgSize, 32<<20)
 	setInt(&c.BatchMessages, 256)
+	c.BatchMessages = min(c.BatchMessages, server.MaxBatchRaftMessages) // the receiver drops larger batches
 	if c.BatchBytes <= 0 {
 		c.BatchBytes = 4 << 20
 	}
