@@ -127,3 +127,28 @@ func BenchmarkGRPCRegionHeartbeat(b *testing.B) {
 		b.ReportMetric(float64(b.N)/cpu.Seconds(), "heartbeats/cpu-s")
 	}
 }
+
+// BenchmarkClientGetTS: timestamps through schedclient's batched GetTS over one TSO stream, from
+// 64 goroutines per CPU (callers waiting together share one request).
+func BenchmarkClientGetTS(b *testing.B) {
+	ts := startServer(b, Config{})
+	b.SetParallelism(64)
+	cpu0 := cpuTime()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		c, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		for pb.Next() {
+			if _, err := ts.cli.GetTS(c); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "ts/s")
+	if cpu := cpuTime() - cpu0; cpu > 0 {
+		b.ReportMetric(float64(b.N)/cpu.Seconds(), "ts/cpu-s")
+	}
+	b.ReportMetric(float64(b.N)/float64(max(ts.s.Stats().TSORequests, 1)), "ts/request")
+}
