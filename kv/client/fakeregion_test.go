@@ -266,7 +266,7 @@ type testScheduler struct {
 	admin *schedclient.Client
 }
 
-func startScheduler(t *testing.T) *testScheduler {
+func startScheduler(t testing.TB) *testScheduler {
 	t.Helper()
 	s, err := scheduler.Open(scheduler.Config{DataDir: t.TempDir()})
 	if err != nil {
@@ -322,4 +322,18 @@ func (ts *testScheduler) report(t *testing.T, c *fakeCluster, r *metapb.Region) 
 	if resp := ts.s.HandleRegionHeartbeat(&pb.RegionHeartbeatRequest{Region: r, Leader: leader}); resp.GetHeader().GetError() != nil {
 		t.Fatalf("heartbeat for region %d: %v", r.Id, resp.GetHeader().GetError())
 	}
+}
+
+// mergeRight folds region right into left (its right neighbour): left grows, both
+// versions are exceeded, right is gone.
+func (c *fakeCluster) mergeRight(left, right uint64) *metapb.Region {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	l, r := proto.Clone(c.regions[left]).(*metapb.Region), c.regions[right]
+	l.EndKey = r.EndKey
+	l.RegionEpoch.Version = max(l.RegionEpoch.Version, r.RegionEpoch.Version) + 1
+	c.regions[left] = l
+	delete(c.regions, right)
+	delete(c.leader, right)
+	return proto.Clone(l).(*metapb.Region)
 }

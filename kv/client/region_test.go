@@ -317,3 +317,21 @@ func TestRegionConcurrentWithSplit(t *testing.T) {
 		t.Fatalf("Scan: %d pairs, %v; want %d", len(kvs), err, 8*40)
 	}
 }
+
+// A region the client cached is gone (merged away): RegionNotFound drops it and the
+// scheduler's newer answer is used.
+func TestRegionNotFoundReloads(t *testing.T) {
+	fc, ts := regionSetup(t, 1, "m")
+	c := regionClient(t, ts)
+	ctx := ctxT(t)
+	ts.report(t, fc, fc.mergeRight(1, 2))
+	if err := c.Put(ctx, []byte("x"), []byte("v")); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := callString(fc.takeCalls()), "1/2/put 1/1/put"; got != want {
+		t.Fatalf("calls = %s, want %s", got, want)
+	}
+	if c.Regions() != 1 {
+		t.Fatalf("Regions() = %d, want 1", c.Regions())
+	}
+}

@@ -35,6 +35,11 @@ type groupTry struct {
 	res  result
 }
 
+// where names the attempt in errors.
+func (t *groupTry) where() string {
+	return fmt.Sprintf("region %d (key %q) at store %d %s", t.g.Region.ID(), t.g.Keys[0], t.peer.GetStoreId(), t.addr)
+}
+
 // routeKeys sends keys to the regions holding them, one request per region (concurrently),
 // and retries the keys whose request failed, regrouped after the cache was corrected, until
 // every key is served, an error is final, the attempts run out or ctx ends.
@@ -87,26 +92,23 @@ func (c *Client) routeKeys(ctx context.Context, keys [][]byte, staleRead bool, s
 // prepare groups the pending keys by region and picks each region's peer and address. A
 // lookup that cannot finish within one attempt's timeout counts as a failed attempt.
 func (c *Client) prepare(ctx context.Context, st *routeState, keys [][]byte, pending []int) ([]*groupTry, error) {
-	actx, cancel := context.WithTimeout(ctx, c.cfg.attemptTimeout)
-	defer cancel()
-	sub := make([][]byte, len(pending))
-	for i, p := range pending {
-		sub[i] = keys[p]
-	}
-	groups, err := c.route.cache.GroupKeys(actx, sub)
-	if err != nil {
-		return nil, fmt.Errorf("client: locating key %q: %w", sub[0], err)
+	groups := c.cachedSingle(keys, pending)
+	if groups == nil {
+		actx, cancel := context.WithTimeout(ctx, c.cfg.attemptTimeout)
+		defer cancel()
+		ctx = actx
+		var err error
+		if groups, err = c.locateGroups(ctx, keys, pending); err != nil {
+			return nil, err
+		}
 	}
 	tries := make([]*groupTry, len(groups))
 	for i, g := range groups {
-		for j, ix := range g.Index {
-			g.Index[j] = pending[ix] // back to positions in the caller's batch
-		}
 		peer := pickPeer(g.Region, st)
 		if peer == nil {
 			return nil, fmt.Errorf("client: region %d (key %q) has no peers", g.Region.ID(), g.Keys[0])
 		}
-		addr, err := c.route.cache.StoreAddr(actx, peer.GetStoreId())
+		addr, err := c.route.cache.StoreAddr(ctx, peer.GetStoreId())
 		if err != nil {
 			st.failed[peer.GetStoreId()] = true
 			return nil, fmt.Errorf("client: region %d (key %q): address of store %d: %w", g.Region.ID(), g.Keys[0], peer.GetStoreId(), err)
@@ -114,6 +116,37 @@ func (c *Client) prepare(ctx context.Context, st *routeState, keys [][]byte, pen
 		tries[i] = &groupTry{g: g, peer: peer, addr: addr}
 	}
 	return tries, nil
+}
+
+// cachedSingle is the common case without allocating a lookup: one key, region cached.
+func (c *Client) cachedSingle(keys [][]byte, pending []int) []*regioncache.KeyGroup {
+	if len(pending) != 1 {
+		return nil
+	}
+	k := keys[pending[0]]
+	r := c.route.cache.Cached(k)
+	if r == nil {
+		return nil
+	}
+	return []*regioncache.KeyGroup{{Region: r, Keys: [][]byte{k}, Index: []int{pending[0]}}}
+}
+
+// locateGroups groups the pending keys by region, loading regions the cache lacks.
+func (c *Client) locateGroups(ctx context.Context, keys [][]byte, pending []int) ([]*regioncache.KeyGroup, error) {
+	sub := make([][]byte, len(pending))
+	for i, p := range pending {
+		sub[i] = keys[p]
+	}
+	groups, err := c.route.cache.GroupKeys(ctx, sub)
+	if err != nil {
+		return nil, fmt.Errorf("client: locating key %q: %w", sub[0], err)
+	}
+	for _, g := range groups {
+		for j, ix := range g.Index {
+			g.Index[j] = pending[ix] // back to positions in the caller's batch
+		}
+	}
+	return groups, nil
 }
 
 // pickPeer returns the cached leader, or else the first peer on a store that has not failed
@@ -169,25 +202,24 @@ func (c *Client) sendGroups(ctx context.Context, st *routeState, tries []*groupT
 func (c *Client) settle(ctx context.Context, st *routeState, tries []*groupTry, delay *time.Duration) (pending []int, wait bool, last, fatal error) {
 	for _, t := range tries {
 		r := t.res
-		where := fmt.Sprintf("region %d (key %q) at store %d %s", t.g.Region.ID(), t.g.Keys[0], t.peer.GetStoreId(), t.addr)
 		switch {
 		case r.err == nil && r.regionErr == nil && r.serverErr == "":
 			continue
 		case r.serverErr != "":
-			return nil, false, nil, fmt.Errorf("client: %s: %w", where, &ServerError{Addr: t.addr, Msg: r.serverErr})
+			return nil, false, nil, fmt.Errorf("client: %s: %w", t.where(), &ServerError{Addr: t.addr, Msg: r.serverErr})
 		case r.err != nil:
 			if ctx.Err() != nil {
-				return nil, false, nil, fmt.Errorf("client: %w (last error from %s: %v)", ctx.Err(), where, r.err)
+				return nil, false, nil, fmt.Errorf("client: %w (last error from %s: %v)", ctx.Err(), t.where(), r.err)
 			}
 			if !retryableCode(status.Code(r.err)) {
-				return nil, false, nil, fmt.Errorf("client: %s: %w", where, r.err)
+				return nil, false, nil, fmt.Errorf("client: %s: %w", t.where(), r.err)
 			}
 			// The store may be down or have moved: try another peer, and ask its address again.
 			st.failed[t.peer.GetStoreId()] = true
 			c.route.cache.InvalidateStore(t.peer.GetStoreId())
-			last, wait = fmt.Errorf("client: %s: %w", where, r.err), true
+			last, wait = fmt.Errorf("client: %s: %w", t.where(), r.err), true
 		default:
-			last = fmt.Errorf("client: %s: %w", where, &RegionError{Err: r.regionErr})
+			last = fmt.Errorf("client: %s: %w", t.where(), &RegionError{Err: r.regionErr})
 			if !c.onRegionError(st, t, r.regionErr, delay) {
 				wait = true
 			}
