@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/gee-project/gee/kv/engine"
 	"github.com/gee-project/gee/kv/proto/kvrpcpb"
+	"github.com/gee-project/gee/kv/proto/metapb"
 	"github.com/gee-project/gee/kv/storage"
 )
 
@@ -43,11 +46,31 @@ type Router interface {
 }
 
 // Client talks to a Cluster through Store.Storage() of the store it believes leads,
-// following NotLeader hints and retrying with a short backoff until ctx ends.
+// following NotLeader hints and retrying with a short backoff until ctx ends. When the
+// Router is also a RegionLocator (a *Cluster or a Subset) the client is region-aware:
+// every request names the region holding its key and that region's epoch, goes to the
+// store leading it, and a scan walks the regions its range crosses.
 type Client struct {
 	c      Router
 	leader uint64
 	next   int // round-robin position when no hint is known
+}
+
+// target is one attempt's destination: the region (nil when not region-aware) and the
+// request context naming it.
+func (cl *Client) target(key []byte) (*metapb.Region, *kvrpcpb.Context) {
+	loc, ok := cl.c.(RegionLocator)
+	if !ok {
+		return nil, &kvrpcpb.Context{}
+	}
+	r, leader := loc.RegionFor(key)
+	if r == nil {
+		return nil, &kvrpcpb.Context{}
+	}
+	if leader != 0 {
+		cl.leader = leader
+	}
+	return r, &kvrpcpb.Context{RegionId: r.GetId(), RegionEpoch: r.GetRegionEpoch()}
 }
 
 // NewClient returns a client of c that starts at c's first store.
@@ -65,6 +88,16 @@ type Subset struct {
 
 // IDs implements Router.
 func (s Subset) IDs() []uint64 { return s.Set }
+
+// RegionFor implements RegionLocator (region meta is known cluster-wide, as from a
+// scheduler; a leader outside the set is not reported).
+func (s Subset) RegionFor(key []byte) (*metapb.Region, uint64) {
+	r, leader := s.C.RegionFor(key)
+	if !slices.Contains(s.Set, leader) {
+		leader = 0
+	}
+	return r, leader
+}
 
 // Storage implements Router; stores outside the set look down.
 func (s Subset) Storage(id uint64) storage.Storage {
@@ -139,6 +172,7 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 // records it as possibly applied and decides.
 func (cl *Client) write(ctx context.Context, batch []storage.Modify) error {
 	for {
+		_, kvctx := cl.target(batch[0].Key)
 		s := cl.storage()
 		if s == nil {
 			if err := sleepCtx(ctx, backoff); err != nil {
@@ -146,7 +180,7 @@ func (cl *Client) write(ctx context.Context, batch []storage.Modify) error {
 			}
 			continue
 		}
-		err := s.Write(ctx, &kvrpcpb.Context{}, batch)
+		err := s.Write(ctx, kvctx, batch)
 		if err == nil {
 			return nil
 		}
@@ -170,19 +204,21 @@ func (cl *Client) Delete(ctx context.Context, key string) error {
 	return cl.write(ctx, []storage.Modify{storage.Delete(engine.CFDefault, []byte(key))})
 }
 
-// read runs f on a linearizable reader, retrying every failure until ctx ends (a read
-// has no effect, so retrying is always safe).
-func (cl *Client) read(ctx context.Context, f func(r storage.Reader) error) error {
+// read runs f on a linearizable reader of the region holding key, retrying every failure
+// until ctx ends (a read has no effect, so retrying is always safe). f gets the region
+// read (nil when not region-aware).
+func (cl *Client) read(ctx context.Context, key []byte, f func(r storage.Reader, region *metapb.Region) error) error {
 	for {
+		region, kvctx := cl.target(key)
 		s := cl.storage()
 		var err error
 		if s == nil {
 			err = errDown
 		} else {
 			var r storage.Reader
-			r, err = s.Reader(ctx, &kvrpcpb.Context{})
+			r, err = s.Reader(ctx, kvctx)
 			if err == nil {
-				err = f(r)
+				err = f(r, region)
 				r.Close()
 				if err == nil {
 					return nil
@@ -197,10 +233,18 @@ func (cl *Client) read(ctx context.Context, f func(r storage.Reader) error) erro
 	}
 }
 
+// crossScans counts region boundaries crossed by scans, so scenarios can require that
+// their scans really spanned regions.
+var crossScans atomic.Int64
+
+// CrossRegionScans returns how many region boundaries client scans crossed so far (in
+// this process).
+func CrossRegionScans() int64 { return crossScans.Load() }
+
 // Get implements KVClient.
 func (cl *Client) Get(ctx context.Context, key string) (string, bool, error) {
 	var v []byte
-	err := cl.read(ctx, func(r storage.Reader) error {
+	err := cl.read(ctx, []byte(key), func(r storage.Reader, _ *metapb.Region) error {
 		var err error
 		v, err = r.GetCF(engine.CFDefault, []byte(key))
 		return err
@@ -208,20 +252,35 @@ func (cl *Client) Get(ctx context.Context, key string) (string, bool, error) {
 	return string(v), v != nil, err
 }
 
-// Scan implements KVClient.
+// Scan implements KVClient. Across regions it reads each region's part in turn (each part
+// linearizable on its own; the whole is atomic only when no write races it, which the
+// generic workload guarantees: each client scans only its own prefix).
 func (cl *Client) Scan(ctx context.Context, start, end string, limit int) ([]KV, error) {
 	var out []KV
-	err := cl.read(ctx, func(r storage.Reader) error {
-		out = out[:0]
-		it, err := r.IterCF(engine.CFDefault, []byte(start), []byte(end))
+	cur := start
+	for {
+		var regionEnd []byte
+		n := len(out)
+		err := cl.read(ctx, []byte(cur), func(r storage.Reader, region *metapb.Region) error {
+			out = out[:n]
+			regionEnd = region.GetEndKey()
+			it, err := r.IterCF(engine.CFDefault, []byte(cur), []byte(end))
+			if err != nil {
+				return err
+			}
+			defer it.Close()
+			for ; it.Valid() && (limit == 0 || len(out) < limit); it.Next() {
+				out = append(out, KV{string(it.Key()), string(it.Value())})
+			}
+			return it.Err()
+		})
 		if err != nil {
-			return err
+			return nil, err
 		}
-		defer it.Close()
-		for ; it.Valid() && (limit == 0 || len(out) < limit); it.Next() {
-			out = append(out, KV{string(it.Key()), string(it.Value())})
+		if len(regionEnd) == 0 || (end != "" && string(regionEnd) >= end) || (limit > 0 && len(out) >= limit) {
+			return out, nil
 		}
-		return it.Err()
-	})
-	return out, err
+		crossScans.Add(1)
+		cur = string(regionEnd)
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/gee-project/gee/kv/proto/metapb"
 	"github.com/gee-project/gee/kv/proto/raftserverpb"
 	"github.com/gee-project/gee/kv/raft/raftpb"
+	"github.com/gee-project/gee/kv/raftstore"
 	"github.com/gee-project/gee/kv/storage"
 	"google.golang.org/protobuf/proto"
 )
@@ -42,6 +43,12 @@ type StoreConfig struct {
 	LogGCCountLimit uint64
 	// GCTickInterval is how often the store looks at log GC; 0 leaves the store's default.
 	GCTickInterval time.Duration
+	// IDs hands out split ids (shared by the cluster's stores, like the scheduler's).
+	IDs *raftstore.SeqIDAllocator
+	// RegionSplitSize, when non-zero, turns the split checker on with this limit;
+	// SplitCheckInterval is how often it looks.
+	RegionSplitSize    uint64
+	SplitCheckInterval time.Duration
 }
 
 // StoreFactory builds and bootstraps (when the engine is empty) one store, not started.
@@ -58,6 +65,10 @@ type Config struct {
 	HeartbeatTicks  int           // default 2
 	LogGCCountLimit uint64        // default 0: the store's own default
 	GCTickInterval  time.Duration // default 0: the store's own default
+	// RegionSplitSize (bytes), when non-zero, lets regions split once they pass it; the
+	// split checker looks every SplitCheckInterval (default 4 ticks).
+	RegionSplitSize    uint64
+	SplitCheckInterval time.Duration
 
 	NewStore StoreFactory // required
 }
@@ -84,6 +95,9 @@ func (c *Config) fill() error {
 	if c.HeartbeatTicks == 0 {
 		c.HeartbeatTicks = 2
 	}
+	if c.SplitCheckInterval == 0 {
+		c.SplitCheckInterval = 4 * c.TickInterval
+	}
 	return nil
 }
 
@@ -92,6 +106,7 @@ func (c *Config) fill() error {
 type Cluster struct {
 	cfg Config
 	net *Network
+	ids *raftstore.SeqIDAllocator // region and peer ids after the bootstrap ones
 
 	mu    sync.Mutex
 	nodes map[uint64]*node
@@ -110,7 +125,7 @@ func New(cfg Config) (*Cluster, error) {
 	if err := cfg.fill(); err != nil {
 		return nil, err
 	}
-	c := &Cluster{cfg: cfg, net: NewNetwork(cfg.Seed), nodes: make(map[uint64]*node)}
+	c := &Cluster{cfg: cfg, net: NewNetwork(cfg.Seed), nodes: make(map[uint64]*node), ids: raftstore.NewSeqIDAllocator(1000)}
 	for i := 1; i <= cfg.Stores; i++ {
 		id := uint64(i)
 		dir := filepath.Join(cfg.Dir, fmt.Sprintf("store%d", id))
@@ -200,6 +215,10 @@ func (c *Cluster) Restart(id uint64) error {
 		HeartbeatTicks:  c.cfg.HeartbeatTicks,
 		LogGCCountLimit: c.cfg.LogGCCountLimit,
 		GCTickInterval:  c.cfg.GCTickInterval,
+		IDs:             c.ids,
+		RegionSplitSize: c.cfg.RegionSplitSize,
+
+		SplitCheckInterval: c.cfg.SplitCheckInterval,
 	})
 	if err != nil {
 		eng.Close()
@@ -286,17 +305,22 @@ func (c *Cluster) EngineGet(id uint64, key []byte) ([]byte, error) {
 	return v, err
 }
 
-// ApplyState reads store id's persisted apply state of the region.
+// ApplyState reads store id's persisted apply state of region 1.
 func (c *Cluster) ApplyState(id uint64) (*raftserverpb.RaftApplyState, error) {
+	return c.ApplyStateOf(id, RegionID)
+}
+
+// ApplyStateOf reads store id's persisted apply state of regionID.
+func (c *Cluster) ApplyStateOf(id, regionID uint64) (*raftserverpb.RaftApplyState, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	n := c.nodes[id]
 	if n == nil || n.eng == nil {
 		return nil, fmt.Errorf("%w: %d", errDown, id)
 	}
-	v, err := n.eng.GetRaw(engine.ApplyStateKey(RegionID))
+	v, err := n.eng.GetRaw(engine.ApplyStateKey(regionID))
 	if err != nil || v == nil {
-		return nil, fmt.Errorf("cluster: store %d apply state: %v (present %v)", id, err, v != nil)
+		return nil, fmt.Errorf("cluster: store %d apply state of region %d: %v (present %v)", id, regionID, err, v != nil)
 	}
 	st := new(raftserverpb.RaftApplyState)
 	if err := proto.Unmarshal(v, st); err != nil {
@@ -305,7 +329,7 @@ func (c *Cluster) ApplyState(id uint64) (*raftserverpb.RaftApplyState, error) {
 	return st, nil
 }
 
-// LogEntries counts the raft log entries store id holds on disk for the region.
+// LogEntries counts the raft log entries store id holds on disk for region 1.
 func (c *Cluster) LogEntries(id uint64) (int, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -333,9 +357,12 @@ type RaftLog struct {
 	Entries   map[uint64]*raftpb.Entry // by index
 }
 
-// ReadRaftLog reads store id's persisted raft log and apply state.
-func (c *Cluster) ReadRaftLog(id uint64) (*RaftLog, error) {
-	st, err := c.ApplyState(id)
+// ReadRaftLog reads store id's persisted raft log and apply state of region 1.
+func (c *Cluster) ReadRaftLog(id uint64) (*RaftLog, error) { return c.ReadRaftLogOf(id, RegionID) }
+
+// ReadRaftLogOf reads store id's persisted raft log and apply state of regionID.
+func (c *Cluster) ReadRaftLogOf(id, regionID uint64) (*RaftLog, error) {
+	st, err := c.ApplyStateOf(id, regionID)
 	if err != nil {
 		return nil, err
 	}
@@ -345,7 +372,7 @@ func (c *Cluster) ReadRaftLog(id uint64) (*RaftLog, error) {
 	if n == nil || n.eng == nil {
 		return nil, fmt.Errorf("%w: %d", errDown, id)
 	}
-	lo, hi := engine.RaftLogRange(RegionID, 0, ^uint64(0))
+	lo, hi := engine.RaftLogRange(regionID, 0, ^uint64(0))
 	it, err := n.eng.NewIterator(lo, hi)
 	if err != nil {
 		return nil, err
@@ -369,17 +396,40 @@ func (c *Cluster) ReadRaftLog(id uint64) (*RaftLog, error) {
 	return out, it.Err()
 }
 
-// CheckLogs checks the running stores' on-disk logs: no entry at or below the truncated
-// index survives compaction, the entries above it are contiguous, and wherever two stores
-// both applied an index they hold the same entry (a conflicting tail was cut).
+// CheckLogs checks the running stores' on-disk logs of every region they host: no entry
+// at or below the truncated index survives compaction, the entries above it are
+// contiguous, and wherever two stores both applied an index they hold the same entry (a
+// conflicting tail was cut).
 func CheckLogs(c *Cluster) error {
-	logs := map[uint64]*RaftLog{}
+	hosts := map[uint64][]uint64{} // region -> stores
 	for _, id := range c.IDs() {
 		if !c.Up(id) {
 			continue
 		}
-		l, err := c.ReadRaftLog(id)
+		regions, err := c.HostedRegions(id)
 		if err != nil {
+			return err
+		}
+		for _, r := range regions {
+			hosts[r] = append(hosts[r], id)
+		}
+	}
+	for r, stores := range hosts {
+		if err := checkRegionLogs(c, r, stores); err != nil {
+			return fmt.Errorf("region %d: %w", r, err)
+		}
+	}
+	return nil
+}
+
+func checkRegionLogs(c *Cluster, regionID uint64, stores []uint64) error {
+	logs := map[uint64]*RaftLog{}
+	for _, id := range stores {
+		l, err := c.ReadRaftLogOf(id, regionID)
+		if err != nil {
+			if !c.Up(id) || !c.hosts(id, regionID) {
+				continue // crashed or destroyed meanwhile
+			}
 			return err
 		}
 		var idxs []uint64
@@ -415,4 +465,10 @@ func CheckLogs(c *Cluster) error {
 		}
 	}
 	return nil
+}
+
+// hosts reports whether store id holds regionID in Normal state now.
+func (c *Cluster) hosts(id, regionID uint64) bool {
+	st, err := c.RegionState(id, regionID)
+	return err == nil && st.GetState() == raftserverpb.PeerState_Normal && st.GetRegion() != nil
 }

@@ -25,6 +25,9 @@ func Raftstore(logw io.Writer, tune func(*raftstore.Config)) StoreFactory {
 			Logger: slog.New(slog.NewTextHandler(logw, &slog.HandlerOptions{Level: slog.LevelWarn})).
 				With("store", sc.StoreID),
 		}
+		if sc.RegionSplitSize > 0 && sc.IDs != nil {
+			cfg.IDAllocator, cfg.RegionSplitSize, cfg.SplitCheckInterval = sc.IDs, sc.RegionSplitSize, sc.SplitCheckInterval
+		}
 		if sc.GCTickInterval > 0 {
 			cfg.RaftLogGCTickInterval = sc.GCTickInterval
 		}

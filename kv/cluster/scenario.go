@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/anishathalye/porcupine"
+	"github.com/gee-project/gee/kv/proto/metapb"
+	"github.com/gee-project/gee/kv/raft/raftpb"
 )
 
 // TB is the part of testing.TB a scenario uses.
@@ -45,6 +47,16 @@ type Scenario struct {
 
 	// MinSnapshots fails the run if fewer snapshot messages were sent.
 	MinSnapshots int64
+
+	// SplitSize, when non-zero, lets regions split past this many bytes; the run then
+	// requires the region holding "" to have split, the regions to tile the key space
+	// and at least one scan to have crossed a region boundary.
+	SplitSize uint64
+	// ConfChange adds and removes peers of random regions at random during every round
+	// (each region keeps 3 to Stores peers).
+	ConfChange bool
+	// During, when set, runs beside the clients in every round until the round ends.
+	During func(ctx context.Context, c *Cluster, t TB)
 }
 
 // Result is what a scenario observed.
@@ -100,7 +112,7 @@ func (sc Scenario) Run(t TB, factory StoreFactory) Result {
 		gcTick = 4 * sc.Tick
 	}
 	c, err := New(Config{Stores: sc.Stores, Dir: t.TempDir(), Seed: sc.Seed, TickInterval: sc.Tick,
-		LogGCCountLimit: sc.GCLimit, GCTickInterval: gcTick, NewStore: factory})
+		LogGCCountLimit: sc.GCLimit, GCTickInterval: gcTick, NewStore: factory, RegionSplitSize: sc.SplitSize})
 	if err != nil {
 		t.Fatalf("%v", err)
 	}
@@ -109,7 +121,7 @@ func (sc Scenario) Run(t TB, factory StoreFactory) Result {
 		t.Fatalf("%v", err)
 	}
 	r := &run{sc: &sc, t: t, c: c, w: NewWorkload(), snaps: &SnapshotInterceptor{},
-		rng: rand.New(rand.NewSource(sc.Seed))}
+		rng: rand.New(rand.NewSource(sc.Seed)), crossBefore: CrossRegionScans()}
 	c.Net().AddFilter(r.snaps)
 	for round := 0; round < sc.Rounds; round++ {
 		r.round(round)
@@ -126,6 +138,8 @@ type run struct {
 	w     *Workload
 	snaps *SnapshotInterceptor
 	rng   *rand.Rand
+
+	crossBefore int64
 }
 
 // faults starts the round's background faults; they stop when ctx ends.
@@ -139,6 +153,14 @@ func (r *run) faults(ctx context.Context, bg *sync.WaitGroup) {
 		victim, at := uint64(r.rng.Intn(sc.Stores)+1), time.Duration(r.rng.Int63n(int64(sc.RoundTime/2)))
 		bg.Add(1)
 		go func() { defer bg.Done(); crashOne(ctx, r.t, c, victim, at) }()
+	}
+	if sc.ConfChange {
+		bg.Add(1)
+		go func() { defer bg.Done(); churn(ctx, c) }()
+	}
+	if sc.During != nil {
+		bg.Add(1)
+		go func() { defer bg.Done(); sc.During(ctx, c, r.t) }()
 	}
 	if sc.IsolateOne {
 		victim := uint64(r.rng.Intn(sc.Stores) + 1)
@@ -207,10 +229,14 @@ func (r *run) finish() Result {
 	vctx, vcancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer vcancel()
 	if err := w.VerifyGeneric(vctx, NewClient(c)); err != nil {
+		t.Logf("%s", c.Describe())
 		t.Fatalf("seed %d: acknowledged writes lost: %v", sc.Seed, err)
 	}
 	if err := CheckLogs(c); err != nil {
 		t.Fatalf("seed %d: %v", sc.Seed, err)
+	}
+	if sc.SplitSize > 0 {
+		r.checkSplits()
 	}
 	res := Result{Seed: sc.Seed, Snapshots: r.snaps.Seen.Load(), Stats: w.Stats.String()}
 	res.Ops, res.Unknown = w.Hist.Len()
@@ -290,23 +316,32 @@ func crashOne(ctx context.Context, t TB, c *Cluster, victim uint64, at time.Dura
 	}
 }
 
-// CheckLogTrimmed waits up to wait for every running store's applied − truncated index to
-// be at most bound, and returns an error naming the stores that stay above it.
+// CheckLogTrimmed waits up to wait for every running store's applied − truncated index of
+// every region it hosts to be at most bound, and returns an error naming those above it.
 func CheckLogTrimmed(c *Cluster, bound uint64, wait time.Duration) error {
 	deadline := time.Now().Add(wait)
 	for {
 		var bad []string
 		for _, id := range c.IDs() {
-			st, err := c.ApplyState(id)
+			regions, err := c.HostedRegions(id)
 			if err != nil {
 				if c.Up(id) {
 					bad = append(bad, err.Error())
 				}
 				continue
 			}
-			if gap := st.GetAppliedIndex() - st.GetTruncatedState().GetIndex(); gap > bound {
-				bad = append(bad, fmt.Sprintf("store %d: applied %d − truncated %d = %d > %d",
-					id, st.GetAppliedIndex(), st.GetTruncatedState().GetIndex(), gap, bound))
+			for _, r := range regions {
+				st, err := c.ApplyStateOf(id, r)
+				if err != nil {
+					if c.Up(id) && c.hosts(id, r) {
+						bad = append(bad, err.Error())
+					}
+					continue
+				}
+				if gap := st.GetAppliedIndex() - st.GetTruncatedState().GetIndex(); gap > bound {
+					bad = append(bad, fmt.Sprintf("store %d region %d: applied %d − truncated %d = %d > %d",
+						id, r, st.GetAppliedIndex(), st.GetTruncatedState().GetIndex(), gap, bound))
+				}
 			}
 		}
 		if len(bad) == 0 {
@@ -317,4 +352,72 @@ func CheckLogTrimmed(c *Cluster, bound uint64, wait time.Duration) error {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// checkSplits: the regions tile the key space, the first one split, and a scan crossed
+// a boundary.
+func (r *run) checkSplits() {
+	sc, c, t := r.sc, r.c, r.t
+	regions := c.LatestRegions()
+	if err := CheckTiling(regions); err != nil {
+		t.Fatalf("seed %d: %v", sc.Seed, err)
+	}
+	if len(regions) < 2 || len(regions[0].GetEndKey()) == 0 {
+		t.Fatalf("seed %d: the region holding \"\" did not split (%d regions)", sc.Seed, len(regions))
+	}
+	if n := CrossRegionScans() - r.crossBefore; n == 0 {
+		t.Fatalf("seed %d: no scan crossed a region boundary", sc.Seed)
+	}
+	t.Logf("seed %d: %d regions, %d scans crossed a boundary", sc.Seed, len(regions), CrossRegionScans()-r.crossBefore)
+}
+
+// churn adds and removes peers of random regions until ctx ends; each region keeps
+// at least 3 peers (a removal happens only above 3) and at most one per store. Refusals (no leader, a change still
+// applying, a store down) are part of the game.
+func churn(ctx context.Context, c *Cluster) {
+	for {
+		var wait time.Duration
+		var pick, choice int
+		c.Net().Rand(func(r *rand.Rand) {
+			wait = 50*time.Millisecond + time.Duration(r.Int63n(int64(150*time.Millisecond)))
+			pick, choice = r.Int(), r.Int()
+		})
+		if sleepCtx(ctx, wait) != nil {
+			return
+		}
+		regions := c.LatestRegions()
+		if len(regions) == 0 {
+			continue
+		}
+		reg := regions[pick%len(regions)]
+		cctx, cancel := context.WithTimeout(ctx, time.Second)
+		n := len(reg.GetPeers())
+		if n <= 3 || (n < c.Config().Stores && choice%2 == 0) {
+			var free []uint64
+			for _, id := range c.IDs() {
+				if !hasStore(reg, id) {
+					free = append(free, id)
+				}
+			}
+			if len(free) > 0 {
+				to := free[choice%len(free)]
+				_, _ = c.ChangePeerAt(cctx, reg.GetId(), reg.GetRegionEpoch(), raftpb.ConfChangeType_ConfChangeAddNode,
+					&metapb.Peer{Id: c.NextPeerID(), StoreId: to})
+			}
+		} else {
+			victim := reg.GetPeers()[choice%n]
+			// At the epoch seen, so a stale view never removes below 3 peers.
+			_, _ = c.ChangePeerAt(cctx, reg.GetId(), reg.GetRegionEpoch(), raftpb.ConfChangeType_ConfChangeRemoveNode, victim)
+		}
+		cancel()
+	}
+}
+
+func hasStore(r *metapb.Region, store uint64) bool {
+	for _, p := range r.GetPeers() {
+		if p.GetStoreId() == store {
+			return true
+		}
+	}
+	return false
 }

@@ -167,6 +167,10 @@ func (k kvStorage) Reader(ctx context.Context, kvctx *kvrpcpb.Context) (storage.
 			return nil, ErrStopped
 		}
 		region = p.status.Load().Region
+		// A split while the read waited would clip the view below what the caller expects.
+		if epochStale(kvctx.GetRegionEpoch(), region, false) {
+			return nil, errEpochNotMatchWith(region, s.otherRegions(p.regionID))
+		}
 	}
 	es := s.eng.Snapshot()
 	// The peer's data is deleted only after gone is set: a snapshot taken before that

@@ -1,6 +1,7 @@
 package raftstore
 
 import (
+	"fmt"
 	"math"
 	"slices"
 
@@ -8,6 +9,7 @@ import (
 	"github.com/gee-project/gee/kv/proto/metapb"
 	"github.com/gee-project/gee/kv/proto/raftserverpb"
 	pb "github.com/gee-project/gee/kv/raft/raftpb"
+	"google.golang.org/protobuf/proto"
 )
 
 // Peer lifecycle on the raft loop: a peer is created by bootstrap, by a split, or (empty,
@@ -34,7 +36,7 @@ func (s *Store) onRaftMessage(msg *raftserverpb.RaftMessage) {
 		// A newer peer of this region was added on this store: the local one was removed
 		// without hearing of it.
 		if to > p.meta.GetId() && msg.GetRegionEpoch().GetConfVer() > p.ps.region.GetRegionEpoch().GetConfVer() {
-			s.requestDestroy(p, msg.GetRegionEpoch())
+			s.requestDestroy(p, nil) // the tombstone keeps the old peer's id: the new one is above it
 		}
 		return
 	}
@@ -75,8 +77,7 @@ func (s *Store) maybeCreatePeer(msg *raftserverpb.RaftMessage) *peer {
 		s.log.Warn("raftstore: read region state", "region", msg.GetRegionId(), "err", err)
 		return nil
 	}
-	if st.GetRegion() != nil && (st.GetState() != raftserverpb.PeerState_Tombstone ||
-		msg.GetRegionEpoch().GetConfVer() <= st.GetRegion().GetRegionEpoch().GetConfVer()) {
+	if st.GetRegion() != nil && (st.GetState() != raftserverpb.PeerState_Tombstone || staleForTombstone(msg, st.GetRegion())) {
 		return nil
 	}
 	probe := &metapb.Region{Id: msg.GetRegionId(), StartKey: msg.GetStartKey(), EndKey: msg.GetEndKey()}
@@ -90,6 +91,17 @@ func (s *Store) maybeCreatePeer(msg *raftserverpb.RaftMessage) *peer {
 	}
 	s.log.Debug("raftstore: peer created by a leader's message", "region", p.regionID, "peer", p.meta.GetId())
 	return p
+}
+
+// staleForTombstone reports whether msg predates the destruction of this store's peer
+// of its region: an older epoch, or a peer id not above the destroyed one (ids only grow).
+func staleForTombstone(msg *raftserverpb.RaftMessage, tomb *metapb.Region) bool {
+	ep, te := msg.GetRegionEpoch(), tomb.GetRegionEpoch()
+	if ep.GetConfVer() < te.GetConfVer() || ep.GetVersion() < te.GetVersion() {
+		return true
+	}
+	old := peerOnStore(tomb, msg.GetToPeer().GetStoreId())
+	return old != nil && msg.GetToPeer().GetId() <= old.GetId()
 }
 
 // overlapsOthers reports whether r's range overlaps an initialized region other than id.
@@ -133,9 +145,16 @@ func (s *Store) finishDestroy(p *peer) {
 	}
 	p.proposals = nil
 	p.failAllReads(errRegionNotFound(p.regionID))
+	// Written now, not with the round's batch: a new peer of the region may be created by
+	// a message later in this same round and must not load the old raft state.
+	wb := s.eng.NewBatch()
 	lo, hi := engine.RaftLogRange(p.regionID, 0, math.MaxUint64)
-	s.wb.DeleteRange(lo, hi)
-	s.wb.DeleteRaw(engine.RaftStateKey(p.regionID))
+	wb.DeleteRange(lo, hi)
+	wb.DeleteRaw(engine.RaftStateKey(p.regionID))
+	if err := s.eng.Write(wb, false); err != nil {
+		panic(fmt.Sprintf("raftstore: store %d: delete raft state of region %d: %v", s.cfg.StoreID, p.regionID, err))
+	}
+	_ = wb.Close()
 	s.mu.Lock()
 	delete(s.peers, p.regionID)
 	s.order = slices.DeleteFunc(slices.Clone(s.order), func(q *peer) bool { return q == p })
@@ -175,11 +194,23 @@ func (s *Store) onSplit(parent *peer, right *metapb.Region) {
 	p.reportDue = true
 }
 
-// cleanTombstone deletes raft state a crash left behind a tombstone (the loop deletes it
-// after the apply worker wrote the tombstone; a crash in between leaves both).
-func cleanTombstone(wb *engine.WriteBatch, regionID uint64) {
+// cleanTombstone deletes the log and apply state a crash left behind a tombstone (the loop
+// deletes them after the apply worker wrote the tombstone; a crash in between leaves both).
+// The raft state may belong to a newer, still empty peer of the region on this store: its
+// term and vote are kept (a vote must never be forgotten), the rest is reset.
+func cleanTombstone(eng *engine.Engine, wb *engine.WriteBatch, regionID uint64) error {
 	lo, hi := engine.RaftLogRange(regionID, 0, math.MaxUint64)
 	wb.DeleteRange(lo, hi)
-	wb.DeleteRaw(engine.RaftStateKey(regionID))
 	wb.DeleteRaw(engine.ApplyStateKey(regionID))
+	var rs raftserverpb.RaftLocalState
+	if err := getProto(eng, engine.RaftStateKey(regionID), &rs); err != nil || rs.HardState == nil {
+		return err
+	}
+	hs := rs.GetHardState()
+	v, err := proto.Marshal(&raftserverpb.RaftLocalState{HardState: &pb.HardState{Term: hs.GetTerm(), Vote: hs.GetVote()}})
+	if err != nil {
+		return err
+	}
+	wb.PutRaw(engine.RaftStateKey(regionID), v)
+	return nil
 }

@@ -69,6 +69,14 @@ func loadPeerStorage(eng *engine.Engine, region *metapb.Region, cacheLimit, snap
 	if err := getProto(eng, engine.ApplyStateKey(ps.regionID), &as); err != nil {
 		return nil, err
 	}
+	if as.TruncatedState == nil && ps.raftState.LastIndex > 0 {
+		// No apply state: an empty peer awaiting its snapshot. A log position here is a
+		// leftover of an earlier peer of the region on this store; term and vote stay.
+		ps.raftState.LastIndex, ps.raftState.LastTerm = 0, 0
+		if hs := ps.raftState.HardState; hs != nil {
+			hs.Commit = 0
+		}
+	}
 	ps.trunc = &truncation{}
 	ps.trunc.set(as.GetTruncatedState().GetIndex(), as.GetTruncatedState().GetTerm())
 	if ps.raftState.HardState == nil {

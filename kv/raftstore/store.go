@@ -124,7 +124,9 @@ func (s *Store) loadRegions() error {
 	wb := s.eng.NewBatch()
 	defer wb.Close()
 	for _, id := range tombs {
-		cleanTombstone(wb, id)
+		if err := cleanTombstone(s.eng, wb, id); err != nil {
+			return err
+		}
 	}
 	return s.eng.Write(wb, false)
 }
