@@ -90,3 +90,63 @@ func BenchmarkGet(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPutRegions measures puts/s with 64 clients when the key space is split into 1
+// and 8 regions of one 3-store cluster: the regions share each store's raft loop, its one
+// synced write per round and its apply worker, so more regions should not cost more fsyncs.
+func BenchmarkPutRegions(b *testing.B) {
+	value := make([]byte, 128)
+	for _, regions := range []int{1, 8} {
+		b.Run(fmt.Sprintf("regions=%d", regions), func(b *testing.B) {
+			c := newTestCluster(b, 3, func(id uint64) Config {
+				cfg := testConfig(id)
+				cfg.TickInterval = 50 * time.Millisecond
+				return cfg
+			})
+			for r := 1; r < regions; r++ {
+				split := []byte(fmt.Sprintf("key-%d", r))
+				parent := uint64(1) // the region holding split: the one split off last
+				if r > 1 {
+					parent = uint64(100 * (r - 1))
+				}
+				err := c.admin(parent, func(s *Store) error {
+					ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+					defer cancel()
+					_, err := s.Split(ctx, parent, nil, split, uint64(100*r), []uint64{uint64(100*r + 1), uint64(100*r + 2), uint64(100*r + 3)})
+					return err
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+				c.leaderOf(uint64(100 * r))
+			}
+			var next atomic.Int64
+			var wg sync.WaitGroup
+			var failed atomic.Value
+			b.ResetTimer()
+			start := time.Now()
+			for w := 0; w < 64; w++ {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					for {
+						i := next.Add(1) - 1
+						if i >= int64(b.N) {
+							return
+						}
+						if err := c.put(fmt.Sprintf("key-%d", i), string(value)); err != nil {
+							failed.Store(err)
+							return
+						}
+					}
+				}()
+			}
+			wg.Wait()
+			b.StopTimer()
+			if err, _ := failed.Load().(error); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "ops/s")
+		})
+	}
+}
