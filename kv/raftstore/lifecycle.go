@@ -21,8 +21,8 @@ import (
 func (s *Store) onRaftMessage(msg *raftserverpb.RaftMessage) {
 	p := s.peer(msg.GetRegionId())
 	if msg.GetIsTombstone() {
-		if p != nil && p.meta.GetId() == msg.GetToPeer().GetId() &&
-			(!p.initialized() || msg.GetRegionEpoch().GetConfVer() > p.ps.region.GetRegionEpoch().GetConfVer()) {
+		if p != nil && p.meta.GetId() == msg.GetToPeer().GetId() && p.initialized() &&
+			msg.GetRegionEpoch().GetConfVer() > p.ps.region.GetRegionEpoch().GetConfVer() {
 			s.requestDestroy(p, msg.GetRegionEpoch())
 		}
 		return
@@ -41,7 +41,9 @@ func (s *Store) onRaftMessage(msg *raftserverpb.RaftMessage) {
 		return
 	}
 	from := msg.GetFromPeer()
-	if p.initialized() && peerByID(p.ps.region, from.GetId()) == nil &&
+	// An empty sender (epoch 0) may be a member this peer has not heard of yet: only an
+	// initialized sender with an older epoch is known to be removed.
+	if p.initialized() && peerByID(p.ps.region, from.GetId()) == nil && msg.GetRegionEpoch().GetConfVer() > 0 &&
 		msg.GetRegionEpoch().GetConfVer() < p.ps.region.GetRegionEpoch().GetConfVer() {
 		s.sendTombstone(p, from) // a removed peer that does not know it yet
 		return
@@ -130,8 +132,8 @@ func (s *Store) requestDestroy(p *peer, epoch *metapb.RegionEpoch) {
 	s.applier.ch <- applyTask{regionID: p.regionID, destroy: true, epoch: epoch}
 }
 
-// finishDestroy removes a peer whose data the apply worker erased: the raft log and raft
-// state go in the loop's batch, waiting writes are answered Timeout (they may apply on the
+// finishDestroy removes a peer whose data the apply worker erased: the raft log goes (the
+// raft state keeps only term and vote), waiting writes are answered Timeout (they may apply on the
 // remaining peers) and reads RegionNotFound.
 func (s *Store) finishDestroy(p *peer) {
 	// Commands in the log may still apply on the remaining peers.
@@ -147,11 +149,18 @@ func (s *Store) finishDestroy(p *peer) {
 	p.failAllReads(errRegionNotFound(p.regionID))
 	// Written now, not with the round's batch: a new peer of the region may be created by
 	// a message later in this same round and must not load the old raft state.
+	// The term and vote stay: should a peer of the same id ever be created here again,
+	// it must not vote twice in a term.
 	wb := s.eng.NewBatch()
 	lo, hi := engine.RaftLogRange(p.regionID, 0, math.MaxUint64)
 	wb.DeleteRange(lo, hi)
-	wb.DeleteRaw(engine.RaftStateKey(p.regionID))
-	if err := s.eng.Write(wb, false); err != nil {
+	hs := p.ps.raftState.GetHardState()
+	v, err := proto.Marshal(&raftserverpb.RaftLocalState{HardState: &pb.HardState{Term: hs.GetTerm(), Vote: hs.GetVote()}})
+	if err != nil {
+		panic(fmt.Sprintf("raftstore: encode raft state: %v", err))
+	}
+	wb.PutRaw(engine.RaftStateKey(p.regionID), v)
+	if err := s.eng.Write(wb, true); err != nil {
 		panic(fmt.Sprintf("raftstore: store %d: delete raft state of region %d: %v", s.cfg.StoreID, p.regionID, err))
 	}
 	_ = wb.Close()

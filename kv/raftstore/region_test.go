@@ -110,9 +110,21 @@ func TestRemoveAndReAddPeer(t *testing.T) {
 	if v, err := c.engs[victim].Get(engine.CFDefault, []byte("k1")); !errors.Is(err, engine.ErrNotFound) {
 		t.Fatalf("removed store still holds k1 = %q (%v)", v, err)
 	}
-	if _, err := c.engs[victim].GetRaw(engine.RaftStateKey(1)); !errors.Is(err, engine.ErrNotFound) {
-		t.Fatalf("removed store still holds raft state (%v)", err)
+	// The log is gone; only term and vote stay (a peer must never vote twice in a term).
+	var rs raftserverpb.RaftLocalState
+	if err := getProto(c.engs[victim], engine.RaftStateKey(1), &rs); err != nil || rs.GetLastIndex() != 0 ||
+		rs.GetHardState().GetCommit() != 0 || rs.GetHardState().GetTerm() == 0 {
+		t.Fatalf("removed store's raft state %v (%v): want only term and vote", &rs, err)
 	}
+	lo, hi := engine.RaftLogRange(1, 0, ^uint64(0))
+	it, err := c.engs[victim].NewIterator(lo, hi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it.Valid() {
+		t.Fatal("removed store still holds raft log entries")
+	}
+	_ = it.Close()
 	// Writes go on with two peers.
 	if err := c.put("after", "remove"); err != nil {
 		t.Fatal(err)
