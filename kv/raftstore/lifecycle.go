@@ -64,13 +64,17 @@ func (s *Store) onRaftMessage(msg *raftserverpb.RaftMessage) {
 	}
 }
 
-// maybeCreatePeer creates the empty peer a leader's message is addressed to, unless the
+// maybeCreatePeer creates the empty peer a leader's (or candidate's) message is addressed to, unless the
 // region was destroyed here at this epoch or later (a stale message), or the message's
 // range overlaps a region this store hosts (it has not applied a split yet; it creates
 // that peer itself when it does).
 func (s *Store) maybeCreatePeer(msg *raftserverpb.RaftMessage) *peer {
+	// A vote request creates one too: a peer added but still empty when its store
+	// restarted is gone from memory, and without its vote the group may have no quorum
+	// to elect the leader that would recreate it.
 	switch msg.GetMessage().GetType() {
-	case pb.MessageType_MsgApp, pb.MessageType_MsgHeartbeat, pb.MessageType_MsgSnap:
+	case pb.MessageType_MsgApp, pb.MessageType_MsgHeartbeat, pb.MessageType_MsgSnap,
+		pb.MessageType_MsgVote, pb.MessageType_MsgPreVote:
 	default:
 		return nil
 	}
