@@ -233,6 +233,7 @@ func (r *run) finish() Result {
 		t.Fatalf("seed %d: acknowledged writes lost: %v", sc.Seed, err)
 	}
 	if err := CheckLogs(c); err != nil {
+		t.Logf("%s", c.Describe())
 		t.Fatalf("seed %d: %v", sc.Seed, err)
 	}
 	if sc.SplitSize > 0 {
