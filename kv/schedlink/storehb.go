@@ -1,0 +1,55 @@
+package schedlink
+
+import (
+	"context"
+	"syscall"
+	"time"
+
+	pb "github.com/gee-project/gee/kv/proto/schedulerpb"
+)
+
+func (l *Link) storeHeartbeatLoop() {
+	defer l.wg.Done()
+	t := time.NewTicker(l.cfg.StoreHeartbeatInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-l.ctx.Done():
+			return
+		case <-t.C:
+			l.sendStoreHeartbeat()
+		}
+	}
+}
+
+// storeStats gathers this store's statistics; used size is the sum of the approximate
+// sizes its led regions last reported (followers' sizes are not known here).
+func (l *Link) storeStats() *pb.StoreStats {
+	st := l.getStore()
+	s := &pb.StoreStats{StoreId: l.cfg.StoreID, StartTime: uint32(l.start.Unix()),
+		IsBusy: len(l.sem) == cap(l.sem)}
+	if st != nil {
+		s.RegionCount = uint32(len(st.Regions()))
+	}
+	l.mu.Lock()
+	for _, sz := range l.sizes {
+		s.UsedSize += sz
+	}
+	l.mu.Unlock()
+	if l.cfg.DataDir != "" {
+		var fs syscall.Statfs_t
+		if err := syscall.Statfs(l.cfg.DataDir, &fs); err == nil {
+			s.Capacity = fs.Blocks * uint64(fs.Bsize)
+			s.Available = fs.Bavail * uint64(fs.Bsize)
+		}
+	}
+	return s
+}
+
+func (l *Link) sendStoreHeartbeat() {
+	ctx, cancel := context.WithTimeout(l.ctx, l.cfg.RPCTimeout)
+	defer cancel()
+	if err := l.cli.StoreHeartbeat(ctx, l.storeStats()); err != nil && l.ctx.Err() == nil {
+		l.log.Warn("store heartbeat failed", "store", l.cfg.StoreID, "err", err)
+	}
+}
