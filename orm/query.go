@@ -167,6 +167,9 @@ func (s *Session) First(dest any) error {
 	if err := s.scanOne(sch, query, fields, base); err != nil {
 		return err
 	}
+	if len(s.xr().preloads) == 0 {
+		return nil // no slice: it would escape to the heap on every read
+	}
 	return s.runPreloads(sch, []unsafe.Pointer{base})
 }
 
@@ -213,6 +216,9 @@ func (s *Session) Get(dest any, keys ...any) error {
 	}
 	if err := s.scanOne(sch, query, fields, base); err != nil {
 		return err
+	}
+	if len(s.xr().preloads) == 0 {
+		return nil // no slice: it would escape to the heap on every read
 	}
 	return s.runPreloads(sch, []unsafe.Pointer{base})
 }
