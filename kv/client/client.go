@@ -5,6 +5,9 @@
 // busy or was unreachable, a proposal timed out or lost its term) with exponential
 // backoff, within the caller's context and a bounded number of attempts. Connections are
 // reused across calls, and a Client is safe for concurrent use.
+//
+// NewWithScheduler returns a region-aware Client instead: it asks the scheduler which
+// region holds each key and sends each request to that region's leader (docs/kv-client.md).
 package client
 
 import (

@@ -264,6 +264,7 @@ type testScheduler struct {
 	s     *scheduler.Server
 	addr  string
 	admin *schedclient.Client
+	stop  func() // idempotent; also run at cleanup
 }
 
 func startScheduler(t testing.TB) *testScheduler {
@@ -280,14 +281,18 @@ func startScheduler(t testing.TB) *testScheduler {
 	done := make(chan struct{})
 	go func() { defer close(done); _ = g.Serve(lis) }()
 	ts := &testScheduler{s: s, addr: lis.Addr().String()}
-	t.Cleanup(func() {
-		s.StopStreams()
-		g.GracefulStop()
-		<-done
-		if err := s.Close(); err != nil {
-			t.Error(err)
-		}
-	})
+	var once sync.Once
+	ts.stop = func() {
+		once.Do(func() {
+			s.StopStreams()
+			g.GracefulStop()
+			<-done
+			if err := s.Close(); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	t.Cleanup(ts.stop)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if ts.admin, err = schedclient.New(ctx, []string{ts.addr}); err != nil {

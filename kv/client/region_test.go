@@ -335,3 +335,29 @@ func TestRegionNotFoundReloads(t *testing.T) {
 		t.Fatalf("Regions() = %d, want 1", c.Regions())
 	}
 }
+
+// Cached routes keep working while the scheduler is down; a key needing a lookup fails
+// within the caller's deadline, naming the key.
+func TestRegionSchedulerDown(t *testing.T) {
+	fc, ts := regionSetup(t, 3, "m")
+	c := regionClient(t, ts, WithAttemptTimeout(200*time.Millisecond), WithMaxAttempts(2))
+	ctx := ctxT(t)
+	if err := c.Put(ctx, []byte("a"), []byte("1")); err != nil {
+		t.Fatal(err)
+	}
+	ts.stop()
+	if err := c.Put(ctx, []byte("x"), []byte("2")); err != nil {
+		t.Fatalf("cached region while the scheduler is down: %v", err)
+	}
+	fc.split(2, 5, "q") // the stores know; the client learns it from EpochNotMatch, not the scheduler
+	if v, err := c.Get(ctx, []byte("x")); err != nil || string(v) != "2" {
+		t.Fatalf("Get(x) after a split with the scheduler down = %q, %v", v, err)
+	}
+	if got := callString(fc.takeCalls()); got != "1/1/put 2/2/put 2/2/get 2/5/get" {
+		t.Fatalf("calls = %s", got)
+	}
+	// Region 2 now ends at "q" and the cache dropped nothing else, so every key stays served.
+	if err := c.Put(ctx, []byte("n"), []byte("3")); err != nil {
+		t.Fatal(err)
+	}
+}

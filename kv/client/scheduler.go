@@ -49,11 +49,30 @@ func NewWithScheduler(ctx context.Context, schedAddrs []string, opts ...Option) 
 		c.Close()
 		return nil, fmt.Errorf("client: loading regions: %w", err)
 	}
+	c.route.warmStores(wctx)
 	return c, nil
 }
 
-// warmRegions is how many regions NewWithScheduler loads up front.
-const warmRegions = 1024
+// Loaded up front by NewWithScheduler, so routes keep working while the scheduler is
+// briefly unreachable.
+const (
+	warmRegions = 1024
+	warmStores  = 256
+)
+
+// warmStores caches the addresses of up to warmStores stores; failures are left for the
+// lookups on first use.
+func (r *router) warmStores(ctx context.Context) {
+	stores, err := r.sched.GetAllStores(ctx, true)
+	if err != nil {
+		return
+	}
+	for _, st := range stores[:min(len(stores), warmStores)] {
+		if _, err := r.cache.StoreAddr(ctx, st.GetId()); err != nil && ctx.Err() != nil {
+			return
+		}
+	}
+}
 
 // Regions returns how many regions the client has cached (0 in static mode).
 func (c *Client) Regions() int {
