@@ -77,12 +77,15 @@ func (l *Link) execute(resp *pb.RegionHeartbeatResponse, epoch *metapb.RegionEpo
 	defer cancel()
 	id := resp.GetRegionId()
 	if tl := resp.GetTransferLeader(); tl != nil {
+		l.log.Debug("transfer leader", "region", id, "to", tl.GetPeer().GetId())
 		if err := st.TransferLeader(ctx, id, tl.GetPeer()); err != nil && l.ctx.Err() == nil {
 			l.log.Warn("transfer leader failed", "region", id, "to", tl.GetPeer().GetId(), "err", err)
 		}
 		return
 	}
 	cp := resp.GetChangePeer()
+	l.log.Debug("change peer", "region", id, "type", cp.GetChangeType().String(), "peer", cp.GetPeer().GetId(),
+		"store", cp.GetPeer().GetStoreId())
 	if _, err := st.ChangePeer(ctx, id, epoch, cp.GetChangeType(), cp.GetPeer()); err != nil && l.ctx.Err() == nil {
 		l.log.Warn("change peer failed", "region", id, "type", cp.GetChangeType().String(),
 			"peer", cp.GetPeer().GetId(), "store", cp.GetPeer().GetStoreId(), "err", err)
