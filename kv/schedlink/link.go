@@ -82,6 +82,8 @@ type Link struct {
 	inflight map[cmdKey]bool
 	sizes    map[uint64]uint64 // region id → last reported approximate size (led regions)
 	sem      chan struct{}
+
+	res resolver
 }
 
 // New returns a link for cfg.StoreID over cli (owned by the caller, closed after the link).
@@ -125,8 +127,11 @@ func (l *Link) Start(ctx context.Context, st *raftstore.Store) error {
 // Close stops heartbeats and waits for running commands (bounded by CommandTimeout). It
 // does not stop the store or close the client.
 func (l *Link) Close() {
+	// Both locks: claim and Resolve add to wg under them after checking ctx.
 	l.mu.Lock()
+	l.res.mu.Lock()
 	l.cancel()
+	l.res.mu.Unlock()
 	l.mu.Unlock()
 	l.wg.Wait()
 }

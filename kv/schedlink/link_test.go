@@ -104,6 +104,13 @@ func TestBootstrapThenReplicaCheckerReplicates(t *testing.T) {
 	if r.GetId() != first.st.Regions()[0] {
 		t.Fatalf("scheduler region %d, store 1 hosts %v", r.GetId(), first.st.Regions())
 	}
+	eventually(t, 5*time.Second, "store 3's address resolved by store 1", func() (bool, string) {
+		a, ok := first.link.Resolve(3)
+		return ok && a == "store-3", a
+	})
+	if _, ok := first.link.Resolve(99); ok {
+		t.Fatal("an unregistered store resolved")
+	}
 	for id, n := range c.nodes {
 		if got := len(n.st.Regions()); got != 1 {
 			t.Fatalf("store %d hosts %d regions, want 1 (only one bootstrap)", id, got)
