@@ -21,6 +21,7 @@ type config struct {
 	dataDir         string
 	storeID         uint64
 	peers           map[uint64]string
+	scheduler       []string
 	standalone      bool
 	shutdownTimeout time.Duration
 	logLevel        string
@@ -34,11 +35,15 @@ const usageHead = `tinykv-server runs one TinyKV store and serves the raw key-va
 
 Usage:
   tinykv-server -data DIR -store-id ID -peers ID=HOST:PORT,... [-addr HOST:PORT] [tuning flags]
+  tinykv-server -data DIR -store-id ID -scheduler HOST:PORT,... -addr HOST:PORT [tuning flags]
   tinykv-server -standalone -data DIR [-addr HOST:PORT]
 
 A cluster is static: every store is started with the same -peers list, and the first start
 of each store bootstraps region 1 (all keys) with one peer per listed store (peer id = store
 id). A store restarted on its -data directory recovers from it and skips the bootstrap.
+With -scheduler instead of -peers, the store registers with tinykv-scheduler under -addr
+(which then needs a fixed port): the first store of a new cluster bootstraps it, later ones
+start empty and receive replicas as the scheduler places them; regions split and move.
 -standalone serves one local engine without Raft, for development.
 
 Examples:
@@ -65,7 +70,7 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 	c := &config{}
 	fs := flag.NewFlagSet("tinykv-server", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	var peers string
+	var peers, sched string
 	gcSize, uncommitted, snapSize := sizeFlag(32<<20), sizeFlag(16<<20), sizeFlag(256<<20)
 	keySize, valueSize, recvSize := sizeFlag(server.DefaultMaxKeySize), sizeFlag(server.DefaultMaxValueSize), sizeFlag(server.DefaultMaxRecvMsgSize)
 
@@ -73,6 +78,7 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 	fs.StringVar(&c.dataDir, "data", "", "`DIR` of the store's engine (created if missing); required")
 	fs.Uint64Var(&c.storeID, "store-id", 0, "this store's `ID` in -peers; required unless -standalone")
 	fs.StringVar(&peers, "peers", "", "the static cluster, `ID=HOST:PORT,...` (e.g. 1=127.0.0.1:20160,2=127.0.0.1:20161,3=127.0.0.1:20162); must list -store-id; required unless -standalone")
+	fs.StringVar(&sched, "scheduler", "", "tinykv-scheduler addresses, `HOST:PORT,...`: register with it instead of a static -peers cluster")
 	fs.BoolVar(&c.standalone, "standalone", false, "serve one local engine without Raft (no -store-id, no -peers)")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "on SIGTERM, how long requests in flight may take before they are cut off")
 	fs.StringVar(&c.logLevel, "log-level", "warn", "log level on stderr: debug, info, warn or error")
@@ -114,6 +120,11 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 	c.store.RaftLogGCSizeLimit, c.store.MaxUncommittedSize, c.store.MaxSnapshotSize = uint64(gcSize), uint64(uncommitted), uint64(snapSize)
 	c.limits = server.Limits{MaxKeySize: int(keySize), MaxValueSize: int(valueSize), MaxSnapshotSize: uint64(snapSize)}
 	c.grpc = server.GRPCConfig{MaxRecvMsgSize: int(recvSize)}
+	for _, a := range strings.Split(sched, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			c.scheduler = append(c.scheduler, a)
+		}
+	}
 	return c, c.check(peers)
 }
 
@@ -137,20 +148,16 @@ func (c *config) check(peers string) error {
 		return fmt.Errorf("-max-recv-msg-size %d: must exceed -max-value-size + -max-key-size (plus framing)", c.grpc.MaxRecvMsgSize)
 	}
 	if c.standalone {
-		if c.storeID != 0 || peers != "" {
-			return errors.New("-standalone: do not combine with -store-id or -peers")
+		if c.storeID != 0 || peers != "" || len(c.scheduler) > 0 {
+			return errors.New("-standalone: do not combine with -store-id, -peers or -scheduler")
 		}
 		return nil
 	}
 	if c.storeID == 0 {
 		return errors.New("-store-id: required (non-zero) unless -standalone")
 	}
-	var err error
-	if c.peers, err = parsePeers(peers); err != nil {
+	if err := c.checkCluster(peers); err != nil {
 		return err
-	}
-	if _, ok := c.peers[c.storeID]; !ok {
-		return fmt.Errorf("-peers: does not list -store-id %d", c.storeID)
 	}
 	switch {
 	case c.store.TickInterval <= 0:
@@ -234,5 +241,26 @@ func (s *sizeFlag) Set(v string) error {
 		return errors.New("want a byte count like 4096, 64KiB, 32MiB or 1GiB")
 	}
 	*s = sizeFlag(n * mult)
+	return nil
+}
+
+// checkCluster checks -peers or -scheduler (exactly one).
+func (c *config) checkCluster(peers string) error {
+	if len(c.scheduler) > 0 {
+		if peers != "" {
+			return errors.New("-scheduler: do not combine with -peers")
+		}
+		if _, port, _ := net.SplitHostPort(c.addr); port == "0" {
+			return errors.New("-addr: -scheduler needs a fixed port (the store registers its address)")
+		}
+		return nil
+	}
+	var err error
+	if c.peers, err = parsePeers(peers); err != nil {
+		return err
+	}
+	if _, ok := c.peers[c.storeID]; !ok {
+		return fmt.Errorf("-peers: does not list -store-id %d", c.storeID)
+	}
 	return nil
 }

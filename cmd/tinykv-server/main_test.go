@@ -55,6 +55,9 @@ func TestBadCommandLines(t *testing.T) {
 		{[]string{"-data", "d", "-standalone", "-max-value-size", "lots"}, "-max-value-size"},
 		{[]string{"-data", "d", "-standalone", "extra"}, `unexpected argument "extra"`},
 		{[]string{"-data", "d", "-standalone", "-gc-percent", "-2"}, "-gc-percent -2"},
+		{[]string{"-data", "d", "-store-id", "1", "-scheduler", "127.0.0.1:1", "-peers", "1=127.0.0.1:1"}, "-scheduler: do not combine"},
+		{[]string{"-data", "d", "-store-id", "1", "-scheduler", "127.0.0.1:1", "-addr", "127.0.0.1:0"}, "fixed port"},
+		{[]string{"-data", "d", "-standalone", "-scheduler", "127.0.0.1:1"}, "-standalone: do not combine"},
 	}
 	for _, tc := range cases {
 		var out, errb bytes.Buffer

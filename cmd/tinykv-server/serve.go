@@ -127,6 +127,9 @@ func openBackend(cfg *config, eng *engine.Engine, log *slog.Logger) (*backend, e
 		st := standalone.New(eng)
 		return &backend{st: st, stop: func() { _ = st.Stop() }}, nil
 	}
+	if len(cfg.scheduler) > 0 {
+		return openLinked(cfg, eng, log)
+	}
 	resolve := transport.StaticResolver(cfg.peers)
 	trans, err := transport.New(transport.Config{Resolver: resolve,
 		Logf: func(format string, args ...any) { log.Debug(fmt.Sprintf(format, args...)) }})

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/gee-project/gee/kv/engine"
+	"github.com/gee-project/gee/kv/raftstore"
+	"github.com/gee-project/gee/kv/schedclient"
+	"github.com/gee-project/gee/kv/schedlink"
+	"github.com/gee-project/gee/kv/transport"
+)
+
+// openLinked opens a store that registers with the scheduler (-scheduler): the scheduler
+// bootstraps the cluster, resolves peer addresses, hands out split ids and places replicas.
+func openLinked(cfg *config, eng *engine.Engine, log *slog.Logger) (*backend, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // startup: bootstrap, registration
+	defer cancel()
+	cli, err := schedclient.New(ctx, cfg.scheduler)
+	if err != nil {
+		return nil, fmt.Errorf("-scheduler: %w", err)
+	}
+	link, err := schedlink.New(cli, schedlink.Config{StoreID: cfg.storeID, Address: cfg.addr,
+		DataDir: cfg.dataDir, Logger: log})
+	if err != nil {
+		cli.Close()
+		return nil, err
+	}
+	trans, err := transport.New(transport.Config{Resolver: link.Resolve,
+		Logf: func(format string, args ...any) { log.Debug(fmt.Sprintf(format, args...)) }})
+	if err != nil {
+		cli.Close()
+		return nil, err
+	}
+	sc := cfg.store
+	sc.StoreID, sc.Resolver, sc.Logger = cfg.storeID, link.Resolve, log
+	sc.IDAllocator, sc.Reporter = link, link
+	store, err := raftstore.NewStore(sc, eng, trans)
+	if err != nil {
+		trans.Close()
+		cli.Close()
+		return nil, err
+	}
+	trans.SetReporter(store)
+	stop := func() {
+		link.Close()
+		store.Stop()
+		trans.Close()
+		cli.Close()
+	}
+	if err := link.Start(ctx, store); err != nil {
+		stop()
+		return nil, err
+	}
+	return &backend{st: store.Storage(), raft: store, stop: stop}, nil
+}
