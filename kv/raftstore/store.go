@@ -196,10 +196,11 @@ func (p *peer) delegate(applied uint64, trunc *raftserverpb.RaftTruncatedState) 
 		state: raftserverpb.RaftApplyState{AppliedIndex: applied, TruncatedState: trunc}}
 }
 
-// Bootstrap writes the initial state of region if the engine holds no region yet, and
-// creates its peer; a store restarted on its data directory already has one and skips it.
-// Every store of a new cluster bootstraps the same region (peer ids fixed by the caller).
-// Call it before Start.
+// Bootstrap writes the initial state of region if the engine holds no raft state at all,
+// and creates its peer; a store restarted on its data directory skips it, even when it
+// hosts no region any more (every peer it had was removed, or it holds only an empty peer
+// awaiting its snapshot). Every store of a new cluster bootstraps the same region (peer ids
+// fixed by the caller). Call it before Start.
 func (s *Store) Bootstrap(region *metapb.Region) error {
 	s.mu.RLock()
 	n, started := len(s.peers), s.started
@@ -213,6 +214,12 @@ func (s *Store) Bootstrap(region *metapb.Region) error {
 	if region.GetId() == 0 || len(region.GetPeers()) == 0 {
 		return errors.New("raftstore: Bootstrap needs a region with an id and peers")
 	}
+	// Bootstrapping over a tombstone or an empty peer's term and vote would bring a
+	// removed peer back in the first configuration and make it forget its votes: it
+	// could then vote twice in a term, electing two leaders.
+	if used, err := hasLocalState(s.eng); err != nil || used {
+		return err
+	}
 	region = proto.Clone(region).(*metapb.Region)
 	wb := s.eng.NewBatch()
 	defer wb.Close()
@@ -223,6 +230,16 @@ func (s *Store) Bootstrap(region *metapb.Region) error {
 		return fmt.Errorf("raftstore: bootstrap region %d: %w", region.GetId(), err)
 	}
 	return s.addPeer(region)
+}
+
+// hasLocalState reports whether eng holds any raft or region state (it served as a store).
+func hasLocalState(eng *engine.Engine) (bool, error) {
+	it, err := eng.NewIterator(engine.LocalMin, engine.LocalMax)
+	if err != nil {
+		return false, err
+	}
+	defer it.Close()
+	return it.Valid(), it.Err()
 }
 
 // Start runs the store's raft loop and apply worker. Calling it again does nothing.
