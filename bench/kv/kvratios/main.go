@@ -1,8 +1,9 @@
 // Command kvratios reads `go test -bench KV` output of package bench/kv and
-// prints, per workload and per run, TinyKV's throughput as a ratio to
-// etcd's with both sides' p50/p99 latency and server CPU, then the range of
-// the ratio over the runs. Run i of "gee" is paired with run i of "etcd"
-// (go test -count N prints each case's N runs in order).
+// prints, per workload and per run, each TinyKV variant's throughput ("gee",
+// "gee-8regions", ...) as a ratio to etcd's with both sides' p50/p99 latency
+// and server CPU, then the range of the ratio over the runs. Run i of a
+// variant is paired with run i of "etcd" (go test -count N prints each
+// case's N runs in order).
 //
 //	go test -run '^$' -bench KV -benchtime 5s -count 3 ./kv | tee out.txt
 //	go run ./kv/kvratios < out.txt
@@ -13,12 +14,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 )
 
 func main() {
-	runs, order, err := parse(os.Stdin)
+	runs, order, impls, err := parse(os.Stdin)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "kvratios:", err)
 		os.Exit(1)
@@ -27,17 +29,17 @@ func main() {
 		fmt.Fprintln(os.Stderr, "kvratios: no BenchmarkKV/<workload>/<impl> lines on stdin")
 		os.Exit(1)
 	}
-	printRatios(os.Stdout, runs, order)
+	printRatios(os.Stdout, runs, order, impls)
 }
 
 // metrics is one benchmark line's values by unit.
 type metrics map[string]float64
 
-// parse collects the runs of each workload and implementation, and the
-// workloads in the order first seen.
-func parse(r io.Reader) (map[string]map[string][]metrics, []string, error) {
+// parse collects the runs of each workload and implementation, the
+// workloads in the order first seen, and the implementations likewise.
+func parse(r io.Reader) (map[string]map[string][]metrics, []string, []string, error) {
 	runs := map[string]map[string][]metrics{}
-	var order []string
+	var order, implOrder []string
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
@@ -49,15 +51,12 @@ func parse(r io.Reader) (map[string]map[string][]metrics, []string, error) {
 		if len(parts) != 3 {
 			continue
 		}
-		w, impl := parts[1], parts[2]
-		if i := strings.LastIndexByte(impl, '-'); i > 0 {
-			impl = impl[:i] // GOMAXPROCS suffix
-		}
+		w, impl := parts[1], trimProcs(parts[2])
 		m := metrics{}
 		for j := 2; j+1 < len(f); j += 2 {
 			v, err := strconv.ParseFloat(f[j], 64)
 			if err != nil {
-				return nil, nil, fmt.Errorf("%s: value %q: %v", f[0], f[j], err)
+				return nil, nil, nil, fmt.Errorf("%s: value %q: %v", f[0], f[j], err)
 			}
 			m[f[j+1]] = v
 		}
@@ -65,36 +64,65 @@ func parse(r io.Reader) (map[string]map[string][]metrics, []string, error) {
 			runs[w] = map[string][]metrics{}
 			order = append(order, w)
 		}
+		if !slices.Contains(implOrder, impl) {
+			implOrder = append(implOrder, impl)
+		}
 		runs[w][impl] = append(runs[w][impl], m)
 	}
-	return runs, order, sc.Err()
+	return runs, order, implOrder, sc.Err()
 }
 
-func printRatios(w io.Writer, runs map[string]map[string][]metrics, order []string) {
+// trimProcs drops go test's -GOMAXPROCS suffix ("gee-8regions-2" is
+// "gee-8regions"); a suffix that is not a number is part of the name.
+func trimProcs(name string) string {
+	i := strings.LastIndexByte(name, '-')
+	if i <= 0 {
+		return name
+	}
+	if _, err := strconv.Atoi(name[i+1:]); err != nil {
+		return name
+	}
+	return name[:i]
+}
+
+// printRatios prints, per workload, every implementation other than etcd
+// against etcd.
+func printRatios(w io.Writer, runs map[string]map[string][]metrics, order, impls []string) {
 	for _, name := range order {
-		gee, etcd := runs[name]["gee"], runs[name]["etcd"]
 		fmt.Fprintln(w, name)
-		lo, hi := 0.0, 0.0
-		for i := 0; i < min(len(gee), len(etcd)); i++ {
-			g, e := gee[i], etcd[i]
-			if e["ops/s"] <= 0 {
-				continue
+		etcd := runs[name]["etcd"]
+		for _, impl := range impls {
+			if impl != "etcd" && runs[name][impl] != nil {
+				printPairs(w, impl, runs[name][impl], etcd)
 			}
-			r := g["ops/s"] / e["ops/s"]
-			if i == 0 || r < lo {
-				lo = r
-			}
-			if i == 0 || r > hi {
-				hi = r
-			}
-			fmt.Fprintf(w, "  run %d: ops/s gee %.0f etcd %.0f = %.2fx | p50 ms gee %.2f etcd %.2f | p99 ms gee %.2f etcd %.2f | srv-cpu-us/op gee %.0f etcd %.0f\n",
-				i+1, g["ops/s"], e["ops/s"], r, g["p50-ms"], e["p50-ms"], g["p99-ms"], e["p99-ms"],
-				g["srv-cpu-us/op"], e["srv-cpu-us/op"])
 		}
-		if len(gee) == 0 || len(etcd) == 0 {
-			fmt.Fprintf(w, "  (%d gee and %d etcd runs: nothing to pair)\n", len(gee), len(etcd))
+	}
+}
+
+// printPairs prints run i of gee (one TinyKV variant) against run i of etcd.
+func printPairs(w io.Writer, impl string, gee, etcd []metrics) {
+	lo, hi := 0.0, 0.0
+	paired := 0
+	for i := 0; i < min(len(gee), len(etcd)); i++ {
+		g, e := gee[i], etcd[i]
+		if e["ops/s"] <= 0 {
 			continue
 		}
-		fmt.Fprintf(w, "  throughput gee/etcd: %.2f-%.2fx\n", lo, hi)
+		r := g["ops/s"] / e["ops/s"]
+		if paired == 0 || r < lo {
+			lo = r
+		}
+		if paired == 0 || r > hi {
+			hi = r
+		}
+		paired++
+		fmt.Fprintf(w, "  %s run %d: ops/s %s %.0f etcd %.0f = %.2fx | p50 ms %.2f vs %.2f | p99 ms %.2f vs %.2f | srv-cpu-us/op %.0f vs %.0f\n",
+			impl, i+1, impl, g["ops/s"], e["ops/s"], r, g["p50-ms"], e["p50-ms"], g["p99-ms"], e["p99-ms"],
+			g["srv-cpu-us/op"], e["srv-cpu-us/op"])
 	}
+	if paired == 0 {
+		fmt.Fprintf(w, "  %s: %d runs, %d etcd runs: nothing to pair\n", impl, len(gee), len(etcd))
+		return
+	}
+	fmt.Fprintf(w, "  throughput %s/etcd: %.2f-%.2fx\n", impl, lo, hi)
 }
