@@ -53,11 +53,12 @@ func (s *Server) HandleRegionHeartbeat(req *pb.RegionHeartbeatRequest) *pb.Regio
 		s.stats.regionsChanged.Add(1)
 		s.persist(region.Meta(), ch)
 	}
-	if s.sched == nil {
-		return nil
+	// An admin split goes first: it makes any operator in flight stale, which recomputes it.
+	cmd := s.splitCommand(region)
+	if cmd == nil && s.sched != nil {
+		cmd = s.sched.Dispatch(region)
 	}
-	cmd := s.sched.Dispatch(region)
-	if cmd == nil || (cmd.ChangePeer == nil && cmd.TransferLeader == nil) {
+	if cmd == nil || (cmd.ChangePeer == nil && cmd.TransferLeader == nil && cmd.SplitRegion == nil) {
 		return nil
 	}
 	s.stats.commands.Add(1)

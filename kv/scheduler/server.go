@@ -44,6 +44,9 @@ type Server struct {
 	active  int
 	drained *sync.Cond
 
+	splits  splitQueue    // admin split keys offered to region heartbeats
+	removed removedStores // ids of removed stores
+
 	tsoStreams, regionStreams atomic.Int64
 	stats                     statCounters
 }
@@ -113,6 +116,11 @@ func (s *Server) load() error {
 }
 
 func (s *Server) loadCache() error {
+	removed, err := s.st.loadRemoved()
+	if err != nil {
+		return err
+	}
+	s.removed.ids = removed
 	stores, err := s.st.loadStores()
 	if err != nil {
 		return err
@@ -230,6 +238,7 @@ func (s *Server) scheduleLoop() {
 		case <-t.C:
 			if s.bootstrapped.Load() {
 				s.sched.Schedule(s.cfg.Now())
+				s.buryDrainedStores()
 			}
 		}
 	}

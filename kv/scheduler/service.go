@@ -99,6 +99,9 @@ func (s *Server) putStore(req *pb.PutStoreRequest) error {
 	}
 	defer s.leave()
 	store := proto.Clone(req.GetStore()).(*metapb.Store)
+	if s.removed.has(store.GetId()) {
+		return errRemoved(store.GetId())
+	}
 	if old := s.cluster.GetStore(store.GetId()); old != nil && !old.IsTombstone() {
 		// A restarting store re-registers as Up: that must not undo an operator's Offline.
 		store.State = old.Meta().GetState()
@@ -146,6 +149,8 @@ func (s *Server) StoreHeartbeat(_ context.Context, req *pb.StoreHeartbeatRequest
 		st := req.GetStats()
 		if st == nil || st.GetStoreId() == 0 {
 			err = invalid("stats.store_id: missing")
+		} else if s.removed.has(st.GetStoreId()) {
+			err = errRemoved(st.GetStoreId())
 		} else {
 			err = s.cluster.StoreHeartbeat(st.GetStoreId(), s.cfg.Now(), statsFromPB(st))
 		}

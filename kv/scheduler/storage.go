@@ -19,6 +19,7 @@ import (
 //	"t"            TSO high-water mark (ms): every timestamp handed out has a lower physical part
 //	"s" + id(8 BE) metapb.Store
 //	"r" + id(8 BE) metapb.Region (range, epoch, peers; leader and size come back with heartbeats)
+//	"x" + id(8 BE) a removed store's id (empty value): it may never register again
 var (
 	keyConfig       = []byte("c")
 	keyBootstrapped = []byte("b")
@@ -26,6 +27,7 @@ var (
 	keyTSOHighWater = []byte("t")
 	prefixStore     = byte('s')
 	prefixRegion    = byte('r')
+	prefixRemoved   = byte('x')
 )
 
 // storage persists the scheduler's state in pebble through kv/engine.
@@ -141,6 +143,31 @@ func (s *storage) saveStore(store *metapb.Store) error {
 		return err
 	}
 	return s.eng.Write(wb, true)
+}
+
+// removeStore deletes a store's meta and remembers its id as removed, in one synced batch.
+func (s *storage) removeStore(id uint64) error {
+	wb := s.eng.NewBatch()
+	defer wb.Close()
+	wb.DeleteRaw(idKey(prefixStore, id))
+	wb.PutRaw(idKey(prefixRemoved, id), nil)
+	return s.eng.Write(wb, true)
+}
+
+// loadRemoved returns the ids of removed stores.
+func (s *storage) loadRemoved() (map[uint64]bool, error) {
+	out := map[uint64]bool{}
+	it, err := s.eng.NewIterator([]byte{prefixRemoved}, []byte{prefixRemoved + 1})
+	if err != nil {
+		return nil, err
+	}
+	defer it.Close()
+	for ; it.Valid(); it.Next() {
+		if k := it.Key(); len(k) == 9 {
+			out[binary.BigEndian.Uint64(k[1:])] = true
+		}
+	}
+	return out, it.Err()
 }
 
 // saveRegions writes changed regions and deletes removed ones (nil value) in one synced batch.

@@ -1489,8 +1489,54 @@ func (x *TransferLeader) GetPeer() *metapb.Peer {
 	return nil
 }
 
-// RegionHeartbeatResponse is a command for one region: at most one of change_peer and
-// transfer_leader is set. The store applies it only if region_epoch still matches.
+// SplitRegion asks the region's leader to split the region at each of split_keys (sorted,
+// each strictly inside the region), taking the new ids from AskBatchSplit.
+type SplitRegion struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	SplitKeys     [][]byte               `protobuf:"bytes,1,rep,name=split_keys,json=splitKeys,proto3" json:"split_keys,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SplitRegion) Reset() {
+	*x = SplitRegion{}
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[25]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SplitRegion) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SplitRegion) ProtoMessage() {}
+
+func (x *SplitRegion) ProtoReflect() protoreflect.Message {
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[25]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SplitRegion.ProtoReflect.Descriptor instead.
+func (*SplitRegion) Descriptor() ([]byte, []int) {
+	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{25}
+}
+
+func (x *SplitRegion) GetSplitKeys() [][]byte {
+	if x != nil {
+		return x.SplitKeys
+	}
+	return nil
+}
+
+// RegionHeartbeatResponse is a command for one region: at most one of change_peer,
+// transfer_leader and split_region is set. The store applies it only if region_epoch still matches.
 type RegionHeartbeatResponse struct {
 	state          protoimpl.MessageState `protogen:"open.v1"`
 	Header         *ResponseHeader        `protobuf:"bytes,1,opt,name=header,proto3" json:"header,omitempty"`
@@ -1500,13 +1546,14 @@ type RegionHeartbeatResponse struct {
 	RegionEpoch    *metapb.RegionEpoch    `protobuf:"bytes,5,opt,name=region_epoch,json=regionEpoch,proto3" json:"region_epoch,omitempty"`
 	// target_peer is the leader the command was computed for.
 	TargetPeer    *metapb.Peer `protobuf:"bytes,6,opt,name=target_peer,json=targetPeer,proto3" json:"target_peer,omitempty"`
+	SplitRegion   *SplitRegion `protobuf:"bytes,7,opt,name=split_region,json=splitRegion,proto3" json:"split_region,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *RegionHeartbeatResponse) Reset() {
 	*x = RegionHeartbeatResponse{}
-	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[25]
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[26]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1518,7 +1565,7 @@ func (x *RegionHeartbeatResponse) String() string {
 func (*RegionHeartbeatResponse) ProtoMessage() {}
 
 func (x *RegionHeartbeatResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[25]
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[26]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1531,7 +1578,7 @@ func (x *RegionHeartbeatResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RegionHeartbeatResponse.ProtoReflect.Descriptor instead.
 func (*RegionHeartbeatResponse) Descriptor() ([]byte, []int) {
-	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{25}
+	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{26}
 }
 
 func (x *RegionHeartbeatResponse) GetHeader() *ResponseHeader {
@@ -1576,6 +1623,13 @@ func (x *RegionHeartbeatResponse) GetTargetPeer() *metapb.Peer {
 	return nil
 }
 
+func (x *RegionHeartbeatResponse) GetSplitRegion() *SplitRegion {
+	if x != nil {
+		return x.SplitRegion
+	}
+	return nil
+}
+
 type GetRegionRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Header        *RequestHeader         `protobuf:"bytes,1,opt,name=header,proto3" json:"header,omitempty"`
@@ -1586,7 +1640,7 @@ type GetRegionRequest struct {
 
 func (x *GetRegionRequest) Reset() {
 	*x = GetRegionRequest{}
-	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[26]
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[27]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1598,7 +1652,7 @@ func (x *GetRegionRequest) String() string {
 func (*GetRegionRequest) ProtoMessage() {}
 
 func (x *GetRegionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[26]
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[27]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1611,7 +1665,7 @@ func (x *GetRegionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetRegionRequest.ProtoReflect.Descriptor instead.
 func (*GetRegionRequest) Descriptor() ([]byte, []int) {
-	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{26}
+	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{27}
 }
 
 func (x *GetRegionRequest) GetHeader() *RequestHeader {
@@ -1642,7 +1696,7 @@ type GetRegionResponse struct {
 
 func (x *GetRegionResponse) Reset() {
 	*x = GetRegionResponse{}
-	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[27]
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[28]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1654,7 +1708,7 @@ func (x *GetRegionResponse) String() string {
 func (*GetRegionResponse) ProtoMessage() {}
 
 func (x *GetRegionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[27]
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[28]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1667,7 +1721,7 @@ func (x *GetRegionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetRegionResponse.ProtoReflect.Descriptor instead.
 func (*GetRegionResponse) Descriptor() ([]byte, []int) {
-	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{27}
+	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{28}
 }
 
 func (x *GetRegionResponse) GetHeader() *ResponseHeader {
@@ -1715,7 +1769,7 @@ type GetRegionByIDRequest struct {
 
 func (x *GetRegionByIDRequest) Reset() {
 	*x = GetRegionByIDRequest{}
-	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[28]
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[29]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1727,7 +1781,7 @@ func (x *GetRegionByIDRequest) String() string {
 func (*GetRegionByIDRequest) ProtoMessage() {}
 
 func (x *GetRegionByIDRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[28]
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[29]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1740,7 +1794,7 @@ func (x *GetRegionByIDRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetRegionByIDRequest.ProtoReflect.Descriptor instead.
 func (*GetRegionByIDRequest) Descriptor() ([]byte, []int) {
-	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{28}
+	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{29}
 }
 
 func (x *GetRegionByIDRequest) GetHeader() *RequestHeader {
@@ -1771,7 +1825,7 @@ type ScanRegionsRequest struct {
 
 func (x *ScanRegionsRequest) Reset() {
 	*x = ScanRegionsRequest{}
-	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[29]
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[30]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1783,7 +1837,7 @@ func (x *ScanRegionsRequest) String() string {
 func (*ScanRegionsRequest) ProtoMessage() {}
 
 func (x *ScanRegionsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[29]
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[30]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1796,7 +1850,7 @@ func (x *ScanRegionsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScanRegionsRequest.ProtoReflect.Descriptor instead.
 func (*ScanRegionsRequest) Descriptor() ([]byte, []int) {
-	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{29}
+	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{30}
 }
 
 func (x *ScanRegionsRequest) GetHeader() *RequestHeader {
@@ -1838,7 +1892,7 @@ type RegionWithLeader struct {
 
 func (x *RegionWithLeader) Reset() {
 	*x = RegionWithLeader{}
-	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[30]
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[31]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1850,7 +1904,7 @@ func (x *RegionWithLeader) String() string {
 func (*RegionWithLeader) ProtoMessage() {}
 
 func (x *RegionWithLeader) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[30]
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[31]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1863,7 +1917,7 @@ func (x *RegionWithLeader) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RegionWithLeader.ProtoReflect.Descriptor instead.
 func (*RegionWithLeader) Descriptor() ([]byte, []int) {
-	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{30}
+	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{31}
 }
 
 func (x *RegionWithLeader) GetRegion() *metapb.Region {
@@ -1890,7 +1944,7 @@ type ScanRegionsResponse struct {
 
 func (x *ScanRegionsResponse) Reset() {
 	*x = ScanRegionsResponse{}
-	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[31]
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1902,7 +1956,7 @@ func (x *ScanRegionsResponse) String() string {
 func (*ScanRegionsResponse) ProtoMessage() {}
 
 func (x *ScanRegionsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[31]
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1915,7 +1969,7 @@ func (x *ScanRegionsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScanRegionsResponse.ProtoReflect.Descriptor instead.
 func (*ScanRegionsResponse) Descriptor() ([]byte, []int) {
-	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{31}
+	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *ScanRegionsResponse) GetHeader() *ResponseHeader {
@@ -1944,7 +1998,7 @@ type AskBatchSplitRequest struct {
 
 func (x *AskBatchSplitRequest) Reset() {
 	*x = AskBatchSplitRequest{}
-	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[32]
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1956,7 +2010,7 @@ func (x *AskBatchSplitRequest) String() string {
 func (*AskBatchSplitRequest) ProtoMessage() {}
 
 func (x *AskBatchSplitRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[32]
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1969,7 +2023,7 @@ func (x *AskBatchSplitRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AskBatchSplitRequest.ProtoReflect.Descriptor instead.
 func (*AskBatchSplitRequest) Descriptor() ([]byte, []int) {
-	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{32}
+	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *AskBatchSplitRequest) GetHeader() *RequestHeader {
@@ -2004,7 +2058,7 @@ type SplitID struct {
 
 func (x *SplitID) Reset() {
 	*x = SplitID{}
-	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[33]
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2016,7 +2070,7 @@ func (x *SplitID) String() string {
 func (*SplitID) ProtoMessage() {}
 
 func (x *SplitID) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[33]
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2029,7 +2083,7 @@ func (x *SplitID) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SplitID.ProtoReflect.Descriptor instead.
 func (*SplitID) Descriptor() ([]byte, []int) {
-	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{33}
+	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *SplitID) GetNewRegionId() uint64 {
@@ -2056,7 +2110,7 @@ type AskBatchSplitResponse struct {
 
 func (x *AskBatchSplitResponse) Reset() {
 	*x = AskBatchSplitResponse{}
-	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[34]
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2068,7 +2122,7 @@ func (x *AskBatchSplitResponse) String() string {
 func (*AskBatchSplitResponse) ProtoMessage() {}
 
 func (x *AskBatchSplitResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[34]
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2081,7 +2135,7 @@ func (x *AskBatchSplitResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AskBatchSplitResponse.ProtoReflect.Descriptor instead.
 func (*AskBatchSplitResponse) Descriptor() ([]byte, []int) {
-	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{34}
+	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *AskBatchSplitResponse) GetHeader() *ResponseHeader {
@@ -2108,7 +2162,7 @@ type ReportBatchSplitRequest struct {
 
 func (x *ReportBatchSplitRequest) Reset() {
 	*x = ReportBatchSplitRequest{}
-	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[35]
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2120,7 +2174,7 @@ func (x *ReportBatchSplitRequest) String() string {
 func (*ReportBatchSplitRequest) ProtoMessage() {}
 
 func (x *ReportBatchSplitRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[35]
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2133,7 +2187,7 @@ func (x *ReportBatchSplitRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportBatchSplitRequest.ProtoReflect.Descriptor instead.
 func (*ReportBatchSplitRequest) Descriptor() ([]byte, []int) {
-	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{35}
+	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *ReportBatchSplitRequest) GetHeader() *RequestHeader {
@@ -2159,7 +2213,7 @@ type ReportBatchSplitResponse struct {
 
 func (x *ReportBatchSplitResponse) Reset() {
 	*x = ReportBatchSplitResponse{}
-	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[36]
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2171,7 +2225,7 @@ func (x *ReportBatchSplitResponse) String() string {
 func (*ReportBatchSplitResponse) ProtoMessage() {}
 
 func (x *ReportBatchSplitResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[36]
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2184,7 +2238,7 @@ func (x *ReportBatchSplitResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ReportBatchSplitResponse.ProtoReflect.Descriptor instead.
 func (*ReportBatchSplitResponse) Descriptor() ([]byte, []int) {
-	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{36}
+	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *ReportBatchSplitResponse) GetHeader() *ResponseHeader {
@@ -2208,7 +2262,7 @@ type ClusterConfig struct {
 
 func (x *ClusterConfig) Reset() {
 	*x = ClusterConfig{}
-	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[37]
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2220,7 +2274,7 @@ func (x *ClusterConfig) String() string {
 func (*ClusterConfig) ProtoMessage() {}
 
 func (x *ClusterConfig) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[37]
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2233,7 +2287,7 @@ func (x *ClusterConfig) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ClusterConfig.ProtoReflect.Descriptor instead.
 func (*ClusterConfig) Descriptor() ([]byte, []int) {
-	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{37}
+	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *ClusterConfig) GetClusterId() uint64 {
@@ -2266,7 +2320,7 @@ type GetClusterConfigRequest struct {
 
 func (x *GetClusterConfigRequest) Reset() {
 	*x = GetClusterConfigRequest{}
-	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[38]
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2278,7 +2332,7 @@ func (x *GetClusterConfigRequest) String() string {
 func (*GetClusterConfigRequest) ProtoMessage() {}
 
 func (x *GetClusterConfigRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[38]
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2291,7 +2345,7 @@ func (x *GetClusterConfigRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetClusterConfigRequest.ProtoReflect.Descriptor instead.
 func (*GetClusterConfigRequest) Descriptor() ([]byte, []int) {
-	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{38}
+	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *GetClusterConfigRequest) GetHeader() *RequestHeader {
@@ -2311,7 +2365,7 @@ type GetClusterConfigResponse struct {
 
 func (x *GetClusterConfigResponse) Reset() {
 	*x = GetClusterConfigResponse{}
-	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[39]
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2323,7 +2377,7 @@ func (x *GetClusterConfigResponse) String() string {
 func (*GetClusterConfigResponse) ProtoMessage() {}
 
 func (x *GetClusterConfigResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[39]
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2336,7 +2390,7 @@ func (x *GetClusterConfigResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetClusterConfigResponse.ProtoReflect.Descriptor instead.
 func (*GetClusterConfigResponse) Descriptor() ([]byte, []int) {
-	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{39}
+	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *GetClusterConfigResponse) GetHeader() *ResponseHeader {
@@ -2363,7 +2417,7 @@ type PutClusterConfigRequest struct {
 
 func (x *PutClusterConfigRequest) Reset() {
 	*x = PutClusterConfigRequest{}
-	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[40]
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2375,7 +2429,7 @@ func (x *PutClusterConfigRequest) String() string {
 func (*PutClusterConfigRequest) ProtoMessage() {}
 
 func (x *PutClusterConfigRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[40]
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2388,7 +2442,7 @@ func (x *PutClusterConfigRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PutClusterConfigRequest.ProtoReflect.Descriptor instead.
 func (*PutClusterConfigRequest) Descriptor() ([]byte, []int) {
-	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{40}
+	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *PutClusterConfigRequest) GetHeader() *RequestHeader {
@@ -2414,7 +2468,7 @@ type PutClusterConfigResponse struct {
 
 func (x *PutClusterConfigResponse) Reset() {
 	*x = PutClusterConfigResponse{}
-	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[41]
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2426,7 +2480,7 @@ func (x *PutClusterConfigResponse) String() string {
 func (*PutClusterConfigResponse) ProtoMessage() {}
 
 func (x *PutClusterConfigResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[41]
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2439,10 +2493,342 @@ func (x *PutClusterConfigResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PutClusterConfigResponse.ProtoReflect.Descriptor instead.
 func (*PutClusterConfigResponse) Descriptor() ([]byte, []int) {
-	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{41}
+	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *PutClusterConfigResponse) GetHeader() *ResponseHeader {
+	if x != nil {
+		return x.Header
+	}
+	return nil
+}
+
+type SplitRegionsRequest struct {
+	state     protoimpl.MessageState `protogen:"open.v1"`
+	Header    *RequestHeader         `protobuf:"bytes,1,opt,name=header,proto3" json:"header,omitempty"`
+	SplitKeys [][]byte               `protobuf:"bytes,2,rep,name=split_keys,json=splitKeys,proto3" json:"split_keys,omitempty"`
+	// wait_ms: how long to wait for the splits (0: return at once; capped by the server).
+	WaitMs        uint32 `protobuf:"varint,3,opt,name=wait_ms,json=waitMs,proto3" json:"wait_ms,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SplitRegionsRequest) Reset() {
+	*x = SplitRegionsRequest{}
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[43]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SplitRegionsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SplitRegionsRequest) ProtoMessage() {}
+
+func (x *SplitRegionsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[43]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SplitRegionsRequest.ProtoReflect.Descriptor instead.
+func (*SplitRegionsRequest) Descriptor() ([]byte, []int) {
+	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{43}
+}
+
+func (x *SplitRegionsRequest) GetHeader() *RequestHeader {
+	if x != nil {
+		return x.Header
+	}
+	return nil
+}
+
+func (x *SplitRegionsRequest) GetSplitKeys() [][]byte {
+	if x != nil {
+		return x.SplitKeys
+	}
+	return nil
+}
+
+func (x *SplitRegionsRequest) GetWaitMs() uint32 {
+	if x != nil {
+		return x.WaitMs
+	}
+	return 0
+}
+
+// SplitRegionsResponse: pending_keys are the keys that do not start a region yet (empty: done);
+// region_ids are the regions starting at the other keys.
+type SplitRegionsResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Header        *ResponseHeader        `protobuf:"bytes,1,opt,name=header,proto3" json:"header,omitempty"`
+	PendingKeys   [][]byte               `protobuf:"bytes,2,rep,name=pending_keys,json=pendingKeys,proto3" json:"pending_keys,omitempty"`
+	RegionIds     []uint64               `protobuf:"varint,3,rep,packed,name=region_ids,json=regionIds,proto3" json:"region_ids,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SplitRegionsResponse) Reset() {
+	*x = SplitRegionsResponse{}
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[44]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SplitRegionsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SplitRegionsResponse) ProtoMessage() {}
+
+func (x *SplitRegionsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[44]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SplitRegionsResponse.ProtoReflect.Descriptor instead.
+func (*SplitRegionsResponse) Descriptor() ([]byte, []int) {
+	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{44}
+}
+
+func (x *SplitRegionsResponse) GetHeader() *ResponseHeader {
+	if x != nil {
+		return x.Header
+	}
+	return nil
+}
+
+func (x *SplitRegionsResponse) GetPendingKeys() [][]byte {
+	if x != nil {
+		return x.PendingKeys
+	}
+	return nil
+}
+
+func (x *SplitRegionsResponse) GetRegionIds() []uint64 {
+	if x != nil {
+		return x.RegionIds
+	}
+	return nil
+}
+
+type SetStoreStateRequest struct {
+	state   protoimpl.MessageState `protogen:"open.v1"`
+	Header  *RequestHeader         `protobuf:"bytes,1,opt,name=header,proto3" json:"header,omitempty"`
+	StoreId uint64                 `protobuf:"varint,2,opt,name=store_id,json=storeId,proto3" json:"store_id,omitempty"`
+	// state: Offline or Up (Tombstone is reached by draining, not set).
+	State         metapb.StoreState `protobuf:"varint,3,opt,name=state,proto3,enum=geekv.metapb.StoreState" json:"state,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetStoreStateRequest) Reset() {
+	*x = SetStoreStateRequest{}
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[45]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetStoreStateRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetStoreStateRequest) ProtoMessage() {}
+
+func (x *SetStoreStateRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[45]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetStoreStateRequest.ProtoReflect.Descriptor instead.
+func (*SetStoreStateRequest) Descriptor() ([]byte, []int) {
+	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{45}
+}
+
+func (x *SetStoreStateRequest) GetHeader() *RequestHeader {
+	if x != nil {
+		return x.Header
+	}
+	return nil
+}
+
+func (x *SetStoreStateRequest) GetStoreId() uint64 {
+	if x != nil {
+		return x.StoreId
+	}
+	return 0
+}
+
+func (x *SetStoreStateRequest) GetState() metapb.StoreState {
+	if x != nil {
+		return x.State
+	}
+	return metapb.StoreState(0)
+}
+
+type SetStoreStateResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Header        *ResponseHeader        `protobuf:"bytes,1,opt,name=header,proto3" json:"header,omitempty"`
+	Store         *metapb.Store          `protobuf:"bytes,2,opt,name=store,proto3" json:"store,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SetStoreStateResponse) Reset() {
+	*x = SetStoreStateResponse{}
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[46]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SetStoreStateResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SetStoreStateResponse) ProtoMessage() {}
+
+func (x *SetStoreStateResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[46]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SetStoreStateResponse.ProtoReflect.Descriptor instead.
+func (*SetStoreStateResponse) Descriptor() ([]byte, []int) {
+	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{46}
+}
+
+func (x *SetStoreStateResponse) GetHeader() *ResponseHeader {
+	if x != nil {
+		return x.Header
+	}
+	return nil
+}
+
+func (x *SetStoreStateResponse) GetStore() *metapb.Store {
+	if x != nil {
+		return x.Store
+	}
+	return nil
+}
+
+type RemoveStoreRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Header        *RequestHeader         `protobuf:"bytes,1,opt,name=header,proto3" json:"header,omitempty"`
+	StoreId       uint64                 `protobuf:"varint,2,opt,name=store_id,json=storeId,proto3" json:"store_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RemoveStoreRequest) Reset() {
+	*x = RemoveStoreRequest{}
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[47]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RemoveStoreRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RemoveStoreRequest) ProtoMessage() {}
+
+func (x *RemoveStoreRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[47]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RemoveStoreRequest.ProtoReflect.Descriptor instead.
+func (*RemoveStoreRequest) Descriptor() ([]byte, []int) {
+	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{47}
+}
+
+func (x *RemoveStoreRequest) GetHeader() *RequestHeader {
+	if x != nil {
+		return x.Header
+	}
+	return nil
+}
+
+func (x *RemoveStoreRequest) GetStoreId() uint64 {
+	if x != nil {
+		return x.StoreId
+	}
+	return 0
+}
+
+type RemoveStoreResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Header        *ResponseHeader        `protobuf:"bytes,1,opt,name=header,proto3" json:"header,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RemoveStoreResponse) Reset() {
+	*x = RemoveStoreResponse{}
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[48]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RemoveStoreResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RemoveStoreResponse) ProtoMessage() {}
+
+func (x *RemoveStoreResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[48]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RemoveStoreResponse.ProtoReflect.Descriptor instead.
+func (*RemoveStoreResponse) Descriptor() ([]byte, []int) {
+	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{48}
+}
+
+func (x *RemoveStoreResponse) GetHeader() *ResponseHeader {
 	if x != nil {
 		return x.Header
 	}
@@ -2546,7 +2932,10 @@ const file_kv_proto_schedulerpb_schedulerpb_proto_rawDesc = "" +
 	"\vchange_type\x18\x02 \x01(\x0e2\x1c.geekv.raftpb.ConfChangeTypeR\n" +
 	"changeType\"8\n" +
 	"\x0eTransferLeader\x12&\n" +
-	"\x04peer\x18\x01 \x01(\v2\x12.geekv.metapb.PeerR\x04peer\"\xf0\x02\n" +
+	"\x04peer\x18\x01 \x01(\v2\x12.geekv.metapb.PeerR\x04peer\",\n" +
+	"\vSplitRegion\x12\x1d\n" +
+	"\n" +
+	"split_keys\x18\x01 \x03(\fR\tsplitKeys\"\xb3\x03\n" +
 	"\x17RegionHeartbeatResponse\x129\n" +
 	"\x06header\x18\x01 \x01(\v2!.geekv.schedulerpb.ResponseHeaderR\x06header\x12>\n" +
 	"\vchange_peer\x18\x02 \x01(\v2\x1d.geekv.schedulerpb.ChangePeerR\n" +
@@ -2555,7 +2944,8 @@ const file_kv_proto_schedulerpb_schedulerpb_proto_rawDesc = "" +
 	"\tregion_id\x18\x04 \x01(\x04R\bregionId\x12<\n" +
 	"\fregion_epoch\x18\x05 \x01(\v2\x19.geekv.metapb.RegionEpochR\vregionEpoch\x123\n" +
 	"\vtarget_peer\x18\x06 \x01(\v2\x12.geekv.metapb.PeerR\n" +
-	"targetPeer\"k\n" +
+	"targetPeer\x12A\n" +
+	"\fsplit_region\x18\a \x01(\v2\x1e.geekv.schedulerpb.SplitRegionR\vsplitRegion\"k\n" +
 	"\x10GetRegionRequest\x128\n" +
 	"\x06header\x18\x01 \x01(\v2 .geekv.schedulerpb.RequestHeaderR\x06header\x12\x1d\n" +
 	"\n" +
@@ -2612,6 +3002,28 @@ const file_kv_proto_schedulerpb_schedulerpb_proto_rawDesc = "" +
 	"\x06header\x18\x01 \x01(\v2 .geekv.schedulerpb.RequestHeaderR\x06header\x128\n" +
 	"\x06config\x18\x02 \x01(\v2 .geekv.schedulerpb.ClusterConfigR\x06config\"U\n" +
 	"\x18PutClusterConfigResponse\x129\n" +
+	"\x06header\x18\x01 \x01(\v2!.geekv.schedulerpb.ResponseHeaderR\x06header\"\x87\x01\n" +
+	"\x13SplitRegionsRequest\x128\n" +
+	"\x06header\x18\x01 \x01(\v2 .geekv.schedulerpb.RequestHeaderR\x06header\x12\x1d\n" +
+	"\n" +
+	"split_keys\x18\x02 \x03(\fR\tsplitKeys\x12\x17\n" +
+	"\await_ms\x18\x03 \x01(\rR\x06waitMs\"\x93\x01\n" +
+	"\x14SplitRegionsResponse\x129\n" +
+	"\x06header\x18\x01 \x01(\v2!.geekv.schedulerpb.ResponseHeaderR\x06header\x12!\n" +
+	"\fpending_keys\x18\x02 \x03(\fR\vpendingKeys\x12\x1d\n" +
+	"\n" +
+	"region_ids\x18\x03 \x03(\x04R\tregionIds\"\x9b\x01\n" +
+	"\x14SetStoreStateRequest\x128\n" +
+	"\x06header\x18\x01 \x01(\v2 .geekv.schedulerpb.RequestHeaderR\x06header\x12\x19\n" +
+	"\bstore_id\x18\x02 \x01(\x04R\astoreId\x12.\n" +
+	"\x05state\x18\x03 \x01(\x0e2\x18.geekv.metapb.StoreStateR\x05state\"}\n" +
+	"\x15SetStoreStateResponse\x129\n" +
+	"\x06header\x18\x01 \x01(\v2!.geekv.schedulerpb.ResponseHeaderR\x06header\x12)\n" +
+	"\x05store\x18\x02 \x01(\v2\x13.geekv.metapb.StoreR\x05store\"i\n" +
+	"\x12RemoveStoreRequest\x128\n" +
+	"\x06header\x18\x01 \x01(\v2 .geekv.schedulerpb.RequestHeaderR\x06header\x12\x19\n" +
+	"\bstore_id\x18\x02 \x01(\x04R\astoreId\"P\n" +
+	"\x13RemoveStoreResponse\x129\n" +
 	"\x06header\x18\x01 \x01(\v2!.geekv.schedulerpb.ResponseHeaderR\x06header*\xdf\x01\n" +
 	"\tErrorType\x12\x06\n" +
 	"\x02OK\x10\x00\x12\v\n" +
@@ -2625,7 +3037,7 @@ const file_kv_proto_schedulerpb_schedulerpb_proto_rawDesc = "" +
 	"\x10REGION_NOT_FOUND\x10\b\x12\x10\n" +
 	"\fSTALE_REGION\x10\t\x12\x0f\n" +
 	"\vUNAVAILABLE\x10\n" +
-	"2\x85\r\n" +
+	"2\xae\x0f\n" +
 	"\tScheduler\x12X\n" +
 	"\tBootstrap\x12#.geekv.schedulerpb.BootstrapRequest\x1a$.geekv.schedulerpb.BootstrapResponse\"\x00\x12g\n" +
 	"\x0eIsBootstrapped\x12(.geekv.schedulerpb.IsBootstrappedRequest\x1a).geekv.schedulerpb.IsBootstrappedResponse\"\x00\x12R\n" +
@@ -2643,7 +3055,10 @@ const file_kv_proto_schedulerpb_schedulerpb_proto_rawDesc = "" +
 	"\rAskBatchSplit\x12'.geekv.schedulerpb.AskBatchSplitRequest\x1a(.geekv.schedulerpb.AskBatchSplitResponse\"\x00\x12m\n" +
 	"\x10ReportBatchSplit\x12*.geekv.schedulerpb.ReportBatchSplitRequest\x1a+.geekv.schedulerpb.ReportBatchSplitResponse\"\x00\x12m\n" +
 	"\x10GetClusterConfig\x12*.geekv.schedulerpb.GetClusterConfigRequest\x1a+.geekv.schedulerpb.GetClusterConfigResponse\"\x00\x12m\n" +
-	"\x10PutClusterConfig\x12*.geekv.schedulerpb.PutClusterConfigRequest\x1a+.geekv.schedulerpb.PutClusterConfigResponse\"\x00B1Z/github.com/gee-project/gee/kv/proto/schedulerpbb\x06proto3"
+	"\x10PutClusterConfig\x12*.geekv.schedulerpb.PutClusterConfigRequest\x1a+.geekv.schedulerpb.PutClusterConfigResponse\"\x00\x12a\n" +
+	"\fSplitRegions\x12&.geekv.schedulerpb.SplitRegionsRequest\x1a'.geekv.schedulerpb.SplitRegionsResponse\"\x00\x12d\n" +
+	"\rSetStoreState\x12'.geekv.schedulerpb.SetStoreStateRequest\x1a(.geekv.schedulerpb.SetStoreStateResponse\"\x00\x12^\n" +
+	"\vRemoveStore\x12%.geekv.schedulerpb.RemoveStoreRequest\x1a&.geekv.schedulerpb.RemoveStoreResponse\"\x00B1Z/github.com/gee-project/gee/kv/proto/schedulerpbb\x06proto3"
 
 var (
 	file_kv_proto_schedulerpb_schedulerpb_proto_rawDescOnce sync.Once
@@ -2658,7 +3073,7 @@ func file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP() []byte {
 }
 
 var file_kv_proto_schedulerpb_schedulerpb_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes = make([]protoimpl.MessageInfo, 42)
+var file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes = make([]protoimpl.MessageInfo, 49)
 var file_kv_proto_schedulerpb_schedulerpb_proto_goTypes = []any{
 	(ErrorType)(0),                   // 0: geekv.schedulerpb.ErrorType
 	(*RequestHeader)(nil),            // 1: geekv.schedulerpb.RequestHeader
@@ -2686,35 +3101,43 @@ var file_kv_proto_schedulerpb_schedulerpb_proto_goTypes = []any{
 	(*RegionHeartbeatRequest)(nil),   // 23: geekv.schedulerpb.RegionHeartbeatRequest
 	(*ChangePeer)(nil),               // 24: geekv.schedulerpb.ChangePeer
 	(*TransferLeader)(nil),           // 25: geekv.schedulerpb.TransferLeader
-	(*RegionHeartbeatResponse)(nil),  // 26: geekv.schedulerpb.RegionHeartbeatResponse
-	(*GetRegionRequest)(nil),         // 27: geekv.schedulerpb.GetRegionRequest
-	(*GetRegionResponse)(nil),        // 28: geekv.schedulerpb.GetRegionResponse
-	(*GetRegionByIDRequest)(nil),     // 29: geekv.schedulerpb.GetRegionByIDRequest
-	(*ScanRegionsRequest)(nil),       // 30: geekv.schedulerpb.ScanRegionsRequest
-	(*RegionWithLeader)(nil),         // 31: geekv.schedulerpb.RegionWithLeader
-	(*ScanRegionsResponse)(nil),      // 32: geekv.schedulerpb.ScanRegionsResponse
-	(*AskBatchSplitRequest)(nil),     // 33: geekv.schedulerpb.AskBatchSplitRequest
-	(*SplitID)(nil),                  // 34: geekv.schedulerpb.SplitID
-	(*AskBatchSplitResponse)(nil),    // 35: geekv.schedulerpb.AskBatchSplitResponse
-	(*ReportBatchSplitRequest)(nil),  // 36: geekv.schedulerpb.ReportBatchSplitRequest
-	(*ReportBatchSplitResponse)(nil), // 37: geekv.schedulerpb.ReportBatchSplitResponse
-	(*ClusterConfig)(nil),            // 38: geekv.schedulerpb.ClusterConfig
-	(*GetClusterConfigRequest)(nil),  // 39: geekv.schedulerpb.GetClusterConfigRequest
-	(*GetClusterConfigResponse)(nil), // 40: geekv.schedulerpb.GetClusterConfigResponse
-	(*PutClusterConfigRequest)(nil),  // 41: geekv.schedulerpb.PutClusterConfigRequest
-	(*PutClusterConfigResponse)(nil), // 42: geekv.schedulerpb.PutClusterConfigResponse
-	(*metapb.Store)(nil),             // 43: geekv.metapb.Store
-	(*metapb.Region)(nil),            // 44: geekv.metapb.Region
-	(*metapb.Peer)(nil),              // 45: geekv.metapb.Peer
-	(raftpb.ConfChangeType)(0),       // 46: geekv.raftpb.ConfChangeType
-	(*metapb.RegionEpoch)(nil),       // 47: geekv.metapb.RegionEpoch
+	(*SplitRegion)(nil),              // 26: geekv.schedulerpb.SplitRegion
+	(*RegionHeartbeatResponse)(nil),  // 27: geekv.schedulerpb.RegionHeartbeatResponse
+	(*GetRegionRequest)(nil),         // 28: geekv.schedulerpb.GetRegionRequest
+	(*GetRegionResponse)(nil),        // 29: geekv.schedulerpb.GetRegionResponse
+	(*GetRegionByIDRequest)(nil),     // 30: geekv.schedulerpb.GetRegionByIDRequest
+	(*ScanRegionsRequest)(nil),       // 31: geekv.schedulerpb.ScanRegionsRequest
+	(*RegionWithLeader)(nil),         // 32: geekv.schedulerpb.RegionWithLeader
+	(*ScanRegionsResponse)(nil),      // 33: geekv.schedulerpb.ScanRegionsResponse
+	(*AskBatchSplitRequest)(nil),     // 34: geekv.schedulerpb.AskBatchSplitRequest
+	(*SplitID)(nil),                  // 35: geekv.schedulerpb.SplitID
+	(*AskBatchSplitResponse)(nil),    // 36: geekv.schedulerpb.AskBatchSplitResponse
+	(*ReportBatchSplitRequest)(nil),  // 37: geekv.schedulerpb.ReportBatchSplitRequest
+	(*ReportBatchSplitResponse)(nil), // 38: geekv.schedulerpb.ReportBatchSplitResponse
+	(*ClusterConfig)(nil),            // 39: geekv.schedulerpb.ClusterConfig
+	(*GetClusterConfigRequest)(nil),  // 40: geekv.schedulerpb.GetClusterConfigRequest
+	(*GetClusterConfigResponse)(nil), // 41: geekv.schedulerpb.GetClusterConfigResponse
+	(*PutClusterConfigRequest)(nil),  // 42: geekv.schedulerpb.PutClusterConfigRequest
+	(*PutClusterConfigResponse)(nil), // 43: geekv.schedulerpb.PutClusterConfigResponse
+	(*SplitRegionsRequest)(nil),      // 44: geekv.schedulerpb.SplitRegionsRequest
+	(*SplitRegionsResponse)(nil),     // 45: geekv.schedulerpb.SplitRegionsResponse
+	(*SetStoreStateRequest)(nil),     // 46: geekv.schedulerpb.SetStoreStateRequest
+	(*SetStoreStateResponse)(nil),    // 47: geekv.schedulerpb.SetStoreStateResponse
+	(*RemoveStoreRequest)(nil),       // 48: geekv.schedulerpb.RemoveStoreRequest
+	(*RemoveStoreResponse)(nil),      // 49: geekv.schedulerpb.RemoveStoreResponse
+	(*metapb.Store)(nil),             // 50: geekv.metapb.Store
+	(*metapb.Region)(nil),            // 51: geekv.metapb.Region
+	(*metapb.Peer)(nil),              // 52: geekv.metapb.Peer
+	(raftpb.ConfChangeType)(0),       // 53: geekv.raftpb.ConfChangeType
+	(*metapb.RegionEpoch)(nil),       // 54: geekv.metapb.RegionEpoch
+	(metapb.StoreState)(0),           // 55: geekv.metapb.StoreState
 }
 var file_kv_proto_schedulerpb_schedulerpb_proto_depIdxs = []int32{
 	3,  // 0: geekv.schedulerpb.ResponseHeader.error:type_name -> geekv.schedulerpb.Error
 	0,  // 1: geekv.schedulerpb.Error.type:type_name -> geekv.schedulerpb.ErrorType
 	1,  // 2: geekv.schedulerpb.BootstrapRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	43, // 3: geekv.schedulerpb.BootstrapRequest.store:type_name -> geekv.metapb.Store
-	44, // 4: geekv.schedulerpb.BootstrapRequest.region:type_name -> geekv.metapb.Region
+	50, // 3: geekv.schedulerpb.BootstrapRequest.store:type_name -> geekv.metapb.Store
+	51, // 4: geekv.schedulerpb.BootstrapRequest.region:type_name -> geekv.metapb.Region
 	2,  // 5: geekv.schedulerpb.BootstrapResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
 	1,  // 6: geekv.schedulerpb.IsBootstrappedRequest.header:type_name -> geekv.schedulerpb.RequestHeader
 	2,  // 7: geekv.schedulerpb.IsBootstrappedResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
@@ -2724,96 +3147,111 @@ var file_kv_proto_schedulerpb_schedulerpb_proto_depIdxs = []int32{
 	2,  // 11: geekv.schedulerpb.TsoResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
 	11, // 12: geekv.schedulerpb.TsoResponse.timestamp:type_name -> geekv.schedulerpb.Timestamp
 	1,  // 13: geekv.schedulerpb.PutStoreRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	43, // 14: geekv.schedulerpb.PutStoreRequest.store:type_name -> geekv.metapb.Store
+	50, // 14: geekv.schedulerpb.PutStoreRequest.store:type_name -> geekv.metapb.Store
 	2,  // 15: geekv.schedulerpb.PutStoreResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
 	1,  // 16: geekv.schedulerpb.GetStoreRequest.header:type_name -> geekv.schedulerpb.RequestHeader
 	2,  // 17: geekv.schedulerpb.GetStoreResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	43, // 18: geekv.schedulerpb.GetStoreResponse.store:type_name -> geekv.metapb.Store
+	50, // 18: geekv.schedulerpb.GetStoreResponse.store:type_name -> geekv.metapb.Store
 	19, // 19: geekv.schedulerpb.GetStoreResponse.stats:type_name -> geekv.schedulerpb.StoreStats
 	1,  // 20: geekv.schedulerpb.GetAllStoresRequest.header:type_name -> geekv.schedulerpb.RequestHeader
 	2,  // 21: geekv.schedulerpb.GetAllStoresResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	43, // 22: geekv.schedulerpb.GetAllStoresResponse.stores:type_name -> geekv.metapb.Store
+	50, // 22: geekv.schedulerpb.GetAllStoresResponse.stores:type_name -> geekv.metapb.Store
 	1,  // 23: geekv.schedulerpb.StoreHeartbeatRequest.header:type_name -> geekv.schedulerpb.RequestHeader
 	19, // 24: geekv.schedulerpb.StoreHeartbeatRequest.stats:type_name -> geekv.schedulerpb.StoreStats
 	2,  // 25: geekv.schedulerpb.StoreHeartbeatResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	45, // 26: geekv.schedulerpb.PeerStats.peer:type_name -> geekv.metapb.Peer
+	52, // 26: geekv.schedulerpb.PeerStats.peer:type_name -> geekv.metapb.Peer
 	1,  // 27: geekv.schedulerpb.RegionHeartbeatRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	44, // 28: geekv.schedulerpb.RegionHeartbeatRequest.region:type_name -> geekv.metapb.Region
-	45, // 29: geekv.schedulerpb.RegionHeartbeatRequest.leader:type_name -> geekv.metapb.Peer
+	51, // 28: geekv.schedulerpb.RegionHeartbeatRequest.region:type_name -> geekv.metapb.Region
+	52, // 29: geekv.schedulerpb.RegionHeartbeatRequest.leader:type_name -> geekv.metapb.Peer
 	22, // 30: geekv.schedulerpb.RegionHeartbeatRequest.down_peers:type_name -> geekv.schedulerpb.PeerStats
-	45, // 31: geekv.schedulerpb.RegionHeartbeatRequest.pending_peers:type_name -> geekv.metapb.Peer
-	45, // 32: geekv.schedulerpb.ChangePeer.peer:type_name -> geekv.metapb.Peer
-	46, // 33: geekv.schedulerpb.ChangePeer.change_type:type_name -> geekv.raftpb.ConfChangeType
-	45, // 34: geekv.schedulerpb.TransferLeader.peer:type_name -> geekv.metapb.Peer
+	52, // 31: geekv.schedulerpb.RegionHeartbeatRequest.pending_peers:type_name -> geekv.metapb.Peer
+	52, // 32: geekv.schedulerpb.ChangePeer.peer:type_name -> geekv.metapb.Peer
+	53, // 33: geekv.schedulerpb.ChangePeer.change_type:type_name -> geekv.raftpb.ConfChangeType
+	52, // 34: geekv.schedulerpb.TransferLeader.peer:type_name -> geekv.metapb.Peer
 	2,  // 35: geekv.schedulerpb.RegionHeartbeatResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
 	24, // 36: geekv.schedulerpb.RegionHeartbeatResponse.change_peer:type_name -> geekv.schedulerpb.ChangePeer
 	25, // 37: geekv.schedulerpb.RegionHeartbeatResponse.transfer_leader:type_name -> geekv.schedulerpb.TransferLeader
-	47, // 38: geekv.schedulerpb.RegionHeartbeatResponse.region_epoch:type_name -> geekv.metapb.RegionEpoch
-	45, // 39: geekv.schedulerpb.RegionHeartbeatResponse.target_peer:type_name -> geekv.metapb.Peer
-	1,  // 40: geekv.schedulerpb.GetRegionRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	2,  // 41: geekv.schedulerpb.GetRegionResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	44, // 42: geekv.schedulerpb.GetRegionResponse.region:type_name -> geekv.metapb.Region
-	45, // 43: geekv.schedulerpb.GetRegionResponse.leader:type_name -> geekv.metapb.Peer
-	45, // 44: geekv.schedulerpb.GetRegionResponse.pending_peers:type_name -> geekv.metapb.Peer
-	45, // 45: geekv.schedulerpb.GetRegionResponse.down_peers:type_name -> geekv.metapb.Peer
-	1,  // 46: geekv.schedulerpb.GetRegionByIDRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	1,  // 47: geekv.schedulerpb.ScanRegionsRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	44, // 48: geekv.schedulerpb.RegionWithLeader.region:type_name -> geekv.metapb.Region
-	45, // 49: geekv.schedulerpb.RegionWithLeader.leader:type_name -> geekv.metapb.Peer
-	2,  // 50: geekv.schedulerpb.ScanRegionsResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	31, // 51: geekv.schedulerpb.ScanRegionsResponse.regions:type_name -> geekv.schedulerpb.RegionWithLeader
-	1,  // 52: geekv.schedulerpb.AskBatchSplitRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	44, // 53: geekv.schedulerpb.AskBatchSplitRequest.region:type_name -> geekv.metapb.Region
-	2,  // 54: geekv.schedulerpb.AskBatchSplitResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	34, // 55: geekv.schedulerpb.AskBatchSplitResponse.ids:type_name -> geekv.schedulerpb.SplitID
-	1,  // 56: geekv.schedulerpb.ReportBatchSplitRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	44, // 57: geekv.schedulerpb.ReportBatchSplitRequest.regions:type_name -> geekv.metapb.Region
-	2,  // 58: geekv.schedulerpb.ReportBatchSplitResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	1,  // 59: geekv.schedulerpb.GetClusterConfigRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	2,  // 60: geekv.schedulerpb.GetClusterConfigResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	38, // 61: geekv.schedulerpb.GetClusterConfigResponse.config:type_name -> geekv.schedulerpb.ClusterConfig
-	1,  // 62: geekv.schedulerpb.PutClusterConfigRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	38, // 63: geekv.schedulerpb.PutClusterConfigRequest.config:type_name -> geekv.schedulerpb.ClusterConfig
-	2,  // 64: geekv.schedulerpb.PutClusterConfigResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	4,  // 65: geekv.schedulerpb.Scheduler.Bootstrap:input_type -> geekv.schedulerpb.BootstrapRequest
-	6,  // 66: geekv.schedulerpb.Scheduler.IsBootstrapped:input_type -> geekv.schedulerpb.IsBootstrappedRequest
-	8,  // 67: geekv.schedulerpb.Scheduler.AllocID:input_type -> geekv.schedulerpb.AllocIDRequest
-	10, // 68: geekv.schedulerpb.Scheduler.Tso:input_type -> geekv.schedulerpb.TsoRequest
-	13, // 69: geekv.schedulerpb.Scheduler.PutStore:input_type -> geekv.schedulerpb.PutStoreRequest
-	15, // 70: geekv.schedulerpb.Scheduler.GetStore:input_type -> geekv.schedulerpb.GetStoreRequest
-	17, // 71: geekv.schedulerpb.Scheduler.GetAllStores:input_type -> geekv.schedulerpb.GetAllStoresRequest
-	20, // 72: geekv.schedulerpb.Scheduler.StoreHeartbeat:input_type -> geekv.schedulerpb.StoreHeartbeatRequest
-	23, // 73: geekv.schedulerpb.Scheduler.RegionHeartbeat:input_type -> geekv.schedulerpb.RegionHeartbeatRequest
-	27, // 74: geekv.schedulerpb.Scheduler.GetRegion:input_type -> geekv.schedulerpb.GetRegionRequest
-	27, // 75: geekv.schedulerpb.Scheduler.GetPrevRegion:input_type -> geekv.schedulerpb.GetRegionRequest
-	29, // 76: geekv.schedulerpb.Scheduler.GetRegionByID:input_type -> geekv.schedulerpb.GetRegionByIDRequest
-	30, // 77: geekv.schedulerpb.Scheduler.ScanRegions:input_type -> geekv.schedulerpb.ScanRegionsRequest
-	33, // 78: geekv.schedulerpb.Scheduler.AskBatchSplit:input_type -> geekv.schedulerpb.AskBatchSplitRequest
-	36, // 79: geekv.schedulerpb.Scheduler.ReportBatchSplit:input_type -> geekv.schedulerpb.ReportBatchSplitRequest
-	39, // 80: geekv.schedulerpb.Scheduler.GetClusterConfig:input_type -> geekv.schedulerpb.GetClusterConfigRequest
-	41, // 81: geekv.schedulerpb.Scheduler.PutClusterConfig:input_type -> geekv.schedulerpb.PutClusterConfigRequest
-	5,  // 82: geekv.schedulerpb.Scheduler.Bootstrap:output_type -> geekv.schedulerpb.BootstrapResponse
-	7,  // 83: geekv.schedulerpb.Scheduler.IsBootstrapped:output_type -> geekv.schedulerpb.IsBootstrappedResponse
-	9,  // 84: geekv.schedulerpb.Scheduler.AllocID:output_type -> geekv.schedulerpb.AllocIDResponse
-	12, // 85: geekv.schedulerpb.Scheduler.Tso:output_type -> geekv.schedulerpb.TsoResponse
-	14, // 86: geekv.schedulerpb.Scheduler.PutStore:output_type -> geekv.schedulerpb.PutStoreResponse
-	16, // 87: geekv.schedulerpb.Scheduler.GetStore:output_type -> geekv.schedulerpb.GetStoreResponse
-	18, // 88: geekv.schedulerpb.Scheduler.GetAllStores:output_type -> geekv.schedulerpb.GetAllStoresResponse
-	21, // 89: geekv.schedulerpb.Scheduler.StoreHeartbeat:output_type -> geekv.schedulerpb.StoreHeartbeatResponse
-	26, // 90: geekv.schedulerpb.Scheduler.RegionHeartbeat:output_type -> geekv.schedulerpb.RegionHeartbeatResponse
-	28, // 91: geekv.schedulerpb.Scheduler.GetRegion:output_type -> geekv.schedulerpb.GetRegionResponse
-	28, // 92: geekv.schedulerpb.Scheduler.GetPrevRegion:output_type -> geekv.schedulerpb.GetRegionResponse
-	28, // 93: geekv.schedulerpb.Scheduler.GetRegionByID:output_type -> geekv.schedulerpb.GetRegionResponse
-	32, // 94: geekv.schedulerpb.Scheduler.ScanRegions:output_type -> geekv.schedulerpb.ScanRegionsResponse
-	35, // 95: geekv.schedulerpb.Scheduler.AskBatchSplit:output_type -> geekv.schedulerpb.AskBatchSplitResponse
-	37, // 96: geekv.schedulerpb.Scheduler.ReportBatchSplit:output_type -> geekv.schedulerpb.ReportBatchSplitResponse
-	40, // 97: geekv.schedulerpb.Scheduler.GetClusterConfig:output_type -> geekv.schedulerpb.GetClusterConfigResponse
-	42, // 98: geekv.schedulerpb.Scheduler.PutClusterConfig:output_type -> geekv.schedulerpb.PutClusterConfigResponse
-	82, // [82:99] is the sub-list for method output_type
-	65, // [65:82] is the sub-list for method input_type
-	65, // [65:65] is the sub-list for extension type_name
-	65, // [65:65] is the sub-list for extension extendee
-	0,  // [0:65] is the sub-list for field type_name
+	54, // 38: geekv.schedulerpb.RegionHeartbeatResponse.region_epoch:type_name -> geekv.metapb.RegionEpoch
+	52, // 39: geekv.schedulerpb.RegionHeartbeatResponse.target_peer:type_name -> geekv.metapb.Peer
+	26, // 40: geekv.schedulerpb.RegionHeartbeatResponse.split_region:type_name -> geekv.schedulerpb.SplitRegion
+	1,  // 41: geekv.schedulerpb.GetRegionRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	2,  // 42: geekv.schedulerpb.GetRegionResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	51, // 43: geekv.schedulerpb.GetRegionResponse.region:type_name -> geekv.metapb.Region
+	52, // 44: geekv.schedulerpb.GetRegionResponse.leader:type_name -> geekv.metapb.Peer
+	52, // 45: geekv.schedulerpb.GetRegionResponse.pending_peers:type_name -> geekv.metapb.Peer
+	52, // 46: geekv.schedulerpb.GetRegionResponse.down_peers:type_name -> geekv.metapb.Peer
+	1,  // 47: geekv.schedulerpb.GetRegionByIDRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	1,  // 48: geekv.schedulerpb.ScanRegionsRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	51, // 49: geekv.schedulerpb.RegionWithLeader.region:type_name -> geekv.metapb.Region
+	52, // 50: geekv.schedulerpb.RegionWithLeader.leader:type_name -> geekv.metapb.Peer
+	2,  // 51: geekv.schedulerpb.ScanRegionsResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	32, // 52: geekv.schedulerpb.ScanRegionsResponse.regions:type_name -> geekv.schedulerpb.RegionWithLeader
+	1,  // 53: geekv.schedulerpb.AskBatchSplitRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	51, // 54: geekv.schedulerpb.AskBatchSplitRequest.region:type_name -> geekv.metapb.Region
+	2,  // 55: geekv.schedulerpb.AskBatchSplitResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	35, // 56: geekv.schedulerpb.AskBatchSplitResponse.ids:type_name -> geekv.schedulerpb.SplitID
+	1,  // 57: geekv.schedulerpb.ReportBatchSplitRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	51, // 58: geekv.schedulerpb.ReportBatchSplitRequest.regions:type_name -> geekv.metapb.Region
+	2,  // 59: geekv.schedulerpb.ReportBatchSplitResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	1,  // 60: geekv.schedulerpb.GetClusterConfigRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	2,  // 61: geekv.schedulerpb.GetClusterConfigResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	39, // 62: geekv.schedulerpb.GetClusterConfigResponse.config:type_name -> geekv.schedulerpb.ClusterConfig
+	1,  // 63: geekv.schedulerpb.PutClusterConfigRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	39, // 64: geekv.schedulerpb.PutClusterConfigRequest.config:type_name -> geekv.schedulerpb.ClusterConfig
+	2,  // 65: geekv.schedulerpb.PutClusterConfigResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	1,  // 66: geekv.schedulerpb.SplitRegionsRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	2,  // 67: geekv.schedulerpb.SplitRegionsResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	1,  // 68: geekv.schedulerpb.SetStoreStateRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	55, // 69: geekv.schedulerpb.SetStoreStateRequest.state:type_name -> geekv.metapb.StoreState
+	2,  // 70: geekv.schedulerpb.SetStoreStateResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	50, // 71: geekv.schedulerpb.SetStoreStateResponse.store:type_name -> geekv.metapb.Store
+	1,  // 72: geekv.schedulerpb.RemoveStoreRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	2,  // 73: geekv.schedulerpb.RemoveStoreResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	4,  // 74: geekv.schedulerpb.Scheduler.Bootstrap:input_type -> geekv.schedulerpb.BootstrapRequest
+	6,  // 75: geekv.schedulerpb.Scheduler.IsBootstrapped:input_type -> geekv.schedulerpb.IsBootstrappedRequest
+	8,  // 76: geekv.schedulerpb.Scheduler.AllocID:input_type -> geekv.schedulerpb.AllocIDRequest
+	10, // 77: geekv.schedulerpb.Scheduler.Tso:input_type -> geekv.schedulerpb.TsoRequest
+	13, // 78: geekv.schedulerpb.Scheduler.PutStore:input_type -> geekv.schedulerpb.PutStoreRequest
+	15, // 79: geekv.schedulerpb.Scheduler.GetStore:input_type -> geekv.schedulerpb.GetStoreRequest
+	17, // 80: geekv.schedulerpb.Scheduler.GetAllStores:input_type -> geekv.schedulerpb.GetAllStoresRequest
+	20, // 81: geekv.schedulerpb.Scheduler.StoreHeartbeat:input_type -> geekv.schedulerpb.StoreHeartbeatRequest
+	23, // 82: geekv.schedulerpb.Scheduler.RegionHeartbeat:input_type -> geekv.schedulerpb.RegionHeartbeatRequest
+	28, // 83: geekv.schedulerpb.Scheduler.GetRegion:input_type -> geekv.schedulerpb.GetRegionRequest
+	28, // 84: geekv.schedulerpb.Scheduler.GetPrevRegion:input_type -> geekv.schedulerpb.GetRegionRequest
+	30, // 85: geekv.schedulerpb.Scheduler.GetRegionByID:input_type -> geekv.schedulerpb.GetRegionByIDRequest
+	31, // 86: geekv.schedulerpb.Scheduler.ScanRegions:input_type -> geekv.schedulerpb.ScanRegionsRequest
+	34, // 87: geekv.schedulerpb.Scheduler.AskBatchSplit:input_type -> geekv.schedulerpb.AskBatchSplitRequest
+	37, // 88: geekv.schedulerpb.Scheduler.ReportBatchSplit:input_type -> geekv.schedulerpb.ReportBatchSplitRequest
+	40, // 89: geekv.schedulerpb.Scheduler.GetClusterConfig:input_type -> geekv.schedulerpb.GetClusterConfigRequest
+	42, // 90: geekv.schedulerpb.Scheduler.PutClusterConfig:input_type -> geekv.schedulerpb.PutClusterConfigRequest
+	44, // 91: geekv.schedulerpb.Scheduler.SplitRegions:input_type -> geekv.schedulerpb.SplitRegionsRequest
+	46, // 92: geekv.schedulerpb.Scheduler.SetStoreState:input_type -> geekv.schedulerpb.SetStoreStateRequest
+	48, // 93: geekv.schedulerpb.Scheduler.RemoveStore:input_type -> geekv.schedulerpb.RemoveStoreRequest
+	5,  // 94: geekv.schedulerpb.Scheduler.Bootstrap:output_type -> geekv.schedulerpb.BootstrapResponse
+	7,  // 95: geekv.schedulerpb.Scheduler.IsBootstrapped:output_type -> geekv.schedulerpb.IsBootstrappedResponse
+	9,  // 96: geekv.schedulerpb.Scheduler.AllocID:output_type -> geekv.schedulerpb.AllocIDResponse
+	12, // 97: geekv.schedulerpb.Scheduler.Tso:output_type -> geekv.schedulerpb.TsoResponse
+	14, // 98: geekv.schedulerpb.Scheduler.PutStore:output_type -> geekv.schedulerpb.PutStoreResponse
+	16, // 99: geekv.schedulerpb.Scheduler.GetStore:output_type -> geekv.schedulerpb.GetStoreResponse
+	18, // 100: geekv.schedulerpb.Scheduler.GetAllStores:output_type -> geekv.schedulerpb.GetAllStoresResponse
+	21, // 101: geekv.schedulerpb.Scheduler.StoreHeartbeat:output_type -> geekv.schedulerpb.StoreHeartbeatResponse
+	27, // 102: geekv.schedulerpb.Scheduler.RegionHeartbeat:output_type -> geekv.schedulerpb.RegionHeartbeatResponse
+	29, // 103: geekv.schedulerpb.Scheduler.GetRegion:output_type -> geekv.schedulerpb.GetRegionResponse
+	29, // 104: geekv.schedulerpb.Scheduler.GetPrevRegion:output_type -> geekv.schedulerpb.GetRegionResponse
+	29, // 105: geekv.schedulerpb.Scheduler.GetRegionByID:output_type -> geekv.schedulerpb.GetRegionResponse
+	33, // 106: geekv.schedulerpb.Scheduler.ScanRegions:output_type -> geekv.schedulerpb.ScanRegionsResponse
+	36, // 107: geekv.schedulerpb.Scheduler.AskBatchSplit:output_type -> geekv.schedulerpb.AskBatchSplitResponse
+	38, // 108: geekv.schedulerpb.Scheduler.ReportBatchSplit:output_type -> geekv.schedulerpb.ReportBatchSplitResponse
+	41, // 109: geekv.schedulerpb.Scheduler.GetClusterConfig:output_type -> geekv.schedulerpb.GetClusterConfigResponse
+	43, // 110: geekv.schedulerpb.Scheduler.PutClusterConfig:output_type -> geekv.schedulerpb.PutClusterConfigResponse
+	45, // 111: geekv.schedulerpb.Scheduler.SplitRegions:output_type -> geekv.schedulerpb.SplitRegionsResponse
+	47, // 112: geekv.schedulerpb.Scheduler.SetStoreState:output_type -> geekv.schedulerpb.SetStoreStateResponse
+	49, // 113: geekv.schedulerpb.Scheduler.RemoveStore:output_type -> geekv.schedulerpb.RemoveStoreResponse
+	94, // [94:114] is the sub-list for method output_type
+	74, // [74:94] is the sub-list for method input_type
+	74, // [74:74] is the sub-list for extension type_name
+	74, // [74:74] is the sub-list for extension extendee
+	0,  // [0:74] is the sub-list for field type_name
 }
 
 func init() { file_kv_proto_schedulerpb_schedulerpb_proto_init() }
@@ -2827,7 +3265,7 @@ func file_kv_proto_schedulerpb_schedulerpb_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_kv_proto_schedulerpb_schedulerpb_proto_rawDesc), len(file_kv_proto_schedulerpb_schedulerpb_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   42,
+			NumMessages:   49,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -39,6 +39,9 @@ const (
 	Scheduler_ReportBatchSplit_FullMethodName = "/geekv.schedulerpb.Scheduler/ReportBatchSplit"
 	Scheduler_GetClusterConfig_FullMethodName = "/geekv.schedulerpb.Scheduler/GetClusterConfig"
 	Scheduler_PutClusterConfig_FullMethodName = "/geekv.schedulerpb.Scheduler/PutClusterConfig"
+	Scheduler_SplitRegions_FullMethodName     = "/geekv.schedulerpb.Scheduler/SplitRegions"
+	Scheduler_SetStoreState_FullMethodName    = "/geekv.schedulerpb.Scheduler/SetStoreState"
+	Scheduler_RemoveStore_FullMethodName      = "/geekv.schedulerpb.Scheduler/RemoveStore"
 )
 
 // SchedulerClient is the client API for Scheduler service.
@@ -73,6 +76,16 @@ type SchedulerClient interface {
 	ReportBatchSplit(ctx context.Context, in *ReportBatchSplitRequest, opts ...grpc.CallOption) (*ReportBatchSplitResponse, error)
 	GetClusterConfig(ctx context.Context, in *GetClusterConfigRequest, opts ...grpc.CallOption) (*GetClusterConfigResponse, error)
 	PutClusterConfig(ctx context.Context, in *PutClusterConfigRequest, opts ...grpc.CallOption) (*PutClusterConfigResponse, error)
+	// SplitRegions (admin) splits the regions holding split_keys at exactly those keys: each
+	// key's region leader gets a SplitRegion command in its next heartbeat response. It returns
+	// once every key starts a region in the scheduler's view, or after wait_ms with the keys
+	// still pending. A key that already starts a region is done; asking again is harmless.
+	SplitRegions(ctx context.Context, in *SplitRegionsRequest, opts ...grpc.CallOption) (*SplitRegionsResponse, error)
+	// SetStoreState (admin) marks a store Offline (the replica checker moves its replicas away;
+	// with none left it becomes Tombstone) or back Up (only from Offline).
+	SetStoreState(ctx context.Context, in *SetStoreStateRequest, opts ...grpc.CallOption) (*SetStoreStateResponse, error)
+	// RemoveStore (admin) forgets a Tombstone store for good.
+	RemoveStore(ctx context.Context, in *RemoveStoreRequest, opts ...grpc.CallOption) (*RemoveStoreResponse, error)
 }
 
 type schedulerClient struct {
@@ -259,6 +272,36 @@ func (c *schedulerClient) PutClusterConfig(ctx context.Context, in *PutClusterCo
 	return out, nil
 }
 
+func (c *schedulerClient) SplitRegions(ctx context.Context, in *SplitRegionsRequest, opts ...grpc.CallOption) (*SplitRegionsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SplitRegionsResponse)
+	err := c.cc.Invoke(ctx, Scheduler_SplitRegions_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *schedulerClient) SetStoreState(ctx context.Context, in *SetStoreStateRequest, opts ...grpc.CallOption) (*SetStoreStateResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(SetStoreStateResponse)
+	err := c.cc.Invoke(ctx, Scheduler_SetStoreState_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *schedulerClient) RemoveStore(ctx context.Context, in *RemoveStoreRequest, opts ...grpc.CallOption) (*RemoveStoreResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RemoveStoreResponse)
+	err := c.cc.Invoke(ctx, Scheduler_RemoveStore_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // SchedulerServer is the server API for Scheduler service.
 // All implementations must embed UnimplementedSchedulerServer
 // for forward compatibility.
@@ -291,6 +334,16 @@ type SchedulerServer interface {
 	ReportBatchSplit(context.Context, *ReportBatchSplitRequest) (*ReportBatchSplitResponse, error)
 	GetClusterConfig(context.Context, *GetClusterConfigRequest) (*GetClusterConfigResponse, error)
 	PutClusterConfig(context.Context, *PutClusterConfigRequest) (*PutClusterConfigResponse, error)
+	// SplitRegions (admin) splits the regions holding split_keys at exactly those keys: each
+	// key's region leader gets a SplitRegion command in its next heartbeat response. It returns
+	// once every key starts a region in the scheduler's view, or after wait_ms with the keys
+	// still pending. A key that already starts a region is done; asking again is harmless.
+	SplitRegions(context.Context, *SplitRegionsRequest) (*SplitRegionsResponse, error)
+	// SetStoreState (admin) marks a store Offline (the replica checker moves its replicas away;
+	// with none left it becomes Tombstone) or back Up (only from Offline).
+	SetStoreState(context.Context, *SetStoreStateRequest) (*SetStoreStateResponse, error)
+	// RemoveStore (admin) forgets a Tombstone store for good.
+	RemoveStore(context.Context, *RemoveStoreRequest) (*RemoveStoreResponse, error)
 	mustEmbedUnimplementedSchedulerServer()
 }
 
@@ -351,6 +404,15 @@ func (UnimplementedSchedulerServer) GetClusterConfig(context.Context, *GetCluste
 }
 func (UnimplementedSchedulerServer) PutClusterConfig(context.Context, *PutClusterConfigRequest) (*PutClusterConfigResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method PutClusterConfig not implemented")
+}
+func (UnimplementedSchedulerServer) SplitRegions(context.Context, *SplitRegionsRequest) (*SplitRegionsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method SplitRegions not implemented")
+}
+func (UnimplementedSchedulerServer) SetStoreState(context.Context, *SetStoreStateRequest) (*SetStoreStateResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method SetStoreState not implemented")
+}
+func (UnimplementedSchedulerServer) RemoveStore(context.Context, *RemoveStoreRequest) (*RemoveStoreResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method RemoveStore not implemented")
 }
 func (UnimplementedSchedulerServer) mustEmbedUnimplementedSchedulerServer() {}
 func (UnimplementedSchedulerServer) testEmbeddedByValue()                   {}
@@ -657,6 +719,60 @@ func _Scheduler_PutClusterConfig_Handler(srv interface{}, ctx context.Context, d
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Scheduler_SplitRegions_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SplitRegionsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulerServer).SplitRegions(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Scheduler_SplitRegions_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulerServer).SplitRegions(ctx, req.(*SplitRegionsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Scheduler_SetStoreState_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(SetStoreStateRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulerServer).SetStoreState(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Scheduler_SetStoreState_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulerServer).SetStoreState(ctx, req.(*SetStoreStateRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Scheduler_RemoveStore_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RemoveStoreRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulerServer).RemoveStore(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Scheduler_RemoveStore_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulerServer).RemoveStore(ctx, req.(*RemoveStoreRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Scheduler_ServiceDesc is the grpc.ServiceDesc for Scheduler service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -723,6 +839,18 @@ var Scheduler_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "PutClusterConfig",
 			Handler:    _Scheduler_PutClusterConfig_Handler,
+		},
+		{
+			MethodName: "SplitRegions",
+			Handler:    _Scheduler_SplitRegions_Handler,
+		},
+		{
+			MethodName: "SetStoreState",
+			Handler:    _Scheduler_SetStoreState_Handler,
+		},
+		{
+			MethodName: "RemoveStore",
+			Handler:    _Scheduler_RemoveStore_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -61,7 +61,7 @@ func (c *Cluster) StoreHeartbeat(storeID uint64, now time.Time, stats ...StoreSt
 		return fmt.Errorf("%w: %d", ErrStoreNotFound, storeID)
 	}
 	if s.meta.GetState() == metapb.StoreState_Tombstone {
-		return fmt.Errorf("%w: store %d", ErrStoreTombstone, storeID)
+		return fmt.Errorf("%w: store %d was drained and left the cluster; its heartbeats are refused", ErrStoreTombstone, storeID)
 	}
 	s.lastHeartbeat = now.UnixNano()
 	if len(stats) > 0 {
@@ -153,4 +153,22 @@ func (s *storeState) snapshot() *StoreInfo {
 		info.lastHeartbeat = time.Unix(0, s.lastHeartbeat)
 	}
 	return info
+}
+
+// RemoveStore forgets a tombstone store that no cached region names.
+func (c *Cluster) RemoveStore(storeID uint64) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := c.stores[storeID]
+	if s == nil || s.meta == nil {
+		return fmt.Errorf("%w: %d", ErrStoreNotFound, storeID)
+	}
+	if s.meta.GetState() != metapb.StoreState_Tombstone {
+		return fmt.Errorf("%w: store %d is %s, only a tombstone can be removed", ErrInvalidStore, storeID, s.meta.GetState())
+	}
+	if s.counts.regionCount > 0 {
+		return fmt.Errorf("%w: store %d still holds %d regions", ErrInvalidStore, storeID, s.counts.regionCount)
+	}
+	delete(c.stores, storeID)
+	return nil
 }

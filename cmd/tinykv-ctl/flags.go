@@ -1,0 +1,113 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+const usage = `tinykv-ctl administers a TinyKV cluster through its scheduler.
+
+Usage:
+  tinykv-ctl [-scheduler HOST:PORT,...] [-timeout D] COMMAND [ARGS]
+
+Commands:
+  stores                 list stores: id, address, state, regions, leaders, region size, last heartbeat
+  regions                list regions: id, start and end key, epoch, leader store, peers (store ids)
+  split KEY...           split the regions holding the keys at exactly those keys; returns when
+                         the scheduler has seen every new region (or -timeout passes)
+  store-offline ID       drain store ID: its replicas move to other stores, then it becomes Tombstone
+  store-up ID            cancel a drain (Offline back to Up)
+  store-remove ID        forget a Tombstone store for good (its id can never register again)
+  put KEY VALUE          write KEY (raw, through the region leaders)
+  get KEY                print KEY's value (exit 1 if it does not exist)
+
+Keys and values are taken as given (bytes of the argument); the output quotes keys.
+
+Examples:
+  tinykv-ctl -scheduler 127.0.0.1:2379 stores
+  tinykv-ctl -scheduler 127.0.0.1:2379 split user100 user200 user300
+  tinykv-ctl -scheduler 127.0.0.1:2379 regions
+  tinykv-ctl -scheduler 127.0.0.1:2379 put greeting hello
+  tinykv-ctl -scheduler 127.0.0.1:2379 get greeting
+  tinykv-ctl -scheduler 127.0.0.1:2379 store-offline 4   # then, once 'stores' shows Tombstone:
+  tinykv-ctl -scheduler 127.0.0.1:2379 store-remove 4
+
+Exit status: 0 done, 1 the command failed (the error is printed), 2 bad command line.
+
+Flags:
+`
+
+// config is the parsed command line.
+type config struct {
+	scheduler []string
+	timeout   time.Duration
+	cmd       string
+	args      []string
+	storeID   uint64 // store-* commands
+}
+
+// argCounts gives each command's argument count: exact, or at least min when max is -1.
+var argCounts = map[string][2]int{
+	"stores": {0, 0}, "regions": {0, 0}, "split": {1, -1},
+	"store-offline": {1, 1}, "store-up": {1, 1}, "store-remove": {1, 1},
+	"put": {2, 2}, "get": {1, 1},
+}
+
+func parseFlags(args []string, stdout io.Writer) (*config, error) {
+	c := &config{}
+	fs := flag.NewFlagSet("tinykv-ctl", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	var sched string
+	fs.StringVar(&sched, "scheduler", "127.0.0.1:2379", "the scheduler's `HOST:PORT` (comma-separated for several)")
+	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "give up on the command after this long")
+	fs.Usage = func() {}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, usage)
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+			return nil, flag.ErrHelp
+		}
+		return nil, err
+	}
+	for _, a := range strings.Split(sched, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			c.scheduler = append(c.scheduler, a)
+		}
+	}
+	if len(c.scheduler) == 0 {
+		return nil, errors.New("-scheduler: no address")
+	}
+	if c.timeout <= 0 {
+		return nil, fmt.Errorf("-timeout %v: must be positive", c.timeout)
+	}
+	if fs.NArg() == 0 {
+		return nil, errors.New("no command (see -h)")
+	}
+	c.cmd, c.args = fs.Arg(0), fs.Args()[1:]
+	n, ok := argCounts[c.cmd]
+	switch {
+	case !ok:
+		return nil, fmt.Errorf("unknown command %q (see -h)", c.cmd)
+	case len(c.args) < n[0] || (n[1] >= 0 && len(c.args) > n[1]):
+		return nil, fmt.Errorf("%s: %d arguments, see -h", c.cmd, len(c.args))
+	}
+	if strings.HasPrefix(c.cmd, "store-") {
+		id, err := strconv.ParseUint(c.args[0], 10, 64)
+		if err != nil || id == 0 {
+			return nil, fmt.Errorf("%s: store id %q is not a positive integer", c.cmd, c.args[0])
+		}
+		c.storeID = id
+	}
+	for i, a := range c.args {
+		if a == "" && (c.cmd == "split" || i == 0 && (c.cmd == "put" || c.cmd == "get")) {
+			return nil, fmt.Errorf("%s: empty key", c.cmd)
+		}
+	}
+	return c, nil
+}
