@@ -24,10 +24,18 @@ type testNet struct {
 	mu       sync.Mutex
 	stores   map[uint64]*Store
 	isolated map[uint64]bool
+	// stalled blocks a store's sends (and so its raft loop) until the channel is closed.
+	stalled map[uint64]chan struct{}
 }
 
 func (n *testNet) send(from uint64, msg *raftserverpb.RaftMessage) error {
 	to := msg.GetToPeer().GetStoreId()
+	n.mu.Lock()
+	stall := n.stalled[from]
+	n.mu.Unlock()
+	if stall != nil {
+		<-stall
+	}
 	n.mu.Lock()
 	dst := n.stores[to]
 	cut := n.isolated[from] || n.isolated[to]

@@ -48,8 +48,12 @@ func (s *Store) peersInOrder() []*peer {
 
 func (s *Store) tick(gcEvery, splitEvery int, report bool) {
 	now := time.Now()
+	due := s.dueTicks(now)
 	for _, p := range s.peersInOrder() {
-		p.rn.Tick()
+		if p.ticked < due { // never ahead of wall time; dropped ticks are caught up by reads
+			p.rn.Tick()
+			p.ticked++
+		}
 		p.expire(now)
 		if p.gcTicks++; p.gcTicks >= gcEvery {
 			p.gcTicks = 0
@@ -63,6 +67,28 @@ func (s *Store) tick(gcEvery, splitEvery int, report bool) {
 			p.reportDue = true
 		}
 	}
+}
+
+// dueTicks is how many tick intervals of wall (monotonic) time passed since the loop started.
+func (s *Store) dueTicks(now time.Time) uint64 {
+	return uint64(now.Sub(s.tickBase) / s.cfg.TickInterval)
+}
+
+// catchUpTicks gives p's raft the ticks the loop missed (it stalled: the ticker drops
+// ticks), at most ElectionTicks, which is enough to expire any lease and election timer.
+// A leader's lease is ElectionTicks − drift ticks of its clock from the send of a
+// heartbeat round a quorum answered; with the clock caught up, that is also wall time,
+// while the followers' promise (ElectionTicks of their ticks, which never run ahead of
+// wall time) is at least as long. Followers are not caught up: a dropped tick only
+// lengthens their promise, and their elections stay as they were.
+func (s *Store) catchUpTicks(p *peer, due uint64) {
+	if p.ticked >= due {
+		return
+	}
+	for n := min(due-p.ticked, uint64(s.cfg.ElectionTicks)); n > 0; n-- {
+		p.rn.Tick()
+	}
+	p.ticked = due
 }
 
 func (s *Store) handle(e *event) {

@@ -65,6 +65,7 @@ type peer struct {
 	readSeq  uint64
 
 	gcTicks       int
+	ticked        uint64        // wall ticks since Store.tickBase its raft clock stands for
 	compactedSeen uint64        // truncated index the cache and size estimate were last trimmed to
 	handedOut     bool          // this round's committed entries already went to the apply worker
 	unreachable   []unreachable // failed sends, reported to raft after Advance
@@ -233,6 +234,9 @@ func (p *peer) flushReads(s *Store) {
 		failReads(reqs, s.notLeader(p))
 		return
 	}
+	// Raft measures the lease in its ticks; a stalled loop drops ticks, so raft's clock
+	// must first catch up with wall time or an expired lease would look valid.
+	s.catchUpTicks(p, s.dueTicks(time.Now()))
 	p.readSeq++
 	var ctx [8]byte
 	binary.BigEndian.PutUint64(ctx[:], p.readSeq)

@@ -25,6 +25,7 @@ import (
 	"slices"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/gee-project/gee/kv/engine"
 	"github.com/gee-project/gee/kv/proto/metapb"
@@ -64,8 +65,11 @@ type Store struct {
 	bg       sync.WaitGroup // apply worker and snapshot generation
 
 	pending atomic.Int64 // proposals not yet answered
-	wb      *engine.WriteBatch
-	readies []readyOf
+	// tickBase is when the raft loop's clock started (set by Start): wall ticks since
+	// then are what each peer's raft clock is measured against (see catchUpTicks).
+	tickBase time.Time
+	wb       *engine.WriteBatch
+	readies  []readyOf
 }
 
 type readyOf struct {
@@ -172,6 +176,9 @@ func (s *Store) createPeer(region *metapb.Region, self *metapb.Peer) (*peer, err
 	}
 	p := &peer{regionID: region.GetId(), meta: self, rn: rn, ps: ps, applied: as.GetAppliedIndex(),
 		term: ps.raftState.GetHardState().GetTerm()}
+	if !s.tickBase.IsZero() { // created by the raft loop: its clock starts now
+		p.ticked = s.dueTicks(time.Now())
+	}
 	p.publish()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -255,6 +262,7 @@ func (s *Store) Start() error {
 	default:
 	}
 	s.started = true
+	s.tickBase = time.Now()
 	s.bg.Add(1)
 	go func() {
 		defer s.bg.Done()
