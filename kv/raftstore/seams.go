@@ -21,7 +21,7 @@ type RegionReport struct {
 	Region *metapb.Region // do not modify
 	Leader *metapb.Peer
 	// PendingPeers are peers that lag behind the leader's truncated log (they need a
-	// snapshot) or have not answered recently.
+	// snapshot) or trail its commit index by more than 256 entries.
 	PendingPeers []*metapb.Peer
 	// ApproximateSize is the region's key+value bytes, counted on apply and corrected by
 	// the split checker's scans.

@@ -58,11 +58,10 @@ func startScheduler(t *testing.T, downTime time.Duration, schedulers []string) *
 	return &testSched{addr: lis.Addr().String()}
 }
 
-// reportInterval is deliberately not a multiple of the election timeout (10 ticks of 10ms):
-// raftstore derives pending peers partly from raft's RecentActive flags, which the leader
-// clears every election timeout, so a report taken on that tick calls every follower
-// pending. At 13 ticks only one report in ten lands there.
-const reportInterval = 130 * time.Millisecond
+// reportInterval is deliberately a multiple of the election timeout (10 ticks of 10ms): raft
+// clears its RecentActive flags on that tick, and a region report that judged pending peers
+// by them would call every follower pending forever (raftstore's report.go no longer does).
+const reportInterval = 100 * time.Millisecond
 
 // node is one store with its link.
 type node struct {
