@@ -64,7 +64,7 @@ func BenchmarkServerRegionHeartbeat(b *testing.B) {
 	cpu0 := cpuTime()
 	for i := 0; b.Loop(); i++ {
 		req := reqs[i%benchRegions]
-		req.ApproximateSize = uint64(i)
+		req.ApproximateSize = MinRegionSize + uint64(i)
 		if resp := s.HandleRegionHeartbeat(req); resp != nil {
 			b.Fatal(resp)
 		}

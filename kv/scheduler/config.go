@@ -33,6 +33,12 @@ type Config struct {
 	Now func() time.Time
 }
 
+// MinRegionSize is the least approximate size (bytes) a region heartbeat is recorded with. A
+// region that reports less (0: new, just split, or never measured) still costs about as much to
+// place as a small one, so balance-region must see it: it counts as 1 MiB (as PD counts sizes
+// in MiB, at least 1).
+const MinRegionSize = 1 << 20
+
 // Defaults for Config.
 const (
 	DefaultMaxReplicas         = 3

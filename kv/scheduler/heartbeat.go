@@ -99,6 +99,7 @@ func (s *Server) regionFromHeartbeat(req *pb.RegionHeartbeatRequest) (*core.Regi
 	if size > math.MaxInt64 {
 		return nil, invalid("approximate_size: %d is too large", size)
 	}
+	size = max(size, MinRegionSize)
 	return core.NewRegionInfo(req.GetRegion(), req.GetLeader(), core.WithPendingPeers(req.GetPendingPeers()),
 		core.WithDownPeers(down), core.WithApproximateSize(int64(size)), core.WithTerm(req.GetTerm())), nil
 }
