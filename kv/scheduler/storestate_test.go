@@ -128,7 +128,7 @@ func TestSplitCommandInHeartbeat(t *testing.T) {
 type nopScheduling struct{}
 
 func (nopScheduling) Dispatch(*core.RegionInfo) *pb.RegionHeartbeatResponse { return nil }
-func (nopScheduling) Schedule(time.Time)                                     {}
+func (nopScheduling) Schedule(time.Time)                                    {}
 
 // addPeerScheduling answers every heartbeat with an AddNode command.
 type addPeerScheduling struct{}
