@@ -258,11 +258,18 @@ func TestConfChangeUnreliable(t *testing.T) {
 	Scenario{Clients: 3, ConfChange: true, Drop: 0.1}.Run(t, factory())
 }
 
-// TestConfChangeSnapshotUnreliable runs churn with drops and log GC. The course's variant
-// with partitions and restarts on top is in TestLongMultiRaft (long tag): it found a rare
-// log divergence not yet fixed (see docs/kv-tests.md).
+// TestConfChangeSnapshotUnreliable runs churn with drops and log GC.
 func TestConfChangeSnapshotUnreliable(t *testing.T) {
 	Scenario{Clients: 3, ConfChange: true, Drop: 0.1, GCLimit: shortGC}.Run(t, factory())
+}
+
+// TestConfChangeSnapshotUnreliableRecoverConcurrentPartition is the course's mix: churn,
+// 10 % drop, random partitions, every store restarted between rounds, log GC limit 20. It
+// once found a log divergence: a store whose peers had all been removed was bootstrapped
+// again on restart, bringing a removed peer back with an empty log and no vote (see
+// docs/kv-tests.md); TestLongConcurrentPartition (long tag) loops it.
+func TestConfChangeSnapshotUnreliableRecoverConcurrentPartition(t *testing.T) {
+	Scenario{Clients: 3, ConfChange: true, Drop: 0.1, Restart: true, Partitions: true, GCLimit: shortGC}.Run(t, factory())
 }
 
 func TestSplitRecover(t *testing.T) {

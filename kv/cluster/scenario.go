@@ -247,6 +247,7 @@ func (r *run) finish() Result {
 		t.Fatalf("seed %d: %d snapshot messages, want at least %d", sc.Seed, res.Snapshots, sc.MinSnapshots)
 	}
 	if w.Stats.Acked.Load() == 0 {
+		t.Logf("%s", c.Describe())
 		t.Fatalf("seed %d: no write was acknowledged", sc.Seed)
 	}
 	pres, err := CheckLinearizable(w.Hist, fmt.Sprintf("%s-seed%d", t.Name(), sc.Seed), CheckTimeout)
