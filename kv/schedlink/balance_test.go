@@ -11,7 +11,7 @@ import (
 func (c *testCluster) leaderStores() map[uint64]uint64 {
 	out := map[uint64]uint64{}
 	for sid, n := range c.nodes {
-		if n.down {
+		if n.down.Load() {
 			continue
 		}
 		for _, rid := range n.st.Regions() {
@@ -27,7 +27,7 @@ func (c *testCluster) leaderStores() map[uint64]uint64 {
 func (c *testCluster) leaderCounts() []int {
 	per := map[uint64]int{}
 	for sid, n := range c.nodes {
-		if !n.down {
+		if !n.down.Load() {
 			per[sid] = 0
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -70,7 +71,7 @@ type node struct {
 	eng  *engine.Engine
 	cli  *schedclient.Client
 	link *schedlink.Link
-	down bool
+	down atomic.Bool // read by the writer goroutine of the chaos tests
 }
 
 type testCluster struct {
@@ -130,10 +131,10 @@ func (c *testCluster) start(id uint64) *node {
 // stop takes store id down for good (link, store, client, engine).
 func (c *testCluster) stop(id uint64) {
 	n := c.nodes[id]
-	if n == nil || n.down {
+	if n == nil || n.down.Load() {
 		return
 	}
-	n.down = true
+	n.down.Store(true)
 	c.net.Detach(id)
 	n.link.Close()
 	n.st.Stop()

@@ -16,18 +16,22 @@ func ctxFor(t *testing.T, d time.Duration) context.Context {
 	return ctx
 }
 
-// regionAt asks the scheduler for the region holding key.
-func (c *testCluster) regionAt(key string) (*schedclient.Region, error) {
-	var cli *schedclient.Client
+// liveClient returns the scheduler client of a live store.
+func (c *testCluster) liveClient() *schedclient.Client {
 	for _, n := range c.nodes {
-		if !n.down {
-			cli = n.cli
-			break
+		if !n.down.Load() {
+			return n.cli
 		}
 	}
+	c.t.Fatal("no live store")
+	return nil
+}
+
+// regionAt asks the scheduler for the region holding key.
+func (c *testCluster) regionAt(key string) (*schedclient.Region, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	return cli.GetRegion(ctx, []byte(key))
+	return c.liveClient().GetRegion(ctx, []byte(key))
 }
 
 func storesOf(r *metapb.Region) map[uint64]bool {
@@ -55,7 +59,7 @@ func (c *testCluster) replicated(key string, want int, d time.Duration) *metapb.
 		}
 		for id := range stores {
 			n := c.nodes[id]
-			if n == nil || n.down {
+			if n == nil || n.down.Load() {
 				return false, fmt.Sprintf("peer on down store %d: %v", id, r.Meta)
 			}
 			st, ok := n.st.RegionStatus(r.Meta.GetId())
@@ -75,7 +79,7 @@ func (c *testCluster) leaderOf(id uint64, d time.Duration) *node {
 	var out *node
 	eventually(c.t, d, "leader", func() (bool, string) {
 		for _, n := range c.nodes {
-			if st, ok := n.st.RegionStatus(id); ok && !n.down && st.IsLeader {
+			if st, ok := n.st.RegionStatus(id); ok && !n.down.Load() && st.IsLeader {
 				out = n
 				return true, ""
 			}
@@ -181,7 +185,7 @@ func TestDownStoreReplicasReplaced(t *testing.T) {
 func (c *testCluster) statuses(id uint64) string {
 	out := ""
 	for sid, n := range c.nodes {
-		if st, ok := n.st.RegionStatus(id); ok && !n.down {
+		if st, ok := n.st.RegionStatus(id); ok && !n.down.Load() {
 			out += fmt.Sprintf(" [store %d peer %d leader %d term %d commit %d applied %d trunc %d last %d conf %d]", sid, st.PeerID,
 				st.LeaderID, st.Term, st.Commit, st.Applied, st.TruncatedIndex, st.LastIndex, st.Region.GetRegionEpoch().GetConfVer())
 		}

@@ -143,6 +143,25 @@ func (oc *OperatorController) RemoveExpired() int {
 	return n
 }
 
+// RemoveIf drops every operator for which drop returns true (it runs under a shard lock: it must
+// not call the controller) and returns how many it dropped. They count as stale.
+func (oc *OperatorController) RemoveIf(drop func(op *Operator) bool) int {
+	n := 0
+	for i := range oc.shards {
+		sh := &oc.shards[i]
+		sh.mu.Lock()
+		for _, op := range sh.ops {
+			if drop(op) {
+				oc.dropLocked(sh, op)
+				oc.stale.Add(1)
+				n++
+			}
+		}
+		sh.mu.Unlock()
+	}
+	return n
+}
+
 // Count is the number of operators of kind k in flight.
 func (oc *OperatorController) Count(k Kind) int { return int(oc.counts[k].Load()) }
 

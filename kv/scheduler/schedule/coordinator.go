@@ -27,6 +27,8 @@ type Coordinator struct {
 // RoundStats counts what one scheduling round created.
 type RoundStats struct {
 	Expired, Replica, Region, Leader int
+	// Abandoned: operators dropped because a store they move a peer or leader to is no longer usable.
+	Abandoned int
 }
 
 // NewCoordinator builds a coordinator over cluster that takes new peer ids from ids.
@@ -93,6 +95,7 @@ func (co *Coordinator) RunOnceAt(now time.Time) RoundStats {
 	}
 	var st RoundStats
 	st.Expired = co.ops.RemoveExpired()
+	st.Abandoned = co.ops.RemoveIf(func(op *Operator) bool { return co.targetGone(op, env) })
 	st.Replica = co.patrolRegions(env)
 	for _, s := range co.schedulers {
 		n := 0
@@ -143,4 +146,26 @@ func (co *Coordinator) limit(k Kind) int {
 		return co.env.Config.RegionScheduleLimit
 	}
 	return co.env.Config.ReplicaScheduleLimit
+}
+
+// targetGone reports an operator whose remaining steps add a peer on, or hand a leader to, a store
+// that is no longer usable (silent, offline, removed): it could only wait for its timeout (10
+// minutes for a replica move) while holding the region, so the region's checker and the balance
+// schedulers get it back at once.
+func (co *Coordinator) targetGone(op *Operator, env *Env) bool {
+	for i := op.Current(); i < op.Len(); i++ {
+		var to uint64
+		switch s := op.Step(i).(type) {
+		case AddPeer:
+			to = s.ToStore
+		case TransferLeader:
+			to = s.ToStore
+		default:
+			continue
+		}
+		if !env.isUsable(env.store(co.cluster, to)) {
+			return true
+		}
+	}
+	return false
 }

@@ -74,3 +74,46 @@ func TestCoordinatorRunStopsOnCancel(t *testing.T) {
 		t.Fatal("Run did not return after cancel")
 	}
 }
+
+// TestOperatorToSilentStoreAbandoned: an operator adding a peer on (or handing a leader to) a
+// store that stops heartbeating is dropped in the next round after StoreDisconnectTime instead of
+// holding its region for the 10-minute operator timeout; the replica checker then repairs the
+// region with another store.
+func TestOperatorToSilentStoreAbandoned(t *testing.T) {
+	f := newFixture(t, Config{})
+	f.addStores(1, 2, 3, 4)
+	f.put(regionSpec{id: 1, size: mb, leader: 1, stores: []uint64{1, 2}}) // one replica short
+	co, err := NewCoordinator(f.c, &testIDs{}, Config{DisableBalance: true, StoreDisconnectTime: 10 * time.Second,
+		Now: func() time.Time { return f.now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := co.RunOnce(); st.Replica != 1 {
+		t.Fatalf("round %+v, want one replica operator", st)
+	}
+	op := co.Operators().GetOperator(1)
+	target := op.Step(0).(AddPeer).ToStore
+	other := uint64(3)
+	if target == 3 {
+		other = 4
+	}
+	f.advance(5 * time.Second)
+	for _, id := range []uint64{1, 2, other} {
+		f.beat(id)
+	}
+	if st := co.RunOnce(); st.Abandoned != 0 || co.Operators().GetOperator(1) != op {
+		t.Fatalf("round %+v dropped the operator before StoreDisconnectTime", st)
+	}
+	f.advance(6 * time.Second) // target silent for 11 s
+	for _, id := range []uint64{1, 2, other} {
+		f.beat(id)
+	}
+	st := co.RunOnce()
+	if st.Abandoned != 1 {
+		t.Fatalf("round %+v, want the operator to silent store %d abandoned", st, target)
+	}
+	next := co.Operators().GetOperator(1)
+	if next == nil || next.Step(0).(AddPeer).ToStore != other {
+		t.Fatalf("replacement operator %v, want AddPeer on store %d", next, other)
+	}
+}
