@@ -233,3 +233,53 @@ func (c *testCluster) checkData(r router, acked map[string]string) {
 		}
 	}
 }
+
+// TestStoreOfflineDrainsToTombstone: a store marked Offline through the scheduler has its
+// replicas moved to the other stores (data stays readable), becomes Tombstone once it holds
+// none, its link learns that its heartbeats are refused, and it can then be removed.
+func TestStoreOfflineDrainsToTombstone(t *testing.T) {
+	c := newTestCluster(t, startScheduler(t, time.Minute, []string{"balance-leader"}))
+	var nodes []*node
+	for id := uint64(1); id <= 4; id++ {
+		nodes = append(nodes, c.start(id))
+	}
+	c.replicated("", 3, 10*time.Second)
+	if _, err := c.liveClient().SplitRegions(ctxFor(t, 15*time.Second), [][]byte{[]byte("key00040"), []byte("key00080")}); err != nil {
+		t.Fatal(err)
+	}
+	w := startWriter(c.newRouter(nodes...), 120)
+	acked := w.stop()
+	c.allReplicated(3, 20*time.Second)
+	counts, err := c.replicaCounts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	victim := uint64(0)
+	for id, n := range counts {
+		if n > 0 && (victim == 0 || id < victim) {
+			victim = id // the lowest store holding replicas
+		}
+	}
+	cli := c.newRouter().sched // outlives the victim's own client
+	if st, err := cli.SetStoreState(ctxFor(t, 2*time.Second), victim, metapb.StoreState_Offline); err != nil || st.GetState() != metapb.StoreState_Offline {
+		t.Fatalf("SetStoreState(%d, Offline) = %v, %v", victim, st, err)
+	}
+	eventually(t, 30*time.Second, "offline store drained to Tombstone", func() (bool, string) {
+		st, _, err := cli.GetStore(ctxFor(t, time.Second), victim)
+		counts, _ := c.replicaCounts()
+		return err == nil && st.GetState() == metapb.StoreState_Tombstone, fmt.Sprint(st, err, counts)
+	})
+	eventually(t, 5*time.Second, "the link told its heartbeats are refused", func() (bool, string) {
+		return c.nodes[victim].link.Tombstone(), ""
+	})
+	c.stop(victim)
+	c.allReplicated(3, 20*time.Second)
+	c.checkData(c.newRouter(nodes...), acked)
+	if err := cli.RemoveStore(ctxFor(t, 2*time.Second), victim); err != nil {
+		t.Fatal(err)
+	}
+	stores, err := cli.GetAllStores(ctxFor(t, time.Second), false)
+	if err != nil || len(stores) != 3 {
+		t.Fatalf("stores after removal: %v, %v", stores, err)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gee-project/gee/kv/proto/metapb"
@@ -84,6 +85,8 @@ type Link struct {
 	sem      chan struct{}
 
 	res resolver
+
+	tombstone atomic.Bool // the scheduler refused a store heartbeat with STORE_TOMBSTONE
 }
 
 // New returns a link for cfg.StoreID over cli (owned by the caller, closed after the link).

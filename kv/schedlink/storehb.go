@@ -6,6 +6,7 @@ import (
 	"time"
 
 	pb "github.com/gee-project/gee/kv/proto/schedulerpb"
+	"github.com/gee-project/gee/kv/schedclient"
 )
 
 func (l *Link) storeHeartbeatLoop() {
@@ -49,7 +50,19 @@ func (l *Link) storeStats() *pb.StoreStats {
 func (l *Link) sendStoreHeartbeat() {
 	ctx, cancel := context.WithTimeout(l.ctx, l.cfg.RPCTimeout)
 	defer cancel()
-	if err := l.cli.StoreHeartbeat(ctx, l.storeStats()); err != nil && l.ctx.Err() == nil {
+	err := l.cli.StoreHeartbeat(ctx, l.storeStats())
+	switch {
+	case err == nil || l.ctx.Err() != nil:
+	case schedclient.IsType(err, pb.ErrorType_STORE_TOMBSTONE):
+		if l.tombstone.CompareAndSwap(false, true) {
+			l.log.Error("the scheduler refuses this store: it was drained (Tombstone) or removed; stop the process",
+				"store", l.cfg.StoreID, "err", err)
+		}
+	default:
 		l.log.Warn("store heartbeat failed", "store", l.cfg.StoreID, "err", err)
 	}
 }
+
+// Tombstone reports whether the scheduler has refused this store's heartbeats as a tombstone
+// (drained after store-offline, or removed): the process should stop.
+func (l *Link) Tombstone() bool { return l.tombstone.Load() }
