@@ -10,7 +10,7 @@ import (
 
 // loadEnv runs one workload for profiling the servers from outside:
 // KVBENCH_LOAD=<impl>,<workload>,<ops>[,<server flag>...] (e.g.
-// gee,put-c64,20000). The server pids are written, one per line, to the
+// gee,put-c64,20000; impl as in KVBENCH_IMPLS). The server pids are written, one per line, to the
 // file named by KVBENCH_PIDS (if set) before the load starts, and the load
 // waits for KVBENCH_GO (a file path, if set) to exist, so a profiler can
 // attach first. KVBENCH_DIR, if set, is where data and server logs stay.
@@ -43,15 +43,15 @@ func TestLoad(t *testing.T) {
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	var c *cluster
-	switch f[0] {
-	case "gee":
-		c = startGee(t, dir, f[3:]...)
-	case "etcd":
-		c = startEtcd(t, dir)
-	default:
-		t.Fatalf("%s: unknown impl %q (gee or etcd)", loadEnv, f[0])
+	selected, err := selectImpls(f[0])
+	if err != nil || len(selected) != 1 {
+		t.Fatalf("%s: impl %q: want one of %s (%v)", loadEnv, f[0], implNames(), err)
 	}
+	im := selected[0]
+	if im.missing != nil && im.missing() != "" {
+		t.Skip(im.missing())
+	}
+	c := im.start(t, dir, f[3:])
 	defer c.close()
 	if err := preload(c); err != nil {
 		t.Fatal(err)

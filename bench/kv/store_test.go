@@ -13,18 +13,21 @@ type store interface {
 	Get(ctx context.Context, key []byte) (value []byte, found bool, err error)
 }
 
-// cluster is a running 3-process cluster with a connected client.
+// cluster is a running cluster (3 servers, plus tinykv-scheduler in
+// gee-8regions) with a connected client.
 type cluster struct {
 	store
-	// procs are the server processes, for profiling.
+	// procs are the server processes (the scheduler too), for profiling and
+	// their CPU time.
 	procs []*proc
 	close func()
 }
 
-// impl starts one implementation's cluster with its data under dir.
+// impl starts one implementation's cluster with its data under dir; flags
+// are extra server flags (TinyKV only).
 type impl struct {
 	name  string
-	start func(tb testing.TB, dir string) *cluster
+	start func(tb testing.TB, dir string, flags []string) *cluster
 	// missing, if set, says why the implementation cannot run here.
 	missing func() string
 }

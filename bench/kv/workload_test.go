@@ -77,7 +77,24 @@ func percentile(d []time.Duration, p int) time.Duration {
 	return d[max(i-1, 0)]
 }
 
-func key(prefix string, i int) []byte { return fmt.Appendf(nil, "%s%010d", prefix, i) }
+// keyBuckets is how many key ranges the workloads spread their keys over
+// evenly: key i starts with bucket i%keyBuckets ("3/put/..."), so a cluster
+// split at splitKeys() gets the same share of every workload in each region.
+const keyBuckets = 8
+
+func key(prefix string, i int) []byte {
+	return fmt.Appendf(nil, "%d/%s%010d", i%keyBuckets, prefix, i)
+}
+
+// splitKeys are the keys that cut the workloads' key space into keyBuckets
+// ranges of equal load: "1/", ..., "7/" (bucket 0 takes everything below "1/").
+func splitKeys() [][]byte {
+	keys := make([][]byte, 0, keyBuckets-1)
+	for b := 1; b < keyBuckets; b++ {
+		keys = append(keys, fmt.Appendf(nil, "%d/", b))
+	}
+	return keys
+}
 
 // value is a valueSize-byte value that names its key, so gets can check it.
 func value(k []byte) []byte {

@@ -1,7 +1,7 @@
 // Command kvratios reads `go test -bench KV` output of package bench/kv and
 // prints, per workload and per run, each TinyKV variant's throughput ("gee",
-// "gee-8regions", ...) as a ratio to etcd's with both sides' p50/p99 latency
-// and server CPU, then the range of the ratio over the runs. Run i of a
+// "gee-8regions", ...) as a ratio to etcd's with both sides' p50/p99 latency,
+// server CPU and client CPU per op (0 when a line lacks the metric), then the range of the ratio over the runs. Run i of a
 // variant is paired with run i of "etcd" (go test -count N prints each
 // case's N runs in order).
 //
@@ -116,9 +116,9 @@ func printPairs(w io.Writer, impl string, gee, etcd []metrics) {
 			hi = r
 		}
 		paired++
-		fmt.Fprintf(w, "  %s run %d: ops/s %s %.0f etcd %.0f = %.2fx | p50 ms %.2f vs %.2f | p99 ms %.2f vs %.2f | srv-cpu-us/op %.0f vs %.0f\n",
+		fmt.Fprintf(w, "  %s run %d: ops/s %s %.0f etcd %.0f = %.2fx | p50 ms %.2f vs %.2f | p99 ms %.2f vs %.2f | srv-cpu-us/op %.0f vs %.0f | cli-cpu-us/op %.0f vs %.0f\n",
 			impl, i+1, impl, g["ops/s"], e["ops/s"], r, g["p50-ms"], e["p50-ms"], g["p99-ms"], e["p99-ms"],
-			g["srv-cpu-us/op"], e["srv-cpu-us/op"])
+			g["srv-cpu-us/op"], e["srv-cpu-us/op"], g["cli-cpu-us/op"], e["cli-cpu-us/op"])
 	}
 	if paired == 0 {
 		fmt.Fprintf(w, "  %s: %d runs, %d etcd runs: nothing to pair\n", impl, len(gee), len(etcd))

@@ -26,7 +26,7 @@ func TestRatios(t *testing.T) {
 	printRatios(&b, runs, order, impls)
 	out := b.String()
 	for _, want := range []string{
-		"gee run 1: ops/s gee 3000 etcd 1000 = 3.00x | p50 ms 15.00 vs 45.00 | p99 ms 50.00 vs 200.00 | srv-cpu-us/op 250 vs 480",
+		"gee run 1: ops/s gee 3000 etcd 1000 = 3.00x | p50 ms 15.00 vs 45.00 | p99 ms 50.00 vs 200.00 | srv-cpu-us/op 250 vs 480 | cli-cpu-us/op 0 vs 0",
 		"gee run 2: ops/s gee 4000 etcd 2000 = 2.00x",
 		"throughput gee/etcd: 2.00-3.00x\n  gee-8regions run 1: ops/s gee-8regions 6000 etcd 1000 = 6.00x",
 		"throughput gee-8regions/etcd: 2.50-6.00x",
