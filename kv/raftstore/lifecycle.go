@@ -40,14 +40,10 @@ func (s *Store) onRaftMessage(msg *raftserverpb.RaftMessage) {
 		}
 		return
 	}
-	from := msg.GetFromPeer()
-	// An empty sender (epoch 0) may be a member this peer has not heard of yet: only an
-	// initialized sender with an older epoch is known to be removed.
-	if p.initialized() && peerByID(p.ps.region, from.GetId()) == nil && msg.GetRegionEpoch().GetConfVer() > 0 &&
-		msg.GetRegionEpoch().GetConfVer() < p.ps.region.GetRegionEpoch().GetConfVer() {
-		s.sendTombstone(p, from) // a removed peer that does not know it yet
+	if s.tellRemovedSender(p, msg) {
 		return
 	}
+	from := msg.GetFromPeer()
 	if p.peerCache == nil {
 		p.peerCache = map[uint64]*metapb.Peer{}
 	}
@@ -62,6 +58,20 @@ func (s *Store) onRaftMessage(msg *raftserverpb.RaftMessage) {
 	if err := p.rn.Step(m); err != nil {
 		s.log.Debug("raftstore: raft message dropped", "region", p.regionID, "err", err)
 	}
+}
+
+// tellRemovedSender sends a tombstone message to msg's sender if p's region shows it was
+// removed (a removed peer that does not know it yet) and reports whether it did. An empty
+// sender (epoch 0) may be a member p has not heard of yet: only an initialized sender with
+// an older epoch is known to be removed.
+func (s *Store) tellRemovedSender(p *peer, msg *raftserverpb.RaftMessage) bool {
+	from, cv := msg.GetFromPeer(), msg.GetRegionEpoch().GetConfVer()
+	if !p.initialized() || peerByID(p.ps.region, from.GetId()) != nil || cv == 0 ||
+		cv >= p.ps.region.GetRegionEpoch().GetConfVer() {
+		return false
+	}
+	s.sendTombstone(p, from)
+	return true
 }
 
 // maybeCreatePeer creates the empty peer a leader's (or candidate's) message is addressed to, unless the
@@ -83,7 +93,11 @@ func (s *Store) maybeCreatePeer(msg *raftserverpb.RaftMessage) *peer {
 		s.log.Warn("raftstore: read region state", "region", msg.GetRegionId(), "err", err)
 		return nil
 	}
-	if st.GetRegion() != nil && (st.GetState() != raftserverpb.PeerState_Tombstone || staleForTombstone(msg, st.GetRegion())) {
+	if st.GetRegion() != nil && st.GetState() != raftserverpb.PeerState_Tombstone {
+		return nil
+	}
+	if st.GetRegion() != nil && staleForTombstone(msg, st.GetRegion()) {
+		s.tellRemoved(msg, st.GetRegion())
 		return nil
 	}
 	probe := &metapb.Region{Id: msg.GetRegionId(), StartKey: msg.GetStartKey(), EndKey: msg.GetEndKey()}
@@ -108,6 +122,22 @@ func staleForTombstone(msg *raftserverpb.RaftMessage, tomb *metapb.Region) bool 
 	}
 	old := peerOnStore(tomb, msg.GetToPeer().GetStoreId())
 	return old != nil && msg.GetToPeer().GetId() <= old.GetId()
+}
+
+// tellRemoved answers a message that reached this store's tombstone of its region from a
+// peer the tombstone shows was removed, so that peer destroys itself instead of
+// campaigning alone forever (it may have been cut off when it was removed, and the
+// members it still knows may all be gone). Only a tombstone written by applying this
+// store's own removal is trusted: its meta is exact. One written when a newer peer or a
+// tombstone message replaced the local peer may lack members added since.
+func (s *Store) tellRemoved(msg *raftserverpb.RaftMessage, tomb *metapb.Region) {
+	from, cv := msg.GetFromPeer(), msg.GetRegionEpoch().GetConfVer()
+	if peerOnStore(tomb, s.cfg.StoreID) != nil || peerByID(tomb, from.GetId()) != nil ||
+		cv == 0 || cv >= tomb.GetRegionEpoch().GetConfVer() {
+		return
+	}
+	_ = s.trans.Send(&raftserverpb.RaftMessage{RegionId: msg.GetRegionId(), FromPeer: msg.GetToPeer(), ToPeer: from,
+		IsTombstone: true, RegionEpoch: tomb.GetRegionEpoch()})
 }
 
 // overlapsOthers reports whether r's range overlaps an initialized region other than id.

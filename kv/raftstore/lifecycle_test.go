@@ -146,3 +146,61 @@ func TestRestartAfterRemovalKeepsTombstone(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestRemovedPeerToldByTombstonedStore: peer 4 is removed while cut off, then peer 3 is
+// removed too (store 3 applies its own removal). When peer 4 can reach only store 3, its
+// campaign reaches a tombstone whose region no longer lists it: store 3 answers with a
+// tombstone message and peer 4 destroys itself instead of campaigning forever.
+func TestRemovedPeerToldByTombstonedStore(t *testing.T) {
+	c := newTestCluster(t, 4, nil)
+	if err := c.put("k", "v"); err != nil {
+		t.Fatal(err)
+	}
+	c.waitValue(4, "k", "v")
+	c.net.isolate(4, true)
+	c.changePeer(t, pb.ConfChangeType_ConfChangeRemoveNode, &metapb.Peer{Id: 4, StoreId: 4})
+	c.changePeer(t, pb.ConfChangeType_ConfChangeRemoveNode, &metapb.Peer{Id: 3, StoreId: 3})
+	waitFor(t, "store 3 to apply its removal", func() bool { _, ok := c.stores[3].RegionStatus(1); return !ok })
+	if tomb := regionState(t, c.engs[3], 1).GetRegion(); peerOnStore(tomb, 3) != nil || len(tomb.GetPeers()) != 2 {
+		t.Fatalf("store 3's tombstone = %v, want the region after its own removal", tomb)
+	}
+	if st, _ := c.stores[4].RegionStatus(1); st.Region.GetRegionEpoch().GetConfVer() != 1 {
+		t.Fatalf("the cut-off store heard of its removal already: %v", st.Region)
+	}
+	// Store 4 can now reach only store 3 (1 and 2 are cut off from everyone).
+	c.net.isolate(1, true)
+	c.net.isolate(2, true)
+	c.net.isolate(4, false)
+	waitFor(t, "the removed peer to destroy itself", func() bool { _, ok := c.stores[4].RegionStatus(1); return !ok })
+	if st := regionState(t, c.engs[4], 1); st.GetState() != raftserverpb.PeerState_Tombstone {
+		t.Fatalf("store 4 region state = %v, want a tombstone", st)
+	}
+}
+
+// TestRemovedPeerToldByReplacedPeer: peer 4 is removed while cut off, peer 3 is removed
+// and store 3 re-added as peer 13. Peer 4, reaching only store 3, addresses peer 3; the
+// message is refused (peer 3 was replaced), but store 3's peer 13, whose region no longer
+// lists peer 4, tells it it was removed and peer 4 destroys itself.
+func TestRemovedPeerToldByReplacedPeer(t *testing.T) {
+	c := newTestCluster(t, 4, nil)
+	if err := c.put("k", "v"); err != nil {
+		t.Fatal(err)
+	}
+	c.waitValue(4, "k", "v")
+	c.net.isolate(4, true)
+	c.changePeer(t, pb.ConfChangeType_ConfChangeRemoveNode, &metapb.Peer{Id: 4, StoreId: 4})
+	c.changePeer(t, pb.ConfChangeType_ConfChangeRemoveNode, &metapb.Peer{Id: 3, StoreId: 3})
+	waitFor(t, "store 3 to drop peer 3", func() bool { _, ok := c.stores[3].RegionStatus(1); return !ok })
+	c.changePeer(t, pb.ConfChangeType_ConfChangeAddNode, &metapb.Peer{Id: 13, StoreId: 3})
+	waitFor(t, "peer 13 to be filled", func() bool {
+		st, ok := c.stores[3].RegionStatus(1)
+		return ok && st.PeerID == 13 && len(st.Region.GetPeers()) == 3
+	})
+	c.net.isolate(1, true)
+	c.net.isolate(2, true)
+	c.net.isolate(4, false)
+	waitFor(t, "the removed peer to destroy itself", func() bool { _, ok := c.stores[4].RegionStatus(1); return !ok })
+	if st, _ := c.stores[3].RegionStatus(1); st.PeerID != 13 {
+		t.Fatalf("store 3's peer changed: %+v", st)
+	}
+}

@@ -123,6 +123,8 @@ func (s *Store) handle(e *event) {
 		s.onTransfer(p, e.peerID, e.reply)
 	case evSplitCheck:
 		s.onSplitPlan(p, e.split)
+	case evReplaced:
+		s.tellRemovedSender(p, e.msg)
 	}
 }
 

@@ -293,11 +293,19 @@ func (s *Store) Stop() {
 	})
 }
 
+// errReplacedPeer: a message addressed to an older peer of a region whose local peer
+// replaced it.
+var errReplacedPeer = errors.New("the addressed peer was replaced")
+
 // OnRaftMessage takes a message from another store. It returns an error, and changes
 // nothing, when the message is malformed, not meant for this store, for a region this
 // store does not host, or carries a snapshot that is corrupt, truncated or too large.
 func (s *Store) OnRaftMessage(msg *raftserverpb.RaftMessage) error {
 	if err := s.checkMessage(msg); err != nil {
+		if errors.Is(err, errReplacedPeer) {
+			// Its sender may be a removed peer that should be told (the loop decides).
+			s.mb.push(event{kind: evReplaced, region: msg.GetRegionId(), msg: msg})
+		}
 		return err
 	}
 	select {
@@ -340,8 +348,8 @@ func (s *Store) checkMessage(msg *raftserverpb.RaftMessage) error {
 		newer := to > p.meta.GetId() &&
 			msg.GetRegionEpoch().GetConfVer() > p.status.Load().Region.GetRegionEpoch().GetConfVer()
 		if !newer {
-			return fmt.Errorf("raftstore: region %d peer on store %d is %d, not %d", msg.GetRegionId(),
-				s.cfg.StoreID, p.meta.GetId(), to)
+			return fmt.Errorf("raftstore: region %d peer on store %d is %d, not %d: %w", msg.GetRegionId(),
+				s.cfg.StoreID, p.meta.GetId(), to, errReplacedPeer)
 		}
 	}
 	if m.GetType() == pb.MessageType_MsgSnap || m.GetSnapshot() != nil {
@@ -458,6 +466,7 @@ const (
 	evApplied
 	evTransfer
 	evSplitCheck
+	evReplaced // a message to an older peer id of a region this store hosts
 )
 
 type event struct {
