@@ -16,7 +16,8 @@ Usage:
   tinykv-ctl [-scheduler HOST:PORT,...] [-timeout D] COMMAND [ARGS]
 
 Commands:
-  stores                 list stores: id, address, state, regions, leaders, region size, last heartbeat
+  stores                 list stores: id, address, state, replicas and leaders (from the region map),
+                         available bytes (from the last store heartbeat)
   regions                list regions: id, start and end key, epoch, leader store, peers (store ids)
   split KEY...           split the regions holding the keys at exactly those keys; returns when
                          the scheduler has seen every new region (or -timeout passes)

@@ -100,24 +100,37 @@ func kvCommand(ctx context.Context, c *config, out io.Writer) error {
 	return nil
 }
 
+// listStores prints every store with its replica and leader counts from the scheduler's region
+// map (current even right after a scheduler restart) and the space its last heartbeat reported.
 func listStores(ctx context.Context, sc *schedclient.Client, out io.Writer) error {
 	stores, err := sc.GetAllStores(ctx, false)
 	if err != nil {
 		return err
 	}
+	replicas, leaders := map[uint64]int{}, map[uint64]int{}
+	err = scanAll(ctx, sc, func(r *schedclient.Region) {
+		for _, p := range r.Meta.GetPeers() {
+			replicas[p.GetStoreId()]++
+		}
+		if r.Leader != nil {
+			leaders[r.Leader.GetStoreId()]++
+		}
+	})
+	if err != nil {
+		return err
+	}
 	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "ID\tADDRESS\tSTATE\tREGIONS\tUSED\tAVAILABLE")
+	fmt.Fprintln(w, "ID\tADDRESS\tSTATE\tREPLICAS\tLEADERS\tAVAILABLE")
 	for _, s := range stores {
-		_, stats, _ := sc.GetStore(ctx, s.GetId()) // a store removed meanwhile lists zeros
+		_, stats, _ := sc.GetStore(ctx, s.GetId()) // a store removed meanwhile lists 0
 		fmt.Fprintf(w, "%d\t%s\t%s\t%d\t%d\t%d\n", s.GetId(), s.GetAddress(), s.GetState(),
-			stats.GetRegionCount(), stats.GetUsedSize(), stats.GetAvailable())
+			replicas[s.GetId()], leaders[s.GetId()], stats.GetAvailable())
 	}
 	return w.Flush()
 }
 
-func listRegions(ctx context.Context, sc *schedclient.Client, out io.Writer) error {
-	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "ID\tSTART\tEND\tEPOCH\tLEADER\tPEERS (store ids)")
+// scanAll calls fn on every region the scheduler knows, in key order.
+func scanAll(ctx context.Context, sc *schedclient.Client, fn func(r *schedclient.Region)) error {
 	var start []byte
 	for page := 0; page < 1000; page++ {
 		regions, err := sc.ScanRegions(ctx, start, nil, 0)
@@ -125,19 +138,30 @@ func listRegions(ctx context.Context, sc *schedclient.Client, out io.Writer) err
 			return err
 		}
 		for _, r := range regions {
-			m := r.Meta
-			stores := make([]uint64, 0, len(m.GetPeers()))
-			for _, p := range m.GetPeers() {
-				stores = append(stores, p.GetStoreId())
-			}
-			fmt.Fprintf(w, "%d\t%q\t%q\t%d/%d\t%d\t%v\n", m.GetId(), m.GetStartKey(), m.GetEndKey(),
-				m.GetRegionEpoch().GetConfVer(), m.GetRegionEpoch().GetVersion(), r.Leader.GetStoreId(), stores)
+			fn(r)
 		}
 		if len(regions) == 0 || len(regions[len(regions)-1].Meta.GetEndKey()) == 0 {
-			return w.Flush()
+			return nil
 		}
 		start = regions[len(regions)-1].Meta.GetEndKey()
 	}
-	_ = w.Flush()
 	return errors.New("more than 1000 pages of regions")
+}
+
+func listRegions(ctx context.Context, sc *schedclient.Client, out io.Writer) error {
+	w := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "ID\tSTART\tEND\tEPOCH\tLEADER\tPEERS (store ids)")
+	err := scanAll(ctx, sc, func(r *schedclient.Region) {
+		m := r.Meta
+		stores := make([]uint64, 0, len(m.GetPeers()))
+		for _, p := range m.GetPeers() {
+			stores = append(stores, p.GetStoreId())
+		}
+		fmt.Fprintf(w, "%d\t%q\t%q\t%d/%d\t%d\t%v\n", m.GetId(), m.GetStartKey(), m.GetEndKey(),
+			m.GetRegionEpoch().GetConfVer(), m.GetRegionEpoch().GetVersion(), r.Leader.GetStoreId(), stores)
+	})
+	if ferr := w.Flush(); err == nil {
+		err = ferr
+	}
+	return err
 }

@@ -91,6 +91,8 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 	fs.Uint64Var(&c.store.RaftLogGCCountLimit, "raft-log-gc-count", 10000, "compact the raft log once it keeps more than this many applied entries")
 	fs.Var(&gcSize, "raft-log-gc-size", "compact the raft log once its kept entries hold more than this `SIZE`")
 	fs.DurationVar(&c.store.RaftLogGCTickInterval, "raft-log-gc-interval", time.Second, "how often the leader checks the log GC thresholds")
+	fs.DurationVar(&c.store.ReportInterval, "region-heartbeat", 2*time.Second, "with -scheduler, how often each region leader reports its region; "+
+		"the scheduler's commands (add/remove peer, transfer leader, split) ride on the answers, so this paces every scheduling step")
 	fs.Var(&uncommitted, "max-uncommitted-size", "leader's uncommitted log tail bound; beyond it writes get ServerIsBusy (`SIZE`)")
 	fs.IntVar(&c.store.MaxPendingProposals, "max-pending-proposals", 20000, "writes waiting for raft in this store; more get ServerIsBusy")
 	fs.DurationVar(&c.store.ProposalTimeout, "proposal-timeout", 10*time.Second, "a write or read not answered by raft within this gets Timeout (a timed-out write may still apply)")
@@ -162,6 +164,8 @@ func (c *config) check(peers string) error {
 	switch {
 	case c.store.TickInterval <= 0:
 		return errors.New("-tick: must be positive")
+	case c.store.ReportInterval <= 0:
+		return errors.New("-region-heartbeat: must be positive")
 	case c.store.HeartbeatTicks <= 0 || c.store.ElectionTicks <= c.store.HeartbeatTicks:
 		return fmt.Errorf("-election-ticks %d: must exceed -heartbeat-ticks %d (both positive)", c.store.ElectionTicks, c.store.HeartbeatTicks)
 	case c.store.ProposalTimeout <= 0 || c.store.RaftLogGCTickInterval <= 0:

@@ -24,7 +24,7 @@ func TestHelpDocumentsEveryFlag(t *testing.T) {
 	help := out.String()
 	for _, f := range []string{"-addr", "-data", "-store-id", "-peers", "-standalone", "-tick", "-election-ticks",
 		"-heartbeat-ticks", "-raft-log-gc-count", "-raft-log-gc-size", "-proposal-timeout", "-lease-reads",
-		"-max-snapshot-size", "-max-value-size", "-shutdown-timeout", "-gc-percent", "Examples:"} {
+		"-max-snapshot-size", "-max-value-size", "-shutdown-timeout", "-gc-percent", "-region-heartbeat", "Examples:"} {
 		if !strings.Contains(help, f) {
 			t.Errorf("-h output does not mention %s", f)
 		}
@@ -55,6 +55,7 @@ func TestBadCommandLines(t *testing.T) {
 		{[]string{"-data", "d", "-standalone", "-max-value-size", "lots"}, "-max-value-size"},
 		{[]string{"-data", "d", "-standalone", "extra"}, `unexpected argument "extra"`},
 		{[]string{"-data", "d", "-standalone", "-gc-percent", "-2"}, "-gc-percent -2"},
+		{[]string{"-data", "d", "-store-id", "1", "-peers", "1=127.0.0.1:1", "-region-heartbeat", "0s"}, "-region-heartbeat: must be positive"},
 		{[]string{"-data", "d", "-store-id", "1", "-scheduler", "127.0.0.1:1", "-peers", "1=127.0.0.1:1"}, "-scheduler: do not combine"},
 		{[]string{"-data", "d", "-store-id", "1", "-scheduler", "127.0.0.1:1", "-addr", "127.0.0.1:0"}, "fixed port"},
 		{[]string{"-data", "d", "-standalone", "-scheduler", "127.0.0.1:1"}, "-standalone: do not combine"},
