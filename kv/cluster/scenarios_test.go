@@ -1,9 +1,12 @@
 package cluster
 
 import (
+	"io"
 	"os"
 	"testing"
 	"time"
+
+	"github.com/gee-project/gee/kv/raftstore"
 )
 
 // factory is the store under test: the real raftstore, its warnings on stderr only
@@ -13,6 +16,16 @@ func factory() StoreFactory {
 		return Raftstore(os.Stderr, nil)
 	}
 	return Raftstore(nil, nil)
+}
+
+// leaseFactory builds stores that answer linearizable reads from the leader lease, the
+// default of tinykv-server.
+func leaseFactory() StoreFactory {
+	var w io.Writer
+	if os.Getenv("KV_CLUSTER_LOG") != "" {
+		w = os.Stderr
+	}
+	return Raftstore(w, func(cfg *raftstore.Config) { cfg.LeaseReads = true })
 }
 
 // shortGC is the log GC limit of the short snapshot scenarios: small, so a one-second
@@ -86,4 +99,12 @@ func TestSnapshotUnreliableRecoverConcurrentPartition(t *testing.T) {
 func TestChaos(t *testing.T) {
 	Scenario{Clients: 3, Contention: 3, Drop: 0.05, Chaos: true, Partitions: true, Restart: true,
 		CrashOne: true, GCLimit: shortGC, RoundTime: 1500 * time.Millisecond}.Run(t, factory())
+}
+
+// TestLeaseReadsChaos runs every fault with lease reads: a leader cut off, crashed or
+// stalled must not answer a read from a lease that no longer holds, or porcupine finds
+// the stale value.
+func TestLeaseReadsChaos(t *testing.T) {
+	Scenario{Clients: 3, Contention: 3, Drop: 0.05, Chaos: true, Partitions: true, Restart: true,
+		CrashOne: true, GCLimit: shortGC, RoundTime: 1500 * time.Millisecond}.Run(t, leaseFactory())
 }
