@@ -25,7 +25,16 @@ func (s *Server) RegionHeartbeat(stream pb.Scheduler_RegionHeartbeatServer) erro
 		return status.Errorf(codes.ResourceExhausted, "more than %d region heartbeat streams", s.limits.MaxRegionStreams)
 	}
 	defer s.regionStreams.Add(-1)
-	return serveStream(s, stream.Recv, s.HandleRegionHeartbeat, stream.Send)
+	snd := &sender[pb.RegionHeartbeatResponse]{send: stream.Send}
+	defer s.pushers.drop(snd)
+	handle := func(req *pb.RegionHeartbeatRequest) *pb.RegionHeartbeatResponse {
+		resp := s.HandleRegionHeartbeat(req)
+		if resp.GetHeader().GetError() == nil {
+			s.pushers.note(req.GetLeader().GetStoreId(), snd)
+		}
+		return resp
+	}
+	return serveStream(s, stream.Recv, handle, snd)
 }
 
 // HandleRegionHeartbeat applies one region heartbeat and returns the response to send, if any.
@@ -61,6 +70,11 @@ func (s *Server) HandleRegionHeartbeat(req *pb.RegionHeartbeatRequest) *pb.Regio
 	if cmd == nil || (cmd.ChangePeer == nil && cmd.TransferLeader == nil && cmd.SplitRegion == nil) {
 		return nil
 	}
+	return s.finishCommand(cmd, region)
+}
+
+// finishCommand fills in a command's header, region id, epoch and target peer.
+func (s *Server) finishCommand(cmd *pb.RegionHeartbeatResponse, region *core.RegionInfo) *pb.RegionHeartbeatResponse {
 	s.stats.commands.Add(1)
 	cmd.Header = s.header(nil)
 	cmd.RegionId = region.ID()
@@ -111,7 +125,7 @@ func (s *Server) Tso(stream pb.Scheduler_TsoServer) error {
 		return status.Errorf(codes.ResourceExhausted, "more than %d TSO streams", s.limits.MaxTSOStreams)
 	}
 	defer s.tsoStreams.Add(-1)
-	return serveStream(s, stream.Recv, s.handleTSO, stream.Send)
+	return serveStream(s, stream.Recv, s.handleTSO, &sender[pb.TsoResponse]{send: stream.Send})
 }
 
 func (s *Server) handleTSO(req *pb.TsoRequest) *pb.TsoResponse {
@@ -134,14 +148,37 @@ func (s *Server) handleTSO(req *pb.TsoRequest) *pb.TsoResponse {
 	return &pb.TsoResponse{Header: s.header(nil), Count: n, Timestamp: &pb.Timestamp{Physical: physical, Logical: logical}}
 }
 
+// sender sends on one stream; after stop (the handler returned) nothing more is sent.
+type sender[R any] struct {
+	mu      sync.Mutex
+	stopped bool
+	send    func(*R) error
+}
+
+// Send sends r unless the stream was stopped (then sent is false).
+func (snd *sender[R]) Send(r *R) (sent bool, err error) {
+	snd.mu.Lock()
+	defer snd.mu.Unlock()
+	if snd.stopped {
+		return false, nil
+	}
+	return true, snd.send(r)
+}
+
+func (snd *sender[R]) stop() {
+	snd.mu.Lock()
+	snd.stopped = true
+	snd.mu.Unlock()
+}
+
 // serveStream runs a bidirectional stream: one goroutine receives, handles and sends (no hand-off
 // per message), while the handler itself waits for that goroutine to end or for the server to
 // close. On close the handler returns, which cancels the stream and ends the blocked Recv; the
-// stopped flag, checked under the send lock, makes sure nothing is sent after the handler returned.
-func serveStream[T, R any](s *Server, recv func() (*T, error), handle func(*T) *R, send func(*R) error) error {
+// sender's stopped flag, set before returning, makes sure nothing is sent after the handler
+// returned (by this goroutine or by a push from the schedule loop).
+func serveStream[T, R any](s *Server, recv func() (*T, error), handle func(*T) *R, snd *sender[R]) error {
+	defer snd.stop()
 	ended := make(chan error, 1)
-	var mu sync.Mutex
-	stopped := false
 	go func() {
 		for {
 			req, err := recv()
@@ -153,13 +190,10 @@ func serveStream[T, R any](s *Server, recv func() (*T, error), handle func(*T) *
 			if resp == nil {
 				continue
 			}
-			mu.Lock()
-			if stopped {
-				mu.Unlock()
+			sent, err := snd.Send(resp)
+			if !sent {
 				return
 			}
-			err = send(resp)
-			mu.Unlock()
 			if err != nil {
 				ended <- err
 				return
@@ -173,9 +207,72 @@ func serveStream[T, R any](s *Server, recv func() (*T, error), handle func(*T) *
 		}
 		return err
 	case <-s.ctx.Done():
-		mu.Lock()
-		stopped = true
-		mu.Unlock()
+		snd.stop()
 		return status.Error(codes.Unavailable, "scheduler is shutting down")
+	}
+}
+
+// pushers maps a store id to the heartbeat stream its region leaders last reported on, so a
+// new operator's first step can be sent at once.
+type pushers struct {
+	mu sync.Mutex
+	m  map[uint64]*sender[pb.RegionHeartbeatResponse]
+}
+
+func (p *pushers) note(storeID uint64, snd *sender[pb.RegionHeartbeatResponse]) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.m == nil {
+		p.m = map[uint64]*sender[pb.RegionHeartbeatResponse]{}
+	}
+	if p.m[storeID] != snd {
+		p.m[storeID] = snd
+	}
+}
+
+func (p *pushers) get(storeID uint64) *sender[pb.RegionHeartbeatResponse] {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.m[storeID]
+}
+
+// drop forgets snd (its stream ended).
+func (p *pushers) drop(snd *sender[pb.RegionHeartbeatResponse]) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for id, x := range p.m {
+		if x == snd {
+			delete(p.m, id)
+		}
+	}
+}
+
+// addedSource is implemented by a Scheduling (schedule.ServerScheduling) that can tell which
+// regions it gave an operator since the last call.
+type addedSource interface {
+	TakeAdded() []uint64
+}
+
+// pushAdded sends the first step of every new operator to its region leader's stream at once,
+// instead of waiting for the region's next heartbeat (up to the store's report interval).
+func (s *Server) pushAdded() {
+	src, ok := s.sched.(addedSource)
+	if !ok {
+		return
+	}
+	for _, id := range src.TakeAdded() {
+		r := s.cluster.GetRegion(id)
+		if r == nil || r.Leader() == nil {
+			continue
+		}
+		snd := s.pushers.get(r.Leader().GetStoreId())
+		if snd == nil {
+			continue
+		}
+		cmd := s.sched.Dispatch(r)
+		if cmd == nil || (cmd.ChangePeer == nil && cmd.TransferLeader == nil) {
+			continue
+		}
+		_, _ = snd.Send(s.finishCommand(cmd, r)) // a failed send ends that stream; heartbeats re-send
 	}
 }

@@ -46,6 +46,7 @@ type Server struct {
 
 	splits  splitQueue    // admin split keys offered to region heartbeats
 	removed removedStores // ids of removed stores
+	pushers pushers       // region heartbeat stream per store, for pushing new operators
 
 	tsoStreams, regionStreams atomic.Int64
 	stats                     statCounters
@@ -238,6 +239,7 @@ func (s *Server) scheduleLoop() {
 		case <-t.C:
 			if s.bootstrapped.Load() {
 				s.sched.Schedule(s.cfg.Now())
+				s.pushAdded()
 				s.buryDrainedStores()
 			}
 		}

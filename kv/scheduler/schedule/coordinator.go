@@ -22,7 +22,12 @@ type Coordinator struct {
 	base    Config // as given, defaults applied; env.Config is it refreshed from ClusterConfig each round
 	patrol  []byte // where the replica checker's next batch starts
 	started bool
+	added   []uint64 // regions given an operator since the last TakeAdded (capped at maxAdded)
 }
+
+// maxAdded caps the regions TakeAdded remembers; beyond it, new operators wait for their region's
+// heartbeat as they always may.
+const maxAdded = 4096
 
 // RoundStats counts what one scheduling round created.
 type RoundStats struct {
@@ -104,6 +109,7 @@ func (co *Coordinator) RunOnceAt(now time.Time) RoundStats {
 			if op == nil || !co.ops.AddOperator(op) {
 				break
 			}
+			co.noteAdded(op)
 			n++
 		}
 		if s.Kind() == KindRegion {
@@ -126,6 +132,7 @@ func (co *Coordinator) patrolRegions(env *Env) int {
 		}
 		co.patrol = r.EndKey()
 		if op := co.checker.Check(co.cluster, env, r); op != nil && co.ops.AddOperator(op) {
+			co.noteAdded(op)
 			added++
 		}
 		if len(co.patrol) == 0 {
@@ -168,4 +175,21 @@ func (co *Coordinator) targetGone(op *Operator, env *Env) bool {
 		}
 	}
 	return false
+}
+
+// noteAdded remembers op's region for TakeAdded. Caller holds co.mu.
+func (co *Coordinator) noteAdded(op *Operator) {
+	if len(co.added) < maxAdded {
+		co.added = append(co.added, op.RegionID())
+	}
+}
+
+// TakeAdded returns the regions given an operator since the last call (at most 4,096), so the
+// server can send their first steps at once instead of waiting for the regions' next heartbeats.
+func (co *Coordinator) TakeAdded() []uint64 {
+	co.mu.Lock()
+	defer co.mu.Unlock()
+	out := co.added
+	co.added = nil
+	return out
 }

@@ -56,6 +56,12 @@ func TestCoordinatorRoundRespectsLimits(t *testing.T) {
 	if st := co.RunOnce(); st.Replica != 0 {
 		t.Fatalf("second round at the limit added %d operators", st.Replica)
 	}
+	if added := co.TakeAdded(); len(added) != 5 {
+		t.Fatalf("TakeAdded = %v, want the 5 regions given operators", added)
+	}
+	if added := co.TakeAdded(); len(added) != 0 {
+		t.Fatalf("second TakeAdded = %v, want none", added)
+	}
 }
 
 func TestCoordinatorRunStopsOnCancel(t *testing.T) {

@@ -29,6 +29,10 @@ func (s ServerScheduling) Dispatch(region *core.RegionInfo) *schedulerpb.RegionH
 // Schedule runs one scheduling round at now.
 func (s ServerScheduling) Schedule(now time.Time) { s.Coord.RunOnceAt(now) }
 
+// TakeAdded returns the regions given an operator since the last call (kv/scheduler pushes their
+// first steps to the leaders' heartbeat streams at once).
+func (s ServerScheduling) TakeAdded() []uint64 { return s.Coord.TakeAdded() }
+
 // Command turns a step into the region heartbeat response that asks the leader to take it (the server fills in
 // the header, region id, epoch and target peer). A nil step gives nil.
 func Command(step Step) *schedulerpb.RegionHeartbeatResponse {
