@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/anishathalye/porcupine"
+	"github.com/gee-project/gee/kv/raft/raftpb"
 )
 
 func op(client int, in Input, out Output, call, ret int64) porcupine.Operation {
@@ -143,5 +144,34 @@ func TestClientFollowsNotLeader(t *testing.T) {
 	kvs, err := cl.Scan(ctx, "", "", 0)
 	if err != nil || len(kvs) != 1 || cl.leader != 1 {
 		t.Fatalf("scan after leader change = %v %v (leader %d)", kvs, err, cl.leader)
+	}
+}
+
+// TestFirstDivergence: CheckLogs reports the lowest index two stores both applied with
+// different entries, and ignores entries above either store's applied index (an
+// unacknowledged tail the leader may still cut).
+func TestFirstDivergence(t *testing.T) {
+	log := func(applied uint64, terms ...uint64) *RaftLog {
+		l := &RaftLog{Applied: applied, Entries: map[uint64]*raftpb.Entry{}}
+		for i, term := range terms {
+			l.Entries[uint64(i+6)] = &raftpb.Entry{Index: uint64(i + 6), Term: term}
+		}
+		return l
+	}
+	cases := []struct {
+		name   string
+		a, b   *RaftLog
+		want   uint64
+		differ bool
+	}{
+		{"same", log(9, 6, 6, 7, 7), log(9, 6, 6, 7, 7), 0, false},
+		{"two leaders in term 7", log(9, 6, 6, 7, 7), log(9, 6, 7, 8, 8), 7, true},
+		{"only beyond applied", log(7, 6, 6, 7), log(9, 6, 6, 8, 8), 0, false},
+	}
+	for _, tc := range cases {
+		i, differ := firstDivergence(tc.a, tc.b)
+		if differ != tc.differ || i != tc.want {
+			t.Errorf("%s: firstDivergence = %d, %v; want %d, %v", tc.name, i, differ, tc.want, tc.differ)
+		}
 	}
 }

@@ -452,19 +452,49 @@ func checkRegionLogs(c *Cluster, regionID uint64, stores []uint64) error {
 			if a >= b {
 				continue
 			}
-			for i, ea := range la.Entries {
-				eb, ok := lb.Entries[i]
-				if !ok || i > la.Applied || i > lb.Applied {
-					continue
-				}
-				if !proto.Equal(ea, eb) {
-					return fmt.Errorf("stores %d and %d applied different entries at index %d (terms %d, %d)",
-						a, b, i, ea.GetTerm(), eb.GetTerm())
-				}
+			if i, ok := firstDivergence(la, lb); ok {
+				ea, eb := la.Entries[i], lb.Entries[i]
+				return fmt.Errorf("stores %d and %d applied different entries at index %d (first such index): "+
+					"%s vs %s; peers: %s, %s", a, b, i, describeEntry(ea), describeEntry(eb),
+					c.describePeer(a, regionID), c.describePeer(b, regionID))
 			}
 		}
 	}
 	return nil
+}
+
+// firstDivergence returns the lowest index both logs hold and applied with different entries.
+func firstDivergence(la, lb *RaftLog) (uint64, bool) {
+	var first uint64
+	found := false
+	for i, ea := range la.Entries {
+		eb, ok := lb.Entries[i]
+		if !ok || i > la.Applied || i > lb.Applied || proto.Equal(ea, eb) {
+			continue
+		}
+		if !found || i < first {
+			first, found = i, true
+		}
+	}
+	return first, found
+}
+
+func describeEntry(e *raftpb.Entry) string {
+	return fmt.Sprintf("{term %d, %v, %d bytes}", e.GetTerm(), e.GetType(), len(e.GetData()))
+}
+
+// describePeer names store id's peer of regionID and its view of the region, for failures.
+func (c *Cluster) describePeer(id, regionID uint64) string {
+	a := c.admin(id)
+	if a == nil {
+		return fmt.Sprintf("store %d down", id)
+	}
+	st, ok := a.RegionStatus(regionID)
+	if !ok {
+		return fmt.Sprintf("store %d has no peer", id)
+	}
+	return fmt.Sprintf("store %d peer %d (term %d, conf_ver %d, peers %v)", id, st.PeerID, st.Term,
+		st.Region.GetRegionEpoch().GetConfVer(), st.Region.GetPeers())
 }
 
 // hosts reports whether store id holds regionID in Normal state now.
