@@ -9,7 +9,7 @@ import (
 )
 
 // loadEnv runs one workload for profiling the servers from outside:
-// KVBENCH_LOAD=<impl>,<workload>,<ops>[,<server flag>...] (e.g.
+// KVBENCH_LOAD=<impl>,<workload>,<ops>[x<rounds>][,<server flag>...] (e.g.
 // gee,put-c64,20000; impl as in KVBENCH_IMPLS). The server pids are written, one per line, to the
 // file named by KVBENCH_PIDS (if set) before the load starts, and the load
 // waits for KVBENCH_GO (a file path, if set) to exist, so a profiler can
@@ -26,9 +26,9 @@ func TestLoad(t *testing.T) {
 	if len(f) < 3 {
 		t.Fatalf("%s=%q: want <impl>,<workload>,<ops>[,<server flag>...]", loadEnv, spec)
 	}
-	ops, err := strconv.Atoi(f[2])
-	if err != nil || ops <= 0 || ops > 10_000_000 {
-		t.Fatalf("%s: ops %q: want 1..10000000", loadEnv, f[2])
+	ops, rounds, err := parseOps(f[2])
+	if err != nil {
+		t.Fatalf("%s: %v", loadEnv, err)
 	}
 	var w *workload
 	for i := range workloads {
@@ -68,12 +68,30 @@ func TestLoad(t *testing.T) {
 	if path := os.Getenv("KVBENCH_GO"); path != "" {
 		waitForFile(t, path)
 	}
-	cpu0, _ := c.serversCPU()
-	r, err := w.run(c, ops)
-	if err != nil {
-		t.Fatal(err)
+	for round := 1; round <= rounds; round++ {
+		cpu0, _ := c.serversCPU()
+		r, err := w.run(c, ops)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cpu1, _ := c.serversCPU()
+		t.Logf("%s %s round %d: %d ops in %v: %.0f ops/s p50 %v p99 %v; servers' CPU %v (%.0f µs/op)", f[0], w.name,
+			round, r.ops, r.elapsed, r.opsPerSec(), r.p50, r.p99, cpu1-cpu0, float64((cpu1-cpu0).Microseconds())/float64(r.ops))
 	}
-	cpu1, _ := c.serversCPU()
-	t.Logf("%s %s: %d ops in %v: %.0f ops/s p50 %v p99 %v; servers' CPU %v (%.0f µs/op)", f[0], w.name,
-		r.ops, r.elapsed, r.opsPerSec(), r.p50, r.p99, cpu1-cpu0, float64((cpu1-cpu0).Microseconds())/float64(r.ops))
+}
+
+// parseOps parses "<ops>" or "<ops>x<rounds>" (rounds of ops each, logged
+// one by one, to see a cluster's throughput drift as its data grows).
+func parseOps(s string) (ops, rounds int, err error) {
+	opsStr, roundsStr, repeated := strings.Cut(s, "x")
+	rounds = 1
+	if repeated {
+		if rounds, err = strconv.Atoi(roundsStr); err != nil || rounds <= 0 || rounds > 1000 {
+			return 0, 0, fmt.Errorf("rounds %q: want 1..1000", roundsStr)
+		}
+	}
+	if ops, err = strconv.Atoi(opsStr); err != nil || ops <= 0 || ops > 10_000_000 {
+		return 0, 0, fmt.Errorf("ops %q: want 1..10000000", opsStr)
+	}
+	return ops, rounds, nil
 }

@@ -129,3 +129,16 @@ func TestRegionViewReadiness(t *testing.T) {
 		t.Error("two stores known: called balanced")
 	}
 }
+
+func TestSpreadLeadersEnv(t *testing.T) {
+	for v, want := range map[string]bool{"": true, "spread": true, "one": false} {
+		t.Setenv(leadersEnv, v)
+		if got, err := spreadLeaders(); err != nil || got != want {
+			t.Errorf("%s=%q: spread %v, %v; want %v", leadersEnv, v, got, err, want)
+		}
+	}
+	t.Setenv(leadersEnv, "two")
+	if _, err := spreadLeaders(); err == nil || !strings.Contains(err.Error(), `"two"`) {
+		t.Errorf("%s=two: err %v, want one naming the value", leadersEnv, err)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -113,5 +114,31 @@ func TestProcCPU(t *testing.T) {
 	}
 	if _, err := procCPU(-1); err == nil {
 		t.Fatal("pid -1 has CPU time")
+	}
+}
+
+func TestParseOps(t *testing.T) {
+	for _, c := range []struct {
+		in           string
+		ops, rounds  int
+		errSubstring string
+	}{
+		{"20000", 20000, 1, ""},
+		{"20000x6", 20000, 6, ""},
+		{"0", 0, 0, `ops "0"`},
+		{"20000x", 0, 0, `rounds ""`},
+		{"x3", 0, 0, `ops ""`},
+		{"10x0", 0, 0, `rounds "0"`},
+	} {
+		ops, rounds, err := parseOps(c.in)
+		if c.errSubstring != "" {
+			if err == nil || !strings.Contains(err.Error(), c.errSubstring) {
+				t.Errorf("parseOps(%q): err %v, want one containing %s", c.in, err, c.errSubstring)
+			}
+			continue
+		}
+		if err != nil || ops != c.ops || rounds != c.rounds {
+			t.Errorf("parseOps(%q) = %d, %d, %v; want %d, %d", c.in, ops, rounds, err, c.ops, c.rounds)
+		}
 	}
 }
