@@ -20,6 +20,15 @@ var impls = []impl{
 	{name: "gee-8regions", start: func(tb testing.TB, dir string, flags []string) *cluster {
 		return startGeeRegions(tb, dir, splitKeys(), flags...)
 	}, missing: schedMissing},
+	// Diagnostic variants, run only when KVBENCH_IMPLS names them: the
+	// scheduler-mode cluster with one region (its leader on one store), and
+	// with 3 regions (one leader per store).
+	{name: "gee-1region-sched", start: func(tb testing.TB, dir string, flags []string) *cluster {
+		return startGeeRegions(tb, dir, nil, flags...)
+	}, missing: schedMissing, optIn: true},
+	{name: "gee-3regions", start: func(tb testing.TB, dir string, flags []string) *cluster {
+		return startGeeRegions(tb, dir, [][]byte{[]byte("3/"), []byte("6/")}, flags...)
+	}, missing: schedMissing, optIn: true},
 	{name: "etcd", start: func(tb testing.TB, dir string, _ []string) *cluster {
 		return startEtcd(tb, dir)
 	}},
@@ -31,14 +40,21 @@ var impls = []impl{
 const geeFlagsEnv = "KVBENCH_GEE_FLAGS"
 
 // implsEnv narrows the implementations run, e.g. KVBENCH_IMPLS=gee-8regions,etcd
-// (default: all, in the order of impls).
+// (default: all but the opt-in ones, in the order of impls).
 const implsEnv = "KVBENCH_IMPLS"
 
 // selectImpls returns the impls named in the comma-separated list spec
-// ("" or all of them), in impls' order, or an error naming an unknown one.
+// ("": all but the opt-in ones), in impls' order, or an error naming an
+// unknown one.
 func selectImpls(spec string) ([]impl, error) {
 	if strings.TrimSpace(spec) == "" {
-		return impls, nil
+		var out []impl
+		for _, im := range impls {
+			if !im.optIn {
+				out = append(out, im)
+			}
+		}
+		return out, nil
 	}
 	want := map[string]bool{}
 	for _, name := range strings.Split(spec, ",") {
@@ -116,7 +132,11 @@ const smokeEnv = "KVBENCH_SMOKE"
 // Only the one-region TinyKV cluster runs by default; the others take a
 // minute or more to build and settle.
 func TestSmoke(t *testing.T) {
-	for _, im := range impls {
+	selected, err := selectImpls(os.Getenv(implsEnv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, im := range selected {
 		t.Run(im.name, func(t *testing.T) {
 			if im.missing != nil && im.missing() != "" {
 				t.Skip(im.missing())

@@ -5,6 +5,7 @@ import (
 	"context"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/gee-project/gee/kv/proto/metapb"
@@ -56,26 +57,38 @@ func TestKeysSpreadOverSplits(t *testing.T) {
 	}
 }
 
-// recordStore passes calls to memStore and reports each key.
+// recordStore passes calls to memStore and reports each key to each,
+// one call at a time (the workloads call from many goroutines).
 type recordStore struct {
 	*memStore
+	mu   sync.Mutex
 	each func(k []byte)
 }
 
-func (r *recordStore) Put(ctx context.Context, k, v []byte) error {
+func (r *recordStore) record(k []byte) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	r.each(k)
+}
+
+func (r *recordStore) Put(ctx context.Context, k, v []byte) error {
+	r.record(k)
 	return r.memStore.Put(ctx, k, v)
 }
 
 func (r *recordStore) Get(ctx context.Context, k []byte) ([]byte, bool, error) {
-	r.each(k)
+	r.record(k)
 	return r.memStore.Get(ctx, k)
 }
 
 func TestSelectImpls(t *testing.T) {
 	all, err := selectImpls("")
-	if err != nil || len(all) != len(impls) {
-		t.Fatalf(`selectImpls("") = %d impls, %v; want all %d`, len(all), err, len(impls))
+	if err != nil || len(all) != 3 || all[0].name != "gee" || all[1].name != "gee-8regions" || all[2].name != "etcd" {
+		t.Fatalf(`selectImpls("") = %v, %v; want gee, gee-8regions, etcd (no opt-in variants)`, all, err)
+	}
+	diag, err := selectImpls("gee-3regions")
+	if err != nil || len(diag) != 1 || !diag[0].optIn {
+		t.Fatalf("selectImpls(gee-3regions) = %v, %v; want the opt-in variant", diag, err)
 	}
 	two, err := selectImpls("etcd, gee-8regions")
 	if err != nil || len(two) != 2 || two[0].name != "gee-8regions" || two[1].name != "etcd" {

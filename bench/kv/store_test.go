@@ -28,6 +28,8 @@ type cluster struct {
 type impl struct {
 	name  string
 	start func(tb testing.TB, dir string, flags []string) *cluster
+	// optIn: run only when KVBENCH_IMPLS names it (diagnostic variants).
+	optIn bool
 	// missing, if set, says why the implementation cannot run here.
 	missing func() string
 }
