@@ -91,6 +91,7 @@ const (
 	AdminCmdType_CompactLog     AdminCmdType = 3
 	AdminCmdType_TransferLeader AdminCmdType = 4
 	AdminCmdType_Split          AdminCmdType = 10
+	AdminCmdType_ChangePeerV2   AdminCmdType = 11
 )
 
 // Enum value maps for AdminCmdType.
@@ -101,6 +102,7 @@ var (
 		3:  "CompactLog",
 		4:  "TransferLeader",
 		10: "Split",
+		11: "ChangePeerV2",
 	}
 	AdminCmdType_value = map[string]int32{
 		"InvalidAdmin":   0,
@@ -108,6 +110,7 @@ var (
 		"CompactLog":     3,
 		"TransferLeader": 4,
 		"Split":          10,
+		"ChangePeerV2":   11,
 	}
 )
 
@@ -758,6 +761,98 @@ func (x *ChangePeerResponse) GetRegion() *metapb.Region {
 	return nil
 }
 
+// ChangePeerV2Request applies several peer changes in one step (joint consensus when more
+// than one voter changes); the region leaves the joint configuration on its own.
+type ChangePeerV2Request struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Changes       []*ChangePeerRequest   `protobuf:"bytes,1,rep,name=changes,proto3" json:"changes,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ChangePeerV2Request) Reset() {
+	*x = ChangePeerV2Request{}
+	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[12]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ChangePeerV2Request) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ChangePeerV2Request) ProtoMessage() {}
+
+func (x *ChangePeerV2Request) ProtoReflect() protoreflect.Message {
+	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[12]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ChangePeerV2Request.ProtoReflect.Descriptor instead.
+func (*ChangePeerV2Request) Descriptor() ([]byte, []int) {
+	return file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDescGZIP(), []int{12}
+}
+
+func (x *ChangePeerV2Request) GetChanges() []*ChangePeerRequest {
+	if x != nil {
+		return x.Changes
+	}
+	return nil
+}
+
+// ChangePeerV2Response returns the region after the change (joint: with incoming and
+// outgoing voter roles until the configuration is left).
+type ChangePeerV2Response struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Region        *metapb.Region         `protobuf:"bytes,1,opt,name=region,proto3" json:"region,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ChangePeerV2Response) Reset() {
+	*x = ChangePeerV2Response{}
+	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[13]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ChangePeerV2Response) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ChangePeerV2Response) ProtoMessage() {}
+
+func (x *ChangePeerV2Response) ProtoReflect() protoreflect.Message {
+	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[13]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ChangePeerV2Response.ProtoReflect.Descriptor instead.
+func (*ChangePeerV2Response) Descriptor() ([]byte, []int) {
+	return file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDescGZIP(), []int{13}
+}
+
+func (x *ChangePeerV2Response) GetRegion() *metapb.Region {
+	if x != nil {
+		return x.Region
+	}
+	return nil
+}
+
 // SplitRequest splits the region at split_key; the new region [split_key, end) gets new_region_id
 // and new_peer_ids (one per existing peer, in the same order).
 type SplitRequest struct {
@@ -771,7 +866,7 @@ type SplitRequest struct {
 
 func (x *SplitRequest) Reset() {
 	*x = SplitRequest{}
-	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[12]
+	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -783,7 +878,7 @@ func (x *SplitRequest) String() string {
 func (*SplitRequest) ProtoMessage() {}
 
 func (x *SplitRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[12]
+	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -796,7 +891,7 @@ func (x *SplitRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SplitRequest.ProtoReflect.Descriptor instead.
 func (*SplitRequest) Descriptor() ([]byte, []int) {
-	return file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDescGZIP(), []int{12}
+	return file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *SplitRequest) GetSplitKey() []byte {
@@ -830,7 +925,7 @@ type SplitResponse struct {
 
 func (x *SplitResponse) Reset() {
 	*x = SplitResponse{}
-	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[13]
+	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -842,7 +937,7 @@ func (x *SplitResponse) String() string {
 func (*SplitResponse) ProtoMessage() {}
 
 func (x *SplitResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[13]
+	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -855,7 +950,7 @@ func (x *SplitResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SplitResponse.ProtoReflect.Descriptor instead.
 func (*SplitResponse) Descriptor() ([]byte, []int) {
-	return file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDescGZIP(), []int{13}
+	return file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *SplitResponse) GetRegions() []*metapb.Region {
@@ -876,7 +971,7 @@ type CompactLogRequest struct {
 
 func (x *CompactLogRequest) Reset() {
 	*x = CompactLogRequest{}
-	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[14]
+	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -888,7 +983,7 @@ func (x *CompactLogRequest) String() string {
 func (*CompactLogRequest) ProtoMessage() {}
 
 func (x *CompactLogRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[14]
+	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -901,7 +996,7 @@ func (x *CompactLogRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CompactLogRequest.ProtoReflect.Descriptor instead.
 func (*CompactLogRequest) Descriptor() ([]byte, []int) {
-	return file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDescGZIP(), []int{14}
+	return file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *CompactLogRequest) GetCompactIndex() uint64 {
@@ -927,7 +1022,7 @@ type CompactLogResponse struct {
 
 func (x *CompactLogResponse) Reset() {
 	*x = CompactLogResponse{}
-	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[15]
+	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -939,7 +1034,7 @@ func (x *CompactLogResponse) String() string {
 func (*CompactLogResponse) ProtoMessage() {}
 
 func (x *CompactLogResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[15]
+	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -952,7 +1047,7 @@ func (x *CompactLogResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CompactLogResponse.ProtoReflect.Descriptor instead.
 func (*CompactLogResponse) Descriptor() ([]byte, []int) {
-	return file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDescGZIP(), []int{15}
+	return file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDescGZIP(), []int{17}
 }
 
 // TransferLeaderRequest moves leadership to peer.
@@ -965,7 +1060,7 @@ type TransferLeaderRequest struct {
 
 func (x *TransferLeaderRequest) Reset() {
 	*x = TransferLeaderRequest{}
-	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[16]
+	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -977,7 +1072,7 @@ func (x *TransferLeaderRequest) String() string {
 func (*TransferLeaderRequest) ProtoMessage() {}
 
 func (x *TransferLeaderRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[16]
+	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -990,7 +1085,7 @@ func (x *TransferLeaderRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransferLeaderRequest.ProtoReflect.Descriptor instead.
 func (*TransferLeaderRequest) Descriptor() ([]byte, []int) {
-	return file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDescGZIP(), []int{16}
+	return file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *TransferLeaderRequest) GetPeer() *metapb.Peer {
@@ -1009,7 +1104,7 @@ type TransferLeaderResponse struct {
 
 func (x *TransferLeaderResponse) Reset() {
 	*x = TransferLeaderResponse{}
-	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[17]
+	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1021,7 +1116,7 @@ func (x *TransferLeaderResponse) String() string {
 func (*TransferLeaderResponse) ProtoMessage() {}
 
 func (x *TransferLeaderResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[17]
+	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1034,7 +1129,7 @@ func (x *TransferLeaderResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TransferLeaderResponse.ProtoReflect.Descriptor instead.
 func (*TransferLeaderResponse) Descriptor() ([]byte, []int) {
-	return file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDescGZIP(), []int{17}
+	return file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDescGZIP(), []int{19}
 }
 
 // AdminRequest is one administration command.
@@ -1045,13 +1140,14 @@ type AdminRequest struct {
 	CompactLog     *CompactLogRequest     `protobuf:"bytes,4,opt,name=compact_log,json=compactLog,proto3" json:"compact_log,omitempty"`
 	TransferLeader *TransferLeaderRequest `protobuf:"bytes,5,opt,name=transfer_leader,json=transferLeader,proto3" json:"transfer_leader,omitempty"`
 	Split          *SplitRequest          `protobuf:"bytes,10,opt,name=split,proto3" json:"split,omitempty"`
+	ChangePeerV2   *ChangePeerV2Request   `protobuf:"bytes,11,opt,name=change_peer_v2,json=changePeerV2,proto3" json:"change_peer_v2,omitempty"`
 	unknownFields  protoimpl.UnknownFields
 	sizeCache      protoimpl.SizeCache
 }
 
 func (x *AdminRequest) Reset() {
 	*x = AdminRequest{}
-	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[18]
+	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1063,7 +1159,7 @@ func (x *AdminRequest) String() string {
 func (*AdminRequest) ProtoMessage() {}
 
 func (x *AdminRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[18]
+	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1076,7 +1172,7 @@ func (x *AdminRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdminRequest.ProtoReflect.Descriptor instead.
 func (*AdminRequest) Descriptor() ([]byte, []int) {
-	return file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDescGZIP(), []int{18}
+	return file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *AdminRequest) GetCmdType() AdminCmdType {
@@ -1114,6 +1210,13 @@ func (x *AdminRequest) GetSplit() *SplitRequest {
 	return nil
 }
 
+func (x *AdminRequest) GetChangePeerV2() *ChangePeerV2Request {
+	if x != nil {
+		return x.ChangePeerV2
+	}
+	return nil
+}
+
 // AdminResponse answers one administration command.
 type AdminResponse struct {
 	state          protoimpl.MessageState  `protogen:"open.v1"`
@@ -1122,13 +1225,14 @@ type AdminResponse struct {
 	CompactLog     *CompactLogResponse     `protobuf:"bytes,4,opt,name=compact_log,json=compactLog,proto3" json:"compact_log,omitempty"`
 	TransferLeader *TransferLeaderResponse `protobuf:"bytes,5,opt,name=transfer_leader,json=transferLeader,proto3" json:"transfer_leader,omitempty"`
 	Split          *SplitResponse          `protobuf:"bytes,10,opt,name=split,proto3" json:"split,omitempty"`
+	ChangePeerV2   *ChangePeerV2Response   `protobuf:"bytes,11,opt,name=change_peer_v2,json=changePeerV2,proto3" json:"change_peer_v2,omitempty"`
 	unknownFields  protoimpl.UnknownFields
 	sizeCache      protoimpl.SizeCache
 }
 
 func (x *AdminResponse) Reset() {
 	*x = AdminResponse{}
-	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[19]
+	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1140,7 +1244,7 @@ func (x *AdminResponse) String() string {
 func (*AdminResponse) ProtoMessage() {}
 
 func (x *AdminResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[19]
+	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1153,7 +1257,7 @@ func (x *AdminResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use AdminResponse.ProtoReflect.Descriptor instead.
 func (*AdminResponse) Descriptor() ([]byte, []int) {
-	return file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDescGZIP(), []int{19}
+	return file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *AdminResponse) GetCmdType() AdminCmdType {
@@ -1191,6 +1295,13 @@ func (x *AdminResponse) GetSplit() *SplitResponse {
 	return nil
 }
 
+func (x *AdminResponse) GetChangePeerV2() *ChangePeerV2Response {
+	if x != nil {
+		return x.ChangePeerV2
+	}
+	return nil
+}
+
 // RaftRequestHeader routes and guards a command.
 type RaftRequestHeader struct {
 	state       protoimpl.MessageState `protogen:"open.v1"`
@@ -1206,7 +1317,7 @@ type RaftRequestHeader struct {
 
 func (x *RaftRequestHeader) Reset() {
 	*x = RaftRequestHeader{}
-	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[20]
+	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1218,7 +1329,7 @@ func (x *RaftRequestHeader) String() string {
 func (*RaftRequestHeader) ProtoMessage() {}
 
 func (x *RaftRequestHeader) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[20]
+	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1231,7 +1342,7 @@ func (x *RaftRequestHeader) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RaftRequestHeader.ProtoReflect.Descriptor instead.
 func (*RaftRequestHeader) Descriptor() ([]byte, []int) {
-	return file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDescGZIP(), []int{20}
+	return file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *RaftRequestHeader) GetRegionId() uint64 {
@@ -1280,7 +1391,7 @@ type RaftResponseHeader struct {
 
 func (x *RaftResponseHeader) Reset() {
 	*x = RaftResponseHeader{}
-	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[21]
+	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1292,7 +1403,7 @@ func (x *RaftResponseHeader) String() string {
 func (*RaftResponseHeader) ProtoMessage() {}
 
 func (x *RaftResponseHeader) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[21]
+	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1305,7 +1416,7 @@ func (x *RaftResponseHeader) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RaftResponseHeader.ProtoReflect.Descriptor instead.
 func (*RaftResponseHeader) Descriptor() ([]byte, []int) {
-	return file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDescGZIP(), []int{21}
+	return file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *RaftResponseHeader) GetError() *errorpb.Error {
@@ -1334,7 +1445,7 @@ type RaftCmdRequest struct {
 
 func (x *RaftCmdRequest) Reset() {
 	*x = RaftCmdRequest{}
-	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[22]
+	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1346,7 +1457,7 @@ func (x *RaftCmdRequest) String() string {
 func (*RaftCmdRequest) ProtoMessage() {}
 
 func (x *RaftCmdRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[22]
+	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1359,7 +1470,7 @@ func (x *RaftCmdRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RaftCmdRequest.ProtoReflect.Descriptor instead.
 func (*RaftCmdRequest) Descriptor() ([]byte, []int) {
-	return file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDescGZIP(), []int{22}
+	return file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *RaftCmdRequest) GetHeader() *RaftRequestHeader {
@@ -1395,7 +1506,7 @@ type RaftCmdResponse struct {
 
 func (x *RaftCmdResponse) Reset() {
 	*x = RaftCmdResponse{}
-	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[23]
+	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1407,7 +1518,7 @@ func (x *RaftCmdResponse) String() string {
 func (*RaftCmdResponse) ProtoMessage() {}
 
 func (x *RaftCmdResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[23]
+	mi := &file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1420,7 +1531,7 @@ func (x *RaftCmdResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RaftCmdResponse.ProtoReflect.Descriptor instead.
 func (*RaftCmdResponse) Descriptor() ([]byte, []int) {
-	return file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDescGZIP(), []int{23}
+	return file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *RaftCmdResponse) GetHeader() *RaftResponseHeader {
@@ -1485,6 +1596,10 @@ const file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDesc = "" +
 	"changeType\x12&\n" +
 	"\x04peer\x18\x02 \x01(\v2\x12.geekv.metapb.PeerR\x04peer\"B\n" +
 	"\x12ChangePeerResponse\x12,\n" +
+	"\x06region\x18\x01 \x01(\v2\x14.geekv.metapb.RegionR\x06region\"S\n" +
+	"\x13ChangePeerV2Request\x12<\n" +
+	"\achanges\x18\x01 \x03(\v2\".geekv.raftcmdpb.ChangePeerRequestR\achanges\"D\n" +
+	"\x14ChangePeerV2Response\x12,\n" +
 	"\x06region\x18\x01 \x01(\v2\x14.geekv.metapb.RegionR\x06region\"q\n" +
 	"\fSplitRequest\x12\x1b\n" +
 	"\tsplit_key\x18\x01 \x01(\fR\bsplitKey\x12\"\n" +
@@ -1499,7 +1614,7 @@ const file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDesc = "" +
 	"\x12CompactLogResponse\"?\n" +
 	"\x15TransferLeaderRequest\x12&\n" +
 	"\x04peer\x18\x01 \x01(\v2\x12.geekv.metapb.PeerR\x04peer\"\x18\n" +
-	"\x16TransferLeaderResponse\"\xd8\x02\n" +
+	"\x16TransferLeaderResponse\"\xa4\x03\n" +
 	"\fAdminRequest\x128\n" +
 	"\bcmd_type\x18\x01 \x01(\x0e2\x1d.geekv.raftcmdpb.AdminCmdTypeR\acmdType\x12C\n" +
 	"\vchange_peer\x18\x02 \x01(\v2\".geekv.raftcmdpb.ChangePeerRequestR\n" +
@@ -1508,7 +1623,8 @@ const file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDesc = "" +
 	"compactLog\x12O\n" +
 	"\x0ftransfer_leader\x18\x05 \x01(\v2&.geekv.raftcmdpb.TransferLeaderRequestR\x0etransferLeader\x123\n" +
 	"\x05split\x18\n" +
-	" \x01(\v2\x1d.geekv.raftcmdpb.SplitRequestR\x05split\"\xdd\x02\n" +
+	" \x01(\v2\x1d.geekv.raftcmdpb.SplitRequestR\x05split\x12J\n" +
+	"\x0echange_peer_v2\x18\v \x01(\v2$.geekv.raftcmdpb.ChangePeerV2RequestR\fchangePeerV2\"\xaa\x03\n" +
 	"\rAdminResponse\x128\n" +
 	"\bcmd_type\x18\x01 \x01(\x0e2\x1d.geekv.raftcmdpb.AdminCmdTypeR\acmdType\x12D\n" +
 	"\vchange_peer\x18\x02 \x01(\v2#.geekv.raftcmdpb.ChangePeerResponseR\n" +
@@ -1517,7 +1633,8 @@ const file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDesc = "" +
 	"compactLog\x12P\n" +
 	"\x0ftransfer_leader\x18\x05 \x01(\v2'.geekv.raftcmdpb.TransferLeaderResponseR\x0etransferLeader\x124\n" +
 	"\x05split\x18\n" +
-	" \x01(\v2\x1e.geekv.raftcmdpb.SplitResponseR\x05split\"\xc9\x01\n" +
+	" \x01(\v2\x1e.geekv.raftcmdpb.SplitResponseR\x05split\x12K\n" +
+	"\x0echange_peer_v2\x18\v \x01(\v2%.geekv.raftcmdpb.ChangePeerV2ResponseR\fchangePeerV2\"\xc9\x01\n" +
 	"\x11RaftRequestHeader\x12\x1b\n" +
 	"\tregion_id\x18\x01 \x01(\x04R\bregionId\x12&\n" +
 	"\x04peer\x18\x02 \x01(\v2\x12.geekv.metapb.PeerR\x04peer\x12<\n" +
@@ -1542,7 +1659,7 @@ const file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDesc = "" +
 	"\x03Put\x10\x03\x12\n" +
 	"\n" +
 	"\x06Delete\x10\x04\x12\b\n" +
-	"\x04Snap\x10\x05*_\n" +
+	"\x04Snap\x10\x05*q\n" +
 	"\fAdminCmdType\x12\x10\n" +
 	"\fInvalidAdmin\x10\x00\x12\x0e\n" +
 	"\n" +
@@ -1551,7 +1668,8 @@ const file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDesc = "" +
 	"CompactLog\x10\x03\x12\x12\n" +
 	"\x0eTransferLeader\x10\x04\x12\t\n" +
 	"\x05Split\x10\n" +
-	"B/Z-github.com/gee-project/gee/kv/proto/raftcmdpbb\x06proto3"
+	"\x12\x10\n" +
+	"\fChangePeerV2\x10\vB/Z-github.com/gee-project/gee/kv/proto/raftcmdpbb\x06proto3"
 
 var (
 	file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDescOnce sync.Once
@@ -1566,7 +1684,7 @@ func file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDescGZIP() []byte {
 }
 
 var file_kv_proto_raftcmdpb_raftcmdpb_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes = make([]protoimpl.MessageInfo, 24)
+var file_kv_proto_raftcmdpb_raftcmdpb_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
 var file_kv_proto_raftcmdpb_raftcmdpb_proto_goTypes = []any{
 	(CmdType)(0),                   // 0: geekv.raftcmdpb.CmdType
 	(AdminCmdType)(0),              // 1: geekv.raftcmdpb.AdminCmdType
@@ -1582,26 +1700,28 @@ var file_kv_proto_raftcmdpb_raftcmdpb_proto_goTypes = []any{
 	(*Response)(nil),               // 11: geekv.raftcmdpb.Response
 	(*ChangePeerRequest)(nil),      // 12: geekv.raftcmdpb.ChangePeerRequest
 	(*ChangePeerResponse)(nil),     // 13: geekv.raftcmdpb.ChangePeerResponse
-	(*SplitRequest)(nil),           // 14: geekv.raftcmdpb.SplitRequest
-	(*SplitResponse)(nil),          // 15: geekv.raftcmdpb.SplitResponse
-	(*CompactLogRequest)(nil),      // 16: geekv.raftcmdpb.CompactLogRequest
-	(*CompactLogResponse)(nil),     // 17: geekv.raftcmdpb.CompactLogResponse
-	(*TransferLeaderRequest)(nil),  // 18: geekv.raftcmdpb.TransferLeaderRequest
-	(*TransferLeaderResponse)(nil), // 19: geekv.raftcmdpb.TransferLeaderResponse
-	(*AdminRequest)(nil),           // 20: geekv.raftcmdpb.AdminRequest
-	(*AdminResponse)(nil),          // 21: geekv.raftcmdpb.AdminResponse
-	(*RaftRequestHeader)(nil),      // 22: geekv.raftcmdpb.RaftRequestHeader
-	(*RaftResponseHeader)(nil),     // 23: geekv.raftcmdpb.RaftResponseHeader
-	(*RaftCmdRequest)(nil),         // 24: geekv.raftcmdpb.RaftCmdRequest
-	(*RaftCmdResponse)(nil),        // 25: geekv.raftcmdpb.RaftCmdResponse
-	(*metapb.Region)(nil),          // 26: geekv.metapb.Region
-	(raftpb.ConfChangeType)(0),     // 27: geekv.raftpb.ConfChangeType
-	(*metapb.Peer)(nil),            // 28: geekv.metapb.Peer
-	(*metapb.RegionEpoch)(nil),     // 29: geekv.metapb.RegionEpoch
-	(*errorpb.Error)(nil),          // 30: geekv.errorpb.Error
+	(*ChangePeerV2Request)(nil),    // 14: geekv.raftcmdpb.ChangePeerV2Request
+	(*ChangePeerV2Response)(nil),   // 15: geekv.raftcmdpb.ChangePeerV2Response
+	(*SplitRequest)(nil),           // 16: geekv.raftcmdpb.SplitRequest
+	(*SplitResponse)(nil),          // 17: geekv.raftcmdpb.SplitResponse
+	(*CompactLogRequest)(nil),      // 18: geekv.raftcmdpb.CompactLogRequest
+	(*CompactLogResponse)(nil),     // 19: geekv.raftcmdpb.CompactLogResponse
+	(*TransferLeaderRequest)(nil),  // 20: geekv.raftcmdpb.TransferLeaderRequest
+	(*TransferLeaderResponse)(nil), // 21: geekv.raftcmdpb.TransferLeaderResponse
+	(*AdminRequest)(nil),           // 22: geekv.raftcmdpb.AdminRequest
+	(*AdminResponse)(nil),          // 23: geekv.raftcmdpb.AdminResponse
+	(*RaftRequestHeader)(nil),      // 24: geekv.raftcmdpb.RaftRequestHeader
+	(*RaftResponseHeader)(nil),     // 25: geekv.raftcmdpb.RaftResponseHeader
+	(*RaftCmdRequest)(nil),         // 26: geekv.raftcmdpb.RaftCmdRequest
+	(*RaftCmdResponse)(nil),        // 27: geekv.raftcmdpb.RaftCmdResponse
+	(*metapb.Region)(nil),          // 28: geekv.metapb.Region
+	(raftpb.ConfChangeType)(0),     // 29: geekv.raftpb.ConfChangeType
+	(*metapb.Peer)(nil),            // 30: geekv.metapb.Peer
+	(*metapb.RegionEpoch)(nil),     // 31: geekv.metapb.RegionEpoch
+	(*errorpb.Error)(nil),          // 32: geekv.errorpb.Error
 }
 var file_kv_proto_raftcmdpb_raftcmdpb_proto_depIdxs = []int32{
-	26, // 0: geekv.raftcmdpb.SnapResponse.region:type_name -> geekv.metapb.Region
+	28, // 0: geekv.raftcmdpb.SnapResponse.region:type_name -> geekv.metapb.Region
 	0,  // 1: geekv.raftcmdpb.Request.cmd_type:type_name -> geekv.raftcmdpb.CmdType
 	2,  // 2: geekv.raftcmdpb.Request.get:type_name -> geekv.raftcmdpb.GetRequest
 	4,  // 3: geekv.raftcmdpb.Request.put:type_name -> geekv.raftcmdpb.PutRequest
@@ -1612,35 +1732,39 @@ var file_kv_proto_raftcmdpb_raftcmdpb_proto_depIdxs = []int32{
 	5,  // 8: geekv.raftcmdpb.Response.put:type_name -> geekv.raftcmdpb.PutResponse
 	7,  // 9: geekv.raftcmdpb.Response.delete:type_name -> geekv.raftcmdpb.DeleteResponse
 	9,  // 10: geekv.raftcmdpb.Response.snap:type_name -> geekv.raftcmdpb.SnapResponse
-	27, // 11: geekv.raftcmdpb.ChangePeerRequest.change_type:type_name -> geekv.raftpb.ConfChangeType
-	28, // 12: geekv.raftcmdpb.ChangePeerRequest.peer:type_name -> geekv.metapb.Peer
-	26, // 13: geekv.raftcmdpb.ChangePeerResponse.region:type_name -> geekv.metapb.Region
-	26, // 14: geekv.raftcmdpb.SplitResponse.regions:type_name -> geekv.metapb.Region
-	28, // 15: geekv.raftcmdpb.TransferLeaderRequest.peer:type_name -> geekv.metapb.Peer
-	1,  // 16: geekv.raftcmdpb.AdminRequest.cmd_type:type_name -> geekv.raftcmdpb.AdminCmdType
-	12, // 17: geekv.raftcmdpb.AdminRequest.change_peer:type_name -> geekv.raftcmdpb.ChangePeerRequest
-	16, // 18: geekv.raftcmdpb.AdminRequest.compact_log:type_name -> geekv.raftcmdpb.CompactLogRequest
-	18, // 19: geekv.raftcmdpb.AdminRequest.transfer_leader:type_name -> geekv.raftcmdpb.TransferLeaderRequest
-	14, // 20: geekv.raftcmdpb.AdminRequest.split:type_name -> geekv.raftcmdpb.SplitRequest
-	1,  // 21: geekv.raftcmdpb.AdminResponse.cmd_type:type_name -> geekv.raftcmdpb.AdminCmdType
-	13, // 22: geekv.raftcmdpb.AdminResponse.change_peer:type_name -> geekv.raftcmdpb.ChangePeerResponse
-	17, // 23: geekv.raftcmdpb.AdminResponse.compact_log:type_name -> geekv.raftcmdpb.CompactLogResponse
-	19, // 24: geekv.raftcmdpb.AdminResponse.transfer_leader:type_name -> geekv.raftcmdpb.TransferLeaderResponse
-	15, // 25: geekv.raftcmdpb.AdminResponse.split:type_name -> geekv.raftcmdpb.SplitResponse
-	28, // 26: geekv.raftcmdpb.RaftRequestHeader.peer:type_name -> geekv.metapb.Peer
-	29, // 27: geekv.raftcmdpb.RaftRequestHeader.region_epoch:type_name -> geekv.metapb.RegionEpoch
-	30, // 28: geekv.raftcmdpb.RaftResponseHeader.error:type_name -> geekv.errorpb.Error
-	22, // 29: geekv.raftcmdpb.RaftCmdRequest.header:type_name -> geekv.raftcmdpb.RaftRequestHeader
-	10, // 30: geekv.raftcmdpb.RaftCmdRequest.requests:type_name -> geekv.raftcmdpb.Request
-	20, // 31: geekv.raftcmdpb.RaftCmdRequest.admin_request:type_name -> geekv.raftcmdpb.AdminRequest
-	23, // 32: geekv.raftcmdpb.RaftCmdResponse.header:type_name -> geekv.raftcmdpb.RaftResponseHeader
-	11, // 33: geekv.raftcmdpb.RaftCmdResponse.responses:type_name -> geekv.raftcmdpb.Response
-	21, // 34: geekv.raftcmdpb.RaftCmdResponse.admin_response:type_name -> geekv.raftcmdpb.AdminResponse
-	35, // [35:35] is the sub-list for method output_type
-	35, // [35:35] is the sub-list for method input_type
-	35, // [35:35] is the sub-list for extension type_name
-	35, // [35:35] is the sub-list for extension extendee
-	0,  // [0:35] is the sub-list for field type_name
+	29, // 11: geekv.raftcmdpb.ChangePeerRequest.change_type:type_name -> geekv.raftpb.ConfChangeType
+	30, // 12: geekv.raftcmdpb.ChangePeerRequest.peer:type_name -> geekv.metapb.Peer
+	28, // 13: geekv.raftcmdpb.ChangePeerResponse.region:type_name -> geekv.metapb.Region
+	12, // 14: geekv.raftcmdpb.ChangePeerV2Request.changes:type_name -> geekv.raftcmdpb.ChangePeerRequest
+	28, // 15: geekv.raftcmdpb.ChangePeerV2Response.region:type_name -> geekv.metapb.Region
+	28, // 16: geekv.raftcmdpb.SplitResponse.regions:type_name -> geekv.metapb.Region
+	30, // 17: geekv.raftcmdpb.TransferLeaderRequest.peer:type_name -> geekv.metapb.Peer
+	1,  // 18: geekv.raftcmdpb.AdminRequest.cmd_type:type_name -> geekv.raftcmdpb.AdminCmdType
+	12, // 19: geekv.raftcmdpb.AdminRequest.change_peer:type_name -> geekv.raftcmdpb.ChangePeerRequest
+	18, // 20: geekv.raftcmdpb.AdminRequest.compact_log:type_name -> geekv.raftcmdpb.CompactLogRequest
+	20, // 21: geekv.raftcmdpb.AdminRequest.transfer_leader:type_name -> geekv.raftcmdpb.TransferLeaderRequest
+	16, // 22: geekv.raftcmdpb.AdminRequest.split:type_name -> geekv.raftcmdpb.SplitRequest
+	14, // 23: geekv.raftcmdpb.AdminRequest.change_peer_v2:type_name -> geekv.raftcmdpb.ChangePeerV2Request
+	1,  // 24: geekv.raftcmdpb.AdminResponse.cmd_type:type_name -> geekv.raftcmdpb.AdminCmdType
+	13, // 25: geekv.raftcmdpb.AdminResponse.change_peer:type_name -> geekv.raftcmdpb.ChangePeerResponse
+	19, // 26: geekv.raftcmdpb.AdminResponse.compact_log:type_name -> geekv.raftcmdpb.CompactLogResponse
+	21, // 27: geekv.raftcmdpb.AdminResponse.transfer_leader:type_name -> geekv.raftcmdpb.TransferLeaderResponse
+	17, // 28: geekv.raftcmdpb.AdminResponse.split:type_name -> geekv.raftcmdpb.SplitResponse
+	15, // 29: geekv.raftcmdpb.AdminResponse.change_peer_v2:type_name -> geekv.raftcmdpb.ChangePeerV2Response
+	30, // 30: geekv.raftcmdpb.RaftRequestHeader.peer:type_name -> geekv.metapb.Peer
+	31, // 31: geekv.raftcmdpb.RaftRequestHeader.region_epoch:type_name -> geekv.metapb.RegionEpoch
+	32, // 32: geekv.raftcmdpb.RaftResponseHeader.error:type_name -> geekv.errorpb.Error
+	24, // 33: geekv.raftcmdpb.RaftCmdRequest.header:type_name -> geekv.raftcmdpb.RaftRequestHeader
+	10, // 34: geekv.raftcmdpb.RaftCmdRequest.requests:type_name -> geekv.raftcmdpb.Request
+	22, // 35: geekv.raftcmdpb.RaftCmdRequest.admin_request:type_name -> geekv.raftcmdpb.AdminRequest
+	25, // 36: geekv.raftcmdpb.RaftCmdResponse.header:type_name -> geekv.raftcmdpb.RaftResponseHeader
+	11, // 37: geekv.raftcmdpb.RaftCmdResponse.responses:type_name -> geekv.raftcmdpb.Response
+	23, // 38: geekv.raftcmdpb.RaftCmdResponse.admin_response:type_name -> geekv.raftcmdpb.AdminResponse
+	39, // [39:39] is the sub-list for method output_type
+	39, // [39:39] is the sub-list for method input_type
+	39, // [39:39] is the sub-list for extension type_name
+	39, // [39:39] is the sub-list for extension extendee
+	0,  // [0:39] is the sub-list for field type_name
 }
 
 func init() { file_kv_proto_raftcmdpb_raftcmdpb_proto_init() }
@@ -1654,7 +1778,7 @@ func file_kv_proto_raftcmdpb_raftcmdpb_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDesc), len(file_kv_proto_raftcmdpb_raftcmdpb_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   24,
+			NumMessages:   26,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
