@@ -17,12 +17,15 @@ import (
 var errConfRefused = errors.New("raftstore: membership change refused")
 
 // ChangePeer adds or removes one peer of regionID (single-step, through raft) and returns
-// the region as it is after the change applied. epoch, when non-nil, must match the
-// region's current conf_ver and version. Adding a peer creates it on its store when the
-// leader's first message arrives, empty, and a snapshot fills it. Removing this store's
-// own peer is allowed, also on the leader; a leader of a two-peer region that is asked to
-// remove itself first hands leadership to the other peer and answers NotLeader naming it
-// (with one peer left, that peer could otherwise wait forever for the removed one's vote).
+// the region as it is after the change applied. change is AddNode (a voter; on a peer
+// that is a learner it promotes it), AddLearnerNode (a learner: it catches up, by
+// snapshot, without ever counting toward a quorum), PromoteLearner or RemoveNode.
+// epoch, when non-nil, must match the region's current conf_ver and version. Adding a
+// peer creates it on its store when the leader's first message arrives, empty, and a
+// snapshot fills it. Removing this store's own peer is allowed, also on the leader; a
+// leader of a two-voter region that is asked to remove itself first hands leadership to
+// the other voter and answers NotLeader naming it (with one voter left, that voter could
+// otherwise wait forever for the removed one's vote).
 func (s *Store) ChangePeer(ctx context.Context, regionID uint64, epoch *metapb.RegionEpoch,
 	change pb.ConfChangeType, peer *metapb.Peer) (*metapb.Region, error) {
 	if peer.GetId() == 0 || peer.GetStoreId() == 0 {
@@ -49,6 +52,48 @@ func (s *Store) ChangePeer(ctx context.Context, regionID uint64, epoch *metapb.R
 		return nil, err
 	}
 	return resp.GetChangePeer().GetRegion(), nil
+}
+
+// ChangePeerV2 applies several peer changes to regionID in one raft entry, e.g. promote
+// learner C and remove voter A to replace a replica in one step (as TiKV moves replicas).
+// When more than one voter changes the region enters a joint configuration (C an
+// IncomingVoter, A an OutgoingVoter: elections and commits need a majority of both the
+// old and the new voters) and leaves it on its own once the leader applied it; the
+// returned region is the one right after entering, and RegionStatus shows the leave.
+// Each change names a different peer. The leader refuses to take part as an outgoing
+// voter: it hands leadership to a voter that stays and answers NotLeader naming it, so
+// the retry goes there.
+func (s *Store) ChangePeerV2(ctx context.Context, regionID uint64, epoch *metapb.RegionEpoch,
+	changes []*raftcmdpb.ChangePeerRequest) (*metapb.Region, error) {
+	if len(changes) == 0 || len(changes) > maxPeerChanges {
+		return nil, fmt.Errorf("raftstore: ChangePeerV2 needs 1 to %d changes, got %d", maxPeerChanges, len(changes))
+	}
+	for _, c := range changes {
+		if c.GetPeer().GetId() == 0 || c.GetPeer().GetStoreId() == 0 {
+			return nil, errors.New("raftstore: ChangePeerV2 needs peers with an id and a store id")
+		}
+	}
+	p := s.peer(regionID)
+	if p == nil {
+		return nil, errRegionNotFound(regionID)
+	}
+	req := &raftcmdpb.RaftCmdRequest{Header: &raftcmdpb.RaftRequestHeader{RegionId: regionID, Peer: p.meta, RegionEpoch: epoch},
+		AdminRequest: &raftcmdpb.AdminRequest{CmdType: raftcmdpb.AdminCmdType_ChangePeerV2,
+			ChangePeerV2: &raftcmdpb.ChangePeerV2Request{Changes: changes}}}
+	reqData, err := proto.Marshal(req)
+	if err != nil {
+		return nil, err
+	}
+	cc := confChangeV2Of(changes, reqData)
+	data, err := proto.Marshal(cc)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := s.proposeAndWait(ctx, regionID, &proposal{data: data, ccV2: cc})
+	if err != nil {
+		return nil, err
+	}
+	return resp.GetChangePeerV2().GetRegion(), nil
 }
 
 // Split proposes splitting regionID at splitKey with the given new ids (one peer id per
@@ -101,6 +146,8 @@ func (s *Store) onTransfer(p *peer, to uint64, reply chan error) {
 		reply <- s.notLeader(p)
 	case peerByID(p.ps.region, to) == nil:
 		reply <- fmt.Errorf("raftstore: region %d has no peer %d", p.regionID, to)
+	case !isVoter(peerByID(p.ps.region, to)):
+		reply <- fmt.Errorf("raftstore: region %d: peer %d is not a voter and cannot lead", p.regionID, to)
 	default:
 		if to != p.meta.GetId() {
 			p.rn.TransferLeader(to)
@@ -139,11 +186,11 @@ func (s *Store) proposeAndWait(ctx context.Context, regionID uint64, prop *propo
 
 // proposeConfChange proposes prop's membership change on the leader p (raft loop).
 func (p *peer) proposeConfChange(s *Store, prop *proposal) error {
-	cc := prop.cc
-	if cc.GetType() == pb.ConfChangeType_ConfChangeRemoveNode && cc.GetNodeId() == p.meta.GetId() &&
-		len(p.ps.region.GetPeers()) == 2 {
+	if p.removesSelf(prop) {
+		// A leader leaving a two-voter region (or leaving as an outgoing voter) hands over
+		// first: the survivors might never learn that its removal committed.
 		for _, q := range p.ps.region.GetPeers() {
-			if q.GetId() != p.meta.GetId() {
+			if q.GetId() != p.meta.GetId() && q.GetRole() == metapb.PeerRole_Voter && !prop.removes(q.GetId()) {
 				p.rn.TransferLeader(q.GetId())
 				addr := ""
 				if s.cfg.Resolver != nil {
@@ -152,9 +199,38 @@ func (p *peer) proposeConfChange(s *Store, prop *proposal) error {
 				return fmt.Errorf("%w: %w", errConfRefused, errNotLeader(p.regionID, q, addr))
 			}
 		}
+		return fmt.Errorf("%w: region %d has no other voter to hand leadership to", errConfRefused, p.regionID)
 	}
-	if err := p.rn.ProposeConfChange(cc); err != nil {
+	var err error
+	if prop.ccV2 != nil {
+		err = p.rn.ProposeConfChangeV2(prop.ccV2)
+	} else {
+		err = p.rn.ProposeConfChange(prop.cc)
+	}
+	if err != nil {
 		return fmt.Errorf("%w: %v", errConfRefused, err)
 	}
 	return nil
+}
+
+// removesSelf reports whether prop removes the leader p in a way it must not do itself:
+// from a two-voter region (single step), or as part of a multi-peer change.
+func (p *peer) removesSelf(prop *proposal) bool {
+	if !prop.removes(p.meta.GetId()) {
+		return false
+	}
+	return prop.ccV2 != nil || voterCount(p.ps.region) == 2
+}
+
+// removes reports whether prop's change removes peer id.
+func (prop *proposal) removes(id uint64) bool {
+	if prop.cc != nil {
+		return prop.cc.GetType() == pb.ConfChangeType_ConfChangeRemoveNode && prop.cc.GetNodeId() == id
+	}
+	for _, c := range prop.ccV2.GetChanges() {
+		if c.GetType() == pb.ConfChangeType_ConfChangeRemoveNode && c.GetNodeId() == id {
+			return true
+		}
+	}
+	return false
 }

@@ -37,7 +37,7 @@ type applyResult struct {
 	// region is the region meta after the membership changes and splits applied (nil:
 	// unchanged); confChanges are the accepted changes, in order, for raft to apply too.
 	region      *metapb.Region
-	confChanges []*pb.ConfChange
+	confChanges []*pb.ConfChangeV2
 	// splits are the regions split off this one, in order.
 	splits []*metapb.Region
 	// destroyed: this store's peer was removed; its data and apply state are gone and
@@ -190,7 +190,7 @@ func (a *applier) touch(d *applyDelegate) {
 // applyEntry writes one entry's effect into the batch. An error is the command's own
 // failure (answered to its proposer); the entry still counts as applied.
 func (a *applier) applyEntry(d *applyDelegate, e *pb.Entry, prop *proposal) error {
-	if e.Type == pb.EntryType_EntryConfChange {
+	if e.Type == pb.EntryType_EntryConfChange || e.Type == pb.EntryType_EntryConfChangeV2 {
 		return a.applyConfChange(d, e, prop)
 	}
 	if e.Type != pb.EntryType_EntryNormal || len(e.Data) == 0 {

@@ -57,6 +57,12 @@ type Config struct {
 	// EntryCacheSize caps the bytes of recent raft entries kept in memory per peer, so the
 	// apply path and follower catch-up rarely read the log back from disk. Default 8 MiB.
 	EntryCacheSize uint64
+	// NoHibernate keeps every region ticking. By default an idle region hibernates (raft's
+	// Config.Hibernate): once its leader has nothing in flight the whole group stops
+	// ticking and heartbeating until a proposal, a read, a message, a conf change or a
+	// transfer wakes it, so idle regions cost no CPU. Every store of a cluster should use
+	// the same setting (a store with NoHibernate keeps its regions' leaders awake).
+	NoHibernate bool
 	// Logger receives diagnostics; nil uses slog.Default().
 	Logger *slog.Logger
 

@@ -49,7 +49,15 @@ func (s *Store) peersInOrder() []*peer {
 func (s *Store) tick(gcEvery, splitEvery int, report bool) {
 	now := time.Now()
 	due := s.dueTicks(now)
-	for _, p := range s.peersInOrder() {
+	s.awake.ticks++
+	s.awake.ticked = len(s.awake.peers)
+	if report {
+		// Quiet leaders still send their region heartbeats (the scheduler needs them).
+		for _, p := range s.peersInOrder() {
+			p.reportDue = p.reportDue || (!p.awake && p.isLeader)
+		}
+	}
+	for _, p := range s.awake.peers {
 		if p.ticked < due { // never ahead of wall time; dropped ticks are caught up by reads
 			p.rn.Tick()
 			p.ticked++
@@ -92,8 +100,18 @@ func (s *Store) catchUpTicks(p *peer, due uint64) {
 }
 
 func (s *Store) handle(e *event) {
-	if e.kind == evRaftMsg {
+	switch e.kind {
+	case evRaftMsg:
 		s.onRaftMessage(e.msg)
+		if p := s.peer(e.region); p != nil {
+			s.touch(p)
+		}
+		return
+	case evStoreDown:
+		s.onStoreDown(e.peerID)
+		return
+	case evAwakeCount:
+		e.awakeReply <- [2]int{len(s.awake.peers), s.awake.ticked}
 		return
 	}
 	p := s.peer(e.region)
@@ -108,18 +126,23 @@ func (s *Store) handle(e *event) {
 		}
 		return
 	}
+	s.touch(p)
 	switch e.kind {
 	case evPropose:
+		s.wakeForRequest(p)
 		p.propose(s, e.prop)
 	case evRead:
+		s.wakeForRequest(p)
 		p.newReads = append(p.newReads, e.read)
 	case evUnreachable:
+		s.maybeStoreDown(p.peerMeta(e.peerID).GetStoreId())
 		p.rn.ReportUnreachable(e.peerID)
 	case evSnapStatus:
 		p.rn.ReportSnapshot(e.peerID, e.ok)
 	case evApplied:
 		s.onApplied(p, e.res)
 	case evTransfer:
+		s.wakeForRequest(p)
 		s.onTransfer(p, e.peerID, e.reply)
 	case evSplitCheck:
 		s.onSplitPlan(p, e.split)
@@ -131,7 +154,7 @@ func (s *Store) handle(e *event) {
 func (s *Store) onApplied(p *peer, res applyResult) {
 	// Raft must see a membership change no later than the applied index that covers it.
 	for _, cc := range res.confChanges {
-		p.rn.ApplyConfChange(cc)
+		p.rn.ApplyConfChangeV2(cc)
 	}
 	if res.region != nil {
 		p.ps.region = res.region
@@ -165,7 +188,7 @@ func (s *Store) onApplied(p *peer, res applyResult) {
 // then hands committed entries to the apply worker.
 func (s *Store) handleReadies() {
 	mustSync := false
-	for _, p := range s.peersInOrder() {
+	for _, p := range s.awake.peers {
 		p.flushReads(s)
 		if !p.rn.HasReady() {
 			continue
@@ -191,6 +214,7 @@ func (s *Store) handleReadies() {
 		s.readies[i] = readyOf{}
 	}
 	s.readies = s.readies[:0]
+	s.pruneAwake()
 	s.sendReports()
 }
 
@@ -303,6 +327,7 @@ func (s *Store) afterPersist(p *peer, rd *raft.Ready) {
 	p.handedOut = false
 	p.rn.Advance(*rd)
 	for _, u := range p.unreachable {
+		s.maybeStoreDown(p.peerMeta(u.to).GetStoreId())
 		p.rn.ReportUnreachable(u.to)
 		if u.snap {
 			p.rn.ReportSnapshot(u.to, false)

@@ -20,6 +20,7 @@ import (
 type proposal struct {
 	data        []byte
 	cc          *pb.ConfChange           // a membership change; data is its encoding
+	ccV2        *pb.ConfChangeV2         // a multi-peer membership change; data is its encoding
 	resp        *raftcmdpb.AdminResponse // set by the apply worker for admin commands
 	index, term uint64                   // 0 until bound to the log entry that carries it
 	deadline    time.Time
@@ -87,6 +88,8 @@ type peer struct {
 	reportDue bool
 	// destroying: the apply worker was asked to erase this peer.
 	destroying bool
+	// awake: in the raft loop's awake set (ticked and polled for Readys).
+	awake bool
 }
 
 func (p *peer) initialized() bool { return initialized(p.ps.region) }
@@ -111,7 +114,7 @@ func (p *peer) propose(s *Store, prop *proposal) {
 		return
 	}
 	var err error
-	if prop.cc != nil {
+	if prop.cc != nil || prop.ccV2 != nil {
 		err = p.proposeConfChange(s, prop)
 	} else {
 		err = p.rn.Propose(prop.data)
@@ -146,7 +149,8 @@ func (p *peer) bind(s *Store, ents []*pb.Entry) {
 		}
 		u := p.unbound[i]
 		// Only one membership change is ever in flight, so its entry is matched by type.
-		if e.Term == u.term && (bytes.Equal(e.Data, u.data) || (u.cc != nil && e.Type == pb.EntryType_EntryConfChange)) {
+		if e.Term == u.term && (bytes.Equal(e.Data, u.data) || (u.cc != nil && e.Type == pb.EntryType_EntryConfChange)) &&
+			(u.ccV2 == nil) == (e.Type != pb.EntryType_EntryConfChangeV2) {
 			u.index = e.Index
 			p.insertProposal(u)
 			i++

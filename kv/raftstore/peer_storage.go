@@ -124,14 +124,6 @@ func writeBootstrap(wb *engine.WriteBatch, region *metapb.Region) error {
 	return nil
 }
 
-func confStateOf(region *metapb.Region) *pb.ConfState {
-	cs := &pb.ConfState{}
-	for _, p := range region.GetPeers() {
-		cs.Voters = append(cs.Voters, p.GetId())
-	}
-	return cs
-}
-
 // InitialState implements raft.Storage.
 func (ps *peerStorage) InitialState() (*pb.HardState, *pb.ConfState, error) {
 	hs := ps.raftState.GetHardState()

@@ -65,6 +65,7 @@ type Store struct {
 	bg       sync.WaitGroup // apply worker and snapshot generation
 
 	pending atomic.Int64 // proposals not yet answered
+	awake   awakeSet     // peers the raft loop ticks and polls (see hibernate.go)
 	// tickBase is when the raft loop's clock started (set by Start): wall ticks since
 	// then are what each peer's raft clock is measured against (see catchUpTicks).
 	tickBase time.Time
@@ -90,6 +91,7 @@ func NewStore(cfg Config, eng *engine.Engine, trans Transport) (*Store, error) {
 	s := &Store{cfg: c, eng: eng, trans: trans, log: c.Logger.With("store", c.StoreID),
 		peers: map[uint64]*peer{}, stopCh: make(chan struct{}), loopDone: make(chan struct{}), wb: eng.NewBatch()}
 	s.mb.wake = make(chan struct{}, 1)
+	s.awake = awakeSet{on: !c.NoHibernate, lastDown: map[uint64]int{}}
 	s.applier = &applier{eng: eng, ch: make(chan applyTask, 256), log: s.log, deleg: map[uint64]*applyDelegate{},
 		wb: eng.NewBatch(), post: func(id uint64, res applyResult) { s.mb.push(event{kind: evApplied, region: id, res: res}) }}
 	if err := s.loadRegions(); err != nil {
@@ -169,7 +171,7 @@ func (s *Store) createPeer(region *metapb.Region, self *metapb.Peer) (*peer, err
 		Applied: as.GetAppliedIndex(), MaxSizePerMsg: s.cfg.MaxSizePerMsg, MaxInflightMsgs: s.cfg.MaxInflightMsgs,
 		MaxUncommittedEntriesSize: s.cfg.MaxUncommittedSize, MaxCommittedSizePerReady: s.cfg.MaxCommittedSizePerReady,
 		AsyncApply: true, CheckQuorum: true, PreVote: true, Logger: raftLogger{s.log.With("region", region.GetId())},
-		ReadOnlyOption: readOption,
+		ReadOnlyOption: readOption, Hibernate: !s.cfg.NoHibernate,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("raftstore: region %d: %w", region.GetId(), err)
@@ -188,6 +190,7 @@ func (s *Store) createPeer(region *metapb.Region, self *metapb.Peer) (*peer, err
 	s.peers[p.regionID] = p
 	s.order = append(slices.Clone(s.order), p)
 	p.compactedSeen = ps.trunc.index()
+	s.touch(p) // createPeer runs on the raft loop, or before it starts
 	d := p.delegate(as.GetAppliedIndex(), as.TruncatedState)
 	if s.started {
 		s.applier.ch <- applyTask{register: d}
@@ -467,6 +470,8 @@ const (
 	evTransfer
 	evSplitCheck
 	evReplaced // a message to an older peer id of a region this store hosts
+	evStoreDown
+	evAwakeCount
 )
 
 type event struct {
@@ -480,6 +485,8 @@ type event struct {
 	res    applyResult
 	reply  chan error
 	split  *splitPlan
+
+	awakeReply chan [2]int
 }
 
 func (m *mailbox) push(e event) {

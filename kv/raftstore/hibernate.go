@@ -1,0 +1,111 @@
+package raftstore
+
+// Hibernation (raft's Config.Hibernate, on unless Config.NoHibernate): an idle region's
+// leader goes quiet once every member holds its last entry and nothing is in flight, and
+// tells its followers, who go quiet too. The raft loop then neither ticks a quiet peer
+// nor polls it for a Ready: it only looks at the peers in the awake set, so a store with
+// 10,000 idle regions does no per-region work per tick. A quiet peer joins the set again
+// as soon as anything concerns it: a raft message, a proposal, a read, a conf change, a
+// transfer, an apply result, an unreachable report. Requests also Wake a quiet follower,
+// whose election timer then runs again: a client that finds the leader dead and retries
+// at a follower makes the group elect a new one.
+//
+// Nobody notices a dead leader while the whole group is quiet (docs/raft.md,
+// "Hibernation"): the host must wake followers whose leader's store went down. Here that
+// is ReportStoreUnreachable, called by the store itself whenever a message to a store
+// cannot be delivered (rate-limited per store), and available to whoever learns of a down
+// store otherwise (a transport watching its connections, the scheduler link).
+
+// awakeSet is the peers the raft loop ticks and polls, owned by the loop. With
+// hibernation off every peer stays in it.
+type awakeSet struct {
+	on    bool
+	peers []*peer
+	// ticks counts tick rounds; lastDown is the round a store was last reported down
+	// (rate limit of the automatic reports).
+	ticks    int
+	lastDown map[uint64]int
+	// ticked is how many peers the last tick round ticked (a test hook).
+	ticked int
+}
+
+// touch puts p in the awake set (raft loop, or before Start).
+func (s *Store) touch(p *peer) {
+	if !p.awake {
+		p.awake = true
+		s.awake.peers = append(s.awake.peers, p)
+	}
+}
+
+// wakeForRequest wakes a quiet peer a request is addressed to. A leader would wake on
+// the raft call anyway; a follower answers NotLeader without raft, so it is woken here.
+func (s *Store) wakeForRequest(p *peer) {
+	if p.rn.Hibernated() {
+		p.rn.Wake()
+	}
+}
+
+// pruneAwake drops from the awake set the peers that went quiet this round (nothing left
+// for the loop to time out or retry) and the destroyed ones.
+func (s *Store) pruneAwake() {
+	kept := s.awake.peers[:0]
+	for _, p := range s.awake.peers {
+		quiet := s.awake.on && p.rn.Hibernated() && len(p.proposals) == 0 && len(p.unbound) == 0 &&
+			len(p.reads) == 0 && len(p.newReads) == 0 && !p.destroying
+		if quiet || s.peer(p.regionID) != p {
+			p.awake = false
+			continue
+		}
+		kept = append(kept, p)
+	}
+	clear(s.awake.peers[len(kept):])
+	s.awake.peers = kept
+}
+
+// ReportStoreUnreachable tells the store that storeID is down or cut off. Every quiet
+// peer here whose leader is on that store (or whose leader is unknown) wakes, so its
+// election timer runs and a new leader is elected if the old one is really gone (a live
+// leader's heartbeat puts the group back to sleep). Quiet leaders with a follower there
+// stay quiet: they work on with the other voters, and the scheduler replaces the replica.
+func (s *Store) ReportStoreUnreachable(storeID uint64) {
+	s.mb.push(event{kind: evStoreDown, peerID: storeID})
+}
+
+// onStoreDown runs on the raft loop.
+func (s *Store) onStoreDown(storeID uint64) {
+	s.awake.lastDown[storeID] = s.awake.ticks
+	for _, p := range s.peersInOrder() {
+		if !p.rn.Hibernated() {
+			continue
+		}
+		if l := peerByID(p.ps.region, p.leaderID); l == nil || l.GetStoreId() == storeID {
+			p.rn.Wake()
+			s.touch(p)
+		}
+	}
+}
+
+// maybeStoreDown reports storeID down after a failed delivery, at most once per election
+// timeout per store.
+func (s *Store) maybeStoreDown(storeID uint64) {
+	if !s.awake.on || storeID == 0 || storeID == s.cfg.StoreID {
+		return
+	}
+	if last, ok := s.awake.lastDown[storeID]; ok && s.awake.ticks-last < s.cfg.ElectionTicks {
+		return
+	}
+	s.onStoreDown(storeID)
+}
+
+// AwakeRegions returns how many of this store's peers the raft loop currently ticks and
+// how many it ticked in its last tick round (for tests and metrics).
+func (s *Store) AwakeRegions() (awake, tickedLastRound int) {
+	done := make(chan [2]int, 1)
+	s.mb.push(event{kind: evAwakeCount, awakeReply: done})
+	select {
+	case v := <-done:
+		return v[0], v[1]
+	case <-s.loopDone:
+		return 0, 0
+	}
+}
