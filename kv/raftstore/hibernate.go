@@ -1,5 +1,7 @@
 package raftstore
 
+import "sync/atomic"
+
 // Hibernation (raft's Config.Hibernate, on unless Config.NoHibernate): an idle region's
 // leader goes quiet once every member holds its last entry and nothing is in flight, and
 // tells its followers, who go quiet too. The raft loop then neither ticks a quiet peer
@@ -27,6 +29,8 @@ type awakeSet struct {
 	lastDown map[uint64]int
 	// ticked is how many peers the last tick round ticked (a test hook).
 	ticked int
+	// onJoin, if set, is called with the region of every peer that joins the set (a test hook).
+	onJoin atomic.Pointer[func(regionID uint64)]
 }
 
 // touch puts p in the awake set (raft loop, or before Start).
@@ -34,6 +38,9 @@ func (s *Store) touch(p *peer) {
 	if !p.awake {
 		p.awake = true
 		s.awake.peers = append(s.awake.peers, p)
+		if f := s.awake.onJoin.Load(); f != nil {
+			(*f)(p.regionID)
+		}
 	}
 }
 

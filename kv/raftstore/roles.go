@@ -130,10 +130,10 @@ func applyPeerChange(out *metapb.Region, t pb.ConfChangeType, p *metapb.Peer) er
 		case q != nil && isLearner(q):
 			q.Role = metapb.PeerRole_Voter // promotion
 			return nil
-		case q != nil:
-			return fmt.Errorf("raftstore: region %d already has voter %d", out.GetId(), q.GetId())
 		case t == pb.ConfChangeType_ConfChangePromoteLearner:
 			return fmt.Errorf("raftstore: region %d has no learner %d to promote", out.GetId(), p.GetId())
+		case q != nil:
+			return fmt.Errorf("raftstore: region %d already has voter %d", out.GetId(), q.GetId())
 		}
 		return addNew(metapb.PeerRole_Voter)
 	case pb.ConfChangeType_ConfChangeAddLearnerNode:
