@@ -14,8 +14,10 @@ func rolesRegion(peers ...*metapb.Peer) *metapb.Region {
 	return &metapb.Region{Id: 1, RegionEpoch: &metapb.RegionEpoch{ConfVer: 5, Version: 1}, Peers: peers}
 }
 
-func voter(id uint64) *metapb.Peer   { return &metapb.Peer{Id: id, StoreId: id} }
-func learner(id uint64) *metapb.Peer { return &metapb.Peer{Id: id, StoreId: id, Role: metapb.PeerRole_Learner} }
+func voter(id uint64) *metapb.Peer { return &metapb.Peer{Id: id, StoreId: id} }
+func learner(id uint64) *metapb.Peer {
+	return &metapb.Peer{Id: id, StoreId: id, Role: metapb.PeerRole_Learner}
+}
 
 func chg(t pb.ConfChangeType, id uint64) *raftcmdpb.ChangePeerRequest {
 	return &raftcmdpb.ChangePeerRequest{ChangeType: t, Peer: &metapb.Peer{Id: id, StoreId: id}}
