@@ -1,0 +1,256 @@
+package raftstore
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gee-project/gee/kv/engine"
+	"github.com/gee-project/gee/kv/proto/kvrpcpb"
+	"github.com/gee-project/gee/kv/proto/metapb"
+	"github.com/gee-project/gee/kv/storage"
+)
+
+// manyRegions tiles the key space into n regions (ids 1..n, region i+1 starting at
+// "r%05d" i) replicated on stores 1..stores.
+func manyRegions(n, stores int) []*metapb.Region {
+	out := make([]*metapb.Region, n)
+	for i := range out {
+		r := &metapb.Region{Id: uint64(i + 1), RegionEpoch: &metapb.RegionEpoch{ConfVer: 1, Version: 1}}
+		if i > 0 {
+			r.StartKey = []byte(fmt.Sprintf("r%05d", i))
+		}
+		if i < n-1 {
+			r.EndKey = []byte(fmt.Sprintf("r%05d", i+1))
+		}
+		for s := 1; s <= stores; s++ {
+			r.Peers = append(r.Peers, &metapb.Peer{Id: uint64(i+1)*10 + uint64(s), StoreId: uint64(s)})
+		}
+		out[i] = r
+	}
+	return out
+}
+
+// newManyRegionCluster starts 3 stores that host the same n regions (written as a
+// bootstrap writes one, before the stores open).
+func newManyRegionCluster(t testing.TB, n int, cfg func(id uint64) Config) *testCluster {
+	regions := manyRegions(n, 3)
+	c := &testCluster{t: t, net: &testNet{stores: map[uint64]*Store{}, isolated: map[uint64]bool{}},
+		dirs: map[uint64]string{}, engs: map[uint64]*engine.Engine{}, stores: map[uint64]*Store{}, cfg: cfg,
+		region: regions[0]}
+	for id := uint64(1); id <= 3; id++ {
+		c.dirs[id] = t.TempDir()
+		eng, err := engine.Open(c.dirs[id], engine.Options{CacheSize: 1 << 20, MemTableSize: 4 << 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wb := eng.NewBatch()
+		for _, r := range regions {
+			if err := writeBootstrap(wb, r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := eng.Write(wb, true); err != nil {
+			t.Fatal(err)
+		}
+		_ = wb.Close()
+		if err := eng.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for id := uint64(1); id <= 3; id++ {
+		c.start(id)
+	}
+	t.Cleanup(c.shutdown)
+	return c
+}
+
+// waitQuiet waits until no store ticks any peer and every region knows a leader.
+func (c *testCluster) waitQuiet(t testing.TB, n int, timeout time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		quiet := true
+		for _, s := range c.stores {
+			if awake, _ := s.AwakeRegions(); awake != 0 {
+				quiet = false
+			}
+		}
+		if quiet {
+			for id := uint64(1); id <= uint64(n); id++ {
+				if st, _ := c.stores[1].RegionStatus(id); st.LeaderID == 0 {
+					t.Fatalf("region %d is quiet without a leader", id)
+				}
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			for id, s := range c.stores {
+				awake, ticked := s.AwakeRegions()
+				t.Logf("store %d: %d awake, %d ticked", id, awake, ticked)
+			}
+			t.Fatalf("regions not quiet within %v", timeout)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func hibernateConfig(id uint64) Config {
+	cfg := testConfig(id)
+	cfg.TickInterval = 20 * time.Millisecond
+	return cfg
+}
+
+// 1,000 idle regions hibernate: a tick round then ticks no peer; a write to one region
+// wakes that region only, on every store, and it goes back to sleep.
+func TestIdleRegionsHibernate(t *testing.T) {
+	const n = 1000
+	start := time.Now()
+	c := newManyRegionCluster(t, n, hibernateConfig)
+	c.waitQuiet(t, n, 60*time.Second)
+	t.Logf("%d regions on 3 stores elected and hibernated in %v", n, time.Since(start))
+	time.Sleep(5 * hibernateConfig(1).TickInterval) // a few tick rounds while quiet
+	var mu sync.Mutex
+	joined := map[uint64]map[uint64]bool{}
+	for id, s := range c.stores {
+		if _, ticked := s.AwakeRegions(); ticked != 0 {
+			t.Fatalf("store %d ticked %d peers in a round with every region quiet", id, ticked)
+		}
+		joined[id] = map[uint64]bool{}
+		hook := func(region uint64) {
+			mu.Lock()
+			joined[id][region] = true
+			mu.Unlock()
+		}
+		s.awake.onJoin.Store(&hook)
+	}
+	if err := c.put("r00500x", "v"); err != nil { // region 501
+		t.Fatal(err)
+	}
+	for id, s := range c.stores {
+		waitFor(t, fmt.Sprintf("store %d to apply the write", id), func() bool {
+			st, _ := s.RegionStatus(501)
+			return st.Applied > 6 // the leader's empty entry at 6, the write after it
+		})
+	}
+	c.waitQuiet(t, n, 10*time.Second)
+	mu.Lock()
+	defer mu.Unlock()
+	for id, regions := range joined {
+		if len(regions) != 1 || !regions[501] {
+			t.Fatalf("store %d woke regions %v, want only region 501", id, regions)
+		}
+	}
+}
+
+// A linearizable read on a quiet region is answered without waiting an election
+// timeout: the read wakes the leader, which heartbeats at once (with lease reads the
+// lease dropped while quiet, so it takes the heartbeat path too).
+func TestReadOnQuietRegionIsPrompt(t *testing.T) {
+	for _, lease := range []bool{false, true} {
+		t.Run(fmt.Sprintf("lease=%v", lease), func(t *testing.T) {
+			cfg := func(id uint64) Config {
+				c := testConfig(id)
+				c.TickInterval, c.ElectionTicks, c.LeaseReads = 20*time.Millisecond, 20, lease
+				return c
+			}
+			c := newTestCluster(t, 3, cfg)
+			if err := c.put("k", "v"); err != nil {
+				t.Fatal(err)
+			}
+			c.waitQuiet(t, 1, 10*time.Second)
+			l := c.leader()
+			start := time.Now()
+			v, ok, err := c.get(l, "k", false)
+			took := time.Since(start)
+			if err != nil || !ok || v != "v" {
+				t.Fatalf("read = %q, %v, %v", v, ok, err)
+			}
+			election := time.Duration(cfg(1).ElectionTicks) * cfg(1).TickInterval
+			t.Logf("first read after hibernation: %v (election timeout %v)", took, election)
+			if took >= election {
+				t.Fatalf("first read on a quiet region took %v, not below the election timeout %v", took, election)
+			}
+		})
+	}
+}
+
+// While the whole group is quiet nobody notices the leader's store going away; the
+// followers' store learning it is down (ReportStoreUnreachable) makes them elect.
+func TestQuietFollowersElectWhenLeaderStoreReportedDown(t *testing.T) {
+	c := newTestCluster(t, 3, nil)
+	if err := c.put("k", "v"); err != nil {
+		t.Fatal(err)
+	}
+	c.waitQuiet(t, 1, 10*time.Second)
+	l := c.leader()
+	c.stop(l)
+	time.Sleep(5 * 100 * time.Millisecond) // five election timeouts: quiet followers do not notice
+	for id, s := range c.stores {
+		if st, _ := s.RegionStatus(1); st.IsLeader || st.LeaderID != l {
+			t.Fatalf("store %d: %+v; a quiet follower should still follow the stopped leader", id, st)
+		}
+	}
+	for _, s := range c.stores {
+		s.ReportStoreUnreachable(l)
+	}
+	nl := c.leader()
+	if nl == l {
+		t.Fatal("the stopped store still leads")
+	}
+	if err := c.put("after", "x"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A client that finds the leader gone and retries at a follower wakes it; the group
+// elects a new leader and the write succeeds (no store-down report needed).
+func TestRequestAtQuietFollowerElectsNewLeader(t *testing.T) {
+	c := newTestCluster(t, 3, nil)
+	if err := c.put("k", "v"); err != nil {
+		t.Fatal(err)
+	}
+	c.waitQuiet(t, 1, 10*time.Second)
+	l := c.leader()
+	c.stop(l)
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var err error
+		for _, s := range c.stores {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			err = s.Storage().Write(ctx, &kvrpcpb.Context{}, []storage.Modify{storage.Put(engine.CFDefault, []byte("after"), []byte("x"))})
+			cancel()
+			if err == nil {
+				break
+			}
+		}
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no write succeeded within 10s after the quiet leader's store stopped: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if nl := c.leader(); nl == l {
+		t.Fatal("the stopped store still leads")
+	}
+}
+
+// With NoHibernate every region keeps ticking.
+func TestNoHibernateTicksEveryRegion(t *testing.T) {
+	c := newManyRegionCluster(t, 5, func(id uint64) Config {
+		cfg := testConfig(id)
+		cfg.NoHibernate = true
+		return cfg
+	})
+	c.leader()
+	time.Sleep(30 * testConfig(1).TickInterval) // many heartbeat periods of idleness
+	for id, s := range c.stores {
+		if awake, ticked := s.AwakeRegions(); awake != 5 || ticked != 5 {
+			t.Fatalf("store %d: %d awake, %d ticked; want all 5", id, awake, ticked)
+		}
+	}
+}
