@@ -69,6 +69,12 @@ func (s *Store) pruneAwake() {
 	s.awake.peers = kept
 }
 
+// quietLeader reports whether p leads a quiet group. Such a leader ignores unreachable
+// reports: they concern its MsgHibernate or older messages, every follower already holds
+// its whole log, and raft would wake it for nothing — a region with a dead follower could
+// then never stay quiet.
+func quietLeader(p *peer) bool { return p.isLeader && p.rn.Hibernated() }
+
 // ReportStoreUnreachable tells the store that storeID is down or cut off. Every quiet
 // peer here whose leader is on that store (or whose leader is unknown) wakes, so its
 // election timer runs and a new leader is elected if the old one is really gone (a live

@@ -239,6 +239,28 @@ func TestRequestAtQuietFollowerElectsNewLeader(t *testing.T) {
 	}
 }
 
+// A region whose follower's store is down still goes quiet and stays quiet (the failed
+// MsgHibernate does not wake the leader), and a write afterwards commits with the two
+// live voters.
+func TestRegionWithDeadFollowerGoesQuiet(t *testing.T) {
+	c := newTestCluster(t, 3, nil)
+	if err := c.put("k", "v"); err != nil {
+		t.Fatal(err)
+	}
+	l := c.leader()
+	c.stop(c.follower(l))
+	c.waitQuiet(t, 1, 10*time.Second)
+	time.Sleep(10 * testConfig(1).TickInterval) // five heartbeat periods
+	for id, s := range c.stores {
+		if awake, ticked := s.AwakeRegions(); awake != 0 || ticked != 0 {
+			t.Fatalf("store %d: %d awake, %d ticked with a dead follower; want a quiet region", id, awake, ticked)
+		}
+	}
+	if err := c.put("after", "x"); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // With NoHibernate every region keeps ticking.
 func TestNoHibernateTicksEveryRegion(t *testing.T) {
 	c := newManyRegionCluster(t, 5, func(id uint64) Config {

@@ -136,7 +136,9 @@ func (s *Store) handle(e *event) {
 		p.newReads = append(p.newReads, e.read)
 	case evUnreachable:
 		s.maybeStoreDown(p.peerMeta(e.peerID).GetStoreId())
-		p.rn.ReportUnreachable(e.peerID)
+		if !quietLeader(p) {
+			p.rn.ReportUnreachable(e.peerID)
+		}
 	case evSnapStatus:
 		p.rn.ReportSnapshot(e.peerID, e.ok)
 	case evApplied:
@@ -328,6 +330,9 @@ func (s *Store) afterPersist(p *peer, rd *raft.Ready) {
 	p.rn.Advance(*rd)
 	for _, u := range p.unreachable {
 		s.maybeStoreDown(p.peerMeta(u.to).GetStoreId())
+		if quietLeader(p) {
+			continue
+		}
 		p.rn.ReportUnreachable(u.to)
 		if u.snap {
 			p.rn.ReportSnapshot(u.to, false)
