@@ -63,6 +63,12 @@ type Config struct {
 	// transfer wakes it, so idle regions cost no CPU. Every store of a cluster should use
 	// the same setting (a store with NoHibernate keeps its regions' leaders awake).
 	NoHibernate bool
+	// LeaderCheckInterval is how often a store checks that the leaders of its quiet
+	// regions are still there: per store leading some of them, one such follower sends
+	// its leader a wake-up (a live leader heartbeats once and sleeps again; an
+	// undeliverable one wakes every follower here of that store's leaders, which then
+	// elect). Default 10s.
+	LeaderCheckInterval time.Duration
 	// Logger receives diagnostics; nil uses slog.Default().
 	Logger *slog.Logger
 
@@ -120,12 +126,13 @@ func (c *Config) withDefaults() (Config, error) {
 	def64(&out.RegionSplitSize, 96<<20)
 	defDur(&out.SplitCheckInterval, 10*time.Second)
 	defDur(&out.ReportInterval, 10*time.Second)
+	defDur(&out.LeaderCheckInterval, 10*time.Second)
 	if out.Logger == nil {
 		out.Logger = slog.Default()
 	}
 	switch {
 	case out.TickInterval < 0 || out.RaftLogGCTickInterval < 0 || out.ProposalTimeout < 0 ||
-		out.SplitCheckInterval < 0 || out.ReportInterval < 0:
+		out.SplitCheckInterval < 0 || out.ReportInterval < 0 || out.LeaderCheckInterval < 0:
 		return out, errors.New("raftstore: Config durations must not be negative")
 	case out.HeartbeatTicks < 0 || out.ElectionTicks <= out.HeartbeatTicks:
 		return out, errors.New("raftstore: Config.ElectionTicks must exceed HeartbeatTicks (both > 0)")

@@ -1,6 +1,11 @@
 package raftstore
 
-import "sync/atomic"
+import (
+	"sync/atomic"
+
+	"github.com/gee-project/gee/kv/proto/raftserverpb"
+	pb "github.com/gee-project/gee/kv/raft/raftpb"
+)
 
 // Hibernation (raft's Config.Hibernate, on unless Config.NoHibernate): an idle region's
 // leader goes quiet once every member holds its last entry and nothing is in flight, and
@@ -29,6 +34,8 @@ type awakeSet struct {
 	lastDown map[uint64]int
 	// ticked is how many peers the last tick round ticked (a test hook).
 	ticked int
+	// probeFrom rotates the regions probeQuietLeaders starts from.
+	probeFrom int
 	// onJoin, if set, is called with the region of every peer that joins the set (a test hook).
 	onJoin atomic.Pointer[func(regionID uint64)]
 }
@@ -108,6 +115,43 @@ func (s *Store) maybeStoreDown(storeID uint64) {
 		return
 	}
 	s.onStoreDown(storeID)
+}
+
+// probeQuietLeaders sends, for every other store leading some of this store's quiet
+// regions, one of those followers' leaders (a different region each time) a
+// MsgHibernateResp — raft's "wake up" from a follower. A live leader wakes, heartbeats
+// and the group goes quiet again at its next heartbeat tick, with no election (waking
+// followers instead would let two of them time out together and elect, since a quiet
+// leader sends nothing). An undeliverable probe means the leader's store is down: every
+// follower here of that store's leaders wakes (maybeStoreDown) and they elect. So a dead
+// leader of a quiet group is found within about LeaderCheckInterval plus an election
+// timeout with no help from outside; messages lost silently (a partition) are not
+// noticed this way.
+func (s *Store) probeQuietLeaders() {
+	peers := s.peersInOrder()
+	if len(peers) == 0 {
+		return
+	}
+	s.awake.probeFrom = (s.awake.probeFrom + 1) % len(peers)
+	probed := map[uint64]bool{}
+	for i := range peers {
+		p := peers[(s.awake.probeFrom+i)%len(peers)]
+		if p.isLeader || !p.rn.Hibernated() {
+			continue
+		}
+		l := peerByID(p.ps.region, p.leaderID)
+		if l == nil || probed[l.GetStoreId()] {
+			continue
+		}
+		probed[l.GetStoreId()] = true
+		region := p.ps.region
+		m := &pb.Message{Type: pb.MessageType_MsgHibernateResp, From: p.meta.GetId(), To: l.GetId(), Term: p.term}
+		err := s.trans.Send(&raftserverpb.RaftMessage{RegionId: p.regionID, FromPeer: p.meta, ToPeer: l, Message: m,
+			RegionEpoch: region.GetRegionEpoch(), StartKey: region.GetStartKey(), EndKey: region.GetEndKey()})
+		if err != nil {
+			s.maybeStoreDown(l.GetStoreId())
+		}
+	}
 }
 
 // AwakeRegions returns how many of this store's peers the raft loop currently ticks and

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -79,10 +80,13 @@ func (c *testCluster) waitQuiet(t testing.TB, n int, timeout time.Duration) {
 			}
 		}
 		if quiet {
-			for id := uint64(1); id <= uint64(n); id++ {
-				if st, _ := c.stores[1].RegionStatus(id); st.LeaderID == 0 {
-					t.Fatalf("region %d is quiet without a leader", id)
+			for _, s := range c.stores {
+				for id := uint64(1); id <= uint64(n); id++ {
+					if st, _ := s.RegionStatus(id); st.LeaderID == 0 {
+						t.Fatalf("region %d is quiet without a leader", id)
+					}
 				}
+				break // one live store's view is enough
 			}
 			return
 		}
@@ -200,6 +204,44 @@ func TestQuietFollowersElectWhenLeaderStoreReportedDown(t *testing.T) {
 	if nl == l {
 		t.Fatal("the stopped store still leads")
 	}
+	if err := c.put("after", "x"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Without any report or request, the periodic leader check finds the dead leader of a
+// quiet group: a woken follower's pre-vote cannot be delivered, which wakes the others.
+// With a live leader the same check leaves the group quiet and its leader in place.
+func TestLeaderCheckFindsDeadLeaderOfQuietRegion(t *testing.T) {
+	c := newTestCluster(t, 3, func(id uint64) Config {
+		cfg := testConfig(id)
+		cfg.LeaderCheckInterval = 300 * time.Millisecond
+		return cfg
+	})
+	if err := c.put("k", "v"); err != nil {
+		t.Fatal(err)
+	}
+	c.waitQuiet(t, 1, 10*time.Second)
+	l := c.leader()
+	st0, _ := c.stores[l].RegionStatus(1)
+	var wakes atomic.Int32
+	hook := func(uint64) { wakes.Add(1) }
+	c.stores[l].awake.onJoin.Store(&hook)
+	time.Sleep(time.Second) // three checks against a live leader
+	c.waitQuiet(t, 1, 10*time.Second)
+	if st, _ := c.stores[l].RegionStatus(1); !st.IsLeader || st.Term != st0.Term {
+		t.Fatalf("leader check disturbed a live leader: %+v, was %+v", st, st0)
+	}
+	if wakes.Load() == 0 {
+		t.Fatal("the leader check never reached the live leader")
+	}
+	c.stop(l)
+	start := time.Now()
+	nl := c.leader()
+	if nl == l {
+		t.Fatal("the stopped store still leads")
+	}
+	t.Logf("new leader after %v (check interval 300ms, election timeout 100ms)", time.Since(start))
 	if err := c.put("after", "x"); err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,7 @@ func (s *Store) run() {
 	gcEvery := max(1, int(s.cfg.RaftLogGCTickInterval/s.cfg.TickInterval))
 	splitEvery := max(1, int(s.cfg.SplitCheckInterval/s.cfg.TickInterval))
 	reportEvery := max(1, int(s.cfg.ReportInterval/s.cfg.TickInterval))
+	checkEvery := max(1, int(s.cfg.LeaderCheckInterval/s.cfg.TickInterval))
 	var batch []event
 	for ticks := 0; ; {
 		select {
@@ -29,6 +30,9 @@ func (s *Store) run() {
 		case <-ticker.C:
 			ticks++
 			s.tick(gcEvery, splitEvery, ticks%reportEvery == 0)
+			if s.awake.on && ticks%checkEvery == 0 {
+				s.probeQuietLeaders()
+			}
 		case <-s.mb.wake:
 		}
 		batch = s.mb.take(batch)
