@@ -11,6 +11,7 @@ import (
 	"github.com/gee-project/gee/kv/engine"
 	"github.com/gee-project/gee/kv/proto/kvrpcpb"
 	"github.com/gee-project/gee/kv/proto/metapb"
+	pb "github.com/gee-project/gee/kv/raft/raftpb"
 	"github.com/gee-project/gee/kv/storage"
 )
 
@@ -317,4 +318,28 @@ func TestNoHibernateTicksEveryRegion(t *testing.T) {
 			t.Fatalf("store %d: %d awake, %d ticked; want all 5", id, awake, ticked)
 		}
 	}
+}
+
+// A leader transfer and a conf change on a quiet region wake it and go through promptly.
+func TestTransferAndConfChangeWakeQuietRegion(t *testing.T) {
+	c := newTestCluster(t, 3, nil)
+	if err := c.put("k", "v"); err != nil {
+		t.Fatal(err)
+	}
+	c.waitQuiet(t, 1, 10*time.Second)
+	l := c.leader()
+	to := c.follower(l)
+	st, _ := c.stores[to].RegionStatus(1)
+	if err := c.stores[l].TransferLeader(ctx5(t), 1, &metapb.Peer{Id: st.PeerID, StoreId: to}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the transfer to a quiet follower", func() bool { st, _ := c.stores[to].RegionStatus(1); return st.IsLeader })
+	c.waitQuiet(t, 1, 10*time.Second)
+	c.startEmpty(4)
+	r := c.changePeer(t, pb.ConfChangeType_ConfChangeAddLearnerNode, &metapb.Peer{Id: 4, StoreId: 4})
+	if peerByID(r, 4).GetRole() != metapb.PeerRole_Learner {
+		t.Fatalf("after adding a learner to a quiet region: %v", r)
+	}
+	c.waitValue(4, "k", "v")
+	c.waitQuiet(t, 1, 10*time.Second) // a region with a learner hibernates too
 }
