@@ -2,6 +2,7 @@ package raftstore
 
 import (
 	"sync/atomic"
+	"time"
 
 	"github.com/gee-project/gee/kv/proto/raftserverpb"
 	pb "github.com/gee-project/gee/kv/raft/raftpb"
@@ -44,6 +45,12 @@ type awakeSet struct {
 func (s *Store) touch(p *peer) {
 	if !p.awake {
 		p.awake = true
+		if !s.tickBase.IsZero() {
+			// A quiet raft ignores ticks: the wall time it slept is not a stall to catch up
+			// (catchUpTicks would fire a woken leader's CheckQuorum before anyone answered),
+			// and it holds no lease from before.
+			p.ticked = s.dueTicks(time.Now())
+		}
 		s.awake.peers = append(s.awake.peers, p)
 		if f := s.awake.onJoin.Load(); f != nil {
 			(*f)(p.regionID)
@@ -51,10 +58,12 @@ func (s *Store) touch(p *peer) {
 	}
 }
 
-// wakeForRequest wakes a quiet peer a request is addressed to. A leader would wake on
-// the raft call anyway; a follower answers NotLeader without raft, so it is woken here.
+// wakeForRequest wakes a quiet follower a request is addressed to: it answers NotLeader
+// without raft, and a client retrying at followers must make a group whose leader died
+// elect. A leader is left to wake on the raft call itself (after the read path's tick
+// catch-up, which a quiet raft ignores).
 func (s *Store) wakeForRequest(p *peer) {
-	if p.rn.Hibernated() {
+	if !p.isLeader && p.rn.Hibernated() {
 		p.rn.Wake()
 	}
 }

@@ -167,13 +167,21 @@ func TestReadOnQuietRegionIsPrompt(t *testing.T) {
 			}
 			c.waitQuiet(t, 1, 10*time.Second)
 			l := c.leader()
+			st0, _ := c.stores[l].RegionStatus(1)
+			election := time.Duration(cfg(1).ElectionTicks) * cfg(1).TickInterval
+			// Quiet for longer than an election timeout: the read path's catch-up of missed
+			// ticks must not count the sleep (a woken leader would run CheckQuorum before
+			// any follower answered and step down).
+			time.Sleep(2 * election)
 			start := time.Now()
 			v, ok, err := c.get(l, "k", false)
 			took := time.Since(start)
 			if err != nil || !ok || v != "v" {
 				t.Fatalf("read = %q, %v, %v", v, ok, err)
 			}
-			election := time.Duration(cfg(1).ElectionTicks) * cfg(1).TickInterval
+			if st, _ := c.stores[l].RegionStatus(1); !st.IsLeader || st.Term != st0.Term {
+				t.Fatalf("the read deposed the quiet leader: %+v, was %+v", st, st0)
+			}
 			t.Logf("first read after hibernation: %v (election timeout %v)", took, election)
 			if took >= election {
 				t.Fatalf("first read on a quiet region took %v, not below the election timeout %v", took, election)
