@@ -65,9 +65,10 @@ type Config struct {
 	NoHibernate bool
 	// LeaderCheckInterval is how often a store checks that the leaders of its quiet
 	// regions are still there: per store leading some of them, one such follower sends
-	// its leader a wake-up (a live leader heartbeats once and sleeps again; an
-	// undeliverable one wakes every follower here of that store's leaders, which then
-	// elect). Default 10s.
+	// its leader a wake-up. A live leader heartbeats once and sleeps again; if nothing
+	// comes back from that store within an election timeout, every follower here of that
+	// store's leaders wakes, and they elect if the leader is really gone. Default 10
+	// election timeouts (10s with the default tick).
 	LeaderCheckInterval time.Duration
 	// Logger receives diagnostics; nil uses slog.Default().
 	Logger *slog.Logger
@@ -126,7 +127,7 @@ func (c *Config) withDefaults() (Config, error) {
 	def64(&out.RegionSplitSize, 96<<20)
 	defDur(&out.SplitCheckInterval, 10*time.Second)
 	defDur(&out.ReportInterval, 10*time.Second)
-	defDur(&out.LeaderCheckInterval, 10*time.Second)
+	defDur(&out.LeaderCheckInterval, 10*time.Duration(out.ElectionTicks)*out.TickInterval)
 	if out.Logger == nil {
 		out.Logger = slog.Default()
 	}

@@ -35,8 +35,10 @@ type awakeSet struct {
 	lastDown map[uint64]int
 	// ticked is how many peers the last tick round ticked (a test hook).
 	ticked int
-	// probeFrom rotates the regions probeQuietLeaders starts from.
+	// probeFrom rotates the regions probeQuietLeaders starts from; probes are the tick
+	// rounds at which a wake-up went to a store that has not answered since.
 	probeFrom int
+	probes    map[uint64]int
 	// onJoin, if set, is called with the region of every peer that joins the set (a test hook).
 	onJoin atomic.Pointer[func(regionID uint64)]
 }
@@ -129,13 +131,14 @@ func (s *Store) maybeStoreDown(storeID uint64) {
 // probeQuietLeaders sends, for every other store leading some of this store's quiet
 // regions, one of those followers' leaders (a different region each time) a
 // MsgHibernateResp — raft's "wake up" from a follower. A live leader wakes, heartbeats
-// and the group goes quiet again at its next heartbeat tick, with no election (waking
-// followers instead would let two of them time out together and elect, since a quiet
-// leader sends nothing). An undeliverable probe means the leader's store is down: every
-// follower here of that store's leaders wakes (maybeStoreDown) and they elect. So a dead
-// leader of a quiet group is found within about LeaderCheckInterval plus an election
-// timeout with no help from outside; messages lost silently (a partition) are not
-// noticed this way.
+// (which answers the probe: see heardFrom) and the group goes quiet again at its next
+// heartbeat tick, with no election. Waking a follower instead would not do: two followers
+// woken by their stores at once both time out (a quiet leader sends nothing) and elect,
+// deposing a live leader. A store that does not answer within an election timeout, or
+// to which the probe cannot even be sent, is taken for down (onStoreDown): every follower
+// here of its leaders wakes, and they elect if the leader is really gone. So a dead or
+// cut-off leader of a quiet group is found within about LeaderCheckInterval plus two
+// election timeouts, with no help from outside.
 func (s *Store) probeQuietLeaders() {
 	peers := s.peersInOrder()
 	if len(peers) == 0 {
@@ -149,7 +152,7 @@ func (s *Store) probeQuietLeaders() {
 			continue
 		}
 		l := peerByID(p.ps.region, p.leaderID)
-		if l == nil || probed[l.GetStoreId()] {
+		if l == nil || probed[l.GetStoreId()] || l.GetStoreId() == s.cfg.StoreID {
 			continue
 		}
 		probed[l.GetStoreId()] = true
@@ -159,6 +162,28 @@ func (s *Store) probeQuietLeaders() {
 			RegionEpoch: region.GetRegionEpoch(), StartKey: region.GetStartKey(), EndKey: region.GetEndKey()})
 		if err != nil {
 			s.maybeStoreDown(l.GetStoreId())
+			continue
+		}
+		if _, waiting := s.awake.probes[l.GetStoreId()]; !waiting {
+			s.awake.probes[l.GetStoreId()] = s.awake.ticks
+		}
+	}
+}
+
+// heardFrom notes a message from storeID: it is up, any probe of it is answered.
+func (s *Store) heardFrom(storeID uint64) {
+	if len(s.awake.probes) > 0 {
+		delete(s.awake.probes, storeID)
+	}
+}
+
+// expireProbes takes the stores that left a probe unanswered for an election timeout
+// for down.
+func (s *Store) expireProbes() {
+	for id, at := range s.awake.probes {
+		if s.awake.ticks-at > s.cfg.ElectionTicks {
+			delete(s.awake.probes, id)
+			s.onStoreDown(id)
 		}
 	}
 }

@@ -219,8 +219,9 @@ func TestQuietFollowersElectWhenLeaderStoreReportedDown(t *testing.T) {
 }
 
 // Without any report or request, the periodic leader check finds the dead leader of a
-// quiet group: a woken follower's pre-vote cannot be delivered, which wakes the others.
-// With a live leader the same check leaves the group quiet and its leader in place.
+// quiet group (the wake-up cannot be delivered) and a cut-off one (the wake-up goes
+// unanswered). With a live leader the same check leaves the group quiet and its leader in
+// place.
 func TestLeaderCheckFindsDeadLeaderOfQuietRegion(t *testing.T) {
 	c := newTestCluster(t, 3, func(id uint64) Config {
 		cfg := testConfig(id)
@@ -252,6 +253,27 @@ func TestLeaderCheckFindsDeadLeaderOfQuietRegion(t *testing.T) {
 	}
 	t.Logf("new leader after %v (check interval 300ms, election timeout 100ms)", time.Since(start))
 	if err := c.put("after", "x"); err != nil {
+		t.Fatal(err)
+	}
+	// A leader cut off (its messages silently lost, no send error) is found too: the
+	// probe goes unanswered. (The stopped store comes back first: a group with a member
+	// that misses entries cannot go quiet.)
+	c.start(l)
+	c.waitQuiet(t, 1, 10*time.Second)
+	nl = c.leader()
+	c.net.isolate(nl, true)
+	start = time.Now()
+	waitFor(t, "a leader other than the cut-off one", func() bool {
+		for id, s := range c.stores {
+			if st, _ := s.RegionStatus(1); id != nl && st.IsLeader {
+				return true
+			}
+		}
+		return false
+	})
+	t.Logf("cut-off leader replaced after %v", time.Since(start))
+	c.net.isolate(nl, false)
+	if err := c.put("after-partition", "x"); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -30,8 +30,11 @@ func (s *Store) run() {
 		case <-ticker.C:
 			ticks++
 			s.tick(gcEvery, splitEvery, ticks%reportEvery == 0)
-			if s.awake.on && ticks%checkEvery == 0 {
-				s.probeQuietLeaders()
+			if s.awake.on {
+				s.expireProbes()
+				if ticks%checkEvery == 0 {
+					s.probeQuietLeaders()
+				}
 			}
 		case <-s.mb.wake:
 		}
@@ -106,6 +109,7 @@ func (s *Store) catchUpTicks(p *peer, due uint64) {
 func (s *Store) handle(e *event) {
 	switch e.kind {
 	case evRaftMsg:
+		s.heardFrom(e.msg.GetFromPeer().GetStoreId())
 		s.onRaftMessage(e.msg)
 		if p := s.peer(e.region); p != nil {
 			s.touch(p)

@@ -91,7 +91,7 @@ func NewStore(cfg Config, eng *engine.Engine, trans Transport) (*Store, error) {
 	s := &Store{cfg: c, eng: eng, trans: trans, log: c.Logger.With("store", c.StoreID),
 		peers: map[uint64]*peer{}, stopCh: make(chan struct{}), loopDone: make(chan struct{}), wb: eng.NewBatch()}
 	s.mb.wake = make(chan struct{}, 1)
-	s.awake = awakeSet{on: !c.NoHibernate, lastDown: map[uint64]int{}}
+	s.awake = awakeSet{on: !c.NoHibernate, lastDown: map[uint64]int{}, probes: map[uint64]int{}}
 	s.applier = &applier{eng: eng, ch: make(chan applyTask, 256), log: s.log, deleg: map[uint64]*applyDelegate{},
 		wb: eng.NewBatch(), post: func(id uint64, res applyResult) { s.mb.push(event{kind: evApplied, region: id, res: res}) }}
 	if err := s.loadRegions(); err != nil {
