@@ -103,8 +103,16 @@ func (c *testCluster) waitQuiet(t testing.TB, n int, timeout time.Duration) {
 }
 
 func hibernateConfig(id uint64) Config {
-	cfg := testConfig(id)
+	cfg := noCheckConfig(id)
 	cfg.TickInterval = 20 * time.Millisecond
+	return cfg
+}
+
+// noCheckConfig turns the leader check off for tests that watch regions stay quiet (the
+// check wakes one region per leader store now and then).
+func noCheckConfig(id uint64) Config {
+	cfg := testConfig(id)
+	cfg.LeaderCheckInterval = time.Hour
 	return cfg
 }
 
@@ -193,7 +201,7 @@ func TestReadOnQuietRegionIsPrompt(t *testing.T) {
 // While the whole group is quiet nobody notices the leader's store going away; the
 // followers' store learning it is down (ReportStoreUnreachable) makes them elect.
 func TestQuietFollowersElectWhenLeaderStoreReportedDown(t *testing.T) {
-	c := newTestCluster(t, 3, nil)
+	c := newTestCluster(t, 3, noCheckConfig)
 	if err := c.put("k", "v"); err != nil {
 		t.Fatal(err)
 	}
@@ -316,7 +324,7 @@ func TestRequestAtQuietFollowerElectsNewLeader(t *testing.T) {
 // MsgHibernate does not wake the leader), and a write afterwards commits with the two
 // live voters.
 func TestRegionWithDeadFollowerGoesQuiet(t *testing.T) {
-	c := newTestCluster(t, 3, nil)
+	c := newTestCluster(t, 3, noCheckConfig)
 	if err := c.put("k", "v"); err != nil {
 		t.Fatal(err)
 	}
