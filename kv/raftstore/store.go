@@ -244,7 +244,7 @@ func (s *Store) Bootstrap(region *metapb.Region) error {
 
 // hasLocalState reports whether eng holds any raft or region state (it served as a store).
 func hasLocalState(eng *engine.Engine) (bool, error) {
-	it, err := eng.NewIterator(engine.LocalMin, engine.LocalMax)
+	it, err := eng.NewIterator(append(engine.StoreIdentKey[:len(engine.StoreIdentKey):len(engine.StoreIdentKey)], 0), engine.LocalMax)
 	if err != nil {
 		return false, err
 	}

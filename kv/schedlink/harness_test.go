@@ -92,40 +92,56 @@ func newTestCluster(t *testing.T, sched *testSched) *testCluster {
 	return c
 }
 
-// start creates store id, links it to the scheduler and starts it.
+// start creates store id on a new data directory, links it to the scheduler and starts it.
 func (c *testCluster) start(id uint64) *node {
+	c.t.Helper()
+	n, err := c.startIn(id, filepath.Join(c.t.TempDir(), fmt.Sprint(id)))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return n
+}
+
+// startIn is start on data directory dir; a failed link.Start is returned, with the
+// engine and client closed (the network keeps id registered: use it for a store that is down).
+func (c *testCluster) startIn(id uint64, dir string) (*node, error) {
 	t := c.t
-	t.Helper()
-	dir := filepath.Join(t.TempDir(), fmt.Sprint(id))
 	eng, err := engine.Open(dir, engine.Options{CacheSize: 1 << 20, MemTableSize: 1 << 20})
 	if err != nil {
-		t.Fatal(err)
+		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	cli, err := schedclient.New(ctx, []string{c.sched.addr}, schedclient.WithBackoff(5*time.Millisecond, 100*time.Millisecond))
 	if err != nil {
-		t.Fatal(err)
+		eng.Close()
+		return nil, err
+	}
+	fail := func(err error) (*node, error) {
+		cli.Close()
+		eng.Close()
+		return nil, err
 	}
 	link, err := schedlink.New(cli, schedlink.Config{StoreID: id, Address: fmt.Sprintf("store-%d", id), DataDir: dir,
 		StoreHeartbeatInterval: 100 * time.Millisecond, CommandTimeout: 3 * time.Second, Logger: testLogger(t, id)})
 	if err != nil {
-		t.Fatal(err)
+		return fail(err)
 	}
 	c.net.Register(id)
 	st, err := raftstore.NewStore(raftstore.Config{StoreID: id, TickInterval: 10 * time.Millisecond,
 		ElectionTicks: 10, HeartbeatTicks: 2, IDAllocator: link, Reporter: link,
 		ReportInterval: reportInterval, SplitCheckInterval: time.Hour, Logger: testLogger(t, id)}, eng, c.net.Transport(id))
 	if err != nil {
-		t.Fatal(err)
+		return fail(err)
 	}
 	c.net.Attach(id, st)
 	if err := link.Start(ctx, st); err != nil {
-		t.Fatal(err)
+		c.net.Detach(id)
+		return fail(err)
 	}
 	n := &node{id: id, st: st, eng: eng, cli: cli, link: link}
 	c.nodes[id] = n
-	return n
+	return n, nil
 }
 
 // stop takes store id down for good (link, store, client, engine).

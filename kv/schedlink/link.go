@@ -109,6 +109,9 @@ func (l *Link) Start(ctx context.Context, st *raftstore.Store) error {
 	if st.StoreID() != l.cfg.StoreID {
 		return fmt.Errorf("schedlink: store id %d, link configured for %d", st.StoreID(), l.cfg.StoreID)
 	}
+	if err := l.checkIdent(ctx, st); err != nil {
+		return err
+	}
 	if err := l.bootstrap(ctx, st); err != nil {
 		return err
 	}
