@@ -77,6 +77,9 @@ func (s *Store) pruneAwake() {
 	for _, p := range s.awake.peers {
 		quiet := s.awake.on && p.rn.Hibernated() && len(p.proposals) == 0 && len(p.unbound) == 0 &&
 			len(p.reads) == 0 && len(p.newReads) == 0 && !p.destroying
+		if quiet && s.maybeCompactLog(p) {
+			quiet = false // GC ticks stop while quiet: trim the log first (the proposal wakes raft)
+		}
 		if quiet || s.peer(p.regionID) != p {
 			p.awake = false
 			continue

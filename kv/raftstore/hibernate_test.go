@@ -381,3 +381,24 @@ func TestTransferAndConfChangeWakeQuietRegion(t *testing.T) {
 	c.waitValue(4, "k", "v")
 	c.waitQuiet(t, 1, 10*time.Second) // a region with a learner hibernates too
 }
+
+// A leader trims its log before its region goes quiet: GC ticks stop while quiet, so a
+// burst of writes followed by silence must not leave the log untrimmed for good.
+func TestQuietRegionTrimsItsLog(t *testing.T) {
+	c := newTestCluster(t, 3, func(id uint64) Config {
+		cfg := testConfig(id)
+		cfg.RaftLogGCTickInterval = time.Hour // only the going-quiet check can trim
+		cfg.RaftLogGCCountLimit = 20
+		return cfg
+	})
+	for i := range 60 {
+		if err := c.put(fmt.Sprint("k", i), "v"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.waitQuiet(t, 1, 10*time.Second)
+	st, _ := c.stores[c.leader()].RegionStatus(1)
+	if st.Applied-st.TruncatedIndex > 20 {
+		t.Fatalf("quiet region: applied %d, truncated %d: the log was not trimmed", st.Applied, st.TruncatedIndex)
+	}
+}

@@ -374,14 +374,14 @@ func (s *Store) send(p *peer, m *pb.Message) {
 // maybeCompactLog proposes a CompactLog when the leader's log passes a GC threshold. Below
 // the thresholds it still trims what every follower already has, once that is a sizeable
 // chunk; above them it compacts to the applied index even if a lagging follower then needs
-// a snapshot.
-func (s *Store) maybeCompactLog(p *peer) {
+// a snapshot. It reports whether it proposed.
+func (s *Store) maybeCompactLog(p *peer) bool {
 	if !p.isLeader {
-		return
+		return false
 	}
 	first := p.ps.trunc.index() + 1
 	if p.applied < first {
-		return
+		return false
 	}
 	var compact uint64
 	if p.applied-first+1 > s.cfg.RaftLogGCCountLimit || p.ps.logSize > s.cfg.RaftLogGCSizeLimit {
@@ -394,21 +394,19 @@ func (s *Store) maybeCompactLog(p *peer) {
 			}
 		}
 		if minMatch < first || minMatch-first+1 < min(50, s.cfg.RaftLogGCCountLimit) {
-			return
+			return false
 		}
 		compact = minMatch
 	}
 	term, err := p.ps.Term(compact)
 	if err != nil {
-		return
+		return false
 	}
 	req := &raftcmdpb.RaftCmdRequest{Header: &raftcmdpb.RaftRequestHeader{RegionId: p.regionID},
 		AdminRequest: &raftcmdpb.AdminRequest{CmdType: raftcmdpb.AdminCmdType_CompactLog,
 			CompactLog: &raftcmdpb.CompactLogRequest{CompactIndex: compact, CompactTerm: term}}}
 	data, err := proto.Marshal(req)
-	if err == nil {
-		_ = p.rn.Propose(data) // best effort; the next GC tick retries
-	}
+	return err == nil && p.rn.Propose(data) == nil // best effort; the next GC tick retries
 }
 
 // shutdown answers everything still waiting on the loop.
