@@ -130,6 +130,18 @@ func TestMaxConns(t *testing.T) {
 		t.Fatal("connections within the limit were closed")
 	}
 	a.Close()
+	// The server frees the slot when its read on a fails; dialing before that is over the limit.
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(time.Millisecond) {
+		s.mu.Lock()
+		n := len(s.conns)
+		s.mu.Unlock()
+		if n == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d connections registered 5s after one of two closed", n)
+		}
+	}
 	cl := dialT(t, addr)
 	var sum int64
 	if err := cl.Call(ctxT(t), "Arith.Add", Args{A: 2}, &sum); err != nil {
