@@ -195,3 +195,62 @@ func TestRemovedNodeIgnoresTimeoutNow(t *testing.T) {
 		t.Fatalf("term %d, want %d: a non-member campaigned", r.Term, term)
 	}
 }
+
+// Behaviour 3A: removing a node updates the peer set (TestRemoveNode3A):
+// the leader's and a follower's membership drop it, the leader keeps no
+// progress for it, sends it nothing more, and commits with the rest.
+func TestRemoveNodeUpdatesPeerSet(t *testing.T) {
+	peers := newPeers(t, 3, nil)
+	nw := newNetwork(peers...)
+	nw.campaign(t, 1)
+	cc := &pb.ConfChange{Type: pb.ConfChangeType_ConfChangeRemoveNode, NodeId: 3}
+	for _, p := range peers[:2] {
+		if cs := p.applyConfChange(cc); !slices.Equal(cs.Voters, []uint64{1, 2}) {
+			t.Fatalf("node %d voters %v after removing 3, want [1 2]", p.id, cs.Voters)
+		}
+	}
+	if _, ok := peers[0].prs[3]; ok {
+		t.Fatal("leader keeps progress for the removed node")
+	}
+	if err := peers[0].Step(&pb.Message{From: 1, To: 1, Type: pb.MessageType_MsgProp,
+		Entries: []*pb.Entry{{Data: []byte("y")}}}); err != nil {
+		t.Fatal(err)
+	}
+	msgs := peers[0].readMessages()
+	if appendsTo(msgs, 3) != 0 || appendsTo(msgs, 2) == 0 {
+		t.Fatalf("after removal the leader sent %v, want appends to 2 only", msgs)
+	}
+	nw.send(t, msgs...)
+	if c := peers[0].raftLog.committed; c != peers[0].raftLog.lastIndex() || peers[1].raftLog.committed != c {
+		t.Fatalf("commit %d/%d, want last %d on both members", c, peers[1].raftLog.committed, peers[0].raftLog.lastIndex())
+	}
+}
+
+// Behaviour 3A: adding an existing node again does no harm
+// (TestRawNodeProposeAddDuplicateNode3A), in a group with followers: the
+// member's replication progress survives and commits go on needing it.
+func TestAddExistingFollowerKeepsProgress(t *testing.T) {
+	peers := newPeers(t, 3, nil)
+	nw := newNetwork(peers...)
+	nw.campaign(t, 1)
+	nw.propose(t, 1, "a")
+	l := peers[0]
+	before := *l.prs[2]
+	cs := l.applyConfChange(&pb.ConfChange{Type: pb.ConfChangeType_ConfChangeAddNode, NodeId: 2})
+	if !slices.Equal(cs.Voters, []uint64{1, 2, 3}) {
+		t.Fatalf("voters %v after a duplicate add, want [1 2 3]", cs.Voters)
+	}
+	if pr := l.prs[2]; pr.Match != before.Match || pr.Next != before.Next || pr.Match != l.raftLog.lastIndex() {
+		t.Fatalf("progress of 2 was %+v, now %+v: reset by a duplicate add", before, *pr)
+	}
+	nw.isolate(3)
+	nw.propose(t, 1, "b")
+	if l.raftLog.committed != l.raftLog.lastIndex() {
+		t.Fatal("nodes 1 and 2 no longer commit after a duplicate add of 2")
+	}
+	nw.isolate(2)
+	nw.propose(t, 1, "c")
+	if l.raftLog.committed == l.raftLog.lastIndex() {
+		t.Fatal("the leader alone committed: the quorum shrank")
+	}
+}
