@@ -247,20 +247,21 @@ func TestOneSplit(t *testing.T) {
 	}
 }
 
-// Generic-check scenarios with membership churn (TestConfChange*3B) and with splits of a
-// 300 B region limit (TestSplit*3B): scans cross regions and the region holding "" splits.
+// Generic-check scenarios with membership churn (TestConfChange*3B; runChurn also requires
+// the churn to have changed membership) and with splits of a 300 B region limit
+// (TestSplit*3B): scans cross regions and the region holding "" splits.
 
 func TestConfChangeRecover(t *testing.T) {
-	Scenario{Clients: 3, ConfChange: true, Restart: true}.Run(t, factory())
+	runChurn(t, Scenario{Clients: 3, Restart: true})
 }
 
 func TestConfChangeUnreliable(t *testing.T) {
-	Scenario{Clients: 3, ConfChange: true, Drop: 0.1}.Run(t, factory())
+	runChurn(t, Scenario{Clients: 3, Drop: 0.1})
 }
 
 // TestConfChangeSnapshotUnreliable runs churn with drops and log GC.
 func TestConfChangeSnapshotUnreliable(t *testing.T) {
-	Scenario{Clients: 3, ConfChange: true, Drop: 0.1, GCLimit: shortGC}.Run(t, factory())
+	runChurn(t, Scenario{Clients: 3, Drop: 0.1, GCLimit: shortGC})
 }
 
 // TestConfChangeSnapshotUnreliableRecoverConcurrentPartition is the course's mix: churn,
@@ -272,8 +273,8 @@ func TestConfChangeSnapshotUnreliable(t *testing.T) {
 // side of the partitions for an election to succeed, and with 1 s rounds about one run in
 // 250 (1.5 s with -race: 2 in 142) acknowledged nothing at all.
 func TestConfChangeSnapshotUnreliableRecoverConcurrentPartition(t *testing.T) {
-	Scenario{Clients: 3, ConfChange: true, Drop: 0.1, Restart: true, Partitions: true, GCLimit: shortGC,
-		RoundTime: 2 * time.Second}.Run(t, factory())
+	runChurn(t, Scenario{Clients: 3, Drop: 0.1, Restart: true, Partitions: true, GCLimit: shortGC,
+		RoundTime: 2 * time.Second})
 }
 
 func TestSplitRecover(t *testing.T) {
@@ -285,5 +286,5 @@ func TestSplitUnreliable(t *testing.T) {
 }
 
 func TestSplitConfChangeSnapshotUnreliableRecover(t *testing.T) {
-	Scenario{Clients: 3, SplitSize: 300, ConfChange: true, Drop: 0.1, Restart: true, GCLimit: shortGC}.Run(t, factory())
+	runChurn(t, Scenario{Clients: 3, SplitSize: 300, Drop: 0.1, Restart: true, GCLimit: shortGC})
 }
