@@ -16,6 +16,14 @@ type IDAllocator interface {
 	AskSplit(ctx context.Context, region *metapb.Region) (newRegionID uint64, newPeerIDs []uint64, err error)
 }
 
+// SplitReporter may also be implemented by Config.IDAllocator: once a split the store's
+// own split checker proposed has applied on the leader, ReportSplit gets both halves (left,
+// then right), so the scheduler learns the new region's range before its first heartbeat.
+// It is called from a background goroutine and may block (bounded by ctx).
+type SplitReporter interface {
+	ReportSplit(ctx context.Context, halves []*metapb.Region)
+}
+
 // RegionReport is one region heartbeat: what the leader knows of its region.
 type RegionReport struct {
 	Region *metapb.Region // do not modify

@@ -16,7 +16,8 @@ import (
 // restart, a snapshot or a split), a background goroutine scans the region on a pebble
 // snapshot: the exact size, and the key at the middle of the column family holding most
 // bytes. If the region is too big it asks Config.IDAllocator for ids and the loop
-// proposes the split, if the region's epoch has not moved meanwhile.
+// proposes the split, if the region's epoch has not moved meanwhile. An IDAllocator that
+// is also a SplitReporter is told both halves once the split applied.
 
 // splitPlan is a split check's outcome.
 type splitPlan struct {
@@ -73,15 +74,8 @@ func (s *Store) planSplit(region *metapb.Region) *splitPlan {
 	if err != nil || key == nil {
 		return plan
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), askSplitTimeout)
+	ctx, cancel := s.stoppableCtx(askSplitTimeout)
 	defer cancel()
-	go func() {
-		select {
-		case <-s.stopCh:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
 	id, peerIDs, err := s.cfg.IDAllocator.AskSplit(ctx, region)
 	if err != nil {
 		s.log.Warn("raftstore: no ids for a split", "region", region.GetId(), "err", err)
@@ -128,5 +122,39 @@ func (s *Store) onSplitPlan(p *peer, plan *splitPlan) {
 	s.pending.Add(1)
 	prop := &proposal{data: data, deadline: time.Now().Add(s.cfg.ProposalTimeout), done: make(chan error, 1), store: s}
 	s.log.Info("raftstore: proposing split", "region", p.regionID, "key", plan.key, "size", plan.size, "new", plan.newID)
-	p.propose(s, prop) // nobody waits: a lost split is proposed again by a later check
+	p.propose(s, prop) // a lost split is proposed again by a later check
+	if rep, ok := s.cfg.IDAllocator.(SplitReporter); ok {
+		s.bg.Add(1)
+		go s.reportSplit(rep, prop)
+	}
+}
+
+// reportSplit waits for the split checker's proposal and hands both halves to rep once it
+// applied (off the raft loop: rep may block).
+func (s *Store) reportSplit(rep SplitReporter, prop *proposal) {
+	defer s.bg.Done()
+	select {
+	case err := <-prop.done:
+		halves := prop.resp.GetSplit().GetRegions()
+		if err != nil || len(halves) < 2 {
+			return
+		}
+		ctx, cancel := s.stoppableCtx(askSplitTimeout)
+		defer cancel()
+		rep.ReportSplit(ctx, halves)
+	case <-s.stopCh:
+	}
+}
+
+// stoppableCtx is a context ending after d or when the store stops.
+func (s *Store) stoppableCtx(d time.Duration) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	go func() {
+		select {
+		case <-s.stopCh:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, cancel
 }

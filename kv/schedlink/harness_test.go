@@ -79,6 +79,8 @@ type testCluster struct {
 	sched *testSched
 	net   *cluster.Network
 	nodes map[uint64]*node
+	// tune, if set, adjusts each store's raftstore config before it is created.
+	tune func(id uint64, cfg *raftstore.Config)
 }
 
 func newTestCluster(t *testing.T, sched *testSched) *testCluster {
@@ -128,9 +130,13 @@ func (c *testCluster) startIn(id uint64, dir string) (*node, error) {
 		return fail(err)
 	}
 	c.net.Register(id)
-	st, err := raftstore.NewStore(raftstore.Config{StoreID: id, TickInterval: 10 * time.Millisecond,
+	cfg := raftstore.Config{StoreID: id, TickInterval: 10 * time.Millisecond,
 		ElectionTicks: 10, HeartbeatTicks: 2, IDAllocator: link, Reporter: link,
-		ReportInterval: reportInterval, SplitCheckInterval: time.Hour, Logger: testLogger(t, id)}, eng, c.net.Transport(id))
+		ReportInterval: reportInterval, SplitCheckInterval: time.Hour, Logger: testLogger(t, id)}
+	if c.tune != nil {
+		c.tune(id, &cfg)
+	}
+	st, err := raftstore.NewStore(cfg, eng, c.net.Transport(id))
 	if err != nil {
 		return fail(err)
 	}

@@ -9,10 +9,13 @@ import (
 	"github.com/gee-project/gee/kv/raftstore"
 )
 
-var _ raftstore.IDAllocator = (*Link)(nil)
+var (
+	_ raftstore.IDAllocator   = (*Link)(nil)
+	_ raftstore.SplitReporter = (*Link)(nil)
+)
 
 // AskSplit implements raftstore.IDAllocator with the scheduler's AskBatchSplit (one split).
-// The split itself reaches the scheduler through the two halves' region heartbeats.
+// The split itself reaches the scheduler through ReportSplit and the halves' heartbeats.
 func (l *Link) AskSplit(ctx context.Context, region *metapb.Region) (uint64, []uint64, error) {
 	ctx, cancel := context.WithTimeout(ctx, l.cfg.RPCTimeout)
 	defer cancel()
@@ -24,4 +27,12 @@ func (l *Link) AskSplit(ctx context.Context, region *metapb.Region) (uint64, []u
 		return 0, nil, errors.New("schedlink: scheduler answered AskBatchSplit with the wrong number of ids")
 	}
 	return ids[0].GetNewRegionId(), ids[0].GetNewPeerIds(), nil
+}
+
+// ReportSplit implements raftstore.SplitReporter: the store's own split checker split a
+// region, and the scheduler hears of both halves with ReportBatchSplit, as for the splits
+// it orders.
+func (l *Link) ReportSplit(ctx context.Context, halves []*metapb.Region) {
+	l.log.Debug("split region (size check)", "region", halves[0].GetId(), "new", halves[len(halves)-1].GetId())
+	l.reportSplit(ctx, halves)
 }

@@ -2,11 +2,18 @@ package schedlink_test
 
 import (
 	"bytes"
+	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/gee-project/gee/kv/engine"
+	"github.com/gee-project/gee/kv/proto/kvrpcpb"
+	"github.com/gee-project/gee/kv/proto/metapb"
 	pb "github.com/gee-project/gee/kv/proto/schedulerpb"
+	"github.com/gee-project/gee/kv/raftstore"
 	"github.com/gee-project/gee/kv/schedclient"
+	"github.com/gee-project/gee/kv/storage"
 )
 
 // TestAdminSplitRegions: SplitRegions through the scheduler splits at exactly the given keys
@@ -82,4 +89,60 @@ func TestAdminSplitTimesOutWithoutLeader(t *testing.T) {
 	if el := time.Since(start); el > 3*time.Second {
 		t.Fatalf("SplitRegions took %v past its 700ms context", el)
 	}
+}
+
+// mutedReporter drops every region heartbeat, counting them.
+type mutedReporter struct{ dropped atomic.Int64 }
+
+func (m *mutedReporter) ReportRegion(raftstore.RegionReport) { m.dropped.Add(1) }
+
+// TestSizeSplitReportedToScheduler: a split made by the store's own size checker reaches the
+// scheduler through ReportBatchSplit: with every region heartbeat dropped, the scheduler still
+// learns both halves' ranges.
+func TestSizeSplitReportedToScheduler(t *testing.T) {
+	c := newTestCluster(t, startScheduler(t, time.Minute, nil))
+	mute := &mutedReporter{}
+	c.tune = func(_ uint64, cfg *raftstore.Config) {
+		// NoHibernate: a quiet region is not ticked, so its split check would wait for a wake-up.
+		cfg.Reporter, cfg.RegionSplitSize, cfg.SplitCheckInterval, cfg.NoHibernate = mute, 1500, 50*time.Millisecond, true
+	}
+	n := c.start(1)
+	first := n.st.Regions()[0]
+	ld := c.leaderOf(first, 5*time.Second)
+	st, _ := ld.st.RegionStatus(first)
+	var batch []storage.Modify
+	for i := 0; i < 40; i++ { // 40 × 60 bytes: one split into two halves under the limit
+		batch = append(batch, storage.Put(engine.CFDefault, []byte(fmt.Sprintf("key%05d", i)), bytes.Repeat([]byte("v"), 52)))
+	}
+	kvctx := &kvrpcpb.Context{RegionId: first, RegionEpoch: st.Region.GetRegionEpoch(), Peer: peerOn(st.Region, 1)}
+	if err := n.st.Storage().Write(ctxFor(t, 5*time.Second), kvctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 10*time.Second, "the store split its region", func() (bool, string) {
+		return len(n.st.Regions()) == 2, fmt.Sprint(n.st.Regions())
+	})
+	eventually(t, 5*time.Second, "both halves in the scheduler", func() (bool, string) {
+		left, err1 := c.regionAt("key00000")
+		right, err2 := c.regionAt("key00039")
+		if err1 != nil || err2 != nil {
+			return false, fmt.Sprint(err1, err2)
+		}
+		split := left.Meta.GetEndKey()
+		ok := left.Meta.GetId() == first && len(split) > 0 && right.Meta.GetId() != first &&
+			bytes.Equal(right.Meta.GetStartKey(), split) && len(right.Meta.GetEndKey()) == 0
+		return ok, fmt.Sprint(left.Meta, " | ", right.Meta)
+	})
+	if mute.dropped.Load() == 0 {
+		t.Fatal("no region heartbeat was dropped: the test did not isolate ReportBatchSplit")
+	}
+}
+
+// peerOn returns region's peer on store id.
+func peerOn(r *metapb.Region, id uint64) *metapb.Peer {
+	for _, p := range r.GetPeers() {
+		if p.GetStoreId() == id {
+			return p
+		}
+	}
+	return nil
 }
