@@ -52,11 +52,25 @@ type config struct {
 	storeID   uint64 // store-* commands
 }
 
-// argCounts gives each command's argument count: exact, or at least min when max is -1.
-var argCounts = map[string][2]int{
-	"stores": {0, 0}, "regions": {0, 0}, "split": {1, -1},
-	"store-offline": {1, 1}, "store-up": {1, 1}, "store-remove": {1, 1},
-	"put": {2, 2}, "get": {1, 1},
+// argForms gives each command's argument form (as usage errors show it) and count: exact,
+// or at least min when max is -1.
+var argForms = map[string]struct {
+	form     string
+	min, max int
+}{
+	"stores": {"no arguments", 0, 0}, "regions": {"no arguments", 0, 0}, "split": {"KEY...", 1, -1},
+	"store-offline": {"ID", 1, 1}, "store-up": {"ID", 1, 1}, "store-remove": {"ID", 1, 1},
+	"put": {"KEY VALUE", 2, 2}, "get": {"KEY", 1, 1},
+}
+
+// argCountError is the usage error of cmd given n arguments, e.g.
+// "put: want KEY VALUE, got 1 argument".
+func argCountError(cmd string, n int) error {
+	plural := "s"
+	if n == 1 {
+		plural = ""
+	}
+	return fmt.Errorf("%s: want %s, got %d argument%s (see -h)", cmd, argForms[cmd].form, n, plural)
 }
 
 func parseFlags(args []string, stdout io.Writer) (*config, error) {
@@ -91,12 +105,12 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 		return nil, errors.New("no command (see -h)")
 	}
 	c.cmd, c.args = fs.Arg(0), fs.Args()[1:]
-	n, ok := argCounts[c.cmd]
+	f, ok := argForms[c.cmd]
 	switch {
 	case !ok:
 		return nil, fmt.Errorf("unknown command %q (see -h)", c.cmd)
-	case len(c.args) < n[0] || (n[1] >= 0 && len(c.args) > n[1]):
-		return nil, fmt.Errorf("%s: %d arguments, see -h", c.cmd, len(c.args))
+	case len(c.args) < f.min || (f.max >= 0 && len(c.args) > f.max):
+		return nil, argCountError(c.cmd, len(c.args))
 	}
 	if strings.HasPrefix(c.cmd, "store-") {
 		id, err := strconv.ParseUint(c.args[0], 10, 64)
