@@ -26,6 +26,7 @@ type config struct {
 	shutdownTimeout time.Duration
 	logLevel        string
 	gcPercent       int
+	pprof           string // "" = off
 	store           raftstore.Config
 	limits          server.Limits
 	grpc            server.GRPCConfig
@@ -85,6 +86,10 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 	fs.IntVar(&c.gcPercent, "gc-percent", 200, "Go garbage collector target (as GOGC, which it overrides; -1 turns the collector off): "+
 		"collecting half as often as Go's default lets the heap grow to 3x the live data instead of 2x and cut server CPU per get by about 15% in bench/kv")
 
+	fs.StringVar(&c.pprof, "pprof", "", "serve Go's profiler (net/http/pprof, under /debug/pprof/) on `HOST:PORT`; off by default. "+
+		"It exposes stacks and the command line: bind it to a private address")
+	fs.BoolVar(&c.store.NoHibernate, "no-hibernate", false, "keep every region ticking: by default an idle region's raft group goes quiet "+
+		"(no ticks, no heartbeats) until something concerns it; all stores should agree")
 	fs.DurationVar(&c.store.TickInterval, "tick", 100*time.Millisecond, "raft tick interval (election timeout = -election-ticks ticks)")
 	fs.IntVar(&c.store.ElectionTicks, "election-ticks", 10, "election timeout in ticks; must exceed -heartbeat-ticks")
 	fs.IntVar(&c.store.HeartbeatTicks, "heartbeat-ticks", 2, "leader heartbeat period in ticks")
@@ -136,6 +141,11 @@ func (c *config) check(peers string) error {
 	}
 	if c.dataDir == "" {
 		return errors.New("-data: required (the directory of the store's engine)")
+	}
+	if c.pprof != "" {
+		if _, _, err := net.SplitHostPort(c.pprof); err != nil {
+			return fmt.Errorf("-pprof %q: %v", c.pprof, err)
+		}
 	}
 	switch {
 	case c.shutdownTimeout <= 0:

@@ -51,6 +51,14 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	_ = level.UnmarshalText([]byte(cfg.logLevel))
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 
+	if cfg.pprof != "" {
+		addr, stop, err := startPprof(cfg.pprof, stderr)
+		if err != nil {
+			return err
+		}
+		defer stop()
+		fmt.Fprintf(stdout, "pprof on %s\n", addr)
+	}
 	eng, err := engine.Open(cfg.dataDir, engine.Options{})
 	if err != nil {
 		return err
