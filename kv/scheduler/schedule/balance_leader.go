@@ -1,6 +1,7 @@
 package schedule
 
 import (
+	"github.com/gee-project/gee/kv/proto/metapb"
 	"github.com/gee-project/gee/kv/scheduler/core"
 )
 
@@ -108,13 +109,15 @@ func worthTransfer(src, dst storeView, r *core.RegionInfo, score func(storeView)
 }
 
 func leaderMovable(r *core.RegionInfo, env *Env) bool {
-	return r.Leader() != nil && len(r.DownPeers()) == 0 && env.Ops.GetOperator(r.ID()) == nil
+	return r.Leader() != nil && len(r.DownPeers()) == 0 && !inJoint(r) && env.Ops.GetOperator(r.ID()) == nil
 }
 
-// followerReady reports a follower on the store that is neither pending nor down, so it can lead at once.
+// followerReady reports a voter follower on the store that is neither pending nor down, so it can lead at once
+// (a learner cannot lead).
 func followerReady(r *core.RegionInfo, storeID uint64) bool {
 	p := r.StorePeer(storeID)
-	return p != nil && p.GetId() != r.Leader().GetId() && !isPending(r, p.GetId()) && !isDownPeer(r, p.GetId())
+	return p != nil && p.GetId() != r.Leader().GetId() && p.GetRole() == metapb.PeerRole_Voter &&
+		!isPending(r, p.GetId()) && !isDownPeer(r, p.GetId())
 }
 
 func transferLeader(env *Env, r *core.RegionInfo, src, dst uint64) *Operator {

@@ -14,8 +14,9 @@ const balanceRegionTries = 8
 // Source: the usable store with the largest region size (plus in-flight influence) that has a suitable region,
 // preferring its pending regions, then follower ones, then led ones. Target: the usable store with the smallest
 // region size that holds no replica of the region. The move happens only if the gap exceeds twice the region's
-// size, so that moving it cannot reverse the imbalance. Regions whose replica count differs from max-replicas,
-// with down peers, of unknown size (0), or with an operator already are left alone.
+// size, so that moving it cannot reverse the imbalance. Regions whose voter count differs from max-replicas, with
+// a learner, down peers, of unknown size (0), or with an operator already are left alone. The new replica joins
+// as a learner and votes only once it has caught up.
 type BalanceRegion struct{}
 
 // Name implements Scheduler.
@@ -71,10 +72,15 @@ func pickSourceRegion(c *core.Cluster, env *Env, storeID uint64) *core.RegionInf
 	return nil
 }
 
-// movable reports a region the balancer may touch.
+// movable reports a region the balancer may touch: exactly max-replicas voters and no learner (a leftover
+// learner is the replica checker's), not joint, no down peer, a known size, a leader and no operator.
 func movable(r *core.RegionInfo, env *Env) bool {
-	return len(r.Peers()) == env.Config.MaxReplicas && len(r.DownPeers()) == 0 && r.ApproximateSize() > 0 &&
-		r.Leader() != nil && env.Ops.GetOperator(r.ID()) == nil
+	if len(r.DownPeers()) != 0 || r.ApproximateSize() <= 0 || r.Leader() == nil ||
+		env.Ops.GetOperator(r.ID()) != nil {
+		return false
+	}
+	voters, _ := splitRoles(r)
+	return len(voters) == env.Config.MaxReplicas && len(voters) == len(r.Peers())
 }
 
 // lightestWithout returns the store with the smallest key (ties: lower id) that holds no replica of r.
@@ -94,15 +100,15 @@ func lightestWithout(stores []storeView, r *core.RegionInfo) (storeView, bool) {
 	return stores[best], true
 }
 
-// movePeer builds the operator that moves r's replica from store src to store dst: add a peer on dst, hand the
-// leadership to it if the leaving peer leads, then remove the old peer.
+// movePeer builds the operator that moves r's replica from store src to store dst: add a learner on dst, promote
+// it once it has caught up, hand the leadership to it if the leaving peer leads, then remove the old peer.
 func movePeer(env *Env, r *core.RegionInfo, src, dst uint64) *Operator {
 	old := r.StorePeer(src)
 	newID := env.allocPeerID()
 	if old == nil || newID == 0 {
 		return nil
 	}
-	steps := []Step{AddPeer{ToStore: dst, PeerID: newID}}
+	steps := addVoter(dst, newID)
 	if r.Leader().GetStoreId() == src {
 		steps = append(steps, TransferLeader{FromStore: src, ToStore: dst, ToPeerID: newID})
 	}

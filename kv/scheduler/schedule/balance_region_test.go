@@ -27,7 +27,8 @@ func TestBalanceRegionPrefersPendingThenFollowerThenLeader(t *testing.T) {
 	if op == nil || op.RegionID() != 3 {
 		t.Fatalf("with a pending region on the source got %v, want region 3 moved", op)
 	}
-	wantSteps(t, op, AddPeer{ToStore: 4, PeerID: op.Step(0).(AddPeer).PeerID}, RemovePeer{FromStore: 1, PeerID: 301})
+	wantSteps(t, op, AddLearner{ToStore: 4, PeerID: newPeer(op).PeerID}, PromoteLearner{ToStore: 4, PeerID: newPeer(op).PeerID},
+		RemovePeer{FromStore: 1, PeerID: 301})
 
 	f.put(regionSpec{id: 3, size: 10 * mb, leader: 2, stores: []uint64{1, 2, 3}, confVer: 0}) // caught up
 	op = balanceRegion(f)
@@ -43,8 +44,9 @@ func TestBalanceRegionPrefersPendingThenFollowerThenLeader(t *testing.T) {
 	if op == nil {
 		t.Fatal("a led region was not moved")
 	}
-	id := op.Step(0).(AddPeer).PeerID
-	wantSteps(t, op, AddPeer{ToStore: 4, PeerID: id}, TransferLeader{FromStore: 1, ToStore: 4, ToPeerID: id},
+	id := newPeer(op).PeerID
+	wantSteps(t, op, AddLearner{ToStore: 4, PeerID: id}, PromoteLearner{ToStore: 4, PeerID: id},
+		TransferLeader{FromStore: 1, ToStore: 4, ToPeerID: id},
 		RemovePeer{FromStore: 1, PeerID: 101})
 }
 
@@ -57,7 +59,7 @@ func TestBalanceRegionTargetIsLightestStoreWithoutReplica(t *testing.T) {
 	// Store 2 and 3 are lightest but hold the region; 4 is next.
 	f.put(regionSpec{id: 1, size: 10 * mb, leader: 2, stores: []uint64{1, 2, 3}})
 	op := balanceRegion(f)
-	if op == nil || op.Step(0).(AddPeer).ToStore != 4 {
+	if op == nil || newPeer(op).ToStore != 4 {
 		t.Fatalf("got %v, want a peer added on store 4", op)
 	}
 }
@@ -124,7 +126,7 @@ func TestBalanceRegionNeverTargetsUnusableStores(t *testing.T) {
 	f.beat(3)
 	f.beat(4)
 	op := balanceRegion(f)
-	if op == nil || op.Step(0).(AddPeer).ToStore != 4 {
+	if op == nil || newPeer(op).ToStore != 4 {
 		t.Fatalf("got %v, want store 4 (5 tombstone, 6 offline, 7 silent)", op)
 	}
 }
@@ -200,7 +202,7 @@ func TestBalanceRegionReplicaSettings(t *testing.T) {
 				t.Fatalf("max 1: got %v, want region 1 moved", op)
 			}
 		}
-		if op == nil || op.RegionID() != 1 || op.Step(0).(AddPeer).ToStore != tc.target ||
+		if op == nil || op.RegionID() != 1 || newPeer(op).ToStore != tc.target ||
 			op.Step(op.Len()-1) != wantRemove {
 			t.Fatalf("max %d: got %v, want region 1 moved from store 1 to store %d", tc.max, op, tc.target)
 		}
@@ -228,7 +230,8 @@ func TestBalanceRegionReplacesPendingPeer(t *testing.T) {
 	if op == nil || op.RegionID() != 1 {
 		t.Fatalf("got %v, want the pending region 1 moved", op)
 	}
-	wantSteps(t, op, AddPeer{ToStore: 4, PeerID: op.Step(0).(AddPeer).PeerID}, RemovePeer{FromStore: 1, PeerID: 101})
+	wantSteps(t, op, AddLearner{ToStore: 4, PeerID: newPeer(op).PeerID}, PromoteLearner{ToStore: 4, PeerID: newPeer(op).PeerID},
+		RemovePeer{FromStore: 1, PeerID: 101})
 }
 
 func balanceRegion(f *fixture) *Operator { return BalanceRegion{}.Schedule(f.c, f.env) }

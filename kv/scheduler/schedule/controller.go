@@ -117,7 +117,7 @@ func (oc *OperatorController) Dispatch(region *core.RegionInfo) Step {
 		oc.dropLocked(sh, op)
 		return nil
 	}
-	if add, ok := step.(AddPeer); ok && add.applied(region) {
+	if catchingUp(step, region) {
 		return nil // the peer joined and is catching up by snapshot; sending the change again would not help
 	}
 	return step

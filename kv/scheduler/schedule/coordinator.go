@@ -165,6 +165,10 @@ func (co *Coordinator) targetGone(op *Operator, env *Env) bool {
 		switch s := op.Step(i).(type) {
 		case AddPeer:
 			to = s.ToStore
+		case AddLearner:
+			to = s.ToStore
+		case PromoteLearner:
+			to = s.ToStore
 		case TransferLeader:
 			to = s.ToStore
 		default:

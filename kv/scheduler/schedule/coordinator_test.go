@@ -98,7 +98,7 @@ func TestOperatorToSilentStoreAbandoned(t *testing.T) {
 		t.Fatalf("round %+v, want one replica operator", st)
 	}
 	op := co.Operators().GetOperator(1)
-	target := op.Step(0).(AddPeer).ToStore
+	target := newPeer(op).ToStore
 	other := uint64(3)
 	if target == 3 {
 		other = 4
@@ -119,7 +119,7 @@ func TestOperatorToSilentStoreAbandoned(t *testing.T) {
 		t.Fatalf("round %+v, want the operator to silent store %d abandoned", st, target)
 	}
 	next := co.Operators().GetOperator(1)
-	if next == nil || next.Step(0).(AddPeer).ToStore != other {
+	if next == nil || newPeer(next).ToStore != other {
 		t.Fatalf("replacement operator %v, want AddPeer on store %d", next, other)
 	}
 }

@@ -9,10 +9,13 @@
 // command for the heartbeat response:
 //
 //	AddPeer{ToStore, PeerID}            -> ChangePeer{AddNode, Peer{PeerID, ToStore}}
+//	AddLearner{ToStore, PeerID}         -> ChangePeer{AddLearnerNode, Peer{PeerID, ToStore, Learner}}
+//	PromoteLearner{ToStore, PeerID}     -> ChangePeer{AddNode, Peer{PeerID, ToStore, Voter}}
 //	RemovePeer{FromStore, PeerID}       -> ChangePeer{RemoveNode, Peer{PeerID, FromStore}}
 //	TransferLeader{FromStore, ToStore, ToPeerID} -> TransferLeader{Peer{ToPeerID, ToStore}}
 //
 // Dispatch is goroutine-safe and cheap (a sharded map lookup when the region has no operator), so it may be called
 // from every heartbeat stream concurrently. A step is returned again on each heartbeat until the region shows it
-// applied; nil means there is nothing to send now.
+// applied; nil means there is nothing to send now. Replicas move through learners: AddLearner, PromoteLearner once
+// it caught up, then RemovePeer, so a new replica joins the quorum only when it can vote at once.
 package schedule

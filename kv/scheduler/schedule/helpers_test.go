@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"fmt"
+	"slices"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -63,14 +64,15 @@ func (f *fixture) beat(id uint64) {
 
 // regionSpec describes a region: peer i lives on stores[i] with id regionID*100+store, led from leader.
 type regionSpec struct {
-	id      uint64
-	size    int64
-	leader  uint64
-	stores  []uint64
-	pending []uint64 // stores whose peer is pending
-	down    []uint64 // stores whose peer the leader reports down
-	confVer uint64
-	version uint64
+	id       uint64
+	size     int64
+	leader   uint64
+	stores   []uint64
+	pending  []uint64 // stores whose peer is pending
+	learners []uint64 // stores whose peer is a learner (the others are voters)
+	down     []uint64 // stores whose peer the leader reports down
+	confVer  uint64
+	version  uint64
 }
 
 func peerOn(regionID, store uint64) *metapb.Peer {
@@ -83,7 +85,11 @@ func (s regionSpec) info() *core.RegionInfo {
 		RegionEpoch: &metapb.RegionEpoch{ConfVer: s.confVer + 1, Version: s.version + 1},
 	}
 	for _, st := range s.stores {
-		meta.Peers = append(meta.Peers, peerOn(s.id, st))
+		p := peerOn(s.id, st)
+		if slices.Contains(s.learners, st) {
+			p.Role = metapb.PeerRole_Learner
+		}
+		meta.Peers = append(meta.Peers, p)
 	}
 	var pending, down []*metapb.Peer
 	for _, st := range s.pending {
@@ -126,4 +132,13 @@ func wantSteps(t *testing.T, op *Operator, steps ...Step) {
 			t.Fatalf("operator %v: step %d is %v, want %v", op, i, op.Step(i), s)
 		}
 	}
+}
+
+// newPeer returns the AddLearner op starts with, or a zero one (no operator, or another first step).
+func newPeer(op *Operator) AddLearner {
+	if op == nil || op.Len() == 0 {
+		return AddLearner{}
+	}
+	add, _ := op.Step(0).(AddLearner)
+	return add
 }

@@ -24,6 +24,10 @@ func addStepInfluence(m map[uint64]*StoreInfluence, s Step, size int64, sign int
 		in := at(s.ToStore)
 		in.RegionSize += int64(sign) * size
 		in.RegionCount += sign
+	case AddLearner: // a learner holds the region's data like any replica; its promotion moves nothing
+		in := at(s.ToStore)
+		in.RegionSize += int64(sign) * size
+		in.RegionCount += sign
 	case RemovePeer:
 		in := at(s.FromStore)
 		in.RegionSize -= int64(sign) * size

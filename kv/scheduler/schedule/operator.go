@@ -175,7 +175,7 @@ func (op *Operator) appliedConfChanges(region *core.RegionInfo) uint64 {
 		}
 	}
 	if cur < len(op.steps) {
-		if add, ok := op.steps[cur].(AddPeer); ok && add.applied(region) {
+		if catchingUp(op.steps[cur], region) {
 			n++ // the peer joined and is still catching up
 		}
 	}

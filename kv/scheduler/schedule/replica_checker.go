@@ -5,26 +5,31 @@ import (
 	"github.com/gee-project/gee/kv/scheduler/core"
 )
 
-// ReplicaChecker keeps each region at max-replicas: it adds a replica to a region that has too few, removes one
-// from a region that has too many, and replaces a replica whose store has been down longer than
+// ReplicaChecker keeps each region at max-replicas voters: it adds a replica to a region that has too few, removes
+// one from a region that has too many, and replaces a replica whose store has been down longer than
 // max-store-down-time, is a tombstone, or is offline (being drained) by adding a new one elsewhere before
-// removing it.
+// removing it. New replicas join as learners and are promoted once caught up; only voters count as replicas.
+// A learner no operator is moving (one left over from an interrupted move) is promoted once it has caught up, as
+// PD's learner checker does, since its snapshot is already paid for (if the region then has a voter too many, the
+// worst one goes next); a learner on a store that cannot serve is removed instead. While it catches up the
+// region is left alone: adding another replica then would only waste a second snapshot.
 type ReplicaChecker struct{}
 
 // Check returns an operator that repairs r, or nil when r needs nothing (or nothing can be done now).
 func (ReplicaChecker) Check(c *core.Cluster, env *Env, r *core.RegionInfo) *Operator {
-	if r.Leader() == nil || env.Ops.GetOperator(r.ID()) != nil {
+	if r.Leader() == nil || env.Ops.GetOperator(r.ID()) != nil || inJoint(r) {
 		return nil
 	}
-	peers := r.Peers()
+	voters, learners := splitRoles(r)
+	if len(learners) > 0 {
+		return checkLearners(c, env, r, learners)
+	}
 	want := env.Config.MaxReplicas
-	if len(peers) < want {
+	if len(voters) < want {
 		if dst, ok := bestStoreFor(c, env, r); ok {
-			id := env.allocPeerID()
-			if id == 0 {
-				return nil
+			if id := env.allocPeerID(); id != 0 {
+				return replicaOp(env, "add-replica", r, addVoter(dst, id)...)
 			}
-			return replicaOp(env, "add-replica", r, AddPeer{ToStore: dst, PeerID: id})
 		}
 		return nil
 	}
@@ -33,7 +38,7 @@ func (ReplicaChecker) Check(c *core.Cluster, env *Env, r *core.RegionInfo) *Oper
 	}
 	if dead := downPeer(c, env, r); dead != nil {
 		rm := RemovePeer{FromStore: dead.GetStoreId(), PeerID: dead.GetId()}
-		if len(peers) > want {
+		if len(voters) > want {
 			return replicaOp(env, "remove-down-replica", r, rm)
 		}
 		dst, ok := bestStoreFor(c, env, r)
@@ -44,11 +49,33 @@ func (ReplicaChecker) Check(c *core.Cluster, env *Env, r *core.RegionInfo) *Oper
 		if id == 0 {
 			return nil
 		}
-		return replicaOp(env, "replace-down-replica", r, AddPeer{ToStore: dst, PeerID: id}, rm)
+		return replicaOp(env, "replace-down-replica", r, append(addVoter(dst, id), rm)...)
 	}
-	if len(peers) > want {
+	if len(voters) > want {
 		if p := worstFollower(c, env, r); p != nil {
 			return replicaOp(env, "remove-extra-replica", r, RemovePeer{FromStore: p.GetStoreId(), PeerID: p.GetId()})
+		}
+	}
+	return nil
+}
+
+// addVoter is the steps that give a region a new voter: a learner first, promoted once it has caught up, so the
+// quorum never waits for a peer still receiving its snapshot.
+func addVoter(store, peerID uint64) []Step {
+	return []Step{AddLearner{ToStore: store, PeerID: peerID}, PromoteLearner{ToStore: store, PeerID: peerID}}
+}
+
+// checkLearners handles the learners of a region no operator is moving: one on a store that cannot serve (or
+// reported down) is removed, else a caught-up one is promoted; nil while they catch up.
+func checkLearners(c *core.Cluster, env *Env, r *core.RegionInfo, learners []*metapb.Peer) *Operator {
+	for _, p := range learners {
+		if !env.isUsable(env.store(c, p.GetStoreId())) || isDownPeer(r, p.GetId()) {
+			return replicaOp(env, "remove-learner", r, RemovePeer{FromStore: p.GetStoreId(), PeerID: p.GetId()})
+		}
+	}
+	for _, p := range learners {
+		if !isPending(r, p.GetId()) {
+			return replicaOp(env, "promote-learner", r, PromoteLearner{ToStore: p.GetStoreId(), PeerID: p.GetId()})
 		}
 	}
 	return nil
@@ -58,9 +85,12 @@ func replicaOp(env *Env, desc string, r *core.RegionInfo, steps ...Step) *Operat
 	return NewOperator(desc, r, KindReplica, PriorityHigh, env.Now, env.Config.RegionOperatorTimeout, steps...)
 }
 
-// downPeer returns a non-leader peer of r on a store that is down or offline, or nil.
+// downPeer returns a non-leader voter of r on a store that is down or offline, or nil.
 func downPeer(c *core.Cluster, env *Env, r *core.RegionInfo) *metapb.Peer {
 	for _, p := range r.Followers() {
+		if !isVoter(p) {
+			continue
+		}
 		if s := env.store(c, p.GetStoreId()); env.isDown(s) || s.IsOffline() {
 			return p
 		}
@@ -98,7 +128,7 @@ func lighter(a, b storeView) bool {
 	return a.id() < b.id()
 }
 
-// worstFollower picks the follower to drop from a region with too many replicas: one the leader reports down
+// worstFollower picks the voter follower to drop from a region with too many voters: one the leader reports down
 // first, then one on a store that cannot serve, then a pending one, then the one on the most loaded store.
 func worstFollower(c *core.Cluster, env *Env, r *core.RegionInfo) *metapb.Peer {
 	infl := env.Ops.Influence()
@@ -106,6 +136,9 @@ func worstFollower(c *core.Cluster, env *Env, r *core.RegionInfo) *metapb.Peer {
 	var worstRank int
 	var worstScore int64
 	for _, p := range r.Followers() {
+		if !isVoter(p) {
+			continue
+		}
 		s := env.store(c, p.GetStoreId())
 		rank, score := 0, int64(0)
 		switch {
@@ -135,7 +168,7 @@ func isDownPeer(r *core.RegionInfo, peerID uint64) bool {
 	return false
 }
 
-// leaveOfflineStore hands r's leadership from its offline store to a ready follower on a usable store, so that the
+// leaveOfflineStore hands r's leadership from its offline store to a ready voter on a usable store, so that the
 // replica there can then be replaced like any other.
 func leaveOfflineStore(c *core.Cluster, env *Env, r *core.RegionInfo) *Operator {
 	from := r.Leader().GetStoreId()

@@ -20,7 +20,8 @@ func TestReplicaCheckerAddsMissingReplica(t *testing.T) {
 	if op == nil || op.Kind() != KindReplica || op.Priority() != PriorityHigh {
 		t.Fatalf("got %v, want a replica operator", op)
 	}
-	wantSteps(t, op, AddPeer{ToStore: 2, PeerID: op.Step(0).(AddPeer).PeerID}) // 2 is empty
+	id := newPeer(op).PeerID // 2 is empty
+	wantSteps(t, op, AddLearner{ToStore: 2, PeerID: id}, PromoteLearner{ToStore: 2, PeerID: id})
 	if op := check(f, regionSpec{id: 2, size: mb, leader: 1, stores: []uint64{1, 2, 3}}); op != nil {
 		t.Fatalf("a region at max-replicas got %v", op)
 	}
@@ -73,7 +74,8 @@ func TestReplicaCheckerReplacesPeerOnDownStore(t *testing.T) {
 	if op == nil {
 		t.Fatal("store 3 silent for 11m: no replacement")
 	}
-	wantSteps(t, op, AddPeer{ToStore: 4, PeerID: op.Step(0).(AddPeer).PeerID}, RemovePeer{FromStore: 3, PeerID: 103})
+	wantSteps(t, op, AddLearner{ToStore: 4, PeerID: newPeer(op).PeerID}, PromoteLearner{ToStore: 4, PeerID: newPeer(op).PeerID},
+		RemovePeer{FromStore: 3, PeerID: 103})
 
 	// With a fourth replica already in place, the dead one is just removed.
 	f.env.Ops.RemoveOperator(1)
@@ -116,7 +118,8 @@ func TestReplicaCheckerDrainsOfflineStore(t *testing.T) {
 	if op == nil {
 		t.Fatal("a replica on an offline store was left in place")
 	}
-	wantSteps(t, op, AddPeer{ToStore: 4, PeerID: op.Step(0).(AddPeer).PeerID}, RemovePeer{FromStore: 3, PeerID: 103})
+	wantSteps(t, op, AddLearner{ToStore: 4, PeerID: newPeer(op).PeerID}, PromoteLearner{ToStore: 4, PeerID: newPeer(op).PeerID},
+		RemovePeer{FromStore: 3, PeerID: 103})
 }
 
 func TestReplicaCheckerMovesLeaderOffOfflineStore(t *testing.T) {

@@ -42,6 +42,16 @@ func Command(step Step) *schedulerpb.RegionHeartbeatResponse {
 			Peer:       &metapb.Peer{Id: s.PeerID, StoreId: s.ToStore},
 			ChangeType: raftpb.ConfChangeType_ConfChangeAddNode,
 		}}
+	case AddLearner:
+		return &schedulerpb.RegionHeartbeatResponse{ChangePeer: &schedulerpb.ChangePeer{
+			Peer:       &metapb.Peer{Id: s.PeerID, StoreId: s.ToStore, Role: metapb.PeerRole_Learner},
+			ChangeType: raftpb.ConfChangeType_ConfChangeAddLearnerNode,
+		}}
+	case PromoteLearner: // the raftstore takes AddNode on a learner as its promotion
+		return &schedulerpb.RegionHeartbeatResponse{ChangePeer: &schedulerpb.ChangePeer{
+			Peer:       &metapb.Peer{Id: s.PeerID, StoreId: s.ToStore, Role: metapb.PeerRole_Voter},
+			ChangeType: raftpb.ConfChangeType_ConfChangeAddNode,
+		}}
 	case RemovePeer:
 		return &schedulerpb.RegionHeartbeatResponse{ChangePeer: &schedulerpb.ChangePeer{
 			Peer:       &metapb.Peer{Id: s.PeerID, StoreId: s.FromStore},

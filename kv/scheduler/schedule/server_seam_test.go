@@ -4,6 +4,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gee-project/gee/kv/proto/metapb"
 	"github.com/gee-project/gee/kv/proto/schedulerpb"
 	"github.com/gee-project/gee/kv/raft/raftpb"
 )
@@ -16,6 +17,18 @@ func TestCommandForEachStep(t *testing.T) {
 	if cp := add.GetChangePeer(); cp.GetChangeType() != raftpb.ConfChangeType_ConfChangeAddNode ||
 		cp.GetPeer().GetId() != 9 || cp.GetPeer().GetStoreId() != 4 || add.GetTransferLeader() != nil {
 		t.Fatalf("AddPeer became %v", add)
+	}
+	// A learner is asked for by change type (the raftstore reads only that); the role in the peer says the same.
+	al := Command(AddLearner{ToStore: 5, PeerID: 11})
+	if cp := al.GetChangePeer(); cp.GetChangeType() != raftpb.ConfChangeType_ConfChangeAddLearnerNode ||
+		cp.GetPeer().GetId() != 11 || cp.GetPeer().GetStoreId() != 5 || cp.GetPeer().GetRole() != metapb.PeerRole_Learner {
+		t.Fatalf("AddLearner became %v", al)
+	}
+	// AddNode on a learner promotes it in the raftstore.
+	pl := Command(PromoteLearner{ToStore: 5, PeerID: 11})
+	if cp := pl.GetChangePeer(); cp.GetChangeType() != raftpb.ConfChangeType_ConfChangeAddNode ||
+		cp.GetPeer().GetId() != 11 || cp.GetPeer().GetStoreId() != 5 || cp.GetPeer().GetRole() != metapb.PeerRole_Voter {
+		t.Fatalf("PromoteLearner became %v", pl)
 	}
 	rm := Command(RemovePeer{FromStore: 2, PeerID: 7})
 	if cp := rm.GetChangePeer(); cp.GetChangeType() != raftpb.ConfChangeType_ConfChangeRemoveNode ||
@@ -47,8 +60,8 @@ func TestClusterConfigOverridesEachRound(t *testing.T) {
 	cc = &schedulerpb.ClusterConfig{MaxReplicas: 5}
 	seam.Schedule(f.now)
 	resp := seam.Dispatch(f.c.GetRegion(1))
-	if resp.GetChangePeer().GetChangeType() != raftpb.ConfChangeType_ConfChangeAddNode {
-		t.Fatalf("after max-replicas 5: heartbeat response %v, want an add", resp)
+	if resp.GetChangePeer().GetChangeType() != raftpb.ConfChangeType_ConfChangeAddLearnerNode {
+		t.Fatalf("after max-replicas 5: heartbeat response %v, want a learner added", resp)
 	}
 	cc = &schedulerpb.ClusterConfig{MaxReplicas: 1000} // out of range: ignored
 	if got := co.base.refreshed().MaxReplicas; got != 3 {

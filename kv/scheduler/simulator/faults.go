@@ -1,5 +1,7 @@
 package simulator
 
+import "github.com/gee-project/gee/kv/proto/metapb"
+
 // Kill stops a store for good: it sends no more heartbeats, and each region it led elects a leader among its
 // other peers and reports it. Its replicas stay in the regions until the scheduler replaces them.
 func (s *Sim) Kill(store uint64) error {
@@ -8,11 +10,8 @@ func (s *Sim) Kill(store uint64) error {
 		if r.leader.GetStoreId() != store {
 			continue
 		}
-		for _, p := range r.meta.GetPeers() {
-			if p.GetStoreId() != store && !s.isDead(p.GetStoreId()) {
-				r.leader, r.last = p, nil
-				break
-			}
+		if r.elect(s.isDead) {
+			r.last = nil
 		}
 		if _, err := s.heartbeat(r); err != nil {
 			return err
@@ -49,3 +48,17 @@ func (s *Sim) ReplicaCounts() (live []int, total []int) {
 
 // RegionCount is the number of simulated regions.
 func (s *Sim) RegionCount() int { return len(s.regions) }
+
+// LearnerCount is how many learners the regions hold (0 once every move has finished: a move's learner is
+// promoted or removed before its operator ends).
+func (s *Sim) LearnerCount() int {
+	n := 0
+	for _, r := range s.regions {
+		for _, p := range r.meta.GetPeers() {
+			if p.GetRole() == metapb.PeerRole_Learner {
+				n++
+			}
+		}
+	}
+	return n
+}

@@ -33,7 +33,7 @@ func (r *region) report() *core.RegionInfo {
 		} else {
 			cp = &metapb.Peer{}
 		}
-		cp.Id, cp.StoreId = p.GetId(), p.GetStoreId()
+		cp.Id, cp.StoreId, cp.Role = p.GetId(), p.GetStoreId(), p.GetRole()
 		ptrs = append(ptrs, cp)
 		if p.GetId() == r.leader.GetId() {
 			leader = cp
@@ -102,17 +102,17 @@ func (r *region) apply(step schedule.Step) bool {
 	ep := r.meta.GetRegionEpoch()
 	switch st := step.(type) {
 	case schedule.AddPeer:
-		if hasStore(r.meta, st.ToStore) {
-			return false
+		return r.addPeer(st.ToStore, st.PeerID, metapb.PeerRole_Voter)
+	case schedule.AddLearner:
+		return r.addPeer(st.ToStore, st.PeerID, metapb.PeerRole_Learner)
+	case schedule.PromoteLearner:
+		for _, p := range r.meta.GetPeers() {
+			if p.GetId() == st.PeerID && p.GetRole() == metapb.PeerRole_Learner {
+				p.Role = metapb.PeerRole_Voter
+				ep.ConfVer++
+				return true
+			}
 		}
-		r.meta.Peers = append(r.meta.Peers, &metapb.Peer{Id: st.PeerID, StoreId: st.ToStore})
-		ep.ConfVer++
-		if r.pending == nil {
-			r.pending = make(map[uint64]int)
-		}
-		r.pending[st.PeerID] = 1 // reported pending once, then caught up
-		r.hasPending = true
-		return true
 	case schedule.RemovePeer:
 		peers := r.meta.GetPeers()
 		for i, p := range peers {
@@ -120,18 +120,45 @@ func (r *region) apply(step schedule.Step) bool {
 				r.meta.Peers = append(peers[:i:i], peers[i+1:]...)
 				ep.ConfVer++
 				delete(r.pending, p.GetId())
-				if p.GetId() == r.leader.GetId() && len(r.meta.Peers) > 0 {
-					r.leader = r.meta.Peers[0] // the group elects another leader
+				if p.GetId() == r.leader.GetId() {
+					r.elect(nil) // the group elects another leader
 				}
 				return true
 			}
 		}
 	case schedule.TransferLeader:
 		for _, p := range r.meta.GetPeers() {
-			if p.GetStoreId() == st.ToStore && p.GetId() != r.leader.GetId() {
+			if p.GetStoreId() == st.ToStore && p.GetId() != r.leader.GetId() && p.GetRole() == metapb.PeerRole_Voter {
 				r.leader = p
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// addPeer adds a peer in role on store, reported pending for one heartbeat, unless the store has one already.
+func (r *region) addPeer(store, id uint64, role metapb.PeerRole) bool {
+	if hasStore(r.meta, store) {
+		return false
+	}
+	r.meta.Peers = append(r.meta.Peers, &metapb.Peer{Id: id, StoreId: store, Role: role})
+	r.meta.GetRegionEpoch().ConfVer++
+	if r.pending == nil {
+		r.pending = make(map[uint64]int)
+	}
+	r.pending[id] = 1 // reported pending once, then caught up
+	r.hasPending = true
+	return true
+}
+
+// elect makes the first voter not on a dead store (dead may be nil) the leader; it reports whether there was one.
+// A learner never leads.
+func (r *region) elect(dead func(store uint64) bool) bool {
+	for _, p := range r.meta.GetPeers() {
+		if p.GetRole() == metapb.PeerRole_Voter && p.GetId() != r.leader.GetId() && (dead == nil || !dead(p.GetStoreId())) {
+			r.leader = p
+			return true
 		}
 	}
 	return false

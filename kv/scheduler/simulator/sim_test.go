@@ -112,6 +112,9 @@ func checkReplicas(t *testing.T, s *Sim, want int) {
 			t.Fatalf("region %d has %d replicas, want %d", id+1, n, want)
 		}
 	}
+	if n := s.LearnerCount(); n != 0 {
+		t.Fatalf("%d learners left after the moves, want every one promoted or removed", n)
+	}
 	for _, r := range s.Cluster.GetRegions() {
 		if len(r.Peers()) != want {
 			t.Fatalf("the cluster's view of %v has %d replicas, want %d", r, len(r.Peers()), want)
