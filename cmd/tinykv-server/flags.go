@@ -27,6 +27,7 @@ type config struct {
 	logLevel        string
 	gcPercent       int
 	pprof           string // "" = off
+	storeHeartbeat  time.Duration
 	store           raftstore.Config
 	limits          server.Limits
 	grpc            server.GRPCConfig
@@ -44,7 +45,9 @@ of each store bootstraps region 1 (all keys) with one peer per listed store (pee
 id). A store restarted on its -data directory recovers from it and skips the bootstrap.
 With -scheduler instead of -peers, the store registers with tinykv-scheduler under -addr
 (which then needs a fixed port): the first store of a new cluster bootstraps it, later ones
-start empty and receive replicas as the scheduler places them; regions split and move.
+start empty and receive replicas as the scheduler places them; regions split and move. A
+store the scheduler has made a tombstone (tinykv-ctl store-offline, once drained, or
+store-remove) learns it from its next store heartbeat, logs it and exits with status 1.
 -standalone serves one local engine without Raft, for development.
 
 Examples:
@@ -98,6 +101,8 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 	fs.DurationVar(&c.store.RaftLogGCTickInterval, "raft-log-gc-interval", time.Second, "how often the leader checks the log GC thresholds")
 	fs.DurationVar(&c.store.ReportInterval, "region-heartbeat", 2*time.Second, "with -scheduler, how often each region leader reports its region; "+
 		"the scheduler's commands (add/remove peer, transfer leader, split) ride on the answers, so this paces every scheduling step")
+	fs.DurationVar(&c.storeHeartbeat, "store-heartbeat", 10*time.Second, "with -scheduler, how often the store reports its statistics; "+
+		"a store the scheduler has made a tombstone (drained or removed) learns it from the answer, logs it and exits with status 1")
 	fs.Var(&uncommitted, "max-uncommitted-size", "leader's uncommitted log tail bound; beyond it writes get ServerIsBusy (`SIZE`)")
 	fs.IntVar(&c.store.MaxPendingProposals, "max-pending-proposals", 20000, "writes waiting for raft in this store; more get ServerIsBusy")
 	fs.DurationVar(&c.store.ProposalTimeout, "proposal-timeout", 10*time.Second, "a write or read not answered by raft within this gets Timeout (a timed-out write may still apply)")
@@ -176,6 +181,8 @@ func (c *config) check(peers string) error {
 		return errors.New("-tick: must be positive")
 	case c.store.ReportInterval <= 0:
 		return errors.New("-region-heartbeat: must be positive")
+	case c.storeHeartbeat <= 0:
+		return errors.New("-store-heartbeat: must be positive")
 	case c.store.HeartbeatTicks <= 0 || c.store.ElectionTicks <= c.store.HeartbeatTicks:
 		return fmt.Errorf("-election-ticks %d: must exceed -heartbeat-ticks %d (both positive)", c.store.ElectionTicks, c.store.HeartbeatTicks)
 	case c.store.ProposalTimeout <= 0 || c.store.RaftLogGCTickInterval <= 0:

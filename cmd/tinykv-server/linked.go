@@ -23,7 +23,7 @@ func openLinked(cfg *config, eng *engine.Engine, log *slog.Logger) (*backend, er
 		return nil, fmt.Errorf("-scheduler: %w", err)
 	}
 	link, err := schedlink.New(cli, schedlink.Config{StoreID: cfg.storeID, Address: cfg.addr,
-		DataDir: cfg.dataDir, Logger: log})
+		DataDir: cfg.dataDir, StoreHeartbeatInterval: cfg.storeHeartbeat, Logger: log})
 	if err != nil {
 		cli.Close()
 		return nil, err
@@ -54,5 +54,17 @@ func openLinked(cfg *config, eng *engine.Engine, log *slog.Logger) (*backend, er
 		stop()
 		return nil, err
 	}
-	return &backend{st: store.Storage(), raft: store, stop: stop}, nil
+	return &backend{st: store.Storage(), raft: store, stop: stop, gone: tombstoned(link, cfg.storeID)}, nil
+}
+
+// tombstoned yields an error once the scheduler refuses the store as a tombstone
+// (tinykv-ctl store-offline drained it, or store-remove removed it).
+func tombstoned(link *schedlink.Link, id uint64) <-chan error {
+	out := make(chan error, 1)
+	go func() {
+		<-link.Tombstoned() // never closed otherwise: the goroutine lives as long as the process
+		out <- fmt.Errorf("store %d is a tombstone: the scheduler drained or removed it and refuses its "+
+			"heartbeats; its data is no longer needed (start a new store with a new -store-id and an empty -data)", id)
+	}()
+	return out
 }

@@ -43,6 +43,9 @@ type backend struct {
 	st   storage.Storage
 	raft server.RaftHandler // nil in standalone mode
 	stop func()
+	// gone, if set, yields an error when the cluster no longer accepts this store
+	// (a tombstone): the server then shuts down and exits non-zero.
+	gone <-chan error
 }
 
 func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
@@ -90,6 +93,8 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	case <-ctx.Done():
 		log.Warn("shutting down", "grace", cfg.shutdownTimeout)
 	case serveErr = <-served:
+	case serveErr = <-be.gone:
+		log.Error("shutting down: this store is no longer part of the cluster", "err", serveErr)
 	}
 	shutdown(g, srv, cfg)
 	be.stop()

@@ -272,6 +272,11 @@ func TestStoreOfflineDrainsToTombstone(t *testing.T) {
 	eventually(t, 5*time.Second, "the link told its heartbeats are refused", func() (bool, string) {
 		return c.nodes[victim].link.Tombstone(), ""
 	})
+	select {
+	case <-c.nodes[victim].link.Tombstoned():
+	default:
+		t.Fatal("Tombstone() is true but Tombstoned() is not closed")
+	}
 	c.stop(victim)
 	c.allReplicated(3, 20*time.Second)
 	c.checkData(c.newRouter(nodes...), acked)

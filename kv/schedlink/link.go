@@ -86,7 +86,8 @@ type Link struct {
 
 	res resolver
 
-	tombstone atomic.Bool // the scheduler refused a store heartbeat with STORE_TOMBSTONE
+	tombstone atomic.Bool   // the scheduler refused a store heartbeat with STORE_TOMBSTONE
+	tombCh    chan struct{} // closed when tombstone is set
 }
 
 // New returns a link for cfg.StoreID over cli (owned by the caller, closed after the link).
@@ -97,7 +98,8 @@ func New(cli *schedclient.Client, cfg Config) (*Link, error) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	l := &Link{cfg: cfg, cli: cli, log: cfg.Logger, start: time.Now(), ctx: ctx, cancel: cancel,
-		inflight: map[cmdKey]bool{}, sizes: map[uint64]uint64{}, sem: make(chan struct{}, cfg.MaxInflightCommands)}
+		inflight: map[cmdKey]bool{}, sizes: map[uint64]uint64{}, sem: make(chan struct{}, cfg.MaxInflightCommands),
+		tombCh: make(chan struct{})}
 	cli.SetRegionHeartbeatHandler(l.onHeartbeatResponse)
 	return l, nil
 }

@@ -57,6 +57,7 @@ func (l *Link) sendStoreHeartbeat() {
 		if l.tombstone.CompareAndSwap(false, true) {
 			l.log.Error("the scheduler refuses this store: it was drained (Tombstone) or removed; stop the process",
 				"store", l.cfg.StoreID, "err", err)
+			close(l.tombCh)
 		}
 	default:
 		l.log.Warn("store heartbeat failed", "store", l.cfg.StoreID, "err", err)
@@ -66,3 +67,7 @@ func (l *Link) sendStoreHeartbeat() {
 // Tombstone reports whether the scheduler has refused this store's heartbeats as a tombstone
 // (drained after store-offline, or removed): the process should stop.
 func (l *Link) Tombstone() bool { return l.tombstone.Load() }
+
+// Tombstoned is closed once the scheduler has refused this store's heartbeats as a
+// tombstone: a server selects on it to stop serving (TiKV exits likewise).
+func (l *Link) Tombstoned() <-chan struct{} { return l.tombCh }
