@@ -28,6 +28,7 @@ type config struct {
 	gcPercent       int
 	pprof           string // "" = off
 	storeHeartbeat  time.Duration
+	bootstrap       bool // -peers mode: an empty data directory bootstraps region 1
 	store           raftstore.Config
 	limits          server.Limits
 	grpc            server.GRPCConfig
@@ -42,7 +43,9 @@ Usage:
 
 A cluster is static: every store is started with the same -peers list, and the first start
 of each store bootstraps region 1 (all keys) with one peer per listed store (peer id = store
-id). A store restarted on its -data directory recovers from it and skips the bootstrap.
+id). A store restarted on its -data directory recovers from it and skips the bootstrap; the
+directory records its store id, and starting it under another -store-id is refused. A store
+whose data was lost must rejoin with -bootstrap=false (see below), never bootstrap again.
 With -scheduler instead of -peers, the store registers with tinykv-scheduler under -addr
 (which then needs a fixed port): the first store of a new cluster bootstraps it, later ones
 start empty and receive replicas as the scheduler places them; regions split and move. A
@@ -82,6 +85,9 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 	fs.StringVar(&c.dataDir, "data", "", "`DIR` of the store's engine (created if missing); required")
 	fs.Uint64Var(&c.storeID, "store-id", 0, "this store's `ID` in -peers; required unless -standalone")
 	fs.StringVar(&peers, "peers", "", "the static cluster, `ID=HOST:PORT,...` (e.g. 1=127.0.0.1:20160,2=127.0.0.1:20161,3=127.0.0.1:20162); must list -store-id; required unless -standalone")
+	fs.BoolVar(&c.bootstrap, "bootstrap", true, "with -peers, let an empty -data directory bootstrap region 1 (the first start of a new cluster). "+
+		"Restart a store whose data was lost or wiped with -bootstrap=false: it then starts empty and its region 1 replica is rebuilt "+
+		"from the leader's snapshot (a re-bootstrapped replica has forgotten its raft votes and log and can make the cluster diverge)")
 	fs.StringVar(&sched, "scheduler", "", "tinykv-scheduler addresses, `HOST:PORT,...`: register with it instead of a static -peers cluster")
 	fs.BoolVar(&c.standalone, "standalone", false, "serve one local engine without Raft (no -store-id, no -peers)")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "on SIGTERM, how long requests in flight may take before they are cut off")
@@ -181,6 +187,8 @@ func (c *config) check(peers string) error {
 		return errors.New("-tick: must be positive")
 	case c.store.ReportInterval <= 0:
 		return errors.New("-region-heartbeat: must be positive")
+	case !c.bootstrap && len(c.scheduler) > 0:
+		return errors.New("-bootstrap=false: only for -peers (with -scheduler the scheduler decides the bootstrap)")
 	case c.storeHeartbeat <= 0:
 		return errors.New("-store-heartbeat: must be positive")
 	case c.store.HeartbeatTicks <= 0 || c.store.ElectionTicks <= c.store.HeartbeatTicks:

@@ -20,12 +20,19 @@ func TestHibernateAndPprofFlags(t *testing.T) {
 	if err != nil || !cfg.store.NoHibernate || cfg.pprof != "127.0.0.1:6060" {
 		t.Fatalf("-no-hibernate -pprof: NoHibernate %v, pprof %q, %v", cfg.store.NoHibernate, cfg.pprof, err)
 	}
+	if cfg, err := parseFlags(append(base, "-bootstrap=false"), io.Discard); err != nil || cfg.bootstrap {
+		t.Fatalf("-bootstrap=false: %v, %v", cfg, err)
+	}
+	sched := []string{"-data", "d", "-store-id", "1", "-scheduler", "127.0.0.1:1", "-addr", "127.0.0.1:2", "-bootstrap=false"}
+	if _, err := parseFlags(sched, io.Discard); err == nil || !strings.Contains(err.Error(), "only for -peers") {
+		t.Fatalf("-bootstrap=false with -scheduler: %v", err)
+	}
 	if _, err := parseFlags(append(base, "-pprof", "6060"), io.Discard); err == nil || !strings.Contains(err.Error(), "-pprof") {
 		t.Fatalf("-pprof 6060 = %v, want an error naming -pprof", err)
 	}
 	var help strings.Builder
 	_, _ = parseFlags([]string{"-h"}, &help)
-	for _, f := range []string{"-no-hibernate", "-pprof HOST:PORT", "off by default"} {
+	for _, f := range []string{"-no-hibernate", "-pprof HOST:PORT", "off by default", "-bootstrap=false", "-store-heartbeat"} {
 		if !strings.Contains(help.String(), f) {
 			t.Errorf("-h does not mention %q", f)
 		}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/gee-project/gee/kv/engine"
 	"github.com/gee-project/gee/kv/proto/metapb"
+	"github.com/gee-project/gee/kv/proto/raftserverpb"
 	"github.com/gee-project/gee/kv/raftstore"
 	"github.com/gee-project/gee/kv/server"
 	"github.com/gee-project/gee/kv/storage"
@@ -157,7 +158,7 @@ func openBackend(cfg *config, eng *engine.Engine, log *slog.Logger) (*backend, e
 		return nil, err
 	}
 	trans.SetReporter(store)
-	if err := store.Bootstrap(firstRegion(cfg.peers)); err != nil {
+	if err := staticIdentity(cfg, store, log); err != nil {
 		store.Stop()
 		trans.Close()
 		return nil, err
@@ -176,4 +177,31 @@ func firstRegion(peers map[uint64]string) *metapb.Region {
 		r.Peers = append(r.Peers, &metapb.Peer{Id: id, StoreId: id})
 	}
 	return r
+}
+
+// staticIdentity checks that the data directory belongs to -store-id (recording it on first
+// use) and bootstraps region 1 on an empty one unless -bootstrap=false: a store that lost its
+// data then waits, empty, for region 1's leader to send it a snapshot.
+func staticIdentity(cfg *config, store *raftstore.Store, log *slog.Logger) error {
+	ident, used, err := store.Ident()
+	if err != nil {
+		return err
+	}
+	if ident != nil && ident.GetStoreId() != cfg.storeID {
+		return fmt.Errorf("-data %s belongs to store %d, not -store-id %d", cfg.dataDir, ident.GetStoreId(), cfg.storeID)
+	}
+	if ident == nil {
+		if err := store.SetIdent(&raftserverpb.StoreIdent{StoreId: cfg.storeID}); err != nil {
+			return err
+		}
+	}
+	if used {
+		return nil // restarted on its data
+	}
+	if !cfg.bootstrap {
+		log.Warn("empty data directory and -bootstrap=false: not bootstrapping; waiting for region 1's leader to replicate it here",
+			"store", cfg.storeID)
+		return nil
+	}
+	return store.Bootstrap(firstRegion(cfg.peers))
 }
