@@ -68,13 +68,12 @@ type applier struct {
 	eng   *engine.Engine
 	ch    chan applyTask
 	log   *slog.Logger
-	post  func(evs []event) // one evApplied per touched region, in one wake-up of the loop
+	post  func(regionID uint64, res applyResult)
 	deleg map[uint64]*applyDelegate
 
 	wb      *engine.WriteBatch
 	answers []answer
 	touched []*applyDelegate
-	results []event
 	buf     []byte
 	req     raftcmdpb.RaftCmdRequest
 }
@@ -299,7 +298,7 @@ func (a *applier) flush() {
 	a.answers = a.answers[:0]
 	for _, d := range a.touched {
 		d.res.applied = d.state.AppliedIndex
-		a.results = append(a.results, event{kind: evApplied, region: d.regionID, res: d.res})
+		a.post(d.regionID, d.res)
 		d.res = applyResult{}
 		d.touched = false
 		if d.removed {
@@ -308,8 +307,4 @@ func (a *applier) flush() {
 	}
 	clear(a.touched)
 	a.touched = a.touched[:0]
-	// The loop keeps no reference to the slice (pushAll copies), so it is reused.
-	a.post(a.results)
-	clear(a.results)
-	a.results = a.results[:0]
 }

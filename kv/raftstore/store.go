@@ -93,7 +93,7 @@ func NewStore(cfg Config, eng *engine.Engine, trans Transport) (*Store, error) {
 	s.mb.wake = make(chan struct{}, 1)
 	s.awake = awakeSet{on: !c.NoHibernate, lastDown: map[uint64]int{}, probes: map[uint64]int{}}
 	s.applier = &applier{eng: eng, ch: make(chan applyTask, 256), log: s.log, deleg: map[uint64]*applyDelegate{},
-		wb: eng.NewBatch(), post: s.mb.pushAll}
+		wb: eng.NewBatch(), post: func(id uint64, res applyResult) { s.mb.push(event{kind: evApplied, region: id, res: res}) }}
 	if err := s.loadRegions(); err != nil {
 		return nil, err
 	}
@@ -320,32 +320,6 @@ func (s *Store) OnRaftMessage(msg *raftserverpb.RaftMessage) error {
 	return nil
 }
 
-// OnRaftMessages is OnRaftMessage for the messages of one BatchRaft stream message
-// (server.RaftBatchHandler): they reach the raft loop in one wake-up, so one loop round
-// handles them all, instead of a round (and a synced write) for the first alone. errs[i]
-// is msgs[i]'s outcome; len(errs) must be len(msgs).
-func (s *Store) OnRaftMessages(msgs []*raftserverpb.RaftMessage, errs []error) {
-	select {
-	case <-s.stopCh:
-		for i := range errs {
-			errs[i] = ErrStopped
-		}
-		return
-	default:
-	}
-	evs := make([]event, 0, len(msgs))
-	for i, msg := range msgs {
-		errs[i] = s.checkMessage(msg)
-		switch {
-		case errs[i] == nil:
-			evs = append(evs, event{kind: evRaftMsg, region: msg.GetRegionId(), msg: msg})
-		case errors.Is(errs[i], errReplacedPeer):
-			evs = append(evs, event{kind: evReplaced, region: msg.GetRegionId(), msg: msg})
-		}
-	}
-	s.mb.pushAll(evs)
-}
-
 func (s *Store) checkMessage(msg *raftserverpb.RaftMessage) error {
 	m := msg.GetMessage()
 	switch {
@@ -518,20 +492,6 @@ type event struct {
 func (m *mailbox) push(e event) {
 	m.mu.Lock()
 	m.items = append(m.items, e)
-	m.mu.Unlock()
-	select {
-	case m.wake <- struct{}{}:
-	default:
-	}
-}
-
-// pushAll queues evs with one wake-up.
-func (m *mailbox) pushAll(evs []event) {
-	if len(evs) == 0 {
-		return
-	}
-	m.mu.Lock()
-	m.items = append(m.items, evs...)
 	m.mu.Unlock()
 	select {
 	case m.wake <- struct{}{}:

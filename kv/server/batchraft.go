@@ -36,37 +36,11 @@ func (s *Server) deliverBatch(b *raftserverpb.BatchRaftMessage) int {
 		s.logf("server: dropped raft batch: %v", fmt.Errorf("%d messages exceed the limit of %d", n, MaxBatchRaftMessages))
 		return 0
 	}
-	bh, ok := s.raft.(RaftBatchHandler)
-	if !ok {
-		n := 0
-		for _, m := range b.GetMsgs() {
-			if s.deliver(m) == nil {
-				n++
-			}
-		}
-		return n
-	}
-	valid := make([]*raftserverpb.RaftMessage, 0, len(b.GetMsgs()))
+	ok := 0
 	for _, m := range b.GetMsgs() {
-		if err := ValidateRaftMessage(m, s.lim.MaxRaftEntrySize); err != nil {
-			s.refused(m, err)
-		} else {
-			valid = append(valid, m)
+		if s.deliver(m) == nil {
+			ok++
 		}
 	}
-	if len(valid) == 0 {
-		return 0
-	}
-	errs := make([]error, len(valid))
-	bh.OnRaftMessages(valid, errs)
-	n := 0
-	for i, err := range errs {
-		if err != nil {
-			s.refused(valid[i], err)
-		} else {
-			n++
-		}
-	}
-	s.stats.raftDelivered.Add(uint64(n))
-	return n
+	return ok
 }

@@ -11,40 +11,8 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-// batchRecorder is a recorder that also takes whole batches, counting the calls.
-type batchRecorder struct {
-	recorder
-	calls int
-}
-
-func (r *batchRecorder) OnRaftMessages(msgs []*raftserverpb.RaftMessage, errs []error) {
-	r.mu.Lock()
-	r.calls++
-	r.mu.Unlock()
-	for i, m := range msgs {
-		errs[i] = r.OnRaftMessage(m)
-	}
-}
-
 func TestBatchRaftStreamDeliversInOrderAndDropsBadMessages(t *testing.T) {
-	testBatchRaftStream(t, &recorder{})
-}
-
-// With a RaftBatchHandler each stream message's valid messages go over in one call.
-func TestBatchRaftStreamHandsBatchesOver(t *testing.T) {
-	rec := &batchRecorder{}
-	testBatchRaftStream(t, rec)
-	if rec.calls != 2 {
-		t.Fatalf("OnRaftMessages called %d times, want 2 (one per non-empty batch)", rec.calls)
-	}
-}
-
-type recordingHandler interface {
-	RaftHandler
-	got() []*raftserverpb.RaftMessage
-}
-
-func testBatchRaftStream(t *testing.T, rec recordingHandler) {
+	rec := &recorder{}
 	c, s := standaloneServer(t, Limits{}, rec)
 	stream, err := c.BatchRaft(ctxT(t))
 	if err != nil {

@@ -66,18 +66,13 @@ func (s *Server) deliver(msg *raftserverpb.RaftMessage) error {
 		err = s.raft.OnRaftMessage(msg)
 	}
 	if err != nil {
-		s.refused(msg, err)
+		s.stats.raftRejected.Add(1)
+		s.logf("server: dropped raft message for region %d from store %d: %v",
+			msg.GetRegionId(), msg.GetFromPeer().GetStoreId(), err)
 		return err
 	}
 	s.stats.raftDelivered.Add(1)
 	return nil
-}
-
-// refused counts and logs a raft message that was not delivered.
-func (s *Server) refused(msg *raftserverpb.RaftMessage, err error) {
-	s.stats.raftRejected.Add(1)
-	s.logf("server: dropped raft message for region %d from store %d: %v",
-		msg.GetRegionId(), msg.GetFromPeer().GetStoreId(), err)
 }
 
 // Raft receives one store's raft messages until it closes the stream or StopPeerStreams

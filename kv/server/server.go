@@ -22,13 +22,6 @@ type RaftHandler interface {
 	OnRaftMessage(msg *raftserverpb.RaftMessage) error
 }
 
-// RaftBatchHandler may also be implemented by a RaftHandler (*raftstore.Store does): the
-// valid messages of one BatchRaft stream message then go over in one call, so the raft
-// loop wakes once for them instead of once per message. errs[i] is msgs[i]'s outcome.
-type RaftBatchHandler interface {
-	OnRaftMessages(msgs []*raftserverpb.RaftMessage, errs []error)
-}
-
 // Limits bound what one request may carry. Zero fields take the defaults below.
 type Limits struct {
 	MaxKeySize      int    // bytes per key; default 8 KiB
