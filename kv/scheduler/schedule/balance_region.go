@@ -44,7 +44,7 @@ func (BalanceRegion) Schedule(c *core.Cluster, env *Env) *Operator {
 		for try := 0; try < balanceRegionTries; try++ {
 			region := pickSourceRegion(c, env, src.id())
 			if region == nil {
-				break
+				continue // a random pick may miss a movable region: try again
 			}
 			tgt, ok := lightestWithout(stores, region)
 			if !ok || src.key-tgt.key <= 2*region.ApproximateSize() {
@@ -59,18 +59,28 @@ func (BalanceRegion) Schedule(c *core.Cluster, env *Env) *Operator {
 }
 
 // pickSourceRegion returns a random suitable region with a replica on the store: a pending one if it can, else a
-// follower, else a leader. nil means none of the three picks was suitable.
+// follower, else a leader. Each kind gets a few random picks before the next is tried, so an unmovable region
+// does not hide a movable one of the preferred kind. nil means no pick was suitable.
 func pickSourceRegion(c *core.Cluster, env *Env, storeID uint64) *core.RegionInfo {
 	picks := [...]func(uint64, *rand.Rand) *core.RegionInfo{
 		c.RandPendingRegion, c.RandFollowerRegion, c.RandLeaderRegion,
 	}
 	for _, pick := range picks {
-		if r := pick(storeID, env.Rand); r != nil && movable(r, env) {
-			return r
+		for i := 0; i < picksPerKind; i++ {
+			r := pick(storeID, env.Rand)
+			if r == nil {
+				break
+			}
+			if movable(r, env) {
+				return r
+			}
 		}
 	}
 	return nil
 }
+
+// picksPerKind bounds the random picks of one kind of region (pending, follower, leader) per source pick.
+const picksPerKind = 8
 
 // movable reports a region the balancer may touch: exactly max-replicas voters and no learner (a leftover
 // learner is the replica checker's), not joint, no down peer, a known size, a leader and no operator.
