@@ -235,7 +235,7 @@ func TestBalanceRegionSkipsRegionsWithLearners(t *testing.T) {
 		t.Fatalf("got %v, want region 3 moved", op)
 	}
 	add := newPeer(op)
-	if add.PeerID == 0 || op.Step(1) != (PromoteLearner{ToStore: add.ToStore, PeerID: add.PeerID}) {
+	if add.PeerID == 0 || op.Step(1) != PromoteLearner(add) {
 		t.Fatalf("operator %v, want a learner added and promoted first", op)
 	}
 	if _, ok := op.Step(op.Len() - 1).(RemovePeer); !ok {
