@@ -2835,6 +2835,208 @@ func (x *RemoveStoreResponse) GetHeader() *ResponseHeader {
 	return nil
 }
 
+type GetGCSafePointRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Header        *RequestHeader         `protobuf:"bytes,1,opt,name=header,proto3" json:"header,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetGCSafePointRequest) Reset() {
+	*x = GetGCSafePointRequest{}
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[49]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetGCSafePointRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetGCSafePointRequest) ProtoMessage() {}
+
+func (x *GetGCSafePointRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[49]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetGCSafePointRequest.ProtoReflect.Descriptor instead.
+func (*GetGCSafePointRequest) Descriptor() ([]byte, []int) {
+	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{49}
+}
+
+func (x *GetGCSafePointRequest) GetHeader() *RequestHeader {
+	if x != nil {
+		return x.Header
+	}
+	return nil
+}
+
+type GetGCSafePointResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Header        *ResponseHeader        `protobuf:"bytes,1,opt,name=header,proto3" json:"header,omitempty"`
+	SafePoint     uint64                 `protobuf:"varint,2,opt,name=safe_point,json=safePoint,proto3" json:"safe_point,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetGCSafePointResponse) Reset() {
+	*x = GetGCSafePointResponse{}
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[50]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetGCSafePointResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetGCSafePointResponse) ProtoMessage() {}
+
+func (x *GetGCSafePointResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[50]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetGCSafePointResponse.ProtoReflect.Descriptor instead.
+func (*GetGCSafePointResponse) Descriptor() ([]byte, []int) {
+	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{50}
+}
+
+func (x *GetGCSafePointResponse) GetHeader() *ResponseHeader {
+	if x != nil {
+		return x.Header
+	}
+	return nil
+}
+
+func (x *GetGCSafePointResponse) GetSafePoint() uint64 {
+	if x != nil {
+		return x.SafePoint
+	}
+	return 0
+}
+
+type UpdateGCSafePointRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Header        *RequestHeader         `protobuf:"bytes,1,opt,name=header,proto3" json:"header,omitempty"`
+	SafePoint     uint64                 `protobuf:"varint,2,opt,name=safe_point,json=safePoint,proto3" json:"safe_point,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateGCSafePointRequest) Reset() {
+	*x = UpdateGCSafePointRequest{}
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[51]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateGCSafePointRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateGCSafePointRequest) ProtoMessage() {}
+
+func (x *UpdateGCSafePointRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[51]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateGCSafePointRequest.ProtoReflect.Descriptor instead.
+func (*UpdateGCSafePointRequest) Descriptor() ([]byte, []int) {
+	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{51}
+}
+
+func (x *UpdateGCSafePointRequest) GetHeader() *RequestHeader {
+	if x != nil {
+		return x.Header
+	}
+	return nil
+}
+
+func (x *UpdateGCSafePointRequest) GetSafePoint() uint64 {
+	if x != nil {
+		return x.SafePoint
+	}
+	return 0
+}
+
+// UpdateGCSafePointResponse: new_safe_point is the safe point after the update (the old one when
+// the request asked to move it back).
+type UpdateGCSafePointResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Header        *ResponseHeader        `protobuf:"bytes,1,opt,name=header,proto3" json:"header,omitempty"`
+	NewSafePoint  uint64                 `protobuf:"varint,2,opt,name=new_safe_point,json=newSafePoint,proto3" json:"new_safe_point,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *UpdateGCSafePointResponse) Reset() {
+	*x = UpdateGCSafePointResponse{}
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[52]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *UpdateGCSafePointResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*UpdateGCSafePointResponse) ProtoMessage() {}
+
+func (x *UpdateGCSafePointResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[52]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use UpdateGCSafePointResponse.ProtoReflect.Descriptor instead.
+func (*UpdateGCSafePointResponse) Descriptor() ([]byte, []int) {
+	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{52}
+}
+
+func (x *UpdateGCSafePointResponse) GetHeader() *ResponseHeader {
+	if x != nil {
+		return x.Header
+	}
+	return nil
+}
+
+func (x *UpdateGCSafePointResponse) GetNewSafePoint() uint64 {
+	if x != nil {
+		return x.NewSafePoint
+	}
+	return 0
+}
+
 var File_kv_proto_schedulerpb_schedulerpb_proto protoreflect.FileDescriptor
 
 const file_kv_proto_schedulerpb_schedulerpb_proto_rawDesc = "" +
@@ -3024,7 +3226,20 @@ const file_kv_proto_schedulerpb_schedulerpb_proto_rawDesc = "" +
 	"\x06header\x18\x01 \x01(\v2 .geekv.schedulerpb.RequestHeaderR\x06header\x12\x19\n" +
 	"\bstore_id\x18\x02 \x01(\x04R\astoreId\"P\n" +
 	"\x13RemoveStoreResponse\x129\n" +
-	"\x06header\x18\x01 \x01(\v2!.geekv.schedulerpb.ResponseHeaderR\x06header*\xdf\x01\n" +
+	"\x06header\x18\x01 \x01(\v2!.geekv.schedulerpb.ResponseHeaderR\x06header\"Q\n" +
+	"\x15GetGCSafePointRequest\x128\n" +
+	"\x06header\x18\x01 \x01(\v2 .geekv.schedulerpb.RequestHeaderR\x06header\"r\n" +
+	"\x16GetGCSafePointResponse\x129\n" +
+	"\x06header\x18\x01 \x01(\v2!.geekv.schedulerpb.ResponseHeaderR\x06header\x12\x1d\n" +
+	"\n" +
+	"safe_point\x18\x02 \x01(\x04R\tsafePoint\"s\n" +
+	"\x18UpdateGCSafePointRequest\x128\n" +
+	"\x06header\x18\x01 \x01(\v2 .geekv.schedulerpb.RequestHeaderR\x06header\x12\x1d\n" +
+	"\n" +
+	"safe_point\x18\x02 \x01(\x04R\tsafePoint\"|\n" +
+	"\x19UpdateGCSafePointResponse\x129\n" +
+	"\x06header\x18\x01 \x01(\v2!.geekv.schedulerpb.ResponseHeaderR\x06header\x12$\n" +
+	"\x0enew_safe_point\x18\x02 \x01(\x04R\fnewSafePoint*\xdf\x01\n" +
 	"\tErrorType\x12\x06\n" +
 	"\x02OK\x10\x00\x12\v\n" +
 	"\aUNKNOWN\x10\x01\x12\x14\n" +
@@ -3037,7 +3252,7 @@ const file_kv_proto_schedulerpb_schedulerpb_proto_rawDesc = "" +
 	"\x10REGION_NOT_FOUND\x10\b\x12\x10\n" +
 	"\fSTALE_REGION\x10\t\x12\x0f\n" +
 	"\vUNAVAILABLE\x10\n" +
-	"2\xae\x0f\n" +
+	"2\x89\x11\n" +
 	"\tScheduler\x12X\n" +
 	"\tBootstrap\x12#.geekv.schedulerpb.BootstrapRequest\x1a$.geekv.schedulerpb.BootstrapResponse\"\x00\x12g\n" +
 	"\x0eIsBootstrapped\x12(.geekv.schedulerpb.IsBootstrappedRequest\x1a).geekv.schedulerpb.IsBootstrappedResponse\"\x00\x12R\n" +
@@ -3058,7 +3273,9 @@ const file_kv_proto_schedulerpb_schedulerpb_proto_rawDesc = "" +
 	"\x10PutClusterConfig\x12*.geekv.schedulerpb.PutClusterConfigRequest\x1a+.geekv.schedulerpb.PutClusterConfigResponse\"\x00\x12a\n" +
 	"\fSplitRegions\x12&.geekv.schedulerpb.SplitRegionsRequest\x1a'.geekv.schedulerpb.SplitRegionsResponse\"\x00\x12d\n" +
 	"\rSetStoreState\x12'.geekv.schedulerpb.SetStoreStateRequest\x1a(.geekv.schedulerpb.SetStoreStateResponse\"\x00\x12^\n" +
-	"\vRemoveStore\x12%.geekv.schedulerpb.RemoveStoreRequest\x1a&.geekv.schedulerpb.RemoveStoreResponse\"\x00B1Z/github.com/gee-project/gee/kv/proto/schedulerpbb\x06proto3"
+	"\vRemoveStore\x12%.geekv.schedulerpb.RemoveStoreRequest\x1a&.geekv.schedulerpb.RemoveStoreResponse\"\x00\x12g\n" +
+	"\x0eGetGCSafePoint\x12(.geekv.schedulerpb.GetGCSafePointRequest\x1a).geekv.schedulerpb.GetGCSafePointResponse\"\x00\x12p\n" +
+	"\x11UpdateGCSafePoint\x12+.geekv.schedulerpb.UpdateGCSafePointRequest\x1a,.geekv.schedulerpb.UpdateGCSafePointResponse\"\x00B1Z/github.com/gee-project/gee/kv/proto/schedulerpbb\x06proto3"
 
 var (
 	file_kv_proto_schedulerpb_schedulerpb_proto_rawDescOnce sync.Once
@@ -3073,185 +3290,197 @@ func file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP() []byte {
 }
 
 var file_kv_proto_schedulerpb_schedulerpb_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes = make([]protoimpl.MessageInfo, 49)
+var file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes = make([]protoimpl.MessageInfo, 53)
 var file_kv_proto_schedulerpb_schedulerpb_proto_goTypes = []any{
-	(ErrorType)(0),                   // 0: geekv.schedulerpb.ErrorType
-	(*RequestHeader)(nil),            // 1: geekv.schedulerpb.RequestHeader
-	(*ResponseHeader)(nil),           // 2: geekv.schedulerpb.ResponseHeader
-	(*Error)(nil),                    // 3: geekv.schedulerpb.Error
-	(*BootstrapRequest)(nil),         // 4: geekv.schedulerpb.BootstrapRequest
-	(*BootstrapResponse)(nil),        // 5: geekv.schedulerpb.BootstrapResponse
-	(*IsBootstrappedRequest)(nil),    // 6: geekv.schedulerpb.IsBootstrappedRequest
-	(*IsBootstrappedResponse)(nil),   // 7: geekv.schedulerpb.IsBootstrappedResponse
-	(*AllocIDRequest)(nil),           // 8: geekv.schedulerpb.AllocIDRequest
-	(*AllocIDResponse)(nil),          // 9: geekv.schedulerpb.AllocIDResponse
-	(*TsoRequest)(nil),               // 10: geekv.schedulerpb.TsoRequest
-	(*Timestamp)(nil),                // 11: geekv.schedulerpb.Timestamp
-	(*TsoResponse)(nil),              // 12: geekv.schedulerpb.TsoResponse
-	(*PutStoreRequest)(nil),          // 13: geekv.schedulerpb.PutStoreRequest
-	(*PutStoreResponse)(nil),         // 14: geekv.schedulerpb.PutStoreResponse
-	(*GetStoreRequest)(nil),          // 15: geekv.schedulerpb.GetStoreRequest
-	(*GetStoreResponse)(nil),         // 16: geekv.schedulerpb.GetStoreResponse
-	(*GetAllStoresRequest)(nil),      // 17: geekv.schedulerpb.GetAllStoresRequest
-	(*GetAllStoresResponse)(nil),     // 18: geekv.schedulerpb.GetAllStoresResponse
-	(*StoreStats)(nil),               // 19: geekv.schedulerpb.StoreStats
-	(*StoreHeartbeatRequest)(nil),    // 20: geekv.schedulerpb.StoreHeartbeatRequest
-	(*StoreHeartbeatResponse)(nil),   // 21: geekv.schedulerpb.StoreHeartbeatResponse
-	(*PeerStats)(nil),                // 22: geekv.schedulerpb.PeerStats
-	(*RegionHeartbeatRequest)(nil),   // 23: geekv.schedulerpb.RegionHeartbeatRequest
-	(*ChangePeer)(nil),               // 24: geekv.schedulerpb.ChangePeer
-	(*TransferLeader)(nil),           // 25: geekv.schedulerpb.TransferLeader
-	(*SplitRegion)(nil),              // 26: geekv.schedulerpb.SplitRegion
-	(*RegionHeartbeatResponse)(nil),  // 27: geekv.schedulerpb.RegionHeartbeatResponse
-	(*GetRegionRequest)(nil),         // 28: geekv.schedulerpb.GetRegionRequest
-	(*GetRegionResponse)(nil),        // 29: geekv.schedulerpb.GetRegionResponse
-	(*GetRegionByIDRequest)(nil),     // 30: geekv.schedulerpb.GetRegionByIDRequest
-	(*ScanRegionsRequest)(nil),       // 31: geekv.schedulerpb.ScanRegionsRequest
-	(*RegionWithLeader)(nil),         // 32: geekv.schedulerpb.RegionWithLeader
-	(*ScanRegionsResponse)(nil),      // 33: geekv.schedulerpb.ScanRegionsResponse
-	(*AskBatchSplitRequest)(nil),     // 34: geekv.schedulerpb.AskBatchSplitRequest
-	(*SplitID)(nil),                  // 35: geekv.schedulerpb.SplitID
-	(*AskBatchSplitResponse)(nil),    // 36: geekv.schedulerpb.AskBatchSplitResponse
-	(*ReportBatchSplitRequest)(nil),  // 37: geekv.schedulerpb.ReportBatchSplitRequest
-	(*ReportBatchSplitResponse)(nil), // 38: geekv.schedulerpb.ReportBatchSplitResponse
-	(*ClusterConfig)(nil),            // 39: geekv.schedulerpb.ClusterConfig
-	(*GetClusterConfigRequest)(nil),  // 40: geekv.schedulerpb.GetClusterConfigRequest
-	(*GetClusterConfigResponse)(nil), // 41: geekv.schedulerpb.GetClusterConfigResponse
-	(*PutClusterConfigRequest)(nil),  // 42: geekv.schedulerpb.PutClusterConfigRequest
-	(*PutClusterConfigResponse)(nil), // 43: geekv.schedulerpb.PutClusterConfigResponse
-	(*SplitRegionsRequest)(nil),      // 44: geekv.schedulerpb.SplitRegionsRequest
-	(*SplitRegionsResponse)(nil),     // 45: geekv.schedulerpb.SplitRegionsResponse
-	(*SetStoreStateRequest)(nil),     // 46: geekv.schedulerpb.SetStoreStateRequest
-	(*SetStoreStateResponse)(nil),    // 47: geekv.schedulerpb.SetStoreStateResponse
-	(*RemoveStoreRequest)(nil),       // 48: geekv.schedulerpb.RemoveStoreRequest
-	(*RemoveStoreResponse)(nil),      // 49: geekv.schedulerpb.RemoveStoreResponse
-	(*metapb.Store)(nil),             // 50: geekv.metapb.Store
-	(*metapb.Region)(nil),            // 51: geekv.metapb.Region
-	(*metapb.Peer)(nil),              // 52: geekv.metapb.Peer
-	(raftpb.ConfChangeType)(0),       // 53: geekv.raftpb.ConfChangeType
-	(*metapb.RegionEpoch)(nil),       // 54: geekv.metapb.RegionEpoch
-	(metapb.StoreState)(0),           // 55: geekv.metapb.StoreState
+	(ErrorType)(0),                    // 0: geekv.schedulerpb.ErrorType
+	(*RequestHeader)(nil),             // 1: geekv.schedulerpb.RequestHeader
+	(*ResponseHeader)(nil),            // 2: geekv.schedulerpb.ResponseHeader
+	(*Error)(nil),                     // 3: geekv.schedulerpb.Error
+	(*BootstrapRequest)(nil),          // 4: geekv.schedulerpb.BootstrapRequest
+	(*BootstrapResponse)(nil),         // 5: geekv.schedulerpb.BootstrapResponse
+	(*IsBootstrappedRequest)(nil),     // 6: geekv.schedulerpb.IsBootstrappedRequest
+	(*IsBootstrappedResponse)(nil),    // 7: geekv.schedulerpb.IsBootstrappedResponse
+	(*AllocIDRequest)(nil),            // 8: geekv.schedulerpb.AllocIDRequest
+	(*AllocIDResponse)(nil),           // 9: geekv.schedulerpb.AllocIDResponse
+	(*TsoRequest)(nil),                // 10: geekv.schedulerpb.TsoRequest
+	(*Timestamp)(nil),                 // 11: geekv.schedulerpb.Timestamp
+	(*TsoResponse)(nil),               // 12: geekv.schedulerpb.TsoResponse
+	(*PutStoreRequest)(nil),           // 13: geekv.schedulerpb.PutStoreRequest
+	(*PutStoreResponse)(nil),          // 14: geekv.schedulerpb.PutStoreResponse
+	(*GetStoreRequest)(nil),           // 15: geekv.schedulerpb.GetStoreRequest
+	(*GetStoreResponse)(nil),          // 16: geekv.schedulerpb.GetStoreResponse
+	(*GetAllStoresRequest)(nil),       // 17: geekv.schedulerpb.GetAllStoresRequest
+	(*GetAllStoresResponse)(nil),      // 18: geekv.schedulerpb.GetAllStoresResponse
+	(*StoreStats)(nil),                // 19: geekv.schedulerpb.StoreStats
+	(*StoreHeartbeatRequest)(nil),     // 20: geekv.schedulerpb.StoreHeartbeatRequest
+	(*StoreHeartbeatResponse)(nil),    // 21: geekv.schedulerpb.StoreHeartbeatResponse
+	(*PeerStats)(nil),                 // 22: geekv.schedulerpb.PeerStats
+	(*RegionHeartbeatRequest)(nil),    // 23: geekv.schedulerpb.RegionHeartbeatRequest
+	(*ChangePeer)(nil),                // 24: geekv.schedulerpb.ChangePeer
+	(*TransferLeader)(nil),            // 25: geekv.schedulerpb.TransferLeader
+	(*SplitRegion)(nil),               // 26: geekv.schedulerpb.SplitRegion
+	(*RegionHeartbeatResponse)(nil),   // 27: geekv.schedulerpb.RegionHeartbeatResponse
+	(*GetRegionRequest)(nil),          // 28: geekv.schedulerpb.GetRegionRequest
+	(*GetRegionResponse)(nil),         // 29: geekv.schedulerpb.GetRegionResponse
+	(*GetRegionByIDRequest)(nil),      // 30: geekv.schedulerpb.GetRegionByIDRequest
+	(*ScanRegionsRequest)(nil),        // 31: geekv.schedulerpb.ScanRegionsRequest
+	(*RegionWithLeader)(nil),          // 32: geekv.schedulerpb.RegionWithLeader
+	(*ScanRegionsResponse)(nil),       // 33: geekv.schedulerpb.ScanRegionsResponse
+	(*AskBatchSplitRequest)(nil),      // 34: geekv.schedulerpb.AskBatchSplitRequest
+	(*SplitID)(nil),                   // 35: geekv.schedulerpb.SplitID
+	(*AskBatchSplitResponse)(nil),     // 36: geekv.schedulerpb.AskBatchSplitResponse
+	(*ReportBatchSplitRequest)(nil),   // 37: geekv.schedulerpb.ReportBatchSplitRequest
+	(*ReportBatchSplitResponse)(nil),  // 38: geekv.schedulerpb.ReportBatchSplitResponse
+	(*ClusterConfig)(nil),             // 39: geekv.schedulerpb.ClusterConfig
+	(*GetClusterConfigRequest)(nil),   // 40: geekv.schedulerpb.GetClusterConfigRequest
+	(*GetClusterConfigResponse)(nil),  // 41: geekv.schedulerpb.GetClusterConfigResponse
+	(*PutClusterConfigRequest)(nil),   // 42: geekv.schedulerpb.PutClusterConfigRequest
+	(*PutClusterConfigResponse)(nil),  // 43: geekv.schedulerpb.PutClusterConfigResponse
+	(*SplitRegionsRequest)(nil),       // 44: geekv.schedulerpb.SplitRegionsRequest
+	(*SplitRegionsResponse)(nil),      // 45: geekv.schedulerpb.SplitRegionsResponse
+	(*SetStoreStateRequest)(nil),      // 46: geekv.schedulerpb.SetStoreStateRequest
+	(*SetStoreStateResponse)(nil),     // 47: geekv.schedulerpb.SetStoreStateResponse
+	(*RemoveStoreRequest)(nil),        // 48: geekv.schedulerpb.RemoveStoreRequest
+	(*RemoveStoreResponse)(nil),       // 49: geekv.schedulerpb.RemoveStoreResponse
+	(*GetGCSafePointRequest)(nil),     // 50: geekv.schedulerpb.GetGCSafePointRequest
+	(*GetGCSafePointResponse)(nil),    // 51: geekv.schedulerpb.GetGCSafePointResponse
+	(*UpdateGCSafePointRequest)(nil),  // 52: geekv.schedulerpb.UpdateGCSafePointRequest
+	(*UpdateGCSafePointResponse)(nil), // 53: geekv.schedulerpb.UpdateGCSafePointResponse
+	(*metapb.Store)(nil),              // 54: geekv.metapb.Store
+	(*metapb.Region)(nil),             // 55: geekv.metapb.Region
+	(*metapb.Peer)(nil),               // 56: geekv.metapb.Peer
+	(raftpb.ConfChangeType)(0),        // 57: geekv.raftpb.ConfChangeType
+	(*metapb.RegionEpoch)(nil),        // 58: geekv.metapb.RegionEpoch
+	(metapb.StoreState)(0),            // 59: geekv.metapb.StoreState
 }
 var file_kv_proto_schedulerpb_schedulerpb_proto_depIdxs = []int32{
-	3,  // 0: geekv.schedulerpb.ResponseHeader.error:type_name -> geekv.schedulerpb.Error
-	0,  // 1: geekv.schedulerpb.Error.type:type_name -> geekv.schedulerpb.ErrorType
-	1,  // 2: geekv.schedulerpb.BootstrapRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	50, // 3: geekv.schedulerpb.BootstrapRequest.store:type_name -> geekv.metapb.Store
-	51, // 4: geekv.schedulerpb.BootstrapRequest.region:type_name -> geekv.metapb.Region
-	2,  // 5: geekv.schedulerpb.BootstrapResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	1,  // 6: geekv.schedulerpb.IsBootstrappedRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	2,  // 7: geekv.schedulerpb.IsBootstrappedResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	1,  // 8: geekv.schedulerpb.AllocIDRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	2,  // 9: geekv.schedulerpb.AllocIDResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	1,  // 10: geekv.schedulerpb.TsoRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	2,  // 11: geekv.schedulerpb.TsoResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	11, // 12: geekv.schedulerpb.TsoResponse.timestamp:type_name -> geekv.schedulerpb.Timestamp
-	1,  // 13: geekv.schedulerpb.PutStoreRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	50, // 14: geekv.schedulerpb.PutStoreRequest.store:type_name -> geekv.metapb.Store
-	2,  // 15: geekv.schedulerpb.PutStoreResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	1,  // 16: geekv.schedulerpb.GetStoreRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	2,  // 17: geekv.schedulerpb.GetStoreResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	50, // 18: geekv.schedulerpb.GetStoreResponse.store:type_name -> geekv.metapb.Store
-	19, // 19: geekv.schedulerpb.GetStoreResponse.stats:type_name -> geekv.schedulerpb.StoreStats
-	1,  // 20: geekv.schedulerpb.GetAllStoresRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	2,  // 21: geekv.schedulerpb.GetAllStoresResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	50, // 22: geekv.schedulerpb.GetAllStoresResponse.stores:type_name -> geekv.metapb.Store
-	1,  // 23: geekv.schedulerpb.StoreHeartbeatRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	19, // 24: geekv.schedulerpb.StoreHeartbeatRequest.stats:type_name -> geekv.schedulerpb.StoreStats
-	2,  // 25: geekv.schedulerpb.StoreHeartbeatResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	52, // 26: geekv.schedulerpb.PeerStats.peer:type_name -> geekv.metapb.Peer
-	1,  // 27: geekv.schedulerpb.RegionHeartbeatRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	51, // 28: geekv.schedulerpb.RegionHeartbeatRequest.region:type_name -> geekv.metapb.Region
-	52, // 29: geekv.schedulerpb.RegionHeartbeatRequest.leader:type_name -> geekv.metapb.Peer
-	22, // 30: geekv.schedulerpb.RegionHeartbeatRequest.down_peers:type_name -> geekv.schedulerpb.PeerStats
-	52, // 31: geekv.schedulerpb.RegionHeartbeatRequest.pending_peers:type_name -> geekv.metapb.Peer
-	52, // 32: geekv.schedulerpb.ChangePeer.peer:type_name -> geekv.metapb.Peer
-	53, // 33: geekv.schedulerpb.ChangePeer.change_type:type_name -> geekv.raftpb.ConfChangeType
-	52, // 34: geekv.schedulerpb.TransferLeader.peer:type_name -> geekv.metapb.Peer
-	2,  // 35: geekv.schedulerpb.RegionHeartbeatResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	24, // 36: geekv.schedulerpb.RegionHeartbeatResponse.change_peer:type_name -> geekv.schedulerpb.ChangePeer
-	25, // 37: geekv.schedulerpb.RegionHeartbeatResponse.transfer_leader:type_name -> geekv.schedulerpb.TransferLeader
-	54, // 38: geekv.schedulerpb.RegionHeartbeatResponse.region_epoch:type_name -> geekv.metapb.RegionEpoch
-	52, // 39: geekv.schedulerpb.RegionHeartbeatResponse.target_peer:type_name -> geekv.metapb.Peer
-	26, // 40: geekv.schedulerpb.RegionHeartbeatResponse.split_region:type_name -> geekv.schedulerpb.SplitRegion
-	1,  // 41: geekv.schedulerpb.GetRegionRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	2,  // 42: geekv.schedulerpb.GetRegionResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	51, // 43: geekv.schedulerpb.GetRegionResponse.region:type_name -> geekv.metapb.Region
-	52, // 44: geekv.schedulerpb.GetRegionResponse.leader:type_name -> geekv.metapb.Peer
-	52, // 45: geekv.schedulerpb.GetRegionResponse.pending_peers:type_name -> geekv.metapb.Peer
-	52, // 46: geekv.schedulerpb.GetRegionResponse.down_peers:type_name -> geekv.metapb.Peer
-	1,  // 47: geekv.schedulerpb.GetRegionByIDRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	1,  // 48: geekv.schedulerpb.ScanRegionsRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	51, // 49: geekv.schedulerpb.RegionWithLeader.region:type_name -> geekv.metapb.Region
-	52, // 50: geekv.schedulerpb.RegionWithLeader.leader:type_name -> geekv.metapb.Peer
-	2,  // 51: geekv.schedulerpb.ScanRegionsResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	32, // 52: geekv.schedulerpb.ScanRegionsResponse.regions:type_name -> geekv.schedulerpb.RegionWithLeader
-	1,  // 53: geekv.schedulerpb.AskBatchSplitRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	51, // 54: geekv.schedulerpb.AskBatchSplitRequest.region:type_name -> geekv.metapb.Region
-	2,  // 55: geekv.schedulerpb.AskBatchSplitResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	35, // 56: geekv.schedulerpb.AskBatchSplitResponse.ids:type_name -> geekv.schedulerpb.SplitID
-	1,  // 57: geekv.schedulerpb.ReportBatchSplitRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	51, // 58: geekv.schedulerpb.ReportBatchSplitRequest.regions:type_name -> geekv.metapb.Region
-	2,  // 59: geekv.schedulerpb.ReportBatchSplitResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	1,  // 60: geekv.schedulerpb.GetClusterConfigRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	2,  // 61: geekv.schedulerpb.GetClusterConfigResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	39, // 62: geekv.schedulerpb.GetClusterConfigResponse.config:type_name -> geekv.schedulerpb.ClusterConfig
-	1,  // 63: geekv.schedulerpb.PutClusterConfigRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	39, // 64: geekv.schedulerpb.PutClusterConfigRequest.config:type_name -> geekv.schedulerpb.ClusterConfig
-	2,  // 65: geekv.schedulerpb.PutClusterConfigResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	1,  // 66: geekv.schedulerpb.SplitRegionsRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	2,  // 67: geekv.schedulerpb.SplitRegionsResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	1,  // 68: geekv.schedulerpb.SetStoreStateRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	55, // 69: geekv.schedulerpb.SetStoreStateRequest.state:type_name -> geekv.metapb.StoreState
-	2,  // 70: geekv.schedulerpb.SetStoreStateResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	50, // 71: geekv.schedulerpb.SetStoreStateResponse.store:type_name -> geekv.metapb.Store
-	1,  // 72: geekv.schedulerpb.RemoveStoreRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	2,  // 73: geekv.schedulerpb.RemoveStoreResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	4,  // 74: geekv.schedulerpb.Scheduler.Bootstrap:input_type -> geekv.schedulerpb.BootstrapRequest
-	6,  // 75: geekv.schedulerpb.Scheduler.IsBootstrapped:input_type -> geekv.schedulerpb.IsBootstrappedRequest
-	8,  // 76: geekv.schedulerpb.Scheduler.AllocID:input_type -> geekv.schedulerpb.AllocIDRequest
-	10, // 77: geekv.schedulerpb.Scheduler.Tso:input_type -> geekv.schedulerpb.TsoRequest
-	13, // 78: geekv.schedulerpb.Scheduler.PutStore:input_type -> geekv.schedulerpb.PutStoreRequest
-	15, // 79: geekv.schedulerpb.Scheduler.GetStore:input_type -> geekv.schedulerpb.GetStoreRequest
-	17, // 80: geekv.schedulerpb.Scheduler.GetAllStores:input_type -> geekv.schedulerpb.GetAllStoresRequest
-	20, // 81: geekv.schedulerpb.Scheduler.StoreHeartbeat:input_type -> geekv.schedulerpb.StoreHeartbeatRequest
-	23, // 82: geekv.schedulerpb.Scheduler.RegionHeartbeat:input_type -> geekv.schedulerpb.RegionHeartbeatRequest
-	28, // 83: geekv.schedulerpb.Scheduler.GetRegion:input_type -> geekv.schedulerpb.GetRegionRequest
-	28, // 84: geekv.schedulerpb.Scheduler.GetPrevRegion:input_type -> geekv.schedulerpb.GetRegionRequest
-	30, // 85: geekv.schedulerpb.Scheduler.GetRegionByID:input_type -> geekv.schedulerpb.GetRegionByIDRequest
-	31, // 86: geekv.schedulerpb.Scheduler.ScanRegions:input_type -> geekv.schedulerpb.ScanRegionsRequest
-	34, // 87: geekv.schedulerpb.Scheduler.AskBatchSplit:input_type -> geekv.schedulerpb.AskBatchSplitRequest
-	37, // 88: geekv.schedulerpb.Scheduler.ReportBatchSplit:input_type -> geekv.schedulerpb.ReportBatchSplitRequest
-	40, // 89: geekv.schedulerpb.Scheduler.GetClusterConfig:input_type -> geekv.schedulerpb.GetClusterConfigRequest
-	42, // 90: geekv.schedulerpb.Scheduler.PutClusterConfig:input_type -> geekv.schedulerpb.PutClusterConfigRequest
-	44, // 91: geekv.schedulerpb.Scheduler.SplitRegions:input_type -> geekv.schedulerpb.SplitRegionsRequest
-	46, // 92: geekv.schedulerpb.Scheduler.SetStoreState:input_type -> geekv.schedulerpb.SetStoreStateRequest
-	48, // 93: geekv.schedulerpb.Scheduler.RemoveStore:input_type -> geekv.schedulerpb.RemoveStoreRequest
-	5,  // 94: geekv.schedulerpb.Scheduler.Bootstrap:output_type -> geekv.schedulerpb.BootstrapResponse
-	7,  // 95: geekv.schedulerpb.Scheduler.IsBootstrapped:output_type -> geekv.schedulerpb.IsBootstrappedResponse
-	9,  // 96: geekv.schedulerpb.Scheduler.AllocID:output_type -> geekv.schedulerpb.AllocIDResponse
-	12, // 97: geekv.schedulerpb.Scheduler.Tso:output_type -> geekv.schedulerpb.TsoResponse
-	14, // 98: geekv.schedulerpb.Scheduler.PutStore:output_type -> geekv.schedulerpb.PutStoreResponse
-	16, // 99: geekv.schedulerpb.Scheduler.GetStore:output_type -> geekv.schedulerpb.GetStoreResponse
-	18, // 100: geekv.schedulerpb.Scheduler.GetAllStores:output_type -> geekv.schedulerpb.GetAllStoresResponse
-	21, // 101: geekv.schedulerpb.Scheduler.StoreHeartbeat:output_type -> geekv.schedulerpb.StoreHeartbeatResponse
-	27, // 102: geekv.schedulerpb.Scheduler.RegionHeartbeat:output_type -> geekv.schedulerpb.RegionHeartbeatResponse
-	29, // 103: geekv.schedulerpb.Scheduler.GetRegion:output_type -> geekv.schedulerpb.GetRegionResponse
-	29, // 104: geekv.schedulerpb.Scheduler.GetPrevRegion:output_type -> geekv.schedulerpb.GetRegionResponse
-	29, // 105: geekv.schedulerpb.Scheduler.GetRegionByID:output_type -> geekv.schedulerpb.GetRegionResponse
-	33, // 106: geekv.schedulerpb.Scheduler.ScanRegions:output_type -> geekv.schedulerpb.ScanRegionsResponse
-	36, // 107: geekv.schedulerpb.Scheduler.AskBatchSplit:output_type -> geekv.schedulerpb.AskBatchSplitResponse
-	38, // 108: geekv.schedulerpb.Scheduler.ReportBatchSplit:output_type -> geekv.schedulerpb.ReportBatchSplitResponse
-	41, // 109: geekv.schedulerpb.Scheduler.GetClusterConfig:output_type -> geekv.schedulerpb.GetClusterConfigResponse
-	43, // 110: geekv.schedulerpb.Scheduler.PutClusterConfig:output_type -> geekv.schedulerpb.PutClusterConfigResponse
-	45, // 111: geekv.schedulerpb.Scheduler.SplitRegions:output_type -> geekv.schedulerpb.SplitRegionsResponse
-	47, // 112: geekv.schedulerpb.Scheduler.SetStoreState:output_type -> geekv.schedulerpb.SetStoreStateResponse
-	49, // 113: geekv.schedulerpb.Scheduler.RemoveStore:output_type -> geekv.schedulerpb.RemoveStoreResponse
-	94, // [94:114] is the sub-list for method output_type
-	74, // [74:94] is the sub-list for method input_type
-	74, // [74:74] is the sub-list for extension type_name
-	74, // [74:74] is the sub-list for extension extendee
-	0,  // [0:74] is the sub-list for field type_name
+	3,   // 0: geekv.schedulerpb.ResponseHeader.error:type_name -> geekv.schedulerpb.Error
+	0,   // 1: geekv.schedulerpb.Error.type:type_name -> geekv.schedulerpb.ErrorType
+	1,   // 2: geekv.schedulerpb.BootstrapRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	54,  // 3: geekv.schedulerpb.BootstrapRequest.store:type_name -> geekv.metapb.Store
+	55,  // 4: geekv.schedulerpb.BootstrapRequest.region:type_name -> geekv.metapb.Region
+	2,   // 5: geekv.schedulerpb.BootstrapResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	1,   // 6: geekv.schedulerpb.IsBootstrappedRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	2,   // 7: geekv.schedulerpb.IsBootstrappedResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	1,   // 8: geekv.schedulerpb.AllocIDRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	2,   // 9: geekv.schedulerpb.AllocIDResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	1,   // 10: geekv.schedulerpb.TsoRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	2,   // 11: geekv.schedulerpb.TsoResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	11,  // 12: geekv.schedulerpb.TsoResponse.timestamp:type_name -> geekv.schedulerpb.Timestamp
+	1,   // 13: geekv.schedulerpb.PutStoreRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	54,  // 14: geekv.schedulerpb.PutStoreRequest.store:type_name -> geekv.metapb.Store
+	2,   // 15: geekv.schedulerpb.PutStoreResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	1,   // 16: geekv.schedulerpb.GetStoreRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	2,   // 17: geekv.schedulerpb.GetStoreResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	54,  // 18: geekv.schedulerpb.GetStoreResponse.store:type_name -> geekv.metapb.Store
+	19,  // 19: geekv.schedulerpb.GetStoreResponse.stats:type_name -> geekv.schedulerpb.StoreStats
+	1,   // 20: geekv.schedulerpb.GetAllStoresRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	2,   // 21: geekv.schedulerpb.GetAllStoresResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	54,  // 22: geekv.schedulerpb.GetAllStoresResponse.stores:type_name -> geekv.metapb.Store
+	1,   // 23: geekv.schedulerpb.StoreHeartbeatRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	19,  // 24: geekv.schedulerpb.StoreHeartbeatRequest.stats:type_name -> geekv.schedulerpb.StoreStats
+	2,   // 25: geekv.schedulerpb.StoreHeartbeatResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	56,  // 26: geekv.schedulerpb.PeerStats.peer:type_name -> geekv.metapb.Peer
+	1,   // 27: geekv.schedulerpb.RegionHeartbeatRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	55,  // 28: geekv.schedulerpb.RegionHeartbeatRequest.region:type_name -> geekv.metapb.Region
+	56,  // 29: geekv.schedulerpb.RegionHeartbeatRequest.leader:type_name -> geekv.metapb.Peer
+	22,  // 30: geekv.schedulerpb.RegionHeartbeatRequest.down_peers:type_name -> geekv.schedulerpb.PeerStats
+	56,  // 31: geekv.schedulerpb.RegionHeartbeatRequest.pending_peers:type_name -> geekv.metapb.Peer
+	56,  // 32: geekv.schedulerpb.ChangePeer.peer:type_name -> geekv.metapb.Peer
+	57,  // 33: geekv.schedulerpb.ChangePeer.change_type:type_name -> geekv.raftpb.ConfChangeType
+	56,  // 34: geekv.schedulerpb.TransferLeader.peer:type_name -> geekv.metapb.Peer
+	2,   // 35: geekv.schedulerpb.RegionHeartbeatResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	24,  // 36: geekv.schedulerpb.RegionHeartbeatResponse.change_peer:type_name -> geekv.schedulerpb.ChangePeer
+	25,  // 37: geekv.schedulerpb.RegionHeartbeatResponse.transfer_leader:type_name -> geekv.schedulerpb.TransferLeader
+	58,  // 38: geekv.schedulerpb.RegionHeartbeatResponse.region_epoch:type_name -> geekv.metapb.RegionEpoch
+	56,  // 39: geekv.schedulerpb.RegionHeartbeatResponse.target_peer:type_name -> geekv.metapb.Peer
+	26,  // 40: geekv.schedulerpb.RegionHeartbeatResponse.split_region:type_name -> geekv.schedulerpb.SplitRegion
+	1,   // 41: geekv.schedulerpb.GetRegionRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	2,   // 42: geekv.schedulerpb.GetRegionResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	55,  // 43: geekv.schedulerpb.GetRegionResponse.region:type_name -> geekv.metapb.Region
+	56,  // 44: geekv.schedulerpb.GetRegionResponse.leader:type_name -> geekv.metapb.Peer
+	56,  // 45: geekv.schedulerpb.GetRegionResponse.pending_peers:type_name -> geekv.metapb.Peer
+	56,  // 46: geekv.schedulerpb.GetRegionResponse.down_peers:type_name -> geekv.metapb.Peer
+	1,   // 47: geekv.schedulerpb.GetRegionByIDRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	1,   // 48: geekv.schedulerpb.ScanRegionsRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	55,  // 49: geekv.schedulerpb.RegionWithLeader.region:type_name -> geekv.metapb.Region
+	56,  // 50: geekv.schedulerpb.RegionWithLeader.leader:type_name -> geekv.metapb.Peer
+	2,   // 51: geekv.schedulerpb.ScanRegionsResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	32,  // 52: geekv.schedulerpb.ScanRegionsResponse.regions:type_name -> geekv.schedulerpb.RegionWithLeader
+	1,   // 53: geekv.schedulerpb.AskBatchSplitRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	55,  // 54: geekv.schedulerpb.AskBatchSplitRequest.region:type_name -> geekv.metapb.Region
+	2,   // 55: geekv.schedulerpb.AskBatchSplitResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	35,  // 56: geekv.schedulerpb.AskBatchSplitResponse.ids:type_name -> geekv.schedulerpb.SplitID
+	1,   // 57: geekv.schedulerpb.ReportBatchSplitRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	55,  // 58: geekv.schedulerpb.ReportBatchSplitRequest.regions:type_name -> geekv.metapb.Region
+	2,   // 59: geekv.schedulerpb.ReportBatchSplitResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	1,   // 60: geekv.schedulerpb.GetClusterConfigRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	2,   // 61: geekv.schedulerpb.GetClusterConfigResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	39,  // 62: geekv.schedulerpb.GetClusterConfigResponse.config:type_name -> geekv.schedulerpb.ClusterConfig
+	1,   // 63: geekv.schedulerpb.PutClusterConfigRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	39,  // 64: geekv.schedulerpb.PutClusterConfigRequest.config:type_name -> geekv.schedulerpb.ClusterConfig
+	2,   // 65: geekv.schedulerpb.PutClusterConfigResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	1,   // 66: geekv.schedulerpb.SplitRegionsRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	2,   // 67: geekv.schedulerpb.SplitRegionsResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	1,   // 68: geekv.schedulerpb.SetStoreStateRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	59,  // 69: geekv.schedulerpb.SetStoreStateRequest.state:type_name -> geekv.metapb.StoreState
+	2,   // 70: geekv.schedulerpb.SetStoreStateResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	54,  // 71: geekv.schedulerpb.SetStoreStateResponse.store:type_name -> geekv.metapb.Store
+	1,   // 72: geekv.schedulerpb.RemoveStoreRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	2,   // 73: geekv.schedulerpb.RemoveStoreResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	1,   // 74: geekv.schedulerpb.GetGCSafePointRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	2,   // 75: geekv.schedulerpb.GetGCSafePointResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	1,   // 76: geekv.schedulerpb.UpdateGCSafePointRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	2,   // 77: geekv.schedulerpb.UpdateGCSafePointResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	4,   // 78: geekv.schedulerpb.Scheduler.Bootstrap:input_type -> geekv.schedulerpb.BootstrapRequest
+	6,   // 79: geekv.schedulerpb.Scheduler.IsBootstrapped:input_type -> geekv.schedulerpb.IsBootstrappedRequest
+	8,   // 80: geekv.schedulerpb.Scheduler.AllocID:input_type -> geekv.schedulerpb.AllocIDRequest
+	10,  // 81: geekv.schedulerpb.Scheduler.Tso:input_type -> geekv.schedulerpb.TsoRequest
+	13,  // 82: geekv.schedulerpb.Scheduler.PutStore:input_type -> geekv.schedulerpb.PutStoreRequest
+	15,  // 83: geekv.schedulerpb.Scheduler.GetStore:input_type -> geekv.schedulerpb.GetStoreRequest
+	17,  // 84: geekv.schedulerpb.Scheduler.GetAllStores:input_type -> geekv.schedulerpb.GetAllStoresRequest
+	20,  // 85: geekv.schedulerpb.Scheduler.StoreHeartbeat:input_type -> geekv.schedulerpb.StoreHeartbeatRequest
+	23,  // 86: geekv.schedulerpb.Scheduler.RegionHeartbeat:input_type -> geekv.schedulerpb.RegionHeartbeatRequest
+	28,  // 87: geekv.schedulerpb.Scheduler.GetRegion:input_type -> geekv.schedulerpb.GetRegionRequest
+	28,  // 88: geekv.schedulerpb.Scheduler.GetPrevRegion:input_type -> geekv.schedulerpb.GetRegionRequest
+	30,  // 89: geekv.schedulerpb.Scheduler.GetRegionByID:input_type -> geekv.schedulerpb.GetRegionByIDRequest
+	31,  // 90: geekv.schedulerpb.Scheduler.ScanRegions:input_type -> geekv.schedulerpb.ScanRegionsRequest
+	34,  // 91: geekv.schedulerpb.Scheduler.AskBatchSplit:input_type -> geekv.schedulerpb.AskBatchSplitRequest
+	37,  // 92: geekv.schedulerpb.Scheduler.ReportBatchSplit:input_type -> geekv.schedulerpb.ReportBatchSplitRequest
+	40,  // 93: geekv.schedulerpb.Scheduler.GetClusterConfig:input_type -> geekv.schedulerpb.GetClusterConfigRequest
+	42,  // 94: geekv.schedulerpb.Scheduler.PutClusterConfig:input_type -> geekv.schedulerpb.PutClusterConfigRequest
+	44,  // 95: geekv.schedulerpb.Scheduler.SplitRegions:input_type -> geekv.schedulerpb.SplitRegionsRequest
+	46,  // 96: geekv.schedulerpb.Scheduler.SetStoreState:input_type -> geekv.schedulerpb.SetStoreStateRequest
+	48,  // 97: geekv.schedulerpb.Scheduler.RemoveStore:input_type -> geekv.schedulerpb.RemoveStoreRequest
+	50,  // 98: geekv.schedulerpb.Scheduler.GetGCSafePoint:input_type -> geekv.schedulerpb.GetGCSafePointRequest
+	52,  // 99: geekv.schedulerpb.Scheduler.UpdateGCSafePoint:input_type -> geekv.schedulerpb.UpdateGCSafePointRequest
+	5,   // 100: geekv.schedulerpb.Scheduler.Bootstrap:output_type -> geekv.schedulerpb.BootstrapResponse
+	7,   // 101: geekv.schedulerpb.Scheduler.IsBootstrapped:output_type -> geekv.schedulerpb.IsBootstrappedResponse
+	9,   // 102: geekv.schedulerpb.Scheduler.AllocID:output_type -> geekv.schedulerpb.AllocIDResponse
+	12,  // 103: geekv.schedulerpb.Scheduler.Tso:output_type -> geekv.schedulerpb.TsoResponse
+	14,  // 104: geekv.schedulerpb.Scheduler.PutStore:output_type -> geekv.schedulerpb.PutStoreResponse
+	16,  // 105: geekv.schedulerpb.Scheduler.GetStore:output_type -> geekv.schedulerpb.GetStoreResponse
+	18,  // 106: geekv.schedulerpb.Scheduler.GetAllStores:output_type -> geekv.schedulerpb.GetAllStoresResponse
+	21,  // 107: geekv.schedulerpb.Scheduler.StoreHeartbeat:output_type -> geekv.schedulerpb.StoreHeartbeatResponse
+	27,  // 108: geekv.schedulerpb.Scheduler.RegionHeartbeat:output_type -> geekv.schedulerpb.RegionHeartbeatResponse
+	29,  // 109: geekv.schedulerpb.Scheduler.GetRegion:output_type -> geekv.schedulerpb.GetRegionResponse
+	29,  // 110: geekv.schedulerpb.Scheduler.GetPrevRegion:output_type -> geekv.schedulerpb.GetRegionResponse
+	29,  // 111: geekv.schedulerpb.Scheduler.GetRegionByID:output_type -> geekv.schedulerpb.GetRegionResponse
+	33,  // 112: geekv.schedulerpb.Scheduler.ScanRegions:output_type -> geekv.schedulerpb.ScanRegionsResponse
+	36,  // 113: geekv.schedulerpb.Scheduler.AskBatchSplit:output_type -> geekv.schedulerpb.AskBatchSplitResponse
+	38,  // 114: geekv.schedulerpb.Scheduler.ReportBatchSplit:output_type -> geekv.schedulerpb.ReportBatchSplitResponse
+	41,  // 115: geekv.schedulerpb.Scheduler.GetClusterConfig:output_type -> geekv.schedulerpb.GetClusterConfigResponse
+	43,  // 116: geekv.schedulerpb.Scheduler.PutClusterConfig:output_type -> geekv.schedulerpb.PutClusterConfigResponse
+	45,  // 117: geekv.schedulerpb.Scheduler.SplitRegions:output_type -> geekv.schedulerpb.SplitRegionsResponse
+	47,  // 118: geekv.schedulerpb.Scheduler.SetStoreState:output_type -> geekv.schedulerpb.SetStoreStateResponse
+	49,  // 119: geekv.schedulerpb.Scheduler.RemoveStore:output_type -> geekv.schedulerpb.RemoveStoreResponse
+	51,  // 120: geekv.schedulerpb.Scheduler.GetGCSafePoint:output_type -> geekv.schedulerpb.GetGCSafePointResponse
+	53,  // 121: geekv.schedulerpb.Scheduler.UpdateGCSafePoint:output_type -> geekv.schedulerpb.UpdateGCSafePointResponse
+	100, // [100:122] is the sub-list for method output_type
+	78,  // [78:100] is the sub-list for method input_type
+	78,  // [78:78] is the sub-list for extension type_name
+	78,  // [78:78] is the sub-list for extension extendee
+	0,   // [0:78] is the sub-list for field type_name
 }
 
 func init() { file_kv_proto_schedulerpb_schedulerpb_proto_init() }
@@ -3265,7 +3494,7 @@ func file_kv_proto_schedulerpb_schedulerpb_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_kv_proto_schedulerpb_schedulerpb_proto_rawDesc), len(file_kv_proto_schedulerpb_schedulerpb_proto_rawDesc)),
 			NumEnums:      1,
-			NumMessages:   49,
+			NumMessages:   53,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

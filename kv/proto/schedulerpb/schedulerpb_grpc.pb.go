@@ -22,26 +22,28 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	Scheduler_Bootstrap_FullMethodName        = "/geekv.schedulerpb.Scheduler/Bootstrap"
-	Scheduler_IsBootstrapped_FullMethodName   = "/geekv.schedulerpb.Scheduler/IsBootstrapped"
-	Scheduler_AllocID_FullMethodName          = "/geekv.schedulerpb.Scheduler/AllocID"
-	Scheduler_Tso_FullMethodName              = "/geekv.schedulerpb.Scheduler/Tso"
-	Scheduler_PutStore_FullMethodName         = "/geekv.schedulerpb.Scheduler/PutStore"
-	Scheduler_GetStore_FullMethodName         = "/geekv.schedulerpb.Scheduler/GetStore"
-	Scheduler_GetAllStores_FullMethodName     = "/geekv.schedulerpb.Scheduler/GetAllStores"
-	Scheduler_StoreHeartbeat_FullMethodName   = "/geekv.schedulerpb.Scheduler/StoreHeartbeat"
-	Scheduler_RegionHeartbeat_FullMethodName  = "/geekv.schedulerpb.Scheduler/RegionHeartbeat"
-	Scheduler_GetRegion_FullMethodName        = "/geekv.schedulerpb.Scheduler/GetRegion"
-	Scheduler_GetPrevRegion_FullMethodName    = "/geekv.schedulerpb.Scheduler/GetPrevRegion"
-	Scheduler_GetRegionByID_FullMethodName    = "/geekv.schedulerpb.Scheduler/GetRegionByID"
-	Scheduler_ScanRegions_FullMethodName      = "/geekv.schedulerpb.Scheduler/ScanRegions"
-	Scheduler_AskBatchSplit_FullMethodName    = "/geekv.schedulerpb.Scheduler/AskBatchSplit"
-	Scheduler_ReportBatchSplit_FullMethodName = "/geekv.schedulerpb.Scheduler/ReportBatchSplit"
-	Scheduler_GetClusterConfig_FullMethodName = "/geekv.schedulerpb.Scheduler/GetClusterConfig"
-	Scheduler_PutClusterConfig_FullMethodName = "/geekv.schedulerpb.Scheduler/PutClusterConfig"
-	Scheduler_SplitRegions_FullMethodName     = "/geekv.schedulerpb.Scheduler/SplitRegions"
-	Scheduler_SetStoreState_FullMethodName    = "/geekv.schedulerpb.Scheduler/SetStoreState"
-	Scheduler_RemoveStore_FullMethodName      = "/geekv.schedulerpb.Scheduler/RemoveStore"
+	Scheduler_Bootstrap_FullMethodName         = "/geekv.schedulerpb.Scheduler/Bootstrap"
+	Scheduler_IsBootstrapped_FullMethodName    = "/geekv.schedulerpb.Scheduler/IsBootstrapped"
+	Scheduler_AllocID_FullMethodName           = "/geekv.schedulerpb.Scheduler/AllocID"
+	Scheduler_Tso_FullMethodName               = "/geekv.schedulerpb.Scheduler/Tso"
+	Scheduler_PutStore_FullMethodName          = "/geekv.schedulerpb.Scheduler/PutStore"
+	Scheduler_GetStore_FullMethodName          = "/geekv.schedulerpb.Scheduler/GetStore"
+	Scheduler_GetAllStores_FullMethodName      = "/geekv.schedulerpb.Scheduler/GetAllStores"
+	Scheduler_StoreHeartbeat_FullMethodName    = "/geekv.schedulerpb.Scheduler/StoreHeartbeat"
+	Scheduler_RegionHeartbeat_FullMethodName   = "/geekv.schedulerpb.Scheduler/RegionHeartbeat"
+	Scheduler_GetRegion_FullMethodName         = "/geekv.schedulerpb.Scheduler/GetRegion"
+	Scheduler_GetPrevRegion_FullMethodName     = "/geekv.schedulerpb.Scheduler/GetPrevRegion"
+	Scheduler_GetRegionByID_FullMethodName     = "/geekv.schedulerpb.Scheduler/GetRegionByID"
+	Scheduler_ScanRegions_FullMethodName       = "/geekv.schedulerpb.Scheduler/ScanRegions"
+	Scheduler_AskBatchSplit_FullMethodName     = "/geekv.schedulerpb.Scheduler/AskBatchSplit"
+	Scheduler_ReportBatchSplit_FullMethodName  = "/geekv.schedulerpb.Scheduler/ReportBatchSplit"
+	Scheduler_GetClusterConfig_FullMethodName  = "/geekv.schedulerpb.Scheduler/GetClusterConfig"
+	Scheduler_PutClusterConfig_FullMethodName  = "/geekv.schedulerpb.Scheduler/PutClusterConfig"
+	Scheduler_SplitRegions_FullMethodName      = "/geekv.schedulerpb.Scheduler/SplitRegions"
+	Scheduler_SetStoreState_FullMethodName     = "/geekv.schedulerpb.Scheduler/SetStoreState"
+	Scheduler_RemoveStore_FullMethodName       = "/geekv.schedulerpb.Scheduler/RemoveStore"
+	Scheduler_GetGCSafePoint_FullMethodName    = "/geekv.schedulerpb.Scheduler/GetGCSafePoint"
+	Scheduler_UpdateGCSafePoint_FullMethodName = "/geekv.schedulerpb.Scheduler/UpdateGCSafePoint"
 )
 
 // SchedulerClient is the client API for Scheduler service.
@@ -86,6 +88,11 @@ type SchedulerClient interface {
 	SetStoreState(ctx context.Context, in *SetStoreStateRequest, opts ...grpc.CallOption) (*SetStoreStateResponse, error)
 	// RemoveStore (admin) forgets a Tombstone store for good.
 	RemoveStore(ctx context.Context, in *RemoveStoreRequest, opts ...grpc.CallOption) (*RemoveStoreResponse, error)
+	// GetGCSafePoint returns the cluster's GC safe point: versions older than it that a read at or
+	// after it cannot see may be removed. 0 until first set.
+	GetGCSafePoint(ctx context.Context, in *GetGCSafePointRequest, opts ...grpc.CallOption) (*GetGCSafePointResponse, error)
+	// UpdateGCSafePoint raises the safe point; it never moves back (the answer holds the current one).
+	UpdateGCSafePoint(ctx context.Context, in *UpdateGCSafePointRequest, opts ...grpc.CallOption) (*UpdateGCSafePointResponse, error)
 }
 
 type schedulerClient struct {
@@ -302,6 +309,26 @@ func (c *schedulerClient) RemoveStore(ctx context.Context, in *RemoveStoreReques
 	return out, nil
 }
 
+func (c *schedulerClient) GetGCSafePoint(ctx context.Context, in *GetGCSafePointRequest, opts ...grpc.CallOption) (*GetGCSafePointResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetGCSafePointResponse)
+	err := c.cc.Invoke(ctx, Scheduler_GetGCSafePoint_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *schedulerClient) UpdateGCSafePoint(ctx context.Context, in *UpdateGCSafePointRequest, opts ...grpc.CallOption) (*UpdateGCSafePointResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(UpdateGCSafePointResponse)
+	err := c.cc.Invoke(ctx, Scheduler_UpdateGCSafePoint_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // SchedulerServer is the server API for Scheduler service.
 // All implementations must embed UnimplementedSchedulerServer
 // for forward compatibility.
@@ -344,6 +371,11 @@ type SchedulerServer interface {
 	SetStoreState(context.Context, *SetStoreStateRequest) (*SetStoreStateResponse, error)
 	// RemoveStore (admin) forgets a Tombstone store for good.
 	RemoveStore(context.Context, *RemoveStoreRequest) (*RemoveStoreResponse, error)
+	// GetGCSafePoint returns the cluster's GC safe point: versions older than it that a read at or
+	// after it cannot see may be removed. 0 until first set.
+	GetGCSafePoint(context.Context, *GetGCSafePointRequest) (*GetGCSafePointResponse, error)
+	// UpdateGCSafePoint raises the safe point; it never moves back (the answer holds the current one).
+	UpdateGCSafePoint(context.Context, *UpdateGCSafePointRequest) (*UpdateGCSafePointResponse, error)
 	mustEmbedUnimplementedSchedulerServer()
 }
 
@@ -413,6 +445,12 @@ func (UnimplementedSchedulerServer) SetStoreState(context.Context, *SetStoreStat
 }
 func (UnimplementedSchedulerServer) RemoveStore(context.Context, *RemoveStoreRequest) (*RemoveStoreResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method RemoveStore not implemented")
+}
+func (UnimplementedSchedulerServer) GetGCSafePoint(context.Context, *GetGCSafePointRequest) (*GetGCSafePointResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method GetGCSafePoint not implemented")
+}
+func (UnimplementedSchedulerServer) UpdateGCSafePoint(context.Context, *UpdateGCSafePointRequest) (*UpdateGCSafePointResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method UpdateGCSafePoint not implemented")
 }
 func (UnimplementedSchedulerServer) mustEmbedUnimplementedSchedulerServer() {}
 func (UnimplementedSchedulerServer) testEmbeddedByValue()                   {}
@@ -773,6 +811,42 @@ func _Scheduler_RemoveStore_Handler(srv interface{}, ctx context.Context, dec fu
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Scheduler_GetGCSafePoint_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetGCSafePointRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulerServer).GetGCSafePoint(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Scheduler_GetGCSafePoint_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulerServer).GetGCSafePoint(ctx, req.(*GetGCSafePointRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Scheduler_UpdateGCSafePoint_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(UpdateGCSafePointRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulerServer).UpdateGCSafePoint(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Scheduler_UpdateGCSafePoint_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulerServer).UpdateGCSafePoint(ctx, req.(*UpdateGCSafePointRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Scheduler_ServiceDesc is the grpc.ServiceDesc for Scheduler service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -851,6 +925,14 @@ var Scheduler_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RemoveStore",
 			Handler:    _Scheduler_RemoveStore_Handler,
+		},
+		{
+			MethodName: "GetGCSafePoint",
+			Handler:    _Scheduler_GetGCSafePoint_Handler,
+		},
+		{
+			MethodName: "UpdateGCSafePoint",
+			Handler:    _Scheduler_UpdateGCSafePoint_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{

@@ -28,35 +28,68 @@ var File_kv_proto_tinykvpb_tinykvpb_proto protoreflect.FileDescriptor
 
 const file_kv_proto_tinykvpb_tinykvpb_proto_rawDesc = "" +
 	"\n" +
-	" kv/proto/tinykvpb/tinykvpb.proto\x12\x0egeekv.tinykvpb\x1a\x1ekv/proto/kvrpcpb/kvrpcpb.proto\x1a(kv/proto/raftserverpb/raftserverpb.proto2\xcd\x05\n" +
+	" kv/proto/tinykvpb/tinykvpb.proto\x12\x0egeekv.tinykvpb\x1a\x1ekv/proto/kvrpcpb/kvrpcpb.proto\x1a\x1akv/proto/kvrpcpb/txn.proto\x1a(kv/proto/raftserverpb/raftserverpb.proto2\x96\f\n" +
 	"\x06TinyKv\x12G\n" +
 	"\x06RawGet\x12\x1c.geekv.kvrpcpb.RawGetRequest\x1a\x1d.geekv.kvrpcpb.RawGetResponse\"\x00\x12G\n" +
 	"\x06RawPut\x12\x1c.geekv.kvrpcpb.RawPutRequest\x1a\x1d.geekv.kvrpcpb.RawPutResponse\"\x00\x12P\n" +
 	"\tRawDelete\x12\x1f.geekv.kvrpcpb.RawDeleteRequest\x1a .geekv.kvrpcpb.RawDeleteResponse\"\x00\x12J\n" +
 	"\aRawScan\x12\x1d.geekv.kvrpcpb.RawScanRequest\x1a\x1e.geekv.kvrpcpb.RawScanResponse\"\x00\x12V\n" +
 	"\vRawBatchGet\x12!.geekv.kvrpcpb.RawBatchGetRequest\x1a\".geekv.kvrpcpb.RawBatchGetResponse\"\x00\x12V\n" +
-	"\vRawBatchPut\x12!.geekv.kvrpcpb.RawBatchPutRequest\x1a\".geekv.kvrpcpb.RawBatchPutResponse\"\x00\x12E\n" +
+	"\vRawBatchPut\x12!.geekv.kvrpcpb.RawBatchPutRequest\x1a\".geekv.kvrpcpb.RawBatchPutResponse\"\x00\x12D\n" +
+	"\x05KvGet\x12\x1b.geekv.kvrpcpb.KvGetRequest\x1a\x1c.geekv.kvrpcpb.KvGetResponse\"\x00\x12S\n" +
+	"\n" +
+	"KvBatchGet\x12 .geekv.kvrpcpb.KvBatchGetRequest\x1a!.geekv.kvrpcpb.KvBatchGetResponse\"\x00\x12G\n" +
+	"\x06KvScan\x12\x1c.geekv.kvrpcpb.KvScanRequest\x1a\x1d.geekv.kvrpcpb.KvScanResponse\"\x00\x12S\n" +
+	"\n" +
+	"KvPrewrite\x12 .geekv.kvrpcpb.KvPrewriteRequest\x1a!.geekv.kvrpcpb.KvPrewriteResponse\"\x00\x12M\n" +
+	"\bKvCommit\x12\x1e.geekv.kvrpcpb.KvCommitRequest\x1a\x1f.geekv.kvrpcpb.KvCommitResponse\"\x00\x12e\n" +
+	"\x10KvCheckTxnStatus\x12&.geekv.kvrpcpb.KvCheckTxnStatusRequest\x1a'.geekv.kvrpcpb.KvCheckTxnStatusResponse\"\x00\x12b\n" +
+	"\x0fKvBatchRollback\x12%.geekv.kvrpcpb.KvBatchRollbackRequest\x1a&.geekv.kvrpcpb.KvBatchRollbackResponse\"\x00\x12S\n" +
+	"\n" +
+	"KvScanLock\x12 .geekv.kvrpcpb.KvScanLockRequest\x1a!.geekv.kvrpcpb.KvScanLockResponse\"\x00\x12\\\n" +
+	"\rKvResolveLock\x12#.geekv.kvrpcpb.KvResolveLockRequest\x1a$.geekv.kvrpcpb.KvResolveLockResponse\"\x00\x12A\n" +
+	"\x04KvGC\x12\x1a.geekv.kvrpcpb.KvGCRequest\x1a\x1b.geekv.kvrpcpb.KvGCResponse\"\x00\x12E\n" +
 	"\x04Raft\x12\x1f.geekv.raftserverpb.RaftMessage\x1a\x18.geekv.raftserverpb.Done\"\x00(\x01\x12O\n" +
 	"\tBatchRaft\x12$.geekv.raftserverpb.BatchRaftMessage\x1a\x18.geekv.raftserverpb.Done\"\x00(\x01\x12K\n" +
 	"\bSnapshot\x12!.geekv.raftserverpb.SnapshotChunk\x1a\x18.geekv.raftserverpb.Done\"\x00(\x01B.Z,github.com/gee-project/gee/kv/proto/tinykvpbb\x06proto3"
 
 var file_kv_proto_tinykvpb_tinykvpb_proto_goTypes = []any{
-	(*kvrpcpb.RawGetRequest)(nil),         // 0: geekv.kvrpcpb.RawGetRequest
-	(*kvrpcpb.RawPutRequest)(nil),         // 1: geekv.kvrpcpb.RawPutRequest
-	(*kvrpcpb.RawDeleteRequest)(nil),      // 2: geekv.kvrpcpb.RawDeleteRequest
-	(*kvrpcpb.RawScanRequest)(nil),        // 3: geekv.kvrpcpb.RawScanRequest
-	(*kvrpcpb.RawBatchGetRequest)(nil),    // 4: geekv.kvrpcpb.RawBatchGetRequest
-	(*kvrpcpb.RawBatchPutRequest)(nil),    // 5: geekv.kvrpcpb.RawBatchPutRequest
-	(*raftserverpb.RaftMessage)(nil),      // 6: geekv.raftserverpb.RaftMessage
-	(*raftserverpb.BatchRaftMessage)(nil), // 7: geekv.raftserverpb.BatchRaftMessage
-	(*raftserverpb.SnapshotChunk)(nil),    // 8: geekv.raftserverpb.SnapshotChunk
-	(*kvrpcpb.RawGetResponse)(nil),        // 9: geekv.kvrpcpb.RawGetResponse
-	(*kvrpcpb.RawPutResponse)(nil),        // 10: geekv.kvrpcpb.RawPutResponse
-	(*kvrpcpb.RawDeleteResponse)(nil),     // 11: geekv.kvrpcpb.RawDeleteResponse
-	(*kvrpcpb.RawScanResponse)(nil),       // 12: geekv.kvrpcpb.RawScanResponse
-	(*kvrpcpb.RawBatchGetResponse)(nil),   // 13: geekv.kvrpcpb.RawBatchGetResponse
-	(*kvrpcpb.RawBatchPutResponse)(nil),   // 14: geekv.kvrpcpb.RawBatchPutResponse
-	(*raftserverpb.Done)(nil),             // 15: geekv.raftserverpb.Done
+	(*kvrpcpb.RawGetRequest)(nil),            // 0: geekv.kvrpcpb.RawGetRequest
+	(*kvrpcpb.RawPutRequest)(nil),            // 1: geekv.kvrpcpb.RawPutRequest
+	(*kvrpcpb.RawDeleteRequest)(nil),         // 2: geekv.kvrpcpb.RawDeleteRequest
+	(*kvrpcpb.RawScanRequest)(nil),           // 3: geekv.kvrpcpb.RawScanRequest
+	(*kvrpcpb.RawBatchGetRequest)(nil),       // 4: geekv.kvrpcpb.RawBatchGetRequest
+	(*kvrpcpb.RawBatchPutRequest)(nil),       // 5: geekv.kvrpcpb.RawBatchPutRequest
+	(*kvrpcpb.KvGetRequest)(nil),             // 6: geekv.kvrpcpb.KvGetRequest
+	(*kvrpcpb.KvBatchGetRequest)(nil),        // 7: geekv.kvrpcpb.KvBatchGetRequest
+	(*kvrpcpb.KvScanRequest)(nil),            // 8: geekv.kvrpcpb.KvScanRequest
+	(*kvrpcpb.KvPrewriteRequest)(nil),        // 9: geekv.kvrpcpb.KvPrewriteRequest
+	(*kvrpcpb.KvCommitRequest)(nil),          // 10: geekv.kvrpcpb.KvCommitRequest
+	(*kvrpcpb.KvCheckTxnStatusRequest)(nil),  // 11: geekv.kvrpcpb.KvCheckTxnStatusRequest
+	(*kvrpcpb.KvBatchRollbackRequest)(nil),   // 12: geekv.kvrpcpb.KvBatchRollbackRequest
+	(*kvrpcpb.KvScanLockRequest)(nil),        // 13: geekv.kvrpcpb.KvScanLockRequest
+	(*kvrpcpb.KvResolveLockRequest)(nil),     // 14: geekv.kvrpcpb.KvResolveLockRequest
+	(*kvrpcpb.KvGCRequest)(nil),              // 15: geekv.kvrpcpb.KvGCRequest
+	(*raftserverpb.RaftMessage)(nil),         // 16: geekv.raftserverpb.RaftMessage
+	(*raftserverpb.BatchRaftMessage)(nil),    // 17: geekv.raftserverpb.BatchRaftMessage
+	(*raftserverpb.SnapshotChunk)(nil),       // 18: geekv.raftserverpb.SnapshotChunk
+	(*kvrpcpb.RawGetResponse)(nil),           // 19: geekv.kvrpcpb.RawGetResponse
+	(*kvrpcpb.RawPutResponse)(nil),           // 20: geekv.kvrpcpb.RawPutResponse
+	(*kvrpcpb.RawDeleteResponse)(nil),        // 21: geekv.kvrpcpb.RawDeleteResponse
+	(*kvrpcpb.RawScanResponse)(nil),          // 22: geekv.kvrpcpb.RawScanResponse
+	(*kvrpcpb.RawBatchGetResponse)(nil),      // 23: geekv.kvrpcpb.RawBatchGetResponse
+	(*kvrpcpb.RawBatchPutResponse)(nil),      // 24: geekv.kvrpcpb.RawBatchPutResponse
+	(*kvrpcpb.KvGetResponse)(nil),            // 25: geekv.kvrpcpb.KvGetResponse
+	(*kvrpcpb.KvBatchGetResponse)(nil),       // 26: geekv.kvrpcpb.KvBatchGetResponse
+	(*kvrpcpb.KvScanResponse)(nil),           // 27: geekv.kvrpcpb.KvScanResponse
+	(*kvrpcpb.KvPrewriteResponse)(nil),       // 28: geekv.kvrpcpb.KvPrewriteResponse
+	(*kvrpcpb.KvCommitResponse)(nil),         // 29: geekv.kvrpcpb.KvCommitResponse
+	(*kvrpcpb.KvCheckTxnStatusResponse)(nil), // 30: geekv.kvrpcpb.KvCheckTxnStatusResponse
+	(*kvrpcpb.KvBatchRollbackResponse)(nil),  // 31: geekv.kvrpcpb.KvBatchRollbackResponse
+	(*kvrpcpb.KvScanLockResponse)(nil),       // 32: geekv.kvrpcpb.KvScanLockResponse
+	(*kvrpcpb.KvResolveLockResponse)(nil),    // 33: geekv.kvrpcpb.KvResolveLockResponse
+	(*kvrpcpb.KvGCResponse)(nil),             // 34: geekv.kvrpcpb.KvGCResponse
+	(*raftserverpb.Done)(nil),                // 35: geekv.raftserverpb.Done
 }
 var file_kv_proto_tinykvpb_tinykvpb_proto_depIdxs = []int32{
 	0,  // 0: geekv.tinykvpb.TinyKv.RawGet:input_type -> geekv.kvrpcpb.RawGetRequest
@@ -65,20 +98,40 @@ var file_kv_proto_tinykvpb_tinykvpb_proto_depIdxs = []int32{
 	3,  // 3: geekv.tinykvpb.TinyKv.RawScan:input_type -> geekv.kvrpcpb.RawScanRequest
 	4,  // 4: geekv.tinykvpb.TinyKv.RawBatchGet:input_type -> geekv.kvrpcpb.RawBatchGetRequest
 	5,  // 5: geekv.tinykvpb.TinyKv.RawBatchPut:input_type -> geekv.kvrpcpb.RawBatchPutRequest
-	6,  // 6: geekv.tinykvpb.TinyKv.Raft:input_type -> geekv.raftserverpb.RaftMessage
-	7,  // 7: geekv.tinykvpb.TinyKv.BatchRaft:input_type -> geekv.raftserverpb.BatchRaftMessage
-	8,  // 8: geekv.tinykvpb.TinyKv.Snapshot:input_type -> geekv.raftserverpb.SnapshotChunk
-	9,  // 9: geekv.tinykvpb.TinyKv.RawGet:output_type -> geekv.kvrpcpb.RawGetResponse
-	10, // 10: geekv.tinykvpb.TinyKv.RawPut:output_type -> geekv.kvrpcpb.RawPutResponse
-	11, // 11: geekv.tinykvpb.TinyKv.RawDelete:output_type -> geekv.kvrpcpb.RawDeleteResponse
-	12, // 12: geekv.tinykvpb.TinyKv.RawScan:output_type -> geekv.kvrpcpb.RawScanResponse
-	13, // 13: geekv.tinykvpb.TinyKv.RawBatchGet:output_type -> geekv.kvrpcpb.RawBatchGetResponse
-	14, // 14: geekv.tinykvpb.TinyKv.RawBatchPut:output_type -> geekv.kvrpcpb.RawBatchPutResponse
-	15, // 15: geekv.tinykvpb.TinyKv.Raft:output_type -> geekv.raftserverpb.Done
-	15, // 16: geekv.tinykvpb.TinyKv.BatchRaft:output_type -> geekv.raftserverpb.Done
-	15, // 17: geekv.tinykvpb.TinyKv.Snapshot:output_type -> geekv.raftserverpb.Done
-	9,  // [9:18] is the sub-list for method output_type
-	0,  // [0:9] is the sub-list for method input_type
+	6,  // 6: geekv.tinykvpb.TinyKv.KvGet:input_type -> geekv.kvrpcpb.KvGetRequest
+	7,  // 7: geekv.tinykvpb.TinyKv.KvBatchGet:input_type -> geekv.kvrpcpb.KvBatchGetRequest
+	8,  // 8: geekv.tinykvpb.TinyKv.KvScan:input_type -> geekv.kvrpcpb.KvScanRequest
+	9,  // 9: geekv.tinykvpb.TinyKv.KvPrewrite:input_type -> geekv.kvrpcpb.KvPrewriteRequest
+	10, // 10: geekv.tinykvpb.TinyKv.KvCommit:input_type -> geekv.kvrpcpb.KvCommitRequest
+	11, // 11: geekv.tinykvpb.TinyKv.KvCheckTxnStatus:input_type -> geekv.kvrpcpb.KvCheckTxnStatusRequest
+	12, // 12: geekv.tinykvpb.TinyKv.KvBatchRollback:input_type -> geekv.kvrpcpb.KvBatchRollbackRequest
+	13, // 13: geekv.tinykvpb.TinyKv.KvScanLock:input_type -> geekv.kvrpcpb.KvScanLockRequest
+	14, // 14: geekv.tinykvpb.TinyKv.KvResolveLock:input_type -> geekv.kvrpcpb.KvResolveLockRequest
+	15, // 15: geekv.tinykvpb.TinyKv.KvGC:input_type -> geekv.kvrpcpb.KvGCRequest
+	16, // 16: geekv.tinykvpb.TinyKv.Raft:input_type -> geekv.raftserverpb.RaftMessage
+	17, // 17: geekv.tinykvpb.TinyKv.BatchRaft:input_type -> geekv.raftserverpb.BatchRaftMessage
+	18, // 18: geekv.tinykvpb.TinyKv.Snapshot:input_type -> geekv.raftserverpb.SnapshotChunk
+	19, // 19: geekv.tinykvpb.TinyKv.RawGet:output_type -> geekv.kvrpcpb.RawGetResponse
+	20, // 20: geekv.tinykvpb.TinyKv.RawPut:output_type -> geekv.kvrpcpb.RawPutResponse
+	21, // 21: geekv.tinykvpb.TinyKv.RawDelete:output_type -> geekv.kvrpcpb.RawDeleteResponse
+	22, // 22: geekv.tinykvpb.TinyKv.RawScan:output_type -> geekv.kvrpcpb.RawScanResponse
+	23, // 23: geekv.tinykvpb.TinyKv.RawBatchGet:output_type -> geekv.kvrpcpb.RawBatchGetResponse
+	24, // 24: geekv.tinykvpb.TinyKv.RawBatchPut:output_type -> geekv.kvrpcpb.RawBatchPutResponse
+	25, // 25: geekv.tinykvpb.TinyKv.KvGet:output_type -> geekv.kvrpcpb.KvGetResponse
+	26, // 26: geekv.tinykvpb.TinyKv.KvBatchGet:output_type -> geekv.kvrpcpb.KvBatchGetResponse
+	27, // 27: geekv.tinykvpb.TinyKv.KvScan:output_type -> geekv.kvrpcpb.KvScanResponse
+	28, // 28: geekv.tinykvpb.TinyKv.KvPrewrite:output_type -> geekv.kvrpcpb.KvPrewriteResponse
+	29, // 29: geekv.tinykvpb.TinyKv.KvCommit:output_type -> geekv.kvrpcpb.KvCommitResponse
+	30, // 30: geekv.tinykvpb.TinyKv.KvCheckTxnStatus:output_type -> geekv.kvrpcpb.KvCheckTxnStatusResponse
+	31, // 31: geekv.tinykvpb.TinyKv.KvBatchRollback:output_type -> geekv.kvrpcpb.KvBatchRollbackResponse
+	32, // 32: geekv.tinykvpb.TinyKv.KvScanLock:output_type -> geekv.kvrpcpb.KvScanLockResponse
+	33, // 33: geekv.tinykvpb.TinyKv.KvResolveLock:output_type -> geekv.kvrpcpb.KvResolveLockResponse
+	34, // 34: geekv.tinykvpb.TinyKv.KvGC:output_type -> geekv.kvrpcpb.KvGCResponse
+	35, // 35: geekv.tinykvpb.TinyKv.Raft:output_type -> geekv.raftserverpb.Done
+	35, // 36: geekv.tinykvpb.TinyKv.BatchRaft:output_type -> geekv.raftserverpb.Done
+	35, // 37: geekv.tinykvpb.TinyKv.Snapshot:output_type -> geekv.raftserverpb.Done
+	19, // [19:38] is the sub-list for method output_type
+	0,  // [0:19] is the sub-list for method input_type
 	0,  // [0:0] is the sub-list for extension type_name
 	0,  // [0:0] is the sub-list for extension extendee
 	0,  // [0:0] is the sub-list for field type_name

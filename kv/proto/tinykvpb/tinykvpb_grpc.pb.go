@@ -23,15 +23,25 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	TinyKv_RawGet_FullMethodName      = "/geekv.tinykvpb.TinyKv/RawGet"
-	TinyKv_RawPut_FullMethodName      = "/geekv.tinykvpb.TinyKv/RawPut"
-	TinyKv_RawDelete_FullMethodName   = "/geekv.tinykvpb.TinyKv/RawDelete"
-	TinyKv_RawScan_FullMethodName     = "/geekv.tinykvpb.TinyKv/RawScan"
-	TinyKv_RawBatchGet_FullMethodName = "/geekv.tinykvpb.TinyKv/RawBatchGet"
-	TinyKv_RawBatchPut_FullMethodName = "/geekv.tinykvpb.TinyKv/RawBatchPut"
-	TinyKv_Raft_FullMethodName        = "/geekv.tinykvpb.TinyKv/Raft"
-	TinyKv_BatchRaft_FullMethodName   = "/geekv.tinykvpb.TinyKv/BatchRaft"
-	TinyKv_Snapshot_FullMethodName    = "/geekv.tinykvpb.TinyKv/Snapshot"
+	TinyKv_RawGet_FullMethodName           = "/geekv.tinykvpb.TinyKv/RawGet"
+	TinyKv_RawPut_FullMethodName           = "/geekv.tinykvpb.TinyKv/RawPut"
+	TinyKv_RawDelete_FullMethodName        = "/geekv.tinykvpb.TinyKv/RawDelete"
+	TinyKv_RawScan_FullMethodName          = "/geekv.tinykvpb.TinyKv/RawScan"
+	TinyKv_RawBatchGet_FullMethodName      = "/geekv.tinykvpb.TinyKv/RawBatchGet"
+	TinyKv_RawBatchPut_FullMethodName      = "/geekv.tinykvpb.TinyKv/RawBatchPut"
+	TinyKv_KvGet_FullMethodName            = "/geekv.tinykvpb.TinyKv/KvGet"
+	TinyKv_KvBatchGet_FullMethodName       = "/geekv.tinykvpb.TinyKv/KvBatchGet"
+	TinyKv_KvScan_FullMethodName           = "/geekv.tinykvpb.TinyKv/KvScan"
+	TinyKv_KvPrewrite_FullMethodName       = "/geekv.tinykvpb.TinyKv/KvPrewrite"
+	TinyKv_KvCommit_FullMethodName         = "/geekv.tinykvpb.TinyKv/KvCommit"
+	TinyKv_KvCheckTxnStatus_FullMethodName = "/geekv.tinykvpb.TinyKv/KvCheckTxnStatus"
+	TinyKv_KvBatchRollback_FullMethodName  = "/geekv.tinykvpb.TinyKv/KvBatchRollback"
+	TinyKv_KvScanLock_FullMethodName       = "/geekv.tinykvpb.TinyKv/KvScanLock"
+	TinyKv_KvResolveLock_FullMethodName    = "/geekv.tinykvpb.TinyKv/KvResolveLock"
+	TinyKv_KvGC_FullMethodName             = "/geekv.tinykvpb.TinyKv/KvGC"
+	TinyKv_Raft_FullMethodName             = "/geekv.tinykvpb.TinyKv/Raft"
+	TinyKv_BatchRaft_FullMethodName        = "/geekv.tinykvpb.TinyKv/BatchRaft"
+	TinyKv_Snapshot_FullMethodName         = "/geekv.tinykvpb.TinyKv/Snapshot"
 )
 
 // TinyKvClient is the client API for TinyKv service.
@@ -47,6 +57,17 @@ type TinyKvClient interface {
 	RawScan(ctx context.Context, in *kvrpcpb.RawScanRequest, opts ...grpc.CallOption) (*kvrpcpb.RawScanResponse, error)
 	RawBatchGet(ctx context.Context, in *kvrpcpb.RawBatchGetRequest, opts ...grpc.CallOption) (*kvrpcpb.RawBatchGetResponse, error)
 	RawBatchPut(ctx context.Context, in *kvrpcpb.RawBatchPutRequest, opts ...grpc.CallOption) (*kvrpcpb.RawBatchPutResponse, error)
+	// Transactional (Percolator) API: MVCC reads at a version and two-phase commit.
+	KvGet(ctx context.Context, in *kvrpcpb.KvGetRequest, opts ...grpc.CallOption) (*kvrpcpb.KvGetResponse, error)
+	KvBatchGet(ctx context.Context, in *kvrpcpb.KvBatchGetRequest, opts ...grpc.CallOption) (*kvrpcpb.KvBatchGetResponse, error)
+	KvScan(ctx context.Context, in *kvrpcpb.KvScanRequest, opts ...grpc.CallOption) (*kvrpcpb.KvScanResponse, error)
+	KvPrewrite(ctx context.Context, in *kvrpcpb.KvPrewriteRequest, opts ...grpc.CallOption) (*kvrpcpb.KvPrewriteResponse, error)
+	KvCommit(ctx context.Context, in *kvrpcpb.KvCommitRequest, opts ...grpc.CallOption) (*kvrpcpb.KvCommitResponse, error)
+	KvCheckTxnStatus(ctx context.Context, in *kvrpcpb.KvCheckTxnStatusRequest, opts ...grpc.CallOption) (*kvrpcpb.KvCheckTxnStatusResponse, error)
+	KvBatchRollback(ctx context.Context, in *kvrpcpb.KvBatchRollbackRequest, opts ...grpc.CallOption) (*kvrpcpb.KvBatchRollbackResponse, error)
+	KvScanLock(ctx context.Context, in *kvrpcpb.KvScanLockRequest, opts ...grpc.CallOption) (*kvrpcpb.KvScanLockResponse, error)
+	KvResolveLock(ctx context.Context, in *kvrpcpb.KvResolveLockRequest, opts ...grpc.CallOption) (*kvrpcpb.KvResolveLockResponse, error)
+	KvGC(ctx context.Context, in *kvrpcpb.KvGCRequest, opts ...grpc.CallOption) (*kvrpcpb.KvGCResponse, error)
 	// Raft carries raft messages from one store to another.
 	Raft(ctx context.Context, opts ...grpc.CallOption) (grpc.ClientStreamingClient[raftserverpb.RaftMessage, raftserverpb.Done], error)
 	// BatchRaft carries raft messages from one store to another, several per stream message.
@@ -123,6 +144,106 @@ func (c *tinyKvClient) RawBatchPut(ctx context.Context, in *kvrpcpb.RawBatchPutR
 	return out, nil
 }
 
+func (c *tinyKvClient) KvGet(ctx context.Context, in *kvrpcpb.KvGetRequest, opts ...grpc.CallOption) (*kvrpcpb.KvGetResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(kvrpcpb.KvGetResponse)
+	err := c.cc.Invoke(ctx, TinyKv_KvGet_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *tinyKvClient) KvBatchGet(ctx context.Context, in *kvrpcpb.KvBatchGetRequest, opts ...grpc.CallOption) (*kvrpcpb.KvBatchGetResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(kvrpcpb.KvBatchGetResponse)
+	err := c.cc.Invoke(ctx, TinyKv_KvBatchGet_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *tinyKvClient) KvScan(ctx context.Context, in *kvrpcpb.KvScanRequest, opts ...grpc.CallOption) (*kvrpcpb.KvScanResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(kvrpcpb.KvScanResponse)
+	err := c.cc.Invoke(ctx, TinyKv_KvScan_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *tinyKvClient) KvPrewrite(ctx context.Context, in *kvrpcpb.KvPrewriteRequest, opts ...grpc.CallOption) (*kvrpcpb.KvPrewriteResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(kvrpcpb.KvPrewriteResponse)
+	err := c.cc.Invoke(ctx, TinyKv_KvPrewrite_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *tinyKvClient) KvCommit(ctx context.Context, in *kvrpcpb.KvCommitRequest, opts ...grpc.CallOption) (*kvrpcpb.KvCommitResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(kvrpcpb.KvCommitResponse)
+	err := c.cc.Invoke(ctx, TinyKv_KvCommit_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *tinyKvClient) KvCheckTxnStatus(ctx context.Context, in *kvrpcpb.KvCheckTxnStatusRequest, opts ...grpc.CallOption) (*kvrpcpb.KvCheckTxnStatusResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(kvrpcpb.KvCheckTxnStatusResponse)
+	err := c.cc.Invoke(ctx, TinyKv_KvCheckTxnStatus_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *tinyKvClient) KvBatchRollback(ctx context.Context, in *kvrpcpb.KvBatchRollbackRequest, opts ...grpc.CallOption) (*kvrpcpb.KvBatchRollbackResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(kvrpcpb.KvBatchRollbackResponse)
+	err := c.cc.Invoke(ctx, TinyKv_KvBatchRollback_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *tinyKvClient) KvScanLock(ctx context.Context, in *kvrpcpb.KvScanLockRequest, opts ...grpc.CallOption) (*kvrpcpb.KvScanLockResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(kvrpcpb.KvScanLockResponse)
+	err := c.cc.Invoke(ctx, TinyKv_KvScanLock_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *tinyKvClient) KvResolveLock(ctx context.Context, in *kvrpcpb.KvResolveLockRequest, opts ...grpc.CallOption) (*kvrpcpb.KvResolveLockResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(kvrpcpb.KvResolveLockResponse)
+	err := c.cc.Invoke(ctx, TinyKv_KvResolveLock_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *tinyKvClient) KvGC(ctx context.Context, in *kvrpcpb.KvGCRequest, opts ...grpc.CallOption) (*kvrpcpb.KvGCResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(kvrpcpb.KvGCResponse)
+	err := c.cc.Invoke(ctx, TinyKv_KvGC_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *tinyKvClient) Raft(ctx context.Context, opts ...grpc.CallOption) (grpc.ClientStreamingClient[raftserverpb.RaftMessage, raftserverpb.Done], error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	stream, err := c.cc.NewStream(ctx, &TinyKv_ServiceDesc.Streams[0], TinyKv_Raft_FullMethodName, cOpts...)
@@ -175,6 +296,17 @@ type TinyKvServer interface {
 	RawScan(context.Context, *kvrpcpb.RawScanRequest) (*kvrpcpb.RawScanResponse, error)
 	RawBatchGet(context.Context, *kvrpcpb.RawBatchGetRequest) (*kvrpcpb.RawBatchGetResponse, error)
 	RawBatchPut(context.Context, *kvrpcpb.RawBatchPutRequest) (*kvrpcpb.RawBatchPutResponse, error)
+	// Transactional (Percolator) API: MVCC reads at a version and two-phase commit.
+	KvGet(context.Context, *kvrpcpb.KvGetRequest) (*kvrpcpb.KvGetResponse, error)
+	KvBatchGet(context.Context, *kvrpcpb.KvBatchGetRequest) (*kvrpcpb.KvBatchGetResponse, error)
+	KvScan(context.Context, *kvrpcpb.KvScanRequest) (*kvrpcpb.KvScanResponse, error)
+	KvPrewrite(context.Context, *kvrpcpb.KvPrewriteRequest) (*kvrpcpb.KvPrewriteResponse, error)
+	KvCommit(context.Context, *kvrpcpb.KvCommitRequest) (*kvrpcpb.KvCommitResponse, error)
+	KvCheckTxnStatus(context.Context, *kvrpcpb.KvCheckTxnStatusRequest) (*kvrpcpb.KvCheckTxnStatusResponse, error)
+	KvBatchRollback(context.Context, *kvrpcpb.KvBatchRollbackRequest) (*kvrpcpb.KvBatchRollbackResponse, error)
+	KvScanLock(context.Context, *kvrpcpb.KvScanLockRequest) (*kvrpcpb.KvScanLockResponse, error)
+	KvResolveLock(context.Context, *kvrpcpb.KvResolveLockRequest) (*kvrpcpb.KvResolveLockResponse, error)
+	KvGC(context.Context, *kvrpcpb.KvGCRequest) (*kvrpcpb.KvGCResponse, error)
 	// Raft carries raft messages from one store to another.
 	Raft(grpc.ClientStreamingServer[raftserverpb.RaftMessage, raftserverpb.Done]) error
 	// BatchRaft carries raft messages from one store to another, several per stream message.
@@ -208,6 +340,36 @@ func (UnimplementedTinyKvServer) RawBatchGet(context.Context, *kvrpcpb.RawBatchG
 }
 func (UnimplementedTinyKvServer) RawBatchPut(context.Context, *kvrpcpb.RawBatchPutRequest) (*kvrpcpb.RawBatchPutResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method RawBatchPut not implemented")
+}
+func (UnimplementedTinyKvServer) KvGet(context.Context, *kvrpcpb.KvGetRequest) (*kvrpcpb.KvGetResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method KvGet not implemented")
+}
+func (UnimplementedTinyKvServer) KvBatchGet(context.Context, *kvrpcpb.KvBatchGetRequest) (*kvrpcpb.KvBatchGetResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method KvBatchGet not implemented")
+}
+func (UnimplementedTinyKvServer) KvScan(context.Context, *kvrpcpb.KvScanRequest) (*kvrpcpb.KvScanResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method KvScan not implemented")
+}
+func (UnimplementedTinyKvServer) KvPrewrite(context.Context, *kvrpcpb.KvPrewriteRequest) (*kvrpcpb.KvPrewriteResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method KvPrewrite not implemented")
+}
+func (UnimplementedTinyKvServer) KvCommit(context.Context, *kvrpcpb.KvCommitRequest) (*kvrpcpb.KvCommitResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method KvCommit not implemented")
+}
+func (UnimplementedTinyKvServer) KvCheckTxnStatus(context.Context, *kvrpcpb.KvCheckTxnStatusRequest) (*kvrpcpb.KvCheckTxnStatusResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method KvCheckTxnStatus not implemented")
+}
+func (UnimplementedTinyKvServer) KvBatchRollback(context.Context, *kvrpcpb.KvBatchRollbackRequest) (*kvrpcpb.KvBatchRollbackResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method KvBatchRollback not implemented")
+}
+func (UnimplementedTinyKvServer) KvScanLock(context.Context, *kvrpcpb.KvScanLockRequest) (*kvrpcpb.KvScanLockResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method KvScanLock not implemented")
+}
+func (UnimplementedTinyKvServer) KvResolveLock(context.Context, *kvrpcpb.KvResolveLockRequest) (*kvrpcpb.KvResolveLockResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method KvResolveLock not implemented")
+}
+func (UnimplementedTinyKvServer) KvGC(context.Context, *kvrpcpb.KvGCRequest) (*kvrpcpb.KvGCResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method KvGC not implemented")
 }
 func (UnimplementedTinyKvServer) Raft(grpc.ClientStreamingServer[raftserverpb.RaftMessage, raftserverpb.Done]) error {
 	return status.Errorf(codes.Unimplemented, "method Raft not implemented")
@@ -347,6 +509,186 @@ func _TinyKv_RawBatchPut_Handler(srv interface{}, ctx context.Context, dec func(
 	return interceptor(ctx, in, info, handler)
 }
 
+func _TinyKv_KvGet_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(kvrpcpb.KvGetRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TinyKvServer).KvGet(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TinyKv_KvGet_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TinyKvServer).KvGet(ctx, req.(*kvrpcpb.KvGetRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TinyKv_KvBatchGet_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(kvrpcpb.KvBatchGetRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TinyKvServer).KvBatchGet(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TinyKv_KvBatchGet_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TinyKvServer).KvBatchGet(ctx, req.(*kvrpcpb.KvBatchGetRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TinyKv_KvScan_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(kvrpcpb.KvScanRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TinyKvServer).KvScan(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TinyKv_KvScan_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TinyKvServer).KvScan(ctx, req.(*kvrpcpb.KvScanRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TinyKv_KvPrewrite_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(kvrpcpb.KvPrewriteRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TinyKvServer).KvPrewrite(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TinyKv_KvPrewrite_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TinyKvServer).KvPrewrite(ctx, req.(*kvrpcpb.KvPrewriteRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TinyKv_KvCommit_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(kvrpcpb.KvCommitRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TinyKvServer).KvCommit(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TinyKv_KvCommit_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TinyKvServer).KvCommit(ctx, req.(*kvrpcpb.KvCommitRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TinyKv_KvCheckTxnStatus_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(kvrpcpb.KvCheckTxnStatusRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TinyKvServer).KvCheckTxnStatus(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TinyKv_KvCheckTxnStatus_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TinyKvServer).KvCheckTxnStatus(ctx, req.(*kvrpcpb.KvCheckTxnStatusRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TinyKv_KvBatchRollback_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(kvrpcpb.KvBatchRollbackRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TinyKvServer).KvBatchRollback(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TinyKv_KvBatchRollback_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TinyKvServer).KvBatchRollback(ctx, req.(*kvrpcpb.KvBatchRollbackRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TinyKv_KvScanLock_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(kvrpcpb.KvScanLockRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TinyKvServer).KvScanLock(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TinyKv_KvScanLock_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TinyKvServer).KvScanLock(ctx, req.(*kvrpcpb.KvScanLockRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TinyKv_KvResolveLock_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(kvrpcpb.KvResolveLockRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TinyKvServer).KvResolveLock(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TinyKv_KvResolveLock_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TinyKvServer).KvResolveLock(ctx, req.(*kvrpcpb.KvResolveLockRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _TinyKv_KvGC_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(kvrpcpb.KvGCRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(TinyKvServer).KvGC(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: TinyKv_KvGC_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(TinyKvServer).KvGC(ctx, req.(*kvrpcpb.KvGCRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _TinyKv_Raft_Handler(srv interface{}, stream grpc.ServerStream) error {
 	return srv.(TinyKvServer).Raft(&grpc.GenericServerStream[raftserverpb.RaftMessage, raftserverpb.Done]{ServerStream: stream})
 }
@@ -398,6 +740,46 @@ var TinyKv_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "RawBatchPut",
 			Handler:    _TinyKv_RawBatchPut_Handler,
+		},
+		{
+			MethodName: "KvGet",
+			Handler:    _TinyKv_KvGet_Handler,
+		},
+		{
+			MethodName: "KvBatchGet",
+			Handler:    _TinyKv_KvBatchGet_Handler,
+		},
+		{
+			MethodName: "KvScan",
+			Handler:    _TinyKv_KvScan_Handler,
+		},
+		{
+			MethodName: "KvPrewrite",
+			Handler:    _TinyKv_KvPrewrite_Handler,
+		},
+		{
+			MethodName: "KvCommit",
+			Handler:    _TinyKv_KvCommit_Handler,
+		},
+		{
+			MethodName: "KvCheckTxnStatus",
+			Handler:    _TinyKv_KvCheckTxnStatus_Handler,
+		},
+		{
+			MethodName: "KvBatchRollback",
+			Handler:    _TinyKv_KvBatchRollback_Handler,
+		},
+		{
+			MethodName: "KvScanLock",
+			Handler:    _TinyKv_KvScanLock_Handler,
+		},
+		{
+			MethodName: "KvResolveLock",
+			Handler:    _TinyKv_KvResolveLock_Handler,
+		},
+		{
+			MethodName: "KvGC",
+			Handler:    _TinyKv_KvGC_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{
