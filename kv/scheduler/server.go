@@ -27,6 +27,7 @@ type Server struct {
 	cluster *core.Cluster
 	ids     *idAllocator
 	tso     *tso
+	gc      *gcSafePoint
 	saver   *regionSaver
 	sched   Scheduling
 
@@ -83,7 +84,7 @@ func Open(cfg Config) (*Server, error) {
 	return s, nil
 }
 
-// load restores config, ids, TSO, stores and regions from storage.
+// load restores config, ids, TSO, GC safe point, stores and regions from storage.
 func (s *Server) load() error {
 	cfg, ok, err := s.st.loadConfig()
 	if err != nil {
@@ -111,6 +112,9 @@ func (s *Server) load() error {
 		return err
 	}
 	if s.tso, err = newTSO(s.st, s.cfg.TSOWindow, s.cfg.Now); err != nil {
+		return err
+	}
+	if s.gc, err = newGCSafePoint(s.st); err != nil {
 		return err
 	}
 	return s.loadCache()

@@ -17,6 +17,7 @@ import (
 //	"b"            bootstrapped marker (written with the first store and region)
 //	"i"            id allocator high-water mark: every id handed out is below it
 //	"t"            TSO high-water mark (ms): every timestamp handed out has a lower physical part
+//	"g"            GC safe point (a timestamp; only ever raised)
 //	"s" + id(8 BE) metapb.Store
 //	"r" + id(8 BE) metapb.Region (range, epoch, peers; leader and size come back with heartbeats)
 //	"x" + id(8 BE) a removed store's id (empty value): it may never register again
@@ -25,6 +26,7 @@ var (
 	keyBootstrapped = []byte("b")
 	keyIDHighWater  = []byte("i")
 	keyTSOHighWater = []byte("t")
+	keyGCSafePoint  = []byte("g")
 	prefixStore     = byte('s')
 	prefixRegion    = byte('r')
 	prefixRemoved   = byte('x')
