@@ -66,6 +66,7 @@ func startEtcd(tb testing.TB, dir string) *cluster {
 		tb.Fatal(err)
 	}
 	c.store = etcdStore{cli}
+	c.txn = etcdTxn{cli}
 	c.close = func() {
 		cli.Close()
 		stopAll()

@@ -19,19 +19,19 @@ var impls = []impl{
 	// into keyBuckets regions and their leaders balanced over the stores.
 	{name: "gee-8regions", start: func(tb testing.TB, dir string, flags []string) *cluster {
 		return startGeeRegions(tb, dir, splitKeys(), flags...)
-	}, missing: schedMissing},
+	}, missing: schedMissing, txn: true},
 	// Diagnostic variants, run only when KVBENCH_IMPLS names them: the
 	// scheduler-mode cluster with one region (its leader on one store), and
 	// with 3 regions (one leader per store).
 	{name: "gee-1region-sched", start: func(tb testing.TB, dir string, flags []string) *cluster {
 		return startGeeRegions(tb, dir, nil, flags...)
-	}, missing: schedMissing, optIn: true},
+	}, missing: schedMissing, optIn: true, txn: true},
 	{name: "gee-3regions", start: func(tb testing.TB, dir string, flags []string) *cluster {
 		return startGeeRegions(tb, dir, [][]byte{[]byte("3/"), []byte("6/")}, flags...)
-	}, missing: schedMissing, optIn: true},
+	}, missing: schedMissing, optIn: true, txn: true},
 	{name: "etcd", start: func(tb testing.TB, dir string, _ []string) *cluster {
 		return startEtcd(tb, dir)
-	}},
+	}, txn: true},
 }
 
 // geeFlagsEnv adds tinykv-server flags to every TinyKV store, e.g.

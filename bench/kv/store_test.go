@@ -20,6 +20,9 @@ type cluster struct {
 	// procs are the server processes (the scheduler too), for profiling and
 	// their CPU time.
 	procs []*proc
+	// txn runs the transactional workloads; nil where the cluster has no
+	// transactions (static TinyKV has no timestamp oracle).
+	txn   txnStore
 	close func()
 }
 
@@ -30,6 +33,8 @@ type impl struct {
 	start func(tb testing.TB, dir string, flags []string) *cluster
 	// optIn: run only when KVBENCH_IMPLS names it (diagnostic variants).
 	optIn bool
+	// txn: the cluster runs the transactional workloads (cluster.txn set).
+	txn bool
 	// missing, if set, says why the implementation cannot run here.
 	missing func() string
 }
