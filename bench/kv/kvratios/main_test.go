@@ -38,10 +38,50 @@ func TestRatios(t *testing.T) {
 	}
 }
 
+const txnSample = `BenchmarkTxn/txn-1key/gee-8regions-2  500  100 ns/op  2000 txns/s  0.010 abort-rate  5.0 p50-ms  20.0 p99-ms
+BenchmarkTxn/txn-1key/etcd-2  500  100 ns/op  1000 txns/s  0.001 abort-rate  9.0 p50-ms  30.0 p99-ms
+BenchmarkTxn/txn-1key/gee-8regions#01-2  500  100 ns/op  3000 txns/s  0.020 abort-rate  5.0 p50-ms  20.0 p99-ms
+BenchmarkTxn/txn-1key/etcd#01-2  500  100 ns/op  1000 txns/s  0.003 abort-rate  9.0 p50-ms  30.0 p99-ms
+`
+
+// TestTxnRatios: txns/s is the throughput, rounds (#01) are further runs,
+// abort rates are printed per run and as ranges.
+func TestTxnRatios(t *testing.T) {
+	runs, order, impls, err := parse(strings.NewReader(txnSample))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	printRatios(&b, runs, order, impls)
+	out := b.String()
+	for _, want := range []string{
+		"gee-8regions run 1: txns/s gee-8regions 2000 etcd 1000 = 2.00x",
+		"| abort-rate 0.010 vs 0.001\n",
+		"gee-8regions run 2: txns/s gee-8regions 3000 etcd 1000 = 3.00x",
+		"throughput gee-8regions/etcd: 2.00-3.00x\n  abort-rate gee-8regions 0.010-0.020, etcd 0.001-0.003\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "#01") {
+		t.Errorf("a round suffix survived:\n%s", out)
+	}
+}
+
 func TestBadValue(t *testing.T) {
 	_, _, _, err := parse(strings.NewReader("BenchmarkKV/put-c1/gee-2 1 x ns/op\n"))
 	if err == nil || !strings.Contains(err.Error(), `"x"`) {
 		t.Fatalf("err = %v, want one naming the bad value", err)
+	}
+}
+
+func TestTrimRepeat(t *testing.T) {
+	for in, want := range map[string]string{"etcd#01": "etcd", "etcd": "etcd", "gee-8regions#12": "gee-8regions",
+		"a#b": "a#b", "#01": "#01"} {
+		if got := trimRepeat(in); got != want {
+			t.Errorf("trimRepeat(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 
