@@ -1,0 +1,88 @@
+// Package txn runs Percolator's transactional commands (TiKV's KvGet … KvGC) on a
+// storage.Storage, reading and writing MVCC data through kv/mvcc.
+//
+// Every command that writes latches the user keys it reads and then writes (kv/latches),
+// opens its reader only once it holds them, and checks before writing that each
+// modification's key is latched. Per-key problems are KeyErrors in the response; a
+// returned error means the request was invalid (wraps ErrInvalidRequest), a storage
+// failure (*storage.RegionError for routing and leadership) or a cancelled context.
+package txn
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/gee-project/gee/kv/latches"
+	"github.com/gee-project/gee/kv/mvcc"
+	"github.com/gee-project/gee/kv/proto/kvrpcpb"
+	"github.com/gee-project/gee/kv/storage"
+)
+
+// Request limits. Larger requests are refused with an error naming the field.
+const (
+	// MaxKeys bounds the mutations of a prewrite and the keys of a get, commit or rollback.
+	MaxKeys = 10000
+	// MaxScanLimit bounds the limit of a scan or a lock scan.
+	MaxScanLimit = 10000
+	// MaxKeySize bounds every key, in bytes.
+	MaxKeySize = 8 << 10
+)
+
+// ErrInvalidRequest is wrapped by the error of a request whose fields are invalid.
+var ErrInvalidRequest = errors.New("invalid request")
+
+// Executor runs transactional commands on one storage. It is safe for concurrent use.
+type Executor struct {
+	st      storage.Storage
+	latches *latches.Latches
+}
+
+// New returns an executor over st with its own latches.
+func New(st storage.Storage) *Executor { return &Executor{st: st, latches: latches.New()} }
+
+// keyErr is a command's per-key outcome: nil, or the KeyError for the response.
+type keyErr = *kvrpcpb.KeyError
+
+// write runs fn on a transaction buffer at startTS while holding the latches of keys,
+// then applies what fn collected unless fn returned a KeyError.
+func (e *Executor) write(ctx context.Context, kvctx *kvrpcpb.Context, keys [][]byte, startTS uint64,
+	fn func(t *mvcc.MvccTxn) (keyErr, error)) (keyErr, error) {
+	g, err := e.latches.Acquire(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	defer g.Release()
+	r, err := e.st.Reader(ctx, kvctx)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	t := mvcc.NewMvccTxn(r, startTS)
+	ke, err := fn(t)
+	if ke != nil || err != nil || len(t.Writes()) == 0 {
+		return ke, err
+	}
+	if err := g.CheckWrites(t.Writes(), mvcc.UserKey); err != nil {
+		return nil, err
+	}
+	return nil, e.st.Write(ctx, kvctx, t.Writes())
+}
+
+// read runs fn on a transaction buffer reading at ts.
+func (e *Executor) read(ctx context.Context, kvctx *kvrpcpb.Context, ts uint64, fn func(t *mvcc.MvccTxn) error) error {
+	r, err := e.st.Reader(ctx, kvctx)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	return fn(mvcc.NewMvccTxn(r, ts))
+}
+
+func invalid(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrInvalidRequest, fmt.Sprintf(format, args...))
+}
+
+func mvccErr(what string, key []byte, err error) error {
+	return fmt.Errorf("%s %q: %w", what, key, err)
+}
