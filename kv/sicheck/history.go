@@ -60,7 +60,8 @@ type Txn struct {
 	ID int
 	// Start is the start_ts (the snapshot version); never 0.
 	Start uint64
-	// Commit is the commit_ts, 0 when unknown or when the transaction wrote nothing.
+	// Commit is the commit_ts, 0 when unknown; ignored for read-only transactions (a client may
+	// report their start_ts).
 	Commit uint64
 	Status Status
 	Reads  []Read

@@ -31,7 +31,7 @@ func TestKnownGoodHistories(t *testing.T) {
 		"snapshot read ignores later commit": {init0,
 			ok(1, 3, 5, nil, ws(put("x", "x1"), put("y", "y1"))),
 			ok(2, 4, 0, rs(got("x", "x0"), got("y", "y0")), nil),
-			ok(3, 6, 0, rs(got("x", "x1"), got("y", "y1")), nil)},
+			ok(3, 6, 6, rs(got("x", "x1"), got("y", "y1")), nil)},
 		"delete then absent": {init0,
 			ok(1, 3, 4, nil, ws(del("x"))),
 			ok(2, 5, 0, rs(absent("x"), got("y", "y0")), nil),

@@ -21,7 +21,7 @@ func validate(h []Txn) error {
 		default:
 			return fmt.Errorf("sicheck: txn %d has unknown status %d", t.ID, int(t.Status))
 		}
-		if t.Status != Aborted && t.Commit != 0 && t.Commit <= t.Start {
+		if t.Status != Aborted && len(t.Writes) > 0 && t.Commit != 0 && t.Commit <= t.Start {
 			return fmt.Errorf("sicheck: txn %d has commit_ts %d not above its start_ts %d", t.ID, t.Commit, t.Start)
 		}
 		if t.Status == Committed && len(t.Writes) > 0 && t.Commit == 0 {
