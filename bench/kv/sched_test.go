@@ -126,7 +126,7 @@ func startGeeRegions(tb testing.TB, dir string, splits [][]byte, extra ...string
 	if err != nil {
 		fail(err)
 	}
-	return &cluster{store: geeStore{cli}, procs: procs, close: func() {
+	return &cluster{store: geeStore{cli}, txn: geeTxn{cli}, procs: procs, close: func() {
 		logLeaders(tb, schedAddr, "after the workloads")
 		cli.Close()
 		for _, p := range slices.Backward(procs) { // stores first, the scheduler last
