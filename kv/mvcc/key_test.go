@@ -70,13 +70,13 @@ func TestDecodeKey(t *testing.T) {
 		}
 	}
 	bad := map[string][]byte{
-		"empty":            nil,
-		"no end marker":    []byte("abc"),
-		"dangling escape":  []byte("a\x00"),
-		"bad escape":       []byte("a\x00\x05" + "12345678"),
-		"short timestamp":  append(EncodeUserKey([]byte("a")), 1, 2, 3),
-		"long timestamp":   append(EncodeKey([]byte("a"), 1), 0),
-		"missing ts":       EncodeUserKey([]byte("a")),
+		"empty":             nil,
+		"no end marker":     []byte("abc"),
+		"dangling escape":   []byte("a\x00"),
+		"bad escape":        []byte("a\x00\x05" + "12345678"),
+		"short timestamp":   append(EncodeUserKey([]byte("a")), 1, 2, 3),
+		"long timestamp":    append(EncodeKey([]byte("a"), 1), 0),
+		"missing ts":        EncodeUserKey([]byte("a")),
 		"user key only \\0": {0},
 	}
 	for name, b := range bad {
