@@ -140,7 +140,9 @@ func put(key, value string) *kvrpcpb.Mutation {
 	return &kvrpcpb.Mutation{Op: kvrpcpb.Op_Put, Key: []byte(key), Value: []byte(value)}
 }
 
-func del(key string) *kvrpcpb.Mutation { return &kvrpcpb.Mutation{Op: kvrpcpb.Op_Del, Key: []byte(key)} }
+func del(key string) *kvrpcpb.Mutation {
+	return &kvrpcpb.Mutation{Op: kvrpcpb.Op_Del, Key: []byte(key)}
+}
 
 func bkeys(ks ...string) [][]byte {
 	out := make([][]byte, len(ks))
