@@ -205,3 +205,5 @@ func (f *fixture) wantValue(key string, version uint64, value []byte) {
 		f.t.Fatalf("Get(%q, %d) = %q, not_found %v; want %q", key, version, resp.GetValue(), resp.GetNotFound(), value)
 	}
 }
+
+func itoa(n uint64) string { return fmt.Sprint(n) }
