@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // loadEnv runs one workload for profiling the servers from outside:
@@ -36,7 +37,13 @@ func TestLoad(t *testing.T) {
 			w = &workloads[i]
 		}
 	}
-	if w == nil {
+	var tw *txnWorkload
+	for i := range txnWorkloads {
+		if txnWorkloads[i].name == f[1] {
+			tw = &txnWorkloads[i]
+		}
+	}
+	if w == nil && tw == nil {
 		t.Fatalf("%s: unknown workload %q", loadEnv, f[1])
 	}
 	dir := os.Getenv("KVBENCH_DIR") // keeps data and server logs
@@ -50,6 +57,9 @@ func TestLoad(t *testing.T) {
 	im := selected[0]
 	if im.missing != nil && im.missing() != "" {
 		t.Skip(im.missing())
+	}
+	if tw != nil && !im.txn {
+		t.Fatalf("%s: %s runs no transactions", loadEnv, im.name)
 	}
 	c := im.start(t, dir, f[3:])
 	defer c.close()
@@ -69,15 +79,38 @@ func TestLoad(t *testing.T) {
 		waitForFile(t, path)
 	}
 	for round := 1; round <= rounds; round++ {
-		cpu0, _ := c.serversCPU()
-		r, err := w.run(c, ops)
-		if err != nil {
+		cpu0 := procsCPU(c.procs)
+		var r result
+		name, extra := f[1], ""
+		if tw != nil {
+			tr, err := tw.run(c.txn, ops)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, extra = tr.result, fmt.Sprintf(" abort rate %.3f;", tr.abortRate())
+		} else if r, err = w.run(c, ops); err != nil {
 			t.Fatal(err)
 		}
-		cpu1, _ := c.serversCPU()
-		t.Logf("%s %s round %d: %d ops in %v: %.0f ops/s p50 %v p99 %v; servers' CPU %v (%.0f µs/op)", f[0], w.name,
-			round, r.ops, r.elapsed, r.opsPerSec(), r.p50, r.p99, cpu1-cpu0, float64((cpu1-cpu0).Microseconds())/float64(r.ops))
+		cpu1 := procsCPU(c.procs)
+		var total time.Duration
+		var each []string
+		for i, p := range c.procs {
+			total += cpu1[i] - cpu0[i]
+			each = append(each, fmt.Sprintf("%s %.0f", p.name, float64((cpu1[i]-cpu0[i]).Microseconds())/float64(r.ops)))
+		}
+		t.Logf("%s %s round %d: %d ops in %v: %.0f ops/s p50 %v p99 %v;%s servers' CPU %v (%.0f µs/op: %s)", f[0], name,
+			round, r.ops, r.elapsed, r.opsPerSec(), r.p50, r.p99, extra, total,
+			float64(total.Microseconds())/float64(r.ops), strings.Join(each, ", "))
 	}
+}
+
+// procsCPU returns each process's CPU time so far (0 where unreadable).
+func procsCPU(procs []*proc) []time.Duration {
+	out := make([]time.Duration, len(procs))
+	for i, p := range procs {
+		out[i], _ = procCPU(p.cmd.Process.Pid)
+	}
+	return out
 }
 
 // parseOps parses "<ops>" or "<ops>x<rounds>" (rounds of ops each, logged
