@@ -14,6 +14,7 @@ import (
 	"github.com/gee-project/gee/kv/proto/raftserverpb"
 	"github.com/gee-project/gee/kv/proto/tinykvpb"
 	"github.com/gee-project/gee/kv/storage"
+	"github.com/gee-project/gee/kv/txn"
 )
 
 // RaftHandler takes raft messages that arrived from other stores. *raftstore.Store
@@ -84,6 +85,7 @@ type Server struct {
 	tinykvpb.UnimplementedTinyKvServer
 
 	st   storage.Storage
+	txn  *txn.Executor // one per server: every transactional command shares its latches
 	raft RaftHandler
 	lim  Limits
 	logf Logf
@@ -114,7 +116,7 @@ func New(st storage.Storage, raft RaftHandler, lim Limits, logf Logf) *Server {
 	if logf == nil {
 		logf = func(string, ...any) {}
 	}
-	return &Server{st: st, raft: raft, lim: lim.withDefaults(), logf: logf, quit: make(chan struct{})}
+	return &Server{st: st, txn: txn.New(st), raft: raft, lim: lim.withDefaults(), logf: logf, quit: make(chan struct{})}
 }
 
 // Limits returns the limits in force (defaults filled in).
