@@ -187,13 +187,15 @@ func (t *Txn) BatchGet(ctx context.Context, keys [][]byte) ([]KV, error) {
 			found[i] = &KV{Key: k, Value: clone(m.Value)}
 		}
 	}
-	vals, err := t.batchGetStored(ctx, remote)
-	if err != nil {
-		return nil, err
-	}
-	for i, v := range vals {
-		if v != nil {
-			found[at[i]] = &KV{Key: remote[i], Value: v}
+	for _, ch := range keyChunks(remote) {
+		vals, err := t.batchGetStored(ctx, remote[ch[0]:ch[1]])
+		if err != nil {
+			return nil, err
+		}
+		for i, v := range vals {
+			if v != nil {
+				found[at[ch[0]+i]] = &KV{Key: remote[ch[0]+i], Value: v}
+			}
 		}
 	}
 	out := make([]KV, 0, len(keys))

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gee-project/gee/kv/proto/kvrpcpb"
 	"google.golang.org/grpc/codes"
 )
 
@@ -522,5 +523,58 @@ func TestTxnNeedsRegionClient(t *testing.T) {
 	c := newClient(t, []string{addr})
 	if _, err := c.Begin(ctxT(t)); err == nil || !strings.Contains(err.Error(), "NewWithScheduler") {
 		t.Fatalf("Begin on a static client: %v", err)
+	}
+}
+
+// A transaction larger than one request (and than one region) is sent in bounded batches.
+func TestTxnLargeInBatches(t *testing.T) {
+	fc, _, c := txnSetup(t)
+	ctx := ctxT(t)
+	const n = 3*txnBatchKeys + 100
+	txn, _ := c.Begin(ctx)
+	keys := make([][]byte, n)
+	for i := range keys {
+		keys[i] = []byte(fmt.Sprintf("k%05d", i)) // all in region 2 [g, p)
+		_ = txn.Set(keys[i], []byte("v"))
+	}
+	_ = txn.Set([]byte("a"), []byte("first"))
+	if err := txn.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	waitBG(t, txn)
+	reader, _ := c.Begin(ctx)
+	got, err := reader.BatchGet(ctx, keys)
+	if err != nil || len(got) != n {
+		t.Fatalf("BatchGet found %d of %d keys: %v", len(got), n, err)
+	}
+	all, err := reader.Scan(ctx, nil, nil, 2*n)
+	if err != nil || len(all) != n+1 || string(all[0].Key) != "a" {
+		t.Fatalf("Scan found %d pairs (want %d): %v", len(all), n+1, err)
+	}
+	fc.mu.Lock()
+	most, locks := fc.mvcc().maxBatch, len(fc.mvcc().locks)
+	fc.mu.Unlock()
+	if most > txnBatchKeys || locks != 0 {
+		t.Fatalf("largest request had %d keys (bound %d); %d locks left", most, txnBatchKeys, locks)
+	}
+}
+
+func TestTxnChunksAndTTL(t *testing.T) {
+	sizes := []int{1, txnBatchBytes, 1, txnBatchBytes - 1, 1}
+	got := chunks(len(sizes), func(i int) int { return sizes[i] })
+	if fmt.Sprint(got) != "[[0 1] [1 2] [2 4] [4 5]]" {
+		t.Fatalf("chunks by bytes = %v", got)
+	}
+	if got := chunks(txnBatchKeys+1, func(int) int { return 1 }); fmt.Sprint(got) != fmt.Sprintf("[[0 %d] [%d %d]]", txnBatchKeys, txnBatchKeys, txnBatchKeys+1) {
+		t.Fatalf("chunks by count = %v", got)
+	}
+	if chunks(0, nil) != nil {
+		t.Fatal("chunks of nothing not empty")
+	}
+	small := []*kvrpcpb.Mutation{{Key: []byte("k"), Value: []byte("v")}}
+	big := []*kvrpcpb.Mutation{{Key: []byte("k"), Value: make([]byte, 4<<20)}}
+	huge := []*kvrpcpb.Mutation{{Key: []byte("k"), Value: make([]byte, 100<<20)}}
+	if a, b, h := lockTTL(3*time.Second, small), lockTTL(3*time.Second, big), lockTTL(3*time.Second, huge); a != 3000 || b != 11000 || h != 60000 {
+		t.Fatalf("lock TTLs = %d, %d, %d ms; want 3000, 11000, 60000", a, b, h)
 	}
 }

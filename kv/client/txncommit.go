@@ -137,10 +137,14 @@ func (t *Txn) prewrite(ctx context.Context, muts []*kvrpcpb.Mutation, ttl uint64
 			}
 		}
 	}
-	if err := t.prewriteMutations(ctx, primary, first, ttl); err != nil {
-		return err
+	for _, part := range [][]*kvrpcpb.Mutation{first, rest} {
+		for _, ch := range mutationChunks(part) {
+			if err := t.prewriteMutations(ctx, primary, part[ch[0]:ch[1]], ttl); err != nil {
+				return err
+			}
+		}
 	}
-	return t.prewriteMutations(ctx, primary, rest, ttl)
+	return nil
 }
 
 // prewriteMutations sends one KvPrewrite per region, concurrently; a region that answered
@@ -218,6 +222,12 @@ func (t *Txn) commitPrimary(ctx context.Context, primary []byte, commitTS uint64
 // commitKeys commits secondaries, one request per region, ignoring failures: a reader that
 // meets a lock left behind finds the primary committed and commits it.
 func (t *Txn) commitKeys(ctx context.Context, keys [][]byte, commitTS uint64) {
+	for _, ch := range keyChunks(keys) {
+		t.commitChunk(ctx, keys[ch[0]:ch[1]], commitTS)
+	}
+}
+
+func (t *Txn) commitChunk(ctx context.Context, keys [][]byte, commitTS uint64) {
 	_ = t.c.routeKeys(ctx, keys, false, func(ctx context.Context, kv tinykvpb.TinyKvClient, kctx *kvrpcpb.Context, g *regioncache.KeyGroup) result {
 		r, err := kv.KvCommit(ctx, &kvrpcpb.KvCommitRequest{Context: kctx, StartVersion: t.startTS, Keys: g.Keys, CommitVersion: commitTS})
 		return result{err: err, regionErr: r.GetRegionError()}
@@ -227,6 +237,12 @@ func (t *Txn) commitKeys(ctx context.Context, keys [][]byte, commitTS uint64) {
 // rollbackKeys rolls back a failed transaction's keys, ignoring failures: a lock left
 // behind expires and is rolled back by whoever meets it.
 func (t *Txn) rollbackKeys(ctx context.Context, keys [][]byte) {
+	for _, ch := range keyChunks(keys) {
+		t.rollbackChunk(ctx, keys[ch[0]:ch[1]])
+	}
+}
+
+func (t *Txn) rollbackChunk(ctx context.Context, keys [][]byte) {
 	_ = t.c.routeKeys(ctx, keys, false, func(ctx context.Context, kv tinykvpb.TinyKvClient, kctx *kvrpcpb.Context, g *regioncache.KeyGroup) result {
 		r, err := kv.KvBatchRollback(ctx, &kvrpcpb.KvBatchRollbackRequest{Context: kctx, StartVersion: t.startTS, Keys: g.Keys})
 		return result{err: err, regionErr: r.GetRegionError()}

@@ -20,7 +20,10 @@ type fakeMVCC struct {
 	values map[string][]byte      // key + "@" + start ts
 	// commitErr, when set, answers every KvCommit of that key with a gRPC error.
 	commitErr map[string]codes.Code
+	maxBatch  int // most keys in one prewrite, commit or batch get
 }
+
+func (m *fakeMVCC) batch(n int) { m.maxBatch = max(m.maxBatch, n) }
 
 type fakeLock struct {
 	info *kvrpcpb.LockInfo
@@ -116,6 +119,7 @@ func (s *fakeStore) KvBatchGet(_ context.Context, req *kvrpcpb.KvBatchGetRequest
 	if e := s.check("kvbatchget", req.Context, req.Keys...); e != nil {
 		return &kvrpcpb.KvBatchGetResponse{RegionError: e}, nil
 	}
+	s.c.mvcc().batch(len(req.Keys))
 	resp := &kvrpcpb.KvBatchGetResponse{}
 	for _, k := range req.Keys {
 		if v, ok, ke := s.c.mvcc().read(string(k), req.Version); ok || ke != nil {
@@ -171,6 +175,7 @@ func (s *fakeStore) KvPrewrite(_ context.Context, req *kvrpcpb.KvPrewriteRequest
 		return &kvrpcpb.KvPrewriteResponse{RegionError: e}, nil
 	}
 	m := s.c.mvcc()
+	m.batch(len(req.Mutations))
 	resp := &kvrpcpb.KvPrewriteResponse{}
 	for _, mu := range req.Mutations {
 		if ws := m.writes[string(mu.Key)]; len(ws) > 0 && ws[0].commitTS >= req.StartVersion {
@@ -204,6 +209,7 @@ func (s *fakeStore) KvCommit(_ context.Context, req *kvrpcpb.KvCommitRequest) (*
 	if e := s.check("commit", req.Context, req.Keys...); e != nil {
 		return &kvrpcpb.KvCommitResponse{RegionError: e}, nil
 	}
+	m.batch(len(req.Keys))
 	for _, k := range req.Keys {
 		if l := m.locks[string(k)]; l != nil && l.info.LockVersion == req.StartVersion {
 			continue
