@@ -26,6 +26,10 @@ Commands:
   store-remove ID        forget a Tombstone store for good (its id can never register again)
   put KEY VALUE          write KEY (raw, through the region leaders)
   get KEY                print KEY's value (exit 1 if it does not exist)
+  gc-safepoint get       print the GC safe point (a TSO timestamp; 0 until first set)
+  gc-safepoint set TS    raise the GC safe point to TS (stores then remove versions no read at or
+                         after TS can see); it never moves back: a lower TS prints the current one.
+                         Locks older than TS are not resolved first (kv/client's Client.GC does that)
 
 Keys and values are taken as given (bytes of the argument); the output quotes keys.
 
@@ -35,6 +39,7 @@ Examples:
   tinykv-ctl -scheduler 127.0.0.1:2379 regions
   tinykv-ctl -scheduler 127.0.0.1:2379 put greeting hello
   tinykv-ctl -scheduler 127.0.0.1:2379 get greeting
+  tinykv-ctl -scheduler 127.0.0.1:2379 gc-safepoint set 449031862591815680
   tinykv-ctl -scheduler 127.0.0.1:2379 store-offline 4   # then, once 'stores' shows Tombstone:
   tinykv-ctl -scheduler 127.0.0.1:2379 store-remove 4
 
@@ -50,6 +55,8 @@ type config struct {
 	cmd       string
 	args      []string
 	storeID   uint64 // store-* commands
+	gcSet     bool   // gc-safepoint set
+	gcTS      uint64 // gc-safepoint set TS
 }
 
 // argForms gives each command's argument form (as usage errors show it) and count: exact,
@@ -60,7 +67,7 @@ var argForms = map[string]struct {
 }{
 	"stores": {"no arguments", 0, 0}, "regions": {"no arguments", 0, 0}, "split": {"KEY...", 1, -1},
 	"store-offline": {"ID", 1, 1}, "store-up": {"ID", 1, 1}, "store-remove": {"ID", 1, 1},
-	"put": {"KEY VALUE", 2, 2}, "get": {"KEY", 1, 1},
+	"put": {"KEY VALUE", 2, 2}, "get": {"KEY", 1, 1}, "gc-safepoint": {"get or set TS", 1, 2},
 }
 
 // argCountError is the usage error of cmd given n arguments, e.g.
@@ -118,6 +125,11 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 			return nil, fmt.Errorf("%s: store id %q is not a positive integer", c.cmd, c.args[0])
 		}
 		c.storeID = id
+	}
+	if c.cmd == "gc-safepoint" {
+		if err := c.parseGCSafePoint(); err != nil {
+			return nil, err
+		}
 	}
 	for i, a := range c.args {
 		if a == "" && (c.cmd == "split" || i == 0 && (c.cmd == "put" || c.cmd == "get")) {

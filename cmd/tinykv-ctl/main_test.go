@@ -19,7 +19,7 @@ func TestHelp(t *testing.T) {
 		t.Fatalf("-h exit %d", code)
 	}
 	for _, want := range []string{"Examples:", "-scheduler", "-timeout", "stores", "regions", "split KEY",
-		"store-offline", "store-up", "store-remove", "put KEY VALUE", "get KEY"} {
+		"store-offline", "store-up", "store-remove", "put KEY VALUE", "get KEY", "gc-safepoint get", "gc-safepoint set TS"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("-h output lacks %q", want)
 		}

@@ -69,6 +69,8 @@ func execute(ctx context.Context, c *config, out io.Writer) error {
 		}
 		fmt.Fprintf(out, "store %d is %s\n", st.GetId(), st.GetState())
 		return nil
+	case "gc-safepoint":
+		return gcSafePoint(ctx, c, sc, out)
 	case "store-remove":
 		if err := sc.RemoveStore(ctx, c.storeID); err != nil {
 			return err
