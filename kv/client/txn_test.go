@@ -437,9 +437,16 @@ func TestTxnUndeterminedCommit(t *testing.T) {
 	if err := txn.prewrite(ctx, muts, 60_000); err != nil {
 		t.Fatal(err)
 	}
-	txn.rollbackKeys(ctx, [][]byte{[]byte("m")})
-	err := txn.commitPrimary(ctx, []byte("m"), txn.startTS+1)
+	// A context that ended before the commit was sent: not undetermined.
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	err := txn.commitPrimary(done, []byte("m"), txn.startTS+1)
 	var u *UndeterminedError
+	if err == nil || errors.As(err, &u) || !errors.Is(err, context.Canceled) {
+		t.Fatalf("commit under a cancelled context: %v; want a plain context error", err)
+	}
+	txn.rollbackKeys(ctx, [][]byte{[]byte("m")})
+	err = txn.commitPrimary(ctx, []byte("m"), txn.startTS+1)
 	if !IsRetryable(err) || errors.As(err, &u) {
 		t.Fatalf("commit of a rolled-back primary: %v; want a ConflictError", err)
 	}

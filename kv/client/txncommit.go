@@ -199,6 +199,9 @@ func (t *Txn) commitPrimary(ctx context.Context, primary []byte, commitTS uint64
 	var maybeApplied atomic.Bool
 	var keyErr *kvrpcpb.KeyError
 	err := t.c.routeKeys(ctx, [][]byte{primary}, false, func(ctx context.Context, kv tinykvpb.TinyKvClient, kctx *kvrpcpb.Context, _ *regioncache.KeyGroup) result {
+		if err := ctx.Err(); err != nil {
+			return result{err: err} // the caller gave up before this attempt: not sent
+		}
 		r, err := kv.KvCommit(ctx, &kvrpcpb.KvCommitRequest{Context: kctx, StartVersion: t.startTS,
 			Keys: [][]byte{primary}, CommitVersion: commitTS})
 		// A region error other than a proposal timeout is answered before proposing.
