@@ -1,0 +1,159 @@
+package schedlink_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/gee-project/gee/kv/cluster"
+	"github.com/gee-project/gee/kv/proto/metapb"
+)
+
+// txnChaos injects one fault at a time into a txnCluster until its context ends: message
+// drops, a partition, an isolated store, a store crash and restart on the same data, a
+// leader transfer, or a region split at a key splitKey draws. Every fault heals before the
+// next, so a majority of every region is always reachable afterwards.
+type txnChaos struct {
+	tc       *txnCluster
+	rng      *rand.Rand
+	splitKey func(*rand.Rand) string
+	maxSplit int
+	counts   map[string]int
+}
+
+// runChaos runs faults until ctx ends, then heals the network and restarts every store;
+// the returned channel yields a summary of what was done.
+func (tc *txnCluster) runChaos(ctx context.Context, seed int64, maxSplits int, splitKey func(*rand.Rand) string) <-chan string {
+	ch := &txnChaos{tc: tc, rng: rand.New(rand.NewSource(seed)), splitKey: splitKey, maxSplit: maxSplits, counts: map[string]int{}}
+	out := make(chan string, 1)
+	go func() {
+		for ctx.Err() == nil {
+			ch.pause(ctx, 100, 400)
+			ch.step(ctx)
+		}
+		tc.net.ClearFilters()
+		for id := range tc.servers {
+			if !tc.up(id) {
+				tc.startStore(id)
+			}
+		}
+		out <- ch.summary()
+	}()
+	return out
+}
+
+// pause sleeps a uniform [lo, hi] ms, or until ctx ends.
+func (ch *txnChaos) pause(ctx context.Context, lo, hi int) {
+	d := time.Duration(lo+ch.rng.Intn(hi-lo+1)) * time.Millisecond
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
+	}
+}
+
+func (ch *txnChaos) step(ctx context.Context) {
+	ids := ch.storeIDs()
+	victim := ids[ch.rng.Intn(len(ids))]
+	switch p := ch.rng.Intn(100); {
+	case p < 15:
+		ch.hold(ctx, "drop", cluster.Drop(0.2))
+	case p < 25:
+		ch.hold(ctx, "isolate", cluster.Isolate(victim))
+	case p < 35:
+		perm := ch.rng.Perm(len(ids))
+		var a, b []uint64
+		for i, j := range perm {
+			if i < len(ids)/2 {
+				a = append(a, ids[j])
+			} else {
+				b = append(b, ids[j])
+			}
+		}
+		ch.hold(ctx, "partition", cluster.Partition(a, b))
+	case p < 50:
+		ch.tc.crash(victim)
+		ch.pause(ctx, 300, 1200)
+		ch.tc.startStore(victim)
+		ch.counts["crash-restart"]++
+	case p < 85:
+		if ch.transferLeader() {
+			ch.counts["transfer-leader"]++
+		}
+	default:
+		if ch.counts["split"] < ch.maxSplit && ch.split() {
+			ch.counts["split"]++
+		}
+	}
+}
+
+// hold keeps filter f installed for 0.3–1.2 s.
+func (ch *txnChaos) hold(ctx context.Context, name string, f cluster.Filter) {
+	remove := ch.tc.net.AddFilter(f)
+	ch.pause(ctx, 300, 1200)
+	remove()
+	ch.counts[name]++
+}
+
+func (ch *txnChaos) storeIDs() []uint64 {
+	var ids []uint64
+	for id := range ch.tc.servers {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	return ids
+}
+
+// transferLeader moves a random region's leadership to another of its peers.
+func (ch *txnChaos) transferLeader() bool {
+	var leads []*node
+	var regions []uint64
+	for _, id := range ch.storeIDs() {
+		if !ch.tc.up(id) {
+			continue
+		}
+		n := ch.tc.nodes[id]
+		for _, rid := range n.st.Regions() {
+			if st, ok := n.st.RegionStatus(rid); ok && st.IsLeader {
+				leads, regions = append(leads, n), append(regions, rid)
+			}
+		}
+	}
+	if len(leads) == 0 {
+		return false
+	}
+	i := ch.rng.Intn(len(leads))
+	st, _ := leads[i].st.RegionStatus(regions[i])
+	var to []*metapb.Peer
+	for _, p := range st.Region.GetPeers() {
+		if p.GetId() != st.PeerID {
+			to = append(to, p)
+		}
+	}
+	if len(to) == 0 {
+		return false
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	return leads[i].st.TransferLeader(ctx, regions[i], to[ch.rng.Intn(len(to))]) == nil
+}
+
+// split asks the scheduler to split the region holding a drawn key there.
+func (ch *txnChaos) split() bool {
+	var cli = ch.tc.liveClient()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, err := cli.SplitRegions(ctx, [][]byte{[]byte(ch.splitKey(ch.rng))})
+	return err == nil
+}
+
+func (ch *txnChaos) summary() string {
+	var parts []string
+	for k, v := range ch.counts {
+		parts = append(parts, fmt.Sprintf("%s=%d", k, v))
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, " ")
+}
