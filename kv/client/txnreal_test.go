@@ -1,13 +1,16 @@
 package client
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/gee-project/gee/kv/proto/metapb"
+	pb "github.com/gee-project/gee/kv/proto/schedulerpb"
 )
 
 // realTxnSetup starts a real kv/server on a standalone storage (one region, all keys) and a
@@ -115,4 +118,104 @@ func TestTxnRealServerNoLostUpdates(t *testing.T) {
 	if got, want := view(t, c, "n"), fmt.Sprintf("n=%d", workers*each); got != want {
 		t.Fatalf("%s, want %s", got, want)
 	}
+}
+
+// realTwoStores starts two real servers on standalone storages, store 1 holding region 1
+// [, m) and store 2 region 2 [m, ): each transaction across m is a 2PC between two servers.
+func realTwoStores(t *testing.T) *Client {
+	t.Helper()
+	_, addr1 := standaloneServer(t)
+	_, addr2 := standaloneServer(t)
+	ts := startScheduler(t)
+	ctx := ctxT(t)
+	epoch := &metapb.RegionEpoch{ConfVer: 1, Version: 2}
+	r1 := &metapb.Region{Id: 1, EndKey: []byte("m"), RegionEpoch: epoch, Peers: []*metapb.Peer{{Id: 11, StoreId: 1}}}
+	r2 := &metapb.Region{Id: 2, StartKey: []byte("m"), RegionEpoch: epoch, Peers: []*metapb.Peer{{Id: 22, StoreId: 2}}}
+	if err := ts.admin.Bootstrap(ctx, &metapb.Store{Id: 1, Address: addr1}, r1); err != nil {
+		t.Fatal(err)
+	}
+	if err := ts.admin.PutStore(ctx, &metapb.Store{Id: 2, Address: addr2}); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range []*metapb.Region{r1, r2} {
+		if resp := ts.s.HandleRegionHeartbeat(&pb.RegionHeartbeatRequest{Region: r, Leader: r.Peers[0]}); resp.GetHeader().GetError() != nil {
+			t.Fatalf("heartbeat for region %d: %v", r.Id, resp.GetHeader().GetError())
+		}
+	}
+	c := regionClient(t, ts)
+	if c.Regions() != 2 {
+		t.Fatalf("client cached %d regions, want 2", c.Regions())
+	}
+	return c
+}
+
+// Two-phase commit and lock resolution between two real servers.
+func TestTxnRealServersTwoRegions(t *testing.T) {
+	c := realTwoStores(t)
+	ctx := ctxT(t)
+	commitKVs(t, c, "a", "1", "z", "2")
+	if got := view(t, c, "a", "z"); got != "a=1 z=2" {
+		t.Fatalf("read %s, want a=1 z=2", got)
+	}
+	// Primary a (server 1) committed, secondary z (server 2) left locked: a reader of z asks
+	// server 1 and commits z on server 2.
+	abandon(t, c, time.Minute, true, "a", "3", "z", "4")
+	if got := view(t, c, "z", "a"); got != "z=4 a=3" {
+		t.Fatalf("read %s, want z=4 a=3", got)
+	}
+	// Nothing committed and the TTL runs out: the reader of z rolls the transaction back.
+	abandon(t, c, 200*time.Millisecond, false, "a", "5", "z", "6")
+	if got := view(t, c, "z", "a"); got != "z=4 a=3" {
+		t.Fatalf("read %s, want z=4 a=3", got)
+	}
+	txn, _ := c.Begin(ctx)
+	got, err := txn.Scan(ctx, nil, nil, 10)
+	if err != nil || kvString(got) != "[a=3 z=4]" {
+		t.Fatalf("Scan across both servers = %s, %v", kvString(got), err)
+	}
+	// Transfers between the servers keep the sum.
+	var wg sync.WaitGroup
+	errs := make(chan error, 4)
+	for w := 0; w < 4; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; i < 5; i++ {
+				if err := transfer(ctx, c, "a", "z"); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if got := view(t, c, "a", "z"); got != "a=-17 z=24" {
+		t.Fatalf("after 20 transfers of 1: %s, want a=-17 z=24", got)
+	}
+}
+
+// transfer moves 1 from one key's number to another's, retrying conflicts (at most 200 times).
+func transfer(ctx context.Context, c *Client, from, to string) error {
+	for try := 0; try < 200; try++ {
+		txn, err := c.Begin(ctx)
+		if err != nil {
+			return err
+		}
+		kvs, err := txn.BatchGet(ctx, [][]byte{[]byte(from), []byte(to)})
+		if err != nil || len(kvs) != 2 {
+			return fmt.Errorf("transfer read %v: %v", kvs, err)
+		}
+		f, _ := strconv.Atoi(string(kvs[0].Value))
+		g, _ := strconv.Atoi(string(kvs[1].Value))
+		_ = txn.Set([]byte(from), []byte(strconv.Itoa(f-1)))
+		_ = txn.Set([]byte(to), []byte(strconv.Itoa(g+1)))
+		if err := txn.Commit(ctx); !IsRetryable(err) {
+			return err
+		}
+	}
+	return errors.New("transfer: too many conflicts")
 }
