@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/gee-project/gee/kv/gcworker"
 	"github.com/gee-project/gee/kv/raftstore"
 	"github.com/gee-project/gee/kv/server"
 )
@@ -28,13 +29,14 @@ type config struct {
 	gcPercent       int
 	pprof           string // "" = off
 	storeHeartbeat  time.Duration
-	bootstrap       bool // -peers mode: an empty data directory bootstraps region 1
+	gcInterval      time.Duration // -scheduler mode: MVCC GC safe point checks; 0 = off
+	bootstrap       bool          // -peers mode: an empty data directory bootstraps region 1
 	store           raftstore.Config
 	limits          server.Limits
 	grpc            server.GRPCConfig
 }
 
-const usageHead = `tinykv-server runs one TinyKV store and serves the raw key-value API over gRPC.
+const usageHead = `tinykv-server runs one TinyKV store and serves the raw and transactional key-value APIs over gRPC.
 
 Usage:
   tinykv-server -data DIR -store-id ID -peers ID=HOST:PORT,... [-addr HOST:PORT] [tuning flags]
@@ -109,6 +111,8 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 		"the scheduler's commands (add/remove peer, transfer leader, split) ride on the answers, so this paces every scheduling step")
 	fs.DurationVar(&c.storeHeartbeat, "store-heartbeat", 10*time.Second, "with -scheduler, how often the store reports its statistics; "+
 		"a store the scheduler has made a tombstone (drained or removed) learns it from the answer, logs it and exits with status 1")
+	fs.DurationVar(&c.gcInterval, "gc-interval", gcworker.DefaultInterval, "with -scheduler, how often the store checks the scheduler's GC safe point "+
+		"(tinykv-ctl gc-safepoint) and, once it has moved, removes the old transaction versions of the regions it leads; 0 turns this GC off")
 	fs.Var(&uncommitted, "max-uncommitted-size", "leader's uncommitted log tail bound; beyond it writes get ServerIsBusy (`SIZE`)")
 	fs.IntVar(&c.store.MaxPendingProposals, "max-pending-proposals", 20000, "writes waiting for raft in this store; more get ServerIsBusy")
 	fs.DurationVar(&c.store.ProposalTimeout, "proposal-timeout", 10*time.Second, "a write or read not answered by raft within this gets Timeout (a timed-out write may still apply)")
@@ -191,6 +195,8 @@ func (c *config) check(peers string) error {
 		return errors.New("-bootstrap=false: only for -peers (with -scheduler the scheduler decides the bootstrap)")
 	case c.storeHeartbeat <= 0:
 		return errors.New("-store-heartbeat: must be positive")
+	case c.gcInterval < 0:
+		return fmt.Errorf("-gc-interval %v: want 0 (off) or a positive interval", c.gcInterval)
 	case c.store.HeartbeatTicks <= 0 || c.store.ElectionTicks <= c.store.HeartbeatTicks:
 		return fmt.Errorf("-election-ticks %d: must exceed -heartbeat-ticks %d (both positive)", c.store.ElectionTicks, c.store.HeartbeatTicks)
 	case c.store.ProposalTimeout <= 0 || c.store.RaftLogGCTickInterval <= 0:

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gee-project/gee/kv/engine"
+	"github.com/gee-project/gee/kv/gcworker"
 	"github.com/gee-project/gee/kv/raftstore"
 	"github.com/gee-project/gee/kv/schedclient"
 	"github.com/gee-project/gee/kv/schedlink"
@@ -54,7 +55,19 @@ func openLinked(cfg *config, eng *engine.Engine, log *slog.Logger) (*backend, er
 		stop()
 		return nil, err
 	}
-	return &backend{st: store.Storage(), raft: store, stop: stop, gone: tombstoned(link, cfg.storeID)}, nil
+	be := &backend{st: store.Storage(), raft: store, stop: stop, gone: tombstoned(link, cfg.storeID)}
+	if cfg.gcInterval > 0 {
+		be.startGC = func(c gcworker.Collector) func() {
+			w, err := gcworker.Start(gcworker.Config{SafePoints: cli, Collector: c, Regions: gcworker.RaftstoreRegions(store),
+				Interval: cfg.gcInterval, Logger: log})
+			if err != nil { // only a config without its parts fails, and this one has them all
+				log.Error("gc worker not started", "err", err)
+				return func() {}
+			}
+			return w.Stop
+		}
+	}
+	return be, nil
 }
 
 // tombstoned yields an error once the scheduler refuses the store as a tombstone

@@ -11,6 +11,7 @@ import (
 	"runtime/debug"
 
 	"github.com/gee-project/gee/kv/engine"
+	"github.com/gee-project/gee/kv/gcworker"
 	"github.com/gee-project/gee/kv/proto/metapb"
 	"github.com/gee-project/gee/kv/proto/raftserverpb"
 	"github.com/gee-project/gee/kv/raftstore"
@@ -47,6 +48,9 @@ type backend struct {
 	// gone, if set, yields an error when the cluster no longer accepts this store
 	// (a tombstone): the server then shuts down and exits non-zero.
 	gone <-chan error
+	// startGC, if set, starts the store's MVCC GC worker over the server's executor and returns
+	// what stops it (-scheduler mode with -gc-interval > 0).
+	startGC func(c gcworker.Collector) (stop func())
 }
 
 func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
@@ -84,6 +88,10 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	}
 	logf := func(format string, args ...any) { log.Info(fmt.Sprintf(format, args...)) }
 	srv := server.New(be.st, be.raft, cfg.limits, logf)
+	stopGC := func() {}
+	if be.startGC != nil {
+		stopGC = be.startGC(srv.Txn())
+	}
 	g := server.NewGRPCServer(srv, cfg.grpc, serverTuning...)
 	served := make(chan error, 1)
 	go func() { served <- g.Serve(lis) }()
@@ -97,6 +105,7 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	case serveErr = <-be.gone:
 		log.Error("shutting down: this store is no longer part of the cluster", "err", serveErr)
 	}
+	stopGC()
 	shutdown(g, srv, cfg)
 	be.stop()
 	return serveErr
