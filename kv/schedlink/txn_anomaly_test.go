@@ -70,6 +70,7 @@ func runAnomalyTest(t *testing.T, stores int, seed int64, clients, transferers i
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	chaos := tc.runChaos(ctx, seed, 4, func(r *rand.Rand) string { return multiKey(1 + r.Intn(multiKeys-1)) })
+	gc := tc.advanceGC(ctx, gcLag)
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -91,7 +92,8 @@ func runAnomalyTest(t *testing.T, stores int, seed int64, clients, transferers i
 	}
 	wg.Wait()
 	cancel()
-	t.Logf("chaos: %s", <-chaos)
+	(<-chaos).report(t)
+	t.Logf("GC: safe point %d, %d versions removed", <-gc, tc.gcRemovedSoFar())
 	finalRead(t, cl, h, "m/", "m0")
 	b.audit(t, cl)
 	h.check(t)

@@ -175,7 +175,8 @@ func (b *bankRun) run(cl *client.Client, seed int64, transferers, readers int, d
 // TestTxnBankUnderFaults is issue 14's bank: 100 accounts over 5 regions (more are split
 // during the run) on 3 stores, 8 transfer clients and 2 clients summing every account in
 // one snapshot, for 20 s of faults (drops, partitions, isolated stores, crash and restart on
-// the same data, leader transfers, splits). Every snapshot sums to the total; at the end the
+// the same data, leader transfers, splits), while the GC safe point trails the TSO by 8 s and
+// every store's GC worker collects below it. Every snapshot sums to the total; at the end the
 // total is unchanged, every committed transfer is applied exactly once and no aborted one
 // is; kv/sicheck finds no anomaly in the recorded history.
 func TestTxnBankUnderFaults(t *testing.T) {
@@ -192,10 +193,16 @@ func runBankTest(t *testing.T, stores int, seed int64, transferers, readers int,
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	chaos := tc.runChaos(ctx, seed, 6, func(r *rand.Rand) string { return acctKey(1 + r.Intn(bankAccounts-1)) })
+	gc := tc.advanceGC(ctx, gcLag)
 	start := time.Now()
 	b.run(cl, seed, transferers, readers, d)
 	cancel()
-	t.Logf("chaos over %v: %s", time.Since(start).Round(time.Millisecond), <-chaos)
+	(<-chaos).report(t)
+	removed := tc.gcRemovedSoFar()
+	t.Logf("workload and chaos over %v; GC: safe point %d, %d versions removed", time.Since(start).Round(time.Millisecond), <-gc, removed)
+	if removed == 0 {
+		t.Error("the GC workers removed nothing: the run did not exercise reads beside GC")
+	}
 	b.audit(t, cl)
 	t.Logf("regions at the end: %d", tc.regionCount())
 	h.check(t)

@@ -6,6 +6,7 @@ import (
 	"math/rand"
 	"sort"
 	"strings"
+	"testing"
 	"time"
 
 	"github.com/gee-project/gee/kv/cluster"
@@ -22,13 +23,28 @@ type txnChaos struct {
 	splitKey func(*rand.Rand) string
 	maxSplit int
 	counts   map[string]int
+	failures []string
 }
 
-// runChaos runs faults until ctx ends, then heals the network and restarts every store;
-// the returned channel yields a summary of what was done.
-func (tc *txnCluster) runChaos(ctx context.Context, seed int64, maxSplits int, splitKey func(*rand.Rand) string) <-chan string {
+// chaosDone ends a chaos run: what was done, and stores that failed to restart.
+type chaosDone struct {
+	summary  string
+	failures []string
+}
+
+// report logs the run and fails the test if a store did not come back.
+func (d chaosDone) report(t *testing.T) {
+	t.Helper()
+	t.Logf("chaos: %s", d.summary)
+	for _, f := range d.failures {
+		t.Error(f)
+	}
+}
+
+// runChaos runs faults until ctx ends, then heals the network and restarts every store.
+func (tc *txnCluster) runChaos(ctx context.Context, seed int64, maxSplits int, splitKey func(*rand.Rand) string) <-chan chaosDone {
 	ch := &txnChaos{tc: tc, rng: rand.New(rand.NewSource(seed)), splitKey: splitKey, maxSplit: maxSplits, counts: map[string]int{}}
-	out := make(chan string, 1)
+	out := make(chan chaosDone, 1)
 	go func() {
 		for ctx.Err() == nil {
 			ch.pause(ctx, 100, 400)
@@ -37,10 +53,10 @@ func (tc *txnCluster) runChaos(ctx context.Context, seed int64, maxSplits int, s
 		tc.net.ClearFilters()
 		for id := range tc.servers {
 			if !tc.up(id) {
-				tc.startStore(id)
+				ch.restart(id)
 			}
 		}
-		out <- ch.summary()
+		out <- chaosDone{ch.summary(), ch.failures}
 	}()
 	return out
 }
@@ -76,7 +92,7 @@ func (ch *txnChaos) step(ctx context.Context) {
 	case p < 50:
 		ch.tc.crash(victim)
 		ch.pause(ctx, 300, 1200)
-		ch.tc.startStore(victim)
+		ch.restart(victim)
 		ch.counts["crash-restart"]++
 	case p < 85:
 		if ch.transferLeader() {
@@ -87,6 +103,18 @@ func (ch *txnChaos) step(ctx context.Context) {
 			ch.counts["split"]++
 		}
 	}
+}
+
+// restart starts a crashed store again, retrying for 10 s; a store that does not come back
+// is named in the summary (the audit then runs on the others).
+func (ch *txnChaos) restart(id uint64) {
+	var err error
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		if err = ch.tc.startStore(id); err == nil {
+			return
+		}
+	}
+	ch.failures = append(ch.failures, fmt.Sprintf("store %d did not restart: %v", id, err))
 }
 
 // hold keeps filter f installed for 0.3–1.2 s.

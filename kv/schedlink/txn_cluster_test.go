@@ -11,6 +11,7 @@ import (
 	"github.com/gee-project/gee/kv/client"
 	"github.com/gee-project/gee/kv/cluster"
 	"github.com/gee-project/gee/kv/engine"
+	"github.com/gee-project/gee/kv/gcworker"
 	"github.com/gee-project/gee/kv/raftstore"
 	"github.com/gee-project/gee/kv/schedclient"
 	"github.com/gee-project/gee/kv/schedlink"
@@ -26,6 +27,8 @@ import (
 type txnCluster struct {
 	*testCluster
 	servers map[uint64]*txnServer
+	// gcRemoved counts the versions the GC workers of stopped stores removed.
+	gcRemoved uint64
 }
 
 // txnServer is one store's client-facing side; dir and addr survive a crash so the store
@@ -33,6 +36,7 @@ type txnCluster struct {
 type txnServer struct {
 	dir, addr string
 	g         *grpc.Server
+	gc        *gcworker.Worker
 }
 
 // newTxnCluster starts a scheduler (long store down time, so a crashed store keeps its
@@ -49,7 +53,9 @@ func newTxnCluster(t *testing.T, stores int, seed int64, splits []string) *txnCl
 		c.net.Close()
 	})
 	for id := uint64(1); id <= uint64(stores); id++ {
-		tc.startStore(id)
+		if err := tc.startStore(id); err != nil {
+			t.Fatal(err)
+		}
 	}
 	c.replicated("", 3, 20*time.Second)
 	if len(splits) > 0 {
@@ -65,26 +71,30 @@ func newTxnCluster(t *testing.T, stores int, seed int64, splits []string) *txnCl
 }
 
 // startStore starts store id, on its previous data directory and address if it ran before.
-func (tc *txnCluster) startStore(id uint64) {
-	t := tc.t
+func (tc *txnCluster) startStore(id uint64) error {
 	s := tc.servers[id]
 	if s == nil {
-		s = &txnServer{dir: filepath.Join(t.TempDir(), fmt.Sprint(id)), addr: "127.0.0.1:0"}
+		s = &txnServer{dir: filepath.Join(tc.t.TempDir(), fmt.Sprint(id)), addr: "127.0.0.1:0"}
 		tc.servers[id] = s
 	}
 	lis, err := listenRetry(s.addr)
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	s.addr = lis.Addr().String()
 	n, err := tc.openStore(id, s.dir, s.addr)
 	if err != nil {
 		lis.Close()
-		t.Fatalf("store %d: %v", id, err)
+		return fmt.Errorf("store %d: %w", id, err)
 	}
-	s.g = server.NewGRPCServer(server.New(n.st.Storage(), nil, server.Limits{}, nil), server.GRPCConfig{},
+	srv := server.New(n.st.Storage(), nil, server.Limits{}, nil)
+	s.g = server.NewGRPCServer(srv, server.GRPCConfig{},
 		grpc.WaitForHandlers(true)) // crash: Stop cancels calls and waits for them before the engine closes
 	go func() { _ = s.g.Serve(lis) }()
+	// As tinykv-server runs it, checking often so collections happen during a short run.
+	s.gc, err = gcworker.Start(gcworker.Config{SafePoints: n.cli, Collector: srv.Txn(),
+		Regions: gcworker.RaftstoreRegions(n.st), Interval: 300 * time.Millisecond, CallTimeout: 5 * time.Second})
+	return err
 }
 
 // listenRetry listens on addr, retrying briefly: a restarted store takes back its port.
@@ -146,8 +156,10 @@ func (tc *txnCluster) openStore(id uint64, dir, addr string) (*node, error) {
 // stops (its engine is closed, its data directory kept).
 func (tc *txnCluster) crash(id uint64) {
 	if s := tc.servers[id]; s != nil && s.g != nil {
+		s.gc.Stop()
+		tc.gcRemoved += s.gc.Stats().Removed
 		s.g.Stop()
-		s.g = nil
+		s.g, s.gc = nil, nil
 	}
 	tc.stop(id)
 }
@@ -168,4 +180,46 @@ func (tc *txnCluster) client() *client.Client {
 	}
 	tc.t.Cleanup(func() { cl.Close() })
 	return cl
+}
+
+// gcRemovedSoFar is how many versions every GC worker, running or stopped, removed.
+func (tc *txnCluster) gcRemovedSoFar() uint64 {
+	n := tc.gcRemoved
+	for _, s := range tc.servers {
+		if s.gc != nil {
+			n += s.gc.Stats().Removed
+		}
+	}
+	return n
+}
+
+// gcLag is how far the GC safe point trails the TSO during the workloads.
+const gcLag = 8 * time.Second
+
+// advanceGC raises the scheduler's GC safe point to lag behind the TSO every 500 ms until
+// ctx ends (the stores' GC workers then collect below it); it returns the safe point reached.
+// Workload transactions live at most 5 s, so a lag above that never collects a version one
+// of them may still read.
+func (tc *txnCluster) advanceGC(ctx context.Context, lag time.Duration) <-chan uint64 {
+	out := make(chan uint64, 1)
+	cli := tc.newRouter().sched
+	go func() {
+		var sp uint64
+		for ctx.Err() == nil {
+			select {
+			case <-ctx.Done():
+			case <-time.After(500 * time.Millisecond):
+			}
+			cctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			ts, err := cli.GetTS(cctx)
+			if back := uint64(lag.Milliseconds()) << 18; err == nil && ts > back {
+				if got, err := cli.UpdateGCSafePoint(cctx, ts-back); err == nil {
+					sp = got
+				}
+			}
+			cancel()
+		}
+		out <- sp
+	}()
+	return out
 }

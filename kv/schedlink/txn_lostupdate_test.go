@@ -57,6 +57,7 @@ func runLostUpdateTest(t *testing.T, stores int, seed int64, clients int, d time
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	chaos := tc.runChaos(ctx, seed, 3, func(r *rand.Rand) string { return markerKey("inc", 1+r.Intn(2000)) })
+	gc := tc.advanceGC(ctx, gcLag)
 	var mu sync.Mutex
 	outcome := map[int]sicheck.Status{}
 	var attempts atomic.Int64
@@ -81,7 +82,8 @@ func runLostUpdateTest(t *testing.T, stores int, seed int64, clients int, d time
 	}
 	wg.Wait()
 	cancel()
-	t.Logf("chaos: %s", <-chaos)
+	(<-chaos).report(t)
+	t.Logf("GC: safe point %d, %d versions removed", <-gc, tc.gcRemovedSoFar())
 
 	final := finalRead(t, cl, h, "counter", "counter\x00")["counter"]
 	markers := finalRead(t, cl, h, "inc/", "inc0")
