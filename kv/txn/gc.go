@@ -51,8 +51,13 @@ func (e *Executor) GC(ctx context.Context, kvctx *kvrpcpb.Context, safePoint uin
 func (e *Executor) gcCandidates(ctx context.Context, kvctx *kvrpcpb.Context, safePoint uint64, from, end []byte) ([][]byte, error) {
 	var keys [][]byte
 	err := e.read(ctx, kvctx, safePoint, func(t *mvcc.MvccTxn) error {
-		return eachKeyVersions(t.Reader(), from, end, func(key []byte, vs []version) bool {
-			if len(garbage(vs, safePoint)) > 0 {
+		var c collector
+		return eachVersion(t.Reader(), from, end, func(key []byte, v version) bool {
+			last := len(keys) > 0 && bytes.Equal(keys[len(keys)-1], key)
+			if c.key == nil || !bytes.Equal(c.key, key) {
+				c = collector{key: key, safePoint: safePoint}
+			}
+			if c.garbage(v) && !last {
 				keys = append(keys, key)
 			}
 			return len(keys) < resolveBatch
@@ -61,26 +66,27 @@ func (e *Executor) gcCandidates(ctx context.Context, kvctx *kvrpcpb.Context, saf
 	return keys, err
 }
 
-// gcBatch removes the garbage of keys, latched, in one write; it stops before
-// gcWriteLimit modifications. It returns the records removed and how many keys it finished.
+// gcBatch removes the garbage of keys, latched, in one write of at most gcWriteLimit
+// modifications. It returns the records removed and how many keys it finished.
 func (e *Executor) gcBatch(ctx context.Context, kvctx *kvrpcpb.Context, keys [][]byte, safePoint uint64) (int, int, error) {
 	removed, done := 0, 0
 	_, err := e.write(ctx, kvctx, keys, safePoint, func(t *mvcc.MvccTxn) (keyErr, error) {
 		for _, k := range keys {
-			var vs []version
-			err := eachKeyVersions(t.Reader(), k, keyEnd(k), func(_ []byte, v []version) bool { vs = v; return false })
-			if err != nil {
+			c, full := collector{key: k, safePoint: safePoint}, false
+			err := eachVersion(t.Reader(), k, keyEnd(k), func(_ []byte, v version) bool {
+				if !c.garbage(v) {
+					return true
+				}
+				if full = len(t.Writes())+2 > gcWriteLimit; full {
+					return false
+				}
+				removeVersion(t, k, v)
+				removed++
+				return true
+			})
+			if err != nil || full {
 				return nil, err
 			}
-			g := garbage(vs, safePoint)
-			room := (gcWriteLimit - len(t.Writes())) / 2
-			if len(g) > room {
-				if done == 0 { // one key with more than a batch: take a batch of it
-					removed += removeVersions(t, k, g[:max(room, 1)])
-				}
-				return nil, nil
-			}
-			removed += removeVersions(t, k, g)
 			done++
 		}
 		return nil, nil
@@ -100,42 +106,41 @@ type version struct {
 	w        *mvcc.Write
 }
 
-// garbage picks, from a key's versions (newest first), those a read at safePoint or
-// later never needs.
-func garbage(vs []version, safePoint uint64) []version {
-	var out []version
-	kept := false // the newest put or delete at or before safePoint is behind us
-	for _, v := range vs {
-		switch {
-		case v.commitTS > safePoint:
-		case kept:
-			out = append(out, v)
-		case v.w.Kind == mvcc.WritePut:
-			kept = true
-		case v.w.Kind == mvcc.WriteDelete:
-			kept = true
-			out = append(out, v)
-		default: // rollback or lock record
-			out = append(out, v)
-		}
-	}
-	return out
+// collector decides, for one key's versions seen newest first, which ones no read at
+// safePoint or later needs.
+type collector struct {
+	key       []byte
+	safePoint uint64
+	kept      bool // the newest put or delete at or before safePoint is behind us
 }
 
-// removeVersions buffers the deletion of versions of key and their values.
-func removeVersions(t *mvcc.MvccTxn, key []byte, vs []version) int {
-	for _, v := range vs {
-		t.DeleteWrite(key, v.commitTS)
-		if v.w.Kind == mvcc.WritePut {
-			t.DeleteValueAt(key, v.w.StartTS)
-		}
+func (c *collector) garbage(v version) bool {
+	switch {
+	case v.commitTS > c.safePoint:
+		return false
+	case c.kept:
+		return true
+	case v.w.Kind == mvcc.WritePut:
+		c.kept = true
+		return false
+	case v.w.Kind == mvcc.WriteDelete:
+		c.kept = true
+		return true
 	}
-	return len(vs)
+	return true // a rollback or lock record
 }
 
-// eachKeyVersions calls f with each user key in [from, end) of the write column family
-// and its versions, newest first, while f returns true.
-func eachKeyVersions(r storage.Reader, from, end []byte, f func(key []byte, vs []version) bool) error {
+// removeVersion buffers the deletion of version v of key and of its value.
+func removeVersion(t *mvcc.MvccTxn, key []byte, v version) {
+	t.DeleteWrite(key, v.commitTS)
+	if v.w.Kind == mvcc.WritePut {
+		t.DeleteValueAt(key, v.w.StartTS)
+	}
+}
+
+// eachVersion calls f on every write record of the user keys in [from, end) (empty end:
+// no bound), in key order and newest first, while f returns true.
+func eachVersion(r storage.Reader, from, end []byte, f func(key []byte, v version) bool) error {
 	var wend []byte
 	if len(end) > 0 {
 		wend = mvcc.EncodeUserKey(end)
@@ -145,8 +150,6 @@ func eachKeyVersions(r storage.Reader, from, end []byte, f func(key []byte, vs [
 		return err
 	}
 	defer it.Close()
-	var cur []byte
-	var vs []version
 	for ; it.Valid(); it.Next() {
 		key, ts, err := mvcc.DecodeKey(it.Key())
 		if err != nil {
@@ -156,19 +159,9 @@ func eachKeyVersions(r storage.Reader, from, end []byte, f func(key []byte, vs [
 		if err != nil {
 			return mvccErr("write record of key", key, err)
 		}
-		if cur != nil && !bytes.Equal(key, cur) {
-			if !f(cur, vs) {
-				return nil
-			}
-			vs = nil
+		if !f(key, version{commitTS: ts, w: w}) {
+			return nil
 		}
-		cur, vs = key, append(vs, version{commitTS: ts, w: w})
 	}
-	if err := it.Err(); err != nil {
-		return err
-	}
-	if cur != nil {
-		f(cur, vs)
-	}
-	return nil
+	return it.Err()
 }
