@@ -13,7 +13,10 @@ import (
 // Scan reads up to limit keys from start_key (inclusive) to end_key (exclusive; empty:
 // no bound) at version, in key order, skipping keys without a value there (never
 // written, or deleted). A key locked as Get would report is a pair with its error. A
-// limit of 0 returns nothing. On a multi-region store the reader clips the scan to the
+// limit of 0 returns nothing. The response also stops once its keys and values pass
+// scanByteLimit (it always holds at least one pair), so a page shorter than limit does
+// not by itself mean the range is exhausted: continue from the last key plus a 0x00
+// byte. On a multi-region store the reader clips the scan to the
 // request's region: continue in the next one from the region's end.
 func (e *Executor) Scan(ctx context.Context, req *kvrpcpb.KvScanRequest) (*kvrpcpb.KvScanResponse, error) {
 	if err := checkScan(req); err != nil {
@@ -33,6 +36,9 @@ func (e *Executor) Scan(ctx context.Context, req *kvrpcpb.KvScanRequest) (*kvrpc
 	}
 	return resp, nil
 }
+
+// scanByteLimit bounds the key and value bytes of one Scan response (a var for tests).
+var scanByteLimit = 16 << 20
 
 func checkScan(req *kvrpcpb.KvScanRequest) error {
 	if err := checkBound("start_key", req.GetStartKey()); err != nil {
@@ -54,7 +60,8 @@ func scanPairs(t *mvcc.MvccTxn, req *kvrpcpb.KvScanRequest) ([]*kvrpcpb.TxnKvPai
 	}
 	defer c.close()
 	var pairs []*kvrpcpb.TxnKvPair
-	for uint32(len(pairs)) < req.GetLimit() {
+	size := 0
+	for uint32(len(pairs)) < req.GetLimit() && size < scanByteLimit {
 		key, err := c.next()
 		if key == nil || err != nil {
 			return pairs, err
@@ -65,6 +72,7 @@ func scanPairs(t *mvcc.MvccTxn, req *kvrpcpb.KvScanRequest) ([]*kvrpcpb.TxnKvPai
 		}
 		if v != nil || ke != nil {
 			pairs = append(pairs, &kvrpcpb.TxnKvPair{Key: key, Value: v, Error: ke})
+			size += len(key) + len(v)
 		}
 	}
 	return pairs, nil

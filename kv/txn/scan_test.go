@@ -106,3 +106,13 @@ func TestScanRejectsBadRequests(t *testing.T) {
 		}
 	}
 }
+
+func TestScanStopsAtByteLimit(t *testing.T) {
+	f := newFixture(t)
+	scanData(f)
+	defer func(old int) { scanByteLimit = old }(scanByteLimit)
+	scanByteLimit = 1
+	f.wantScan("", "", 10, 100, "a=a2") // at least one pair
+	scanByteLimit = 6
+	f.wantScan("", "", 10, 100, "a=a2 b=b1")
+}
