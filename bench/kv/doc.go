@@ -14,7 +14,15 @@
 //	put-c1   one client, sequential puts (latency)
 //
 // Each reports ops/s, p50-ms, p99-ms, srv-cpu-us/op and cli-cpu-us/op
-// besides ns/op. The clusters are real processes, so the benchmark runs
+// besides ns/op. BenchmarkTxn/<workload>/<impl> runs transactions (64
+// clients, TinyKV clusters with the scheduler's TSO and etcd) and reports
+// committed txns/s and abort-rate instead of ops/s:
+//
+//	txn-1key   write 1 random key of 10 000 (etcd: CAS Txn on mod_revision)
+//	txn-10key  write 10 random keys (etcd: one Txn, 10 compares + 10 puts)
+//	rmw        increment a key of a 1 000-key hot set (etcd: concurrency.STM)
+//
+// KVBENCH_TXN_ROUNDS=3 alternates the implementations round by round. The clusters are real processes, so the benchmark runs
 // only when asked for:
 //
 //	cd bench && go test -run '^$' -bench KV -benchtime 5s -count 3 ./kv
