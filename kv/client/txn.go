@@ -117,8 +117,9 @@ func (t *Txn) buffered(key []byte) (*kvrpcpb.Mutation, bool, error) {
 }
 
 // Rollback discards the buffered writes; nothing was sent, so nothing needs undoing. After
-// a failed Commit the transaction already rolled back what it had prewritten.
-func (t *Txn) Rollback(ctx context.Context) error {
+// a failed Commit the transaction already rolled back what it had prewritten. ctx is unused
+// and kept for symmetry with Commit.
+func (t *Txn) Rollback(_ context.Context) error {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if t.done {
@@ -127,7 +128,7 @@ func (t *Txn) Rollback(ctx context.Context) error {
 	t.done = true
 	t.writes = nil
 	close(t.bg)
-	return ctx.Err()
+	return nil
 }
 
 // Get returns key's value in the transaction's view, or ErrNotFound.
@@ -148,7 +149,7 @@ func (t *Txn) Get(ctx context.Context, key []byte) ([]byte, error) {
 		})
 		switch {
 		case err != nil:
-			return nil, err
+			return nil, bo.explain(ctx, err)
 		case resp.GetError().GetLocked() != nil:
 			if err := t.c.resolveLocks(ctx, bo, []*kvrpcpb.LockInfo{lockOn(resp.GetError().GetLocked(), key)}); err != nil {
 				return nil, err
@@ -251,7 +252,7 @@ func (t *Txn) batchGetStored(ctx context.Context, keys [][]byte) ([][]byte, erro
 			}
 			return res
 		})
-		if err := cmpErr(err, fatal); err != nil {
+		if err := cmpErr(bo.explain(ctx, err), fatal); err != nil {
 			return nil, err
 		}
 		if len(locks) > 0 {

@@ -30,7 +30,7 @@ const backgroundTimeout = 10 * time.Second
 // background. A read-only transaction commits at once. A *ConflictError means the
 // transaction did not commit (its prewritten locks are rolled back in the background) and
 // a new one may be tried; an *UndeterminedError means the primary's commit was sent but its
-// outcome is unknown.
+// outcome is unknown. Any other error also means the transaction did not commit.
 func (t *Txn) Commit(ctx context.Context) error {
 	muts, err := t.seal()
 	if err != nil {
@@ -179,7 +179,7 @@ func (t *Txn) prewriteMutations(ctx context.Context, primary []byte, muts []*kvr
 			}
 			return res
 		})
-		if err := cmpErr(err, fatal); err != nil {
+		if err := cmpErr(bo.explain(ctx, err), fatal); err != nil {
 			return err
 		}
 		if len(again) == 0 {

@@ -34,7 +34,7 @@ func (c *Client) GC(ctx context.Context, safePoint uint64) error {
 	for {
 		locks, regionEnd, err := c.scanLocks(ctx, start, safePoint)
 		if err != nil {
-			return fmt.Errorf("client: GC: %w", err)
+			return fmt.Errorf("client: GC: %w", bo.explain(ctx, err))
 		}
 		if len(locks) > 0 {
 			if err := c.resolveLocks(ctx, bo, locks); err != nil {

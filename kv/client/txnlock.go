@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -25,7 +26,15 @@ type lockBackoff struct {
 	deadline time.Time
 	delay    time.Duration
 	eager    int
+	last     *kvrpcpb.LockInfo // the last lock met, named when ctx ends
 }
+
+// lockWaitError is a call's context ending while it was held up by a lock; the message
+// names the lock.
+type lockWaitError struct{ err error }
+
+func (e *lockWaitError) Error() string { return e.err.Error() }
+func (e *lockWaitError) Unwrap() error { return e.err }
 
 func (t *Txn) newLockBackoff() *lockBackoff {
 	return newLockBackoff(t.startTS, t.opts.lockBudget)
@@ -59,7 +68,17 @@ func (b *lockBackoff) wait(ctx context.Context, lock *kvrpcpb.LockInfo, alive bo
 }
 
 func (b *lockBackoff) ctxErr(err error, lock *kvrpcpb.LockInfo) error {
-	return fmt.Errorf("client: txn %d: key %q locked by %s: %w", b.startTS, lock.GetKey(), lockString(lock), err)
+	return &lockWaitError{fmt.Errorf("client: txn %d: key %q locked by %s: %w", b.startTS, lock.GetKey(), lockString(lock), err)}
+}
+
+// explain names the last lock met in err when ctx ended after the call met a lock, so a
+// deadline hit during a request rather than a wait still says what held the call up.
+func (b *lockBackoff) explain(ctx context.Context, err error) error {
+	var lw *lockWaitError
+	if err == nil || b.last == nil || ctx.Err() == nil || errors.As(err, &lw) || errors.Is(err, ErrConflict) {
+		return err
+	}
+	return b.ctxErr(err, b.last)
 }
 
 // txnStatus is what CheckTxnStatus said of a lock's transaction.
@@ -72,6 +91,11 @@ type txnStatus struct {
 // rolled back or expired: roll it back), then waits on bo: briefly if every lock was
 // settled, longer if one belongs to a live transaction.
 func (c *Client) resolveLocks(ctx context.Context, bo *lockBackoff, locks []*kvrpcpb.LockInfo) error {
+	bo.last = locks[0]
+	return bo.explain(ctx, c.settleLocks(ctx, bo, locks))
+}
+
+func (c *Client) settleLocks(ctx context.Context, bo *lockBackoff, locks []*kvrpcpb.LockInfo) error {
 	now, err := c.route.sched.GetTS(ctx)
 	if err != nil {
 		return fmt.Errorf("client: txn %d: timestamp for resolving locks: %w", bo.startTS, err)
@@ -89,7 +113,7 @@ func (c *Client) resolveLocks(ctx context.Context, bo *lockBackoff, locks []*kvr
 			statuses[l.GetLockVersion()] = st
 		}
 		if st.alive {
-			alive = l
+			alive, bo.last = l, l
 			continue
 		}
 		// ResolveLock settles the transaction's locks in the whole region: once per region.

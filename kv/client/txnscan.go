@@ -98,7 +98,7 @@ func (t *Txn) scanStored(ctx context.Context, start, end []byte, limit int) ([]K
 			return result{err: err, regionErr: r.GetRegionError()}
 		})
 		if err != nil {
-			return nil, err
+			return nil, bo.explain(ctx, err)
 		}
 		kvs, locks, err := t.splitPage(page)
 		if err != nil {
