@@ -27,10 +27,10 @@ type RaftHandler interface {
 type Limits struct {
 	MaxKeySize      int    // bytes per key; default 8 KiB
 	MaxValueSize    int    // bytes per value; default 8 MiB
-	MaxScanLimit    uint32 // pairs per RawScan; default 10,000 (a larger limit is rejected)
-	MaxScanBytes    int    // key+value bytes per RawScan response; default 16 MiB (the scan stops early)
-	MaxBatchKeys    int    // keys per RawBatchGet / pairs per RawBatchPut; default 10,000
-	MaxBatchBytes   int    // key+value bytes per RawBatchPut request or RawBatchGet response; default 16 MiB
+	MaxScanLimit    uint32 // pairs per RawScan, KvScan or KvScanLock; default 10,000 (a larger limit is rejected)
+	MaxScanBytes    int    // key+value bytes per RawScan or KvScan response; default 16 MiB (the scan stops early)
+	MaxBatchKeys    int    // keys or pairs per batch request (raw batches, KvBatchGet, KvPrewrite, KvCommit, ...); default 10,000
+	MaxBatchBytes   int    // key+value bytes per RawBatchPut or KvPrewrite request, RawBatchGet or KvBatchGet response; default 16 MiB
 	MaxSnapshotSize uint64 // bytes of snapshot data per Snapshot stream; default 1 GiB
 	// MaxRaftEntrySize bounds one entry's data in a raft message from a peer; default
 	// 24 MiB, above the largest command a valid request makes (MaxBatchBytes plus framing).

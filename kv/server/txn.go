@@ -67,17 +67,44 @@ func (s *Server) KvBatchGet(ctx context.Context, req *kvrpcpb.KvBatchGetRequest)
 	}
 	req.Context = s.readContext(req.GetContext(), req.GetKeys()[0])
 	resp, err := s.txn.BatchGet(ctx, req)
+	if err == nil && pairBytes(resp.GetPairs()) > s.lim.MaxBatchBytes {
+		return nil, status.Errorf(codes.ResourceExhausted, "keys: the values found exceed the response limit of %d bytes; ask for fewer keys", s.lim.MaxBatchBytes)
+	}
 	return answer(resp, err, func(e *errorpb.Error) *kvrpcpb.KvBatchGetResponse { return &kvrpcpb.KvBatchGetResponse{RegionError: e} })
 }
 
+func pairBytes(pairs []*kvrpcpb.TxnKvPair) int {
+	n := 0
+	for _, p := range pairs {
+		n += len(p.GetKey()) + len(p.GetValue())
+	}
+	return n
+}
+
 // KvScan reads up to limit keys from start_key at version, within the region holding start_key.
+// Like RawScan, the page also ends once it holds MaxScanBytes of keys and values (always at least
+// one pair), so a short page does not by itself mean the range is exhausted.
 func (s *Server) KvScan(ctx context.Context, req *kvrpcpb.KvScanRequest) (*kvrpcpb.KvScanResponse, error) {
 	if err := s.checkTxnScan(req.GetStartKey(), req.GetEndKey(), req.GetLimit()); err != nil {
 		return nil, badRequest(err)
 	}
 	req.Context = s.readContext(req.GetContext(), req.GetStartKey())
 	resp, err := s.txn.Scan(ctx, req)
+	if err == nil {
+		resp.Pairs = s.capScan(resp.GetPairs())
+	}
 	return answer(resp, err, func(e *errorpb.Error) *kvrpcpb.KvScanResponse { return &kvrpcpb.KvScanResponse{RegionError: e} })
+}
+
+// capScan keeps the pairs up to and including the one that reaches MaxScanBytes.
+func (s *Server) capScan(pairs []*kvrpcpb.TxnKvPair) []*kvrpcpb.TxnKvPair {
+	size := 0
+	for i, p := range pairs {
+		if size += len(p.GetKey()) + len(p.GetValue()); size >= s.lim.MaxScanBytes {
+			return pairs[:i+1]
+		}
+	}
+	return pairs
 }
 
 // KvPrewrite locks and writes the mutations of one region (all or none).

@@ -385,3 +385,30 @@ func TestTxnBadInputNamesField(t *testing.T) {
 		t.Fatalf("refused requests wrote: a = %s", got)
 	}
 }
+
+// KvScan pages end at MaxScanBytes (at least one pair, as RawScan), and a KvBatchGet whose values
+// exceed MaxBatchBytes is refused with ResourceExhausted naming keys.
+func TestTxnResponseByteCaps(t *testing.T) {
+	c, _ := standaloneServer(t, Limits{MaxScanBytes: 10, MaxBatchBytes: 10}, nil)
+	for i, k := range []string{"k1", "k2", "k3"} {
+		ts := uint64(10 * (i + 1))
+		if errs := prewrite(t, c, ts, k, putMut(k, "vvvvvv")); len(errs) != 0 {
+			t.Fatal(errs)
+		}
+		if ke := commit(t, c, ts, ts+1, k); ke != nil {
+			t.Fatal(ke)
+		}
+	}
+	sc, err := c.KvScan(ctxT(t), &kvrpcpb.KvScanRequest{Limit: 10, Version: 100})
+	if err != nil || len(sc.GetPairs()) != 2 || string(sc.Pairs[1].Key) != "k2" {
+		t.Fatalf("KvScan with a 10-byte cap = %v, %v; want k1 and k2 (the pair reaching the cap)", sc, err)
+	}
+	_, err = c.KvBatchGet(ctxT(t), &kvrpcpb.KvBatchGetRequest{Keys: [][]byte{[]byte("k1"), []byte("k2")}, Version: 100})
+	if status.Code(err) != codes.ResourceExhausted || !strings.Contains(err.Error(), "keys:") {
+		t.Fatalf("KvBatchGet over the byte cap: %v, want ResourceExhausted naming keys", err)
+	}
+	bg, err := c.KvBatchGet(ctxT(t), &kvrpcpb.KvBatchGetRequest{Keys: [][]byte{[]byte("k3")}, Version: 100})
+	if err != nil || len(bg.GetPairs()) != 1 {
+		t.Fatalf("KvBatchGet under the cap = %v, %v", bg, err)
+	}
+}
