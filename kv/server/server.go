@@ -1,9 +1,9 @@
-// Package server is TinyKV's gRPC service: the raw key-value API over a storage.Storage
-// (standalone or raftstore) and the store-to-store Raft and Snapshot streams, which it
-// hands to a RaftHandler (the raftstore).
+// Package server is TinyKV's gRPC service: the raw and transactional (Percolator, through one
+// kv/txn Executor) key-value APIs over a storage.Storage (standalone or raftstore) and the
+// store-to-store Raft and Snapshot streams, which it hands to a RaftHandler (the raftstore).
 //
-// Requests are validated before they reach the storage; a bad request gets its response's
-// error field naming the field at fault. Routing and leadership failures from the storage
+// Requests are validated before they reach the storage; a bad raw request gets its response's
+// error field naming the field at fault, a bad transactional one a gRPC InvalidArgument. Routing and leadership failures from the storage
 // (*storage.RegionError) go into region_error so a client can retry elsewhere.
 package server
 
