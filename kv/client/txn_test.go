@@ -603,3 +603,27 @@ func TestTxnChunksAndTTL(t *testing.T) {
 		t.Fatalf("lock TTLs = %d, %d, %d ms; want 3000, 11000, 60000", a, b, h)
 	}
 }
+
+// More old locks than one lock scan returns, from many transactions, in one region.
+func TestTxnGCManyLocks(t *testing.T) {
+	fc, _, c := txnSetup(t)
+	ctx := ctxT(t)
+	const n = gcLockBatch + 44
+	for i := 0; i < n; i++ {
+		abandon(t, c, time.Millisecond, false, fmt.Sprintf("a%03d", i), "v")
+	}
+	time.Sleep(5 * time.Millisecond)
+	sp, err := c.route.sched.GetTS(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fc.lockCount() != n {
+		t.Fatalf("%d locks before GC, want %d", fc.lockCount(), n)
+	}
+	if err := c.GC(ctx, sp); err != nil {
+		t.Fatal(err)
+	}
+	if left := fc.lockCount(); left != 0 {
+		t.Fatalf("%d locks left after GC", left)
+	}
+}

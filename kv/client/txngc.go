@@ -1,6 +1,7 @@
 package client
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -31,12 +32,17 @@ func (c *Client) GC(ctx context.Context, safePoint uint64) error {
 	}
 	start := []byte{}
 	bo := newLockBackoff(0, gcLockBudget)
+	var prev *kvrpcpb.LockInfo // first lock of the last batch
 	for {
 		locks, regionEnd, err := c.scanLocks(ctx, start, safePoint)
 		if err != nil {
 			return fmt.Errorf("client: GC: %w", bo.explain(ctx, err))
 		}
 		if len(locks) > 0 {
+			if prev != nil && !sameLock(prev, locks[0]) {
+				bo.progress() // the last batch went: only a lock that stays uses up the budget
+			}
+			prev = locks[0]
 			if err := c.resolveLocks(ctx, bo, locks); err != nil {
 				return fmt.Errorf("client: GC: %w", err)
 			}
@@ -45,7 +51,7 @@ func (c *Client) GC(ctx context.Context, safePoint uint64) error {
 		if len(regionEnd) == 0 {
 			break
 		}
-		start, bo = regionEnd, newLockBackoff(0, gcLockBudget)
+		start, bo, prev = regionEnd, newLockBackoff(0, gcLockBudget), nil
 	}
 	if _, err := c.route.sched.UpdateGCSafePoint(ctx, safePoint); err != nil {
 		return fmt.Errorf("client: GC: updating the safe point: %w", err)
@@ -71,4 +77,8 @@ func (c *Client) scanLocks(ctx context.Context, start []byte, maxTS uint64) ([]*
 		return nil, nil, fmt.Errorf("scanning locks from key %q: %v", start, keyError(0, start, resp.GetError()))
 	}
 	return resp.GetLocks(), end, nil
+}
+
+func sameLock(a, b *kvrpcpb.LockInfo) bool {
+	return a.GetLockVersion() == b.GetLockVersion() && bytes.Equal(a.GetKey(), b.GetKey())
 }

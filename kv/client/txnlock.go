@@ -23,7 +23,7 @@ const (
 type lockBackoff struct {
 	startTS  uint64
 	budget   time.Duration
-	deadline time.Time
+	deadline time.Time // set by the first wait
 	delay    time.Duration
 	eager    int
 	last     *kvrpcpb.LockInfo // the last lock met, named when ctx ends
@@ -41,7 +41,13 @@ func (t *Txn) newLockBackoff() *lockBackoff {
 }
 
 func newLockBackoff(startTS uint64, budget time.Duration) *lockBackoff {
-	return &lockBackoff{startTS: startTS, budget: budget, deadline: time.Now().Add(budget), delay: lockWaitBase}
+	return &lockBackoff{startTS: startTS, budget: budget, delay: lockWaitBase}
+}
+
+// progress restarts the budget: a long scan meeting locks now and then is not held to one
+// budget for all of them.
+func (b *lockBackoff) progress() {
+	b.deadline, b.delay, b.eager = time.Time{}, lockWaitBase, 0
 }
 
 // wait sleeps before the request that met lock is retried: briefly when the locks were
@@ -50,6 +56,9 @@ func newLockBackoff(startTS uint64, budget time.Duration) *lockBackoff {
 func (b *lockBackoff) wait(ctx context.Context, lock *kvrpcpb.LockInfo, alive bool) error {
 	if err := ctx.Err(); err != nil {
 		return b.ctxErr(err, lock)
+	}
+	if b.deadline.IsZero() {
+		b.deadline = time.Now().Add(b.budget)
 	}
 	if !alive && b.eager < eagerLockRetry {
 		b.eager++

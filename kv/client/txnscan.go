@@ -105,6 +105,9 @@ func (t *Txn) scanStored(ctx context.Context, start, end []byte, limit int) ([]K
 			return nil, err
 		}
 		out = append(out, kvs...)
+		if len(kvs) > 0 {
+			bo.progress()
+		}
 		switch {
 		case len(locks) > 0:
 			if err := t.c.resolveLocks(ctx, bo, locks); err != nil {
