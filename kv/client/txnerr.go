@@ -22,6 +22,7 @@ type ConflictError struct {
 	Reason  string
 }
 
+// Error names the transaction, the key and the reason.
 func (e *ConflictError) Error() string {
 	return fmt.Sprintf("client: txn %d: conflict on key %q: %s", e.StartTS, e.Key, e.Reason)
 }
@@ -38,10 +39,12 @@ type UndeterminedError struct {
 	Err               error // the last failure of the primary's commit
 }
 
+// Error names the transaction, its commit timestamp and primary key, and the last failure.
 func (e *UndeterminedError) Error() string {
 	return fmt.Sprintf("client: txn %d: commit at %d of primary %q undetermined: %v", e.StartTS, e.CommitTS, e.Primary, e.Err)
 }
 
+// Unwrap returns the last failure of the primary's commit.
 func (e *UndeterminedError) Unwrap() error { return e.Err }
 
 // IsRetryable reports whether err says the transaction failed for good and a new
