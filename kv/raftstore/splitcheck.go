@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gee-project/gee/kv/engine"
+	"github.com/gee-project/gee/kv/mvcc"
 	"github.com/gee-project/gee/kv/proto/metapb"
 	"github.com/gee-project/gee/kv/proto/raftcmdpb"
 	"google.golang.org/protobuf/proto"
@@ -74,6 +75,7 @@ func (s *Store) planSplit(region *metapb.Region) *splitPlan {
 	if err != nil || key == nil {
 		return plan
 	}
+	key = userSplitKey(biggest, key, region)
 	ctx, cancel := s.stoppableCtx(askSplitTimeout)
 	defer cancel()
 	id, peerIDs, err := s.cfg.IDAllocator.AskSplit(ctx, region)
@@ -83,6 +85,22 @@ func (s *Store) planSplit(region *metapb.Region) *splitPlan {
 	}
 	plan.key, plan.newID, plan.peerIDs = key, id, peerIDs
 	return plan
+}
+
+// userSplitKey keeps a transactional key's versions in one region: a key of the default or
+// write column family that is an MVCC key (kv/mvcc: escaped user key + timestamp) is cut
+// back to its user key, which sorts below all its versions and above every smaller user
+// key's (for keys without 0x00 bytes). A key that is not an MVCC key, or whose user key
+// would not fall strictly inside the region, is kept as is: raw data splits anywhere.
+func userSplitKey(cf string, key []byte, region *metapb.Region) []byte {
+	if cf == engine.CFLock {
+		return key
+	}
+	user, _, err := mvcc.DecodeKey(key)
+	if err != nil || bytes.Compare(user, region.GetStartKey()) <= 0 {
+		return key
+	}
+	return user
 }
 
 // scanCF sums the key+value bytes of region's keys in cf. With half > 0 it stops at the
