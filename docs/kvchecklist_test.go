@@ -13,18 +13,26 @@ var (
 	backtickedPkg  = regexp.MustCompile("`(kv/[\\w/]+)`")
 )
 
-// TestKVChecklistTableNamesRealTests keeps the 3A–3C table of kv-tests.md true: every
+// TestKVChecklistTableNamesRealTests keeps the 3A–3C and 4A–4C tables of kv-tests.md true: every
 // row names at least one test, and each test it names is a func in a _test.go file of
 // one of the packages the row gives.
 func TestKVChecklistTableNamesRealTests(t *testing.T) {
+	checkChecklistSection(t, "3A–3C", "3", 35)
+	checkChecklistSection(t, "4A–4C", "4", 21)
+}
+
+// checkChecklistSection checks the table under "## The behaviours checklist, <parts>":
+// rows whose first cell contains part name real tests, and there are at least minRows.
+func checkChecklistSection(t *testing.T, parts, part string, minRows int) {
+	t.Helper()
 	data, err := os.ReadFile("kv-tests.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	doc := string(data)
-	start := strings.Index(doc, "## The behaviours checklist, 3A–3C")
+	start := strings.Index(doc, "## The behaviours checklist, "+parts)
 	if start < 0 {
-		t.Fatal("kv-tests.md has no 3A–3C checklist section")
+		t.Fatalf("kv-tests.md has no %s checklist section", parts)
 	}
 	section := doc[start+3:]
 	if end := strings.Index(section, "\n## "); end >= 0 {
@@ -33,7 +41,7 @@ func TestKVChecklistTableNamesRealTests(t *testing.T) {
 	rows := 0
 	for _, line := range strings.Split(section, "\n") {
 		cells := strings.Split(line, "|")
-		if len(cells) != 5 || !strings.Contains(cells[1], "3") || strings.HasPrefix(strings.TrimSpace(cells[1]), "---") {
+		if len(cells) != 5 || !strings.Contains(cells[1], part) || strings.HasPrefix(strings.TrimSpace(cells[1]), "---") {
 			continue
 		}
 		rows++
@@ -49,8 +57,8 @@ func TestKVChecklistTableNamesRealTests(t *testing.T) {
 			}
 		}
 	}
-	if rows < 35 {
-		t.Fatalf("%d checklist rows, want every 3A–3C line (at least 35)", rows)
+	if rows < minRows {
+		t.Fatalf("%d checklist rows, want every %s line (at least %d)", rows, parts, minRows)
 	}
 }
 
