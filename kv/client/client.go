@@ -102,6 +102,8 @@ type Client struct {
 	closed bool
 
 	route *router // region routing; nil in static mode
+
+	txnStatus statusCache // finished transactions met through their locks (txnstatus.go)
 }
 
 // New returns a client for the servers at addrs (host:port). It waits, within ctx, until

@@ -24,8 +24,8 @@ const (
 // transaction's locks, after Commit returned; what is left is resolved by later readers.
 const backgroundTimeout = 10 * time.Second
 
-// Commit writes the buffered changes with two-phase commit: prewrite (lock) every key, the
-// primary key's region first, the other regions in parallel; then commit the primary at a
+// Commit writes the buffered changes with two-phase commit: prewrite (lock) every key, all
+// regions in parallel; then commit the primary at a
 // new timestamp, which commits the transaction; the secondaries are committed in the
 // background. A read-only transaction commits at once. A *ConflictError means the
 // transaction did not commit (its prewritten locks are rolled back in the background) and
@@ -122,26 +122,16 @@ func lockTTL(base time.Duration, muts []*kvrpcpb.Mutation) uint64 {
 	return uint64(max(base, min(ttl, maxTTL)).Milliseconds())
 }
 
-// prewrite locks every mutation: the primary's region first, so a transaction whose
-// secondaries are locked always has a primary lock to be judged by, then the rest.
+// prewrite locks every mutation, every region's group at once, the primary's included: only
+// the primary's commit must come first. A reader meeting a secondary lock before the
+// primary's is written rolls the transaction back (KvCheckTxnStatus writes a rollback
+// record on the primary), so the primary's prewrite then fails and Commit reports a
+// conflict; nothing half-committed can result.
 func (t *Txn) prewrite(ctx context.Context, muts []*kvrpcpb.Mutation, ttl uint64) error {
 	primary := muts[0].Key
-	first, rest := muts[:1], muts[1:]
-	if r := t.c.route.cache.Cached(primary); r != nil {
-		first, rest = nil, nil
-		for _, m := range muts {
-			if r.Contains(m.Key) {
-				first = append(first, m)
-			} else {
-				rest = append(rest, m)
-			}
-		}
-	}
-	for _, part := range [][]*kvrpcpb.Mutation{first, rest} {
-		for _, ch := range mutationChunks(part) {
-			if err := t.prewriteMutations(ctx, primary, part[ch[0]:ch[1]], ttl); err != nil {
-				return err
-			}
+	for _, ch := range mutationChunks(muts) {
+		if err := t.prewriteMutations(ctx, primary, muts[ch[0]:ch[1]], ttl); err != nil {
+			return err
 		}
 	}
 	return nil

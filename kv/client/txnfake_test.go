@@ -21,6 +21,8 @@ type fakeMVCC struct {
 	// commitErr, when set, answers every KvCommit of that key with a gRPC error.
 	commitErr map[string]codes.Code
 	maxBatch  int // most keys in one prewrite, commit or batch get
+	// beforePrewrite, when set, runs at the start of every KvPrewrite, outside the lock.
+	beforePrewrite func()
 }
 
 func (m *fakeMVCC) batch(n int) { m.maxBatch = max(m.maxBatch, n) }
@@ -165,6 +167,12 @@ func (s *fakeStore) KvScan(_ context.Context, req *kvrpcpb.KvScanRequest) (*kvrp
 }
 
 func (s *fakeStore) KvPrewrite(_ context.Context, req *kvrpcpb.KvPrewriteRequest) (*kvrpcpb.KvPrewriteResponse, error) {
+	s.c.mu.Lock()
+	hook := s.c.mvcc().beforePrewrite
+	s.c.mu.Unlock()
+	if hook != nil {
+		hook()
+	}
 	s.c.mu.Lock()
 	defer s.c.mu.Unlock()
 	keys := make([][]byte, len(req.Mutations))
