@@ -25,32 +25,36 @@ func (e *Executor) ResolveLock(ctx context.Context, req *kvrpcpb.KvResolveLockRe
 	}
 	var from []byte
 	for {
-		keys, err := e.lockedBy(ctx, req.GetContext(), start, from)
+		keys, more, err := e.lockedBy(ctx, req.GetContext(), start, from)
 		if err != nil || len(keys) == 0 {
 			return &kvrpcpb.KvResolveLockResponse{}, err
 		}
 		ke, err := e.write(ctx, req.GetContext(), keys, start, func(t *mvcc.MvccTxn) (keyErr, error) {
 			return resolveKeys(t, keys, commit)
 		})
-		if ke != nil || err != nil {
+		if ke != nil || err != nil || !more {
 			return &kvrpcpb.KvResolveLockResponse{Error: ke}, err
 		}
 		from = append(append([]byte(nil), keys[len(keys)-1]...), 0)
 	}
 }
 
-// lockedBy returns up to resolveBatch keys from from on that startTS has locked.
-func (e *Executor) lockedBy(ctx context.Context, kvctx *kvrpcpb.Context, startTS uint64, from []byte) ([][]byte, error) {
+// lockedBy returns up to resolveBatch keys from from on that startTS has locked, and
+// whether the scan stopped at the batch limit rather than at the end of the locks: a
+// region scanned to its end is not scanned again to find nothing left.
+func (e *Executor) lockedBy(ctx context.Context, kvctx *kvrpcpb.Context, startTS uint64, from []byte) ([][]byte, bool, error) {
 	var keys [][]byte
+	more := false
 	err := e.read(ctx, kvctx, startTS, func(t *mvcc.MvccTxn) error {
 		return eachLock(t.Reader(), from, func(key []byte, l *mvcc.Lock) bool {
 			if l.Ts == startTS {
 				keys = append(keys, key)
 			}
-			return len(keys) < resolveBatch
+			more = len(keys) == resolveBatch
+			return !more
 		})
 	})
-	return keys, err
+	return keys, more, err
 }
 
 // resolveKeys commits (commitTS > 0) or rolls back keys for t.StartTS.

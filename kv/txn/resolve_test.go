@@ -138,3 +138,25 @@ func TestScanLock(t *testing.T) {
 		t.Errorf("limit over the cap: err = %v", err)
 	}
 }
+
+// A scan that ends exactly at a batch boundary, or just short of it, still resolves every lock
+// (the scan stops early only when it ran out of locks).
+func TestResolveBatchBoundaries(t *testing.T) {
+	for _, n := range []int{resolveBatch - 1, resolveBatch, resolveBatch + 1} {
+		f := newFixture(t)
+		ms := make([]*kvrpcpb.Mutation, n)
+		for i := range ms {
+			ms[i] = put(fmt.Sprintf("k%04d", i), "v")
+		}
+		if errs := f.prewrite(10, "k0000", ms...).GetErrors(); len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		if ke := f.resolve(10, 0); ke != nil {
+			t.Fatal(ke)
+		}
+		resp, err := f.e.ScanLock(ctx, &kvrpcpb.KvScanLockRequest{MaxVersion: 100})
+		if err != nil || len(resp.GetLocks()) != 0 {
+			t.Fatalf("%d locks: %d left after resolve, %v", n, len(resp.GetLocks()), err)
+		}
+	}
+}
