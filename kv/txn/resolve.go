@@ -14,7 +14,9 @@ const resolveBatch = 256
 // region: it commits them at commit_version, or rolls them back when commit_version is
 // 0. Other transactions' locks are left alone. It works in batches of keys; a KeyError
 // (such as committing a key the transaction rolled back) stops it, with the batches
-// before it applied.
+// before it applied. With keys, only those keys are settled, each where start_version
+// still holds its lock (a key settled before, or locked by another transaction, is
+// skipped), without scanning the region.
 func (e *Executor) ResolveLock(ctx context.Context, req *kvrpcpb.KvResolveLockRequest) (*kvrpcpb.KvResolveLockResponse, error) {
 	start, commit := req.GetStartVersion(), req.GetCommitVersion()
 	if err := checkTS("start_version", start); err != nil {
@@ -22,6 +24,12 @@ func (e *Executor) ResolveLock(ctx context.Context, req *kvrpcpb.KvResolveLockRe
 	}
 	if commit != 0 && commit <= start {
 		return nil, invalid("commit_version: %d must be 0 (roll back) or above start_version %d", commit, start)
+	}
+	if keys := req.GetKeys(); len(keys) > 0 {
+		if err := checkKeys("keys", keys); err != nil {
+			return nil, err
+		}
+		return e.resolveListed(ctx, req, distinct(keys))
 	}
 	var from []byte
 	for {
@@ -72,4 +80,25 @@ func resolveKeys(t *mvcc.MvccTxn, keys [][]byte, commitTS uint64) (keyErr, error
 		}
 	}
 	return nil, nil
+}
+
+// resolveListed settles start_version's locks on keys, in one latched write.
+func (e *Executor) resolveListed(ctx context.Context, req *kvrpcpb.KvResolveLockRequest, keys [][]byte) (*kvrpcpb.KvResolveLockResponse, error) {
+	ke, err := e.write(ctx, req.GetContext(), keys, req.GetStartVersion(), func(t *mvcc.MvccTxn) (keyErr, error) {
+		var held [][]byte
+		for _, k := range keys {
+			l, err := t.GetLock(k)
+			if err != nil {
+				return nil, err
+			}
+			if l != nil && l.Ts == t.StartTS {
+				held = append(held, k)
+			}
+		}
+		return resolveKeys(t, held, req.GetCommitVersion())
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &kvrpcpb.KvResolveLockResponse{Error: ke}, nil
 }

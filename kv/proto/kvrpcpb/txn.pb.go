@@ -1496,12 +1496,14 @@ func (x *KvScanLockResponse) GetLocks() []*LockInfo {
 }
 
 // KvResolveLockRequest commits (commit_version > 0) or rolls back (0) every lock of start_version in
-// the region.
+// the region; with keys, only start_version's locks on those keys (TiKV's resolve lock lite),
+// without scanning the region's locks.
 type KvResolveLockRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
 	Context       *Context               `protobuf:"bytes,1,opt,name=context,proto3" json:"context,omitempty"`
 	StartVersion  uint64                 `protobuf:"varint,2,opt,name=start_version,json=startVersion,proto3" json:"start_version,omitempty"`
 	CommitVersion uint64                 `protobuf:"varint,3,opt,name=commit_version,json=commitVersion,proto3" json:"commit_version,omitempty"`
+	Keys          [][]byte               `protobuf:"bytes,4,rep,name=keys,proto3" json:"keys,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1555,6 +1557,13 @@ func (x *KvResolveLockRequest) GetCommitVersion() uint64 {
 		return x.CommitVersion
 	}
 	return 0
+}
+
+func (x *KvResolveLockRequest) GetKeys() [][]byte {
+	if x != nil {
+		return x.Keys
+	}
+	return nil
 }
 
 type KvResolveLockResponse struct {
@@ -1816,11 +1825,12 @@ const file_kv_proto_kvrpcpb_txn_proto_rawDesc = "" +
 	"\x12KvScanLockResponse\x127\n" +
 	"\fregion_error\x18\x01 \x01(\v2\x14.geekv.errorpb.ErrorR\vregionError\x12-\n" +
 	"\x05error\x18\x02 \x01(\v2\x17.geekv.kvrpcpb.KeyErrorR\x05error\x12-\n" +
-	"\x05locks\x18\x03 \x03(\v2\x17.geekv.kvrpcpb.LockInfoR\x05locks\"\x94\x01\n" +
+	"\x05locks\x18\x03 \x03(\v2\x17.geekv.kvrpcpb.LockInfoR\x05locks\"\xa8\x01\n" +
 	"\x14KvResolveLockRequest\x120\n" +
 	"\acontext\x18\x01 \x01(\v2\x16.geekv.kvrpcpb.ContextR\acontext\x12#\n" +
 	"\rstart_version\x18\x02 \x01(\x04R\fstartVersion\x12%\n" +
-	"\x0ecommit_version\x18\x03 \x01(\x04R\rcommitVersion\"\x7f\n" +
+	"\x0ecommit_version\x18\x03 \x01(\x04R\rcommitVersion\x12\x12\n" +
+	"\x04keys\x18\x04 \x03(\fR\x04keys\"\x7f\n" +
 	"\x15KvResolveLockResponse\x127\n" +
 	"\fregion_error\x18\x01 \x01(\v2\x14.geekv.errorpb.ErrorR\vregionError\x12-\n" +
 	"\x05error\x18\x02 \x01(\v2\x17.geekv.kvrpcpb.KeyErrorR\x05error\"^\n" +
