@@ -154,12 +154,14 @@ func (c *Client) checkTxnStatus(ctx context.Context, l *kvrpcpb.LockInfo, now ui
 }
 
 // resolveTxnLocks commits (commitTS > 0) or rolls back transaction startTS's locks in the
-// regions holding keys, one KvResolveLock per region.
+// regions holding keys, one KvResolveLock per region naming just those keys (TiKV's resolve lock
+// lite: the store reads those locks instead of scanning the region's).
 func (c *Client) resolveTxnLocks(ctx context.Context, startTS, commitTS uint64, keys [][]byte) error {
 	var mu sync.Mutex
 	var keyErr error
 	err := c.routeKeys(ctx, keys, false, func(ctx context.Context, kv tinykvpb.TinyKvClient, kctx *kvrpcpb.Context, g *regioncache.KeyGroup) result {
-		r, err := kv.KvResolveLock(ctx, &kvrpcpb.KvResolveLockRequest{Context: kctx, StartVersion: startTS, CommitVersion: commitTS})
+		r, err := kv.KvResolveLock(ctx, &kvrpcpb.KvResolveLockRequest{Context: kctx, StartVersion: startTS, CommitVersion: commitTS,
+			Keys: g.Keys}) // only the locks met: no region scan
 		if e := r.GetError(); e != nil {
 			mu.Lock()
 			keyErr = fmt.Errorf("%v", keyError(startTS, g.Keys[0], e)) // not the caller's conflict
