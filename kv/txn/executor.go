@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/gee-project/gee/kv/latches"
 	"github.com/gee-project/gee/kv/mvcc"
@@ -36,6 +37,9 @@ var ErrInvalidRequest = errors.New("invalid request")
 type Executor struct {
 	st      storage.Storage
 	latches *latches.Latches
+	// gcFloor is the highest safe point GC has run with here: GC may have removed the rollback
+	// records of transactions that started below it, so their prewrites are refused.
+	gcFloor atomic.Uint64
 }
 
 // New returns an executor over st with its own latches.

@@ -27,6 +27,7 @@ func (e *Executor) GC(ctx context.Context, kvctx *kvrpcpb.Context, safePoint uin
 	if err := checkBound("end", end); err != nil {
 		return 0, err
 	}
+	e.raiseGCFloor(safePoint)
 	removed, from := 0, start
 	for safePoint > 0 && (len(end) == 0 || bytes.Compare(from, end) < 0) {
 		keys, err := e.gcCandidates(ctx, kvctx, safePoint, from, end)
@@ -164,4 +165,14 @@ func eachVersion(r storage.Reader, from, end []byte, f func(key []byte, v versio
 		}
 	}
 	return it.Err()
+}
+
+// raiseGCFloor records safePoint before GC removes anything below it.
+func (e *Executor) raiseGCFloor(safePoint uint64) {
+	for {
+		cur := e.gcFloor.Load()
+		if safePoint <= cur || e.gcFloor.CompareAndSwap(cur, safePoint) {
+			return
+		}
+	}
 }

@@ -114,3 +114,19 @@ func TestGCRejectsBadBounds(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// After GC ran with a safe point, a prewrite of a transaction that started at or below it is
+// refused: GC may have removed the rollback record that would have stopped it.
+func TestPrewriteBelowGCSafePointAborts(t *testing.T) {
+	f := newFixture(t)
+	if _, err := f.e.GC(ctx, nil, 50, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	errs := f.prewrite(40, "a", put("a", "1")).GetErrors()
+	if len(errs) != 1 || errs[0].GetAbort() == "" {
+		t.Fatalf("prewrite at 40 after GC at 50: %v, want one Abort", errs)
+	}
+	if errs := f.prewrite(60, "a", put("a", "1")).GetErrors(); len(errs) > 0 {
+		t.Fatalf("prewrite at 60: %v", errs)
+	}
+}

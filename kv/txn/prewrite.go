@@ -25,6 +25,11 @@ func (e *Executor) Prewrite(ctx context.Context, req *kvrpcpb.KvPrewriteRequest)
 	}
 	resp := &kvrpcpb.KvPrewriteResponse{}
 	_, err = e.write(ctx, req.GetContext(), keys, req.GetStartVersion(), func(t *mvcc.MvccTxn) (keyErr, error) {
+		if floor := e.gcFloor.Load(); t.StartTS <= floor {
+			// GC may have removed a rollback record of this transaction: it must not lock now.
+			resp.Errors = []*kvrpcpb.KeyError{abortErr("txn %d started at or below the GC safe point %d", t.StartTS, floor)}
+			return resp.Errors[0], nil
+		}
 		for _, m := range muts {
 			ke, err := prewriteKey(t, req, m)
 			if err != nil {
