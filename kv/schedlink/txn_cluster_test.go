@@ -196,13 +196,14 @@ func (tc *txnCluster) gcRemovedSoFar() uint64 {
 // gcLag is how far the GC safe point trails the TSO during the workloads.
 const gcLag = 8 * time.Second
 
-// advanceGC raises the scheduler's GC safe point to lag behind the TSO every 500 ms until
-// ctx ends (the stores' GC workers then collect below it); it returns the safe point reached.
-// Workload transactions live at most 5 s, so a lag above that never collects a version one
-// of them may still read.
+// advanceGC raises the GC safe point to lag behind the TSO every 500 ms until ctx ends, the
+// way a GC leader must: client.GC first resolves every lock at or below the new safe point,
+// so no commit record a pending secondary still needs is collected (the stores' GC workers
+// then collect below it). It returns the safe point reached.
 func (tc *txnCluster) advanceGC(ctx context.Context, lag time.Duration) <-chan uint64 {
 	out := make(chan uint64, 1)
-	cli := tc.newRouter().sched
+	sched := tc.newRouter().sched
+	cl := tc.client()
 	go func() {
 		var sp uint64
 		for ctx.Err() == nil {
@@ -210,11 +211,13 @@ func (tc *txnCluster) advanceGC(ctx context.Context, lag time.Duration) <-chan u
 			case <-ctx.Done():
 			case <-time.After(500 * time.Millisecond):
 			}
-			cctx, cancel := context.WithTimeout(context.Background(), time.Second)
-			ts, err := cli.GetTS(cctx)
+			cctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			ts, err := sched.GetTS(cctx)
 			if back := uint64(lag.Milliseconds()) << 18; err == nil && ts > back {
-				if got, err := cli.UpdateGCSafePoint(cctx, ts-back); err == nil {
-					sp = got
+				if cl.GC(cctx, ts-back) == nil {
+					if got, err := sched.GetGCSafePoint(cctx); err == nil {
+						sp = got
+					}
 				}
 			}
 			cancel()
