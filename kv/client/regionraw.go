@@ -119,20 +119,33 @@ func (c *Client) regionScan(ctx context.Context, start, end []byte, limit int, c
 			return nil, err
 		}
 		out = append(out, pairs(page)...)
-		switch {
-		case len(page) == want:
-			if len(out) < limit {
-				start = next(page[len(page)-1].GetKey())
-			}
-		case len(page) > 0 && pageBytes(page) >= shortPageBytes:
-			start = next(page[len(page)-1].GetKey()) // cut by the byte cap: same region again
-		case len(spanEnd) == 0 || (len(end) > 0 && bytes.Compare(spanEnd, end) >= 0):
-			return out, nil // the last region, or end reached
-		default:
-			start = spanEnd
+		var last []byte
+		if len(page) > 0 {
+			last = page[len(page)-1].GetKey()
+		}
+		var done bool
+		if start, done = nextPageStart(len(page), want, pageBytes(page), last, spanEnd, end); done {
+			return out, nil
 		}
 	}
 	return out, nil
+}
+
+// nextPageStart says where a region-by-region scan goes after a page of n pairs (asked for
+// want, holding size bytes, last key last) from the region part ending at spanEnd: on from
+// last in the same region when the page was full or cut by the server's byte cap, else to
+// the next region, or done when this was the last region or the scan's end was reached.
+func nextPageStart(n, want, size int, last, spanEnd, end []byte) (start []byte, done bool) {
+	switch {
+	case n == want:
+		return next(last), false
+	case n > 0 && size >= shortPageBytes:
+		return next(last), false // cut by the byte cap: same region again
+	case len(spanEnd) == 0 || (len(end) > 0 && bytes.Compare(spanEnd, end) >= 0):
+		return nil, true // the last region, or end reached
+	default:
+		return spanEnd, false
+	}
 }
 
 // clipEnd returns the smaller of a region's end key and a scan's end (empty: unbounded).

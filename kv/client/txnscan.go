@@ -108,20 +108,20 @@ func (t *Txn) scanStored(ctx context.Context, start, end []byte, limit int) ([]K
 		if len(kvs) > 0 {
 			bo.progress()
 		}
-		switch {
-		case len(locks) > 0:
+		if len(locks) > 0 {
 			if err := t.c.resolveLocks(ctx, bo, locks); err != nil {
 				return nil, err
 			}
 			start = locks[0].GetKey()
-		case len(page) == want:
-			start = next(page[len(page)-1].GetKey())
-		case len(page) > 0 && txnPageBytes(page) >= shortPageBytes:
-			start = next(page[len(page)-1].GetKey()) // cut by the byte cap: same region again
-		case len(spanEnd) == 0 || (len(end) > 0 && bytes.Compare(spanEnd, end) >= 0):
-			return out, nil // the last region, or end reached
-		default:
-			start = spanEnd
+			continue
+		}
+		var last []byte
+		if len(page) > 0 {
+			last = page[len(page)-1].GetKey()
+		}
+		var done bool
+		if start, done = nextPageStart(len(page), want, txnPageBytes(page), last, spanEnd, end); done {
+			return out, nil
 		}
 	}
 	return out, nil
