@@ -55,7 +55,7 @@ func openLinked(cfg *config, eng *engine.Engine, log *slog.Logger) (*backend, er
 		stop()
 		return nil, err
 	}
-	be := &backend{st: store.Storage(), raft: store, stop: stop, gone: tombstoned(link, cfg.storeID)}
+	be := &backend{st: store.Storage(), raft: store, stop: stop, gone: tombstoned(link, cfg.storeID), clock: cli}
 	if cfg.gcInterval > 0 {
 		be.startGC = func(c gcworker.Collector) func() {
 			w, err := gcworker.Start(gcworker.Config{SafePoints: cli, Collector: c, Regions: gcworker.RaftstoreRegions(store),

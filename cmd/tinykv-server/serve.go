@@ -19,6 +19,7 @@ import (
 	"github.com/gee-project/gee/kv/storage"
 	"github.com/gee-project/gee/kv/storage/standalone"
 	"github.com/gee-project/gee/kv/transport"
+	"github.com/gee-project/gee/kv/txn"
 	"google.golang.org/grpc"
 )
 
@@ -51,6 +52,8 @@ type backend struct {
 	// startGC, if set, starts the store's MVCC GC worker over the server's executor and returns
 	// what stops it (-scheduler mode with -gc-interval > 0).
 	startGC func(c gcworker.Collector) (stop func())
+	// clock, if set, is the cluster's TSO: the executor then runs one-phase commits.
+	clock txn.Clock
 }
 
 func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
@@ -88,6 +91,9 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	}
 	logf := func(format string, args ...any) { log.Info(fmt.Sprintf(format, args...)) }
 	srv := server.New(be.st, be.raft, cfg.limits, logf)
+	if be.clock != nil {
+		srv.Txn().SetClock(be.clock)
+	}
 	stopGC := func() {}
 	if be.startGC != nil {
 		stopGC = be.startGC(srv.Txn())

@@ -33,7 +33,13 @@ type Txn struct {
 type txnConfig struct {
 	ttl        time.Duration // lock TTL of a small transaction
 	lockBudget time.Duration // how long one call may wait for other transactions' locks
+	twoPC      bool          // never try one-phase commit
 }
+
+// WithTwoPhaseCommit makes Commit always use two-phase commit, even when every key is in
+// one region (where it otherwise asks the store for a one-phase commit: one Raft write
+// instead of two, and no second timestamp).
+func WithTwoPhaseCommit() TxnOption { return func(c *txnConfig) { c.twoPC = true } }
 
 // TxnOption configures Begin.
 type TxnOption func(*txnConfig)

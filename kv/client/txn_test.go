@@ -298,7 +298,7 @@ func abandon(t *testing.T, c *Client, ttl time.Duration, commitPrimary bool, kvs
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := txn.prewrite(ctx, muts, lockTTL(ttl, muts)); err != nil {
+	if _, err := txn.prewrite(ctx, muts, lockTTL(ttl, muts), false); err != nil {
 		t.Fatal(err)
 	}
 	if commitPrimary {
@@ -379,7 +379,7 @@ func TestTxnAcrossRegionsAndSplit(t *testing.T) {
 		_ = txn.Set([]byte(k), []byte("v"+k))
 	}
 	muts, _ := txn.seal()
-	if err := txn.prewrite(ctx, muts, 60_000); err != nil {
+	if _, err := txn.prewrite(ctx, muts, 60_000, false); err != nil {
 		t.Fatal(err)
 	}
 	l, r := fc.split(2, 5, "j")
@@ -434,7 +434,7 @@ func TestTxnUndeterminedCommit(t *testing.T) {
 	txn, _ := c.Begin(ctx)
 	_ = txn.Set([]byte("m"), []byte("2"))
 	muts, _ := txn.seal()
-	if err := txn.prewrite(ctx, muts, 60_000); err != nil {
+	if _, err := txn.prewrite(ctx, muts, 60_000, false); err != nil {
 		t.Fatal(err)
 	}
 	// A context that ended before the commit was sent: not undetermined.

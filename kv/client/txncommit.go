@@ -27,7 +27,9 @@ const backgroundTimeout = 10 * time.Second
 // Commit writes the buffered changes with two-phase commit: prewrite (lock) every key, all
 // regions in parallel; then commit the primary at a
 // new timestamp, which commits the transaction; the secondaries are committed in the
-// background. A read-only transaction commits at once. A *ConflictError means the
+// background. A read-only transaction commits at once. When every key is in one region
+// (and fits one request) the store is asked for a one-phase commit, which takes the commit
+// timestamp itself and writes no locks; a store that cannot falls back to locking. A *ConflictError means the
 // transaction did not commit (its prewritten locks are rolled back in the background) and
 // a new one may be tried; an *UndeterminedError means the primary's commit was sent but its
 // outcome is unknown. Any other error also means the transaction did not commit.
@@ -42,17 +44,28 @@ func (t *Txn) Commit(ctx context.Context) error {
 		return nil
 	}
 	keys := mutationKeys(muts)
-	if err := t.prewrite(ctx, muts, lockTTL(t.opts.ttl, muts)); err != nil {
+	onePC := !t.opts.twoPC && len(mutationChunks(muts)) == 1
+	commitTS, err := t.prewrite(ctx, muts, lockTTL(t.opts.ttl, muts), onePC)
+	var u *UndeterminedError
+	if errors.As(err, &u) {
+		close(t.bg) // rolling back is harmless here but would tell nothing
+		return err
+	}
+	if err != nil {
 		t.background(func(ctx context.Context) { t.rollbackKeys(ctx, keys) })
 		return err
 	}
-	commitTS, err := t.c.route.sched.GetTS(ctx)
+	if commitTS > 0 {
+		t.setCommitTS(commitTS) // one-phase commit: done, and nothing is locked
+		close(t.bg)
+		return nil
+	}
+	commitTS, err = t.c.route.sched.GetTS(ctx)
 	if err != nil {
 		t.background(func(ctx context.Context) { t.rollbackKeys(ctx, keys) })
 		return fmt.Errorf("client: txn %d: commit timestamp: %w", t.startTS, err)
 	}
 	if err := t.commitPrimary(ctx, keys[0], commitTS); err != nil {
-		var u *UndeterminedError
 		if errors.As(err, &u) {
 			close(t.bg) // rolling back now could undo a commit that happened
 		} else {
@@ -126,21 +139,29 @@ func lockTTL(base time.Duration, muts []*kvrpcpb.Mutation) uint64 {
 // the primary's commit must come first. A reader meeting a secondary lock before the
 // primary's is written rolls the transaction back (KvCheckTxnStatus writes a rollback
 // record on the primary), so the primary's prewrite then fails and Commit reports a
-// conflict; nothing half-committed can result.
-func (t *Txn) prewrite(ctx context.Context, muts []*kvrpcpb.Mutation, ttl uint64) error {
+// conflict; nothing half-committed can result. With onePC (muts fit one request) a request
+// holding every mutation asks for a one-phase commit, and the commit version it got is
+// returned (0: the keys are locked).
+func (t *Txn) prewrite(ctx context.Context, muts []*kvrpcpb.Mutation, ttl uint64, onePC bool) (uint64, error) {
 	primary := muts[0].Key
 	for _, ch := range mutationChunks(muts) {
-		if err := t.prewriteMutations(ctx, primary, muts[ch[0]:ch[1]], ttl); err != nil {
-			return err
+		commitTS, err := t.prewriteMutations(ctx, primary, muts[ch[0]:ch[1]], ttl, onePC)
+		if err != nil || commitTS > 0 {
+			return commitTS, err
 		}
 	}
-	return nil
+	return 0, nil
 }
 
 // prewriteMutations sends one KvPrewrite per region, concurrently; a region that answered
-// Locked wrote nothing and is sent again once the locks are resolved.
-func (t *Txn) prewriteMutations(ctx context.Context, primary []byte, muts []*kvrpcpb.Mutation, ttl uint64) error {
+// Locked wrote nothing and is sent again once the locks are resolved. A region's request
+// holding all of muts asks for a one-phase commit when onePC is set; a failure after such a
+// request may have been applied is an UndeterminedError.
+func (t *Txn) prewriteMutations(ctx context.Context, primary []byte, muts []*kvrpcpb.Mutation, ttl uint64, onePC bool) (uint64, error) {
 	bo := t.newLockBackoff()
+	total := len(muts)
+	var committed atomic.Uint64
+	var maybeApplied atomic.Bool
 	for len(muts) > 0 {
 		var mu sync.Mutex
 		var locks []*kvrpcpb.LockInfo
@@ -151,8 +172,15 @@ func (t *Txn) prewriteMutations(ctx context.Context, primary []byte, muts []*kvr
 			for i, ix := range g.Index {
 				ms[i] = muts[ix]
 			}
+			try := onePC && len(ms) == total
 			r, err := kv.KvPrewrite(ctx, &kvrpcpb.KvPrewriteRequest{Context: kctx, Mutations: ms, PrimaryLock: primary,
-				StartVersion: t.startTS, LockTtl: ttl})
+				StartVersion: t.startTS, LockTtl: ttl, TryOnePc: try})
+			if try && (err != nil || r.GetRegionError().GetTimeout() != nil || r.GetRegionError().GetStaleCommand() != nil) {
+				maybeApplied.Store(true)
+			}
+			if v := r.GetOnePcCommitVersion(); v > 0 {
+				committed.Store(v)
+			}
 			res := result{err: err, regionErr: r.GetRegionError()}
 			if err != nil || r.GetRegionError() != nil || len(r.GetErrors()) == 0 {
 				return res
@@ -169,18 +197,21 @@ func (t *Txn) prewriteMutations(ctx context.Context, primary []byte, muts []*kvr
 			}
 			return res
 		})
+		if err != nil && maybeApplied.Load() {
+			return 0, &UndeterminedError{StartTS: t.startTS, Primary: primary, Err: err}
+		}
 		if err := cmpErr(bo.explain(ctx, err), fatal); err != nil {
-			return err
+			return 0, err
 		}
 		if len(again) == 0 {
-			return nil
+			return committed.Load(), nil
 		}
 		if err := t.c.resolveLocks(ctx, bo, locks); err != nil {
-			return err
+			return 0, err
 		}
 		muts = again
 	}
-	return nil
+	return 0, nil
 }
 
 // commitPrimary commits the primary key: its success commits the transaction. A failure

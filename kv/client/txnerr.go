@@ -30,9 +30,10 @@ func (e *ConflictError) Error() string {
 // Is makes errors.Is(err, ErrConflict) true.
 func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
 
-// UndeterminedError says the commit of the transaction's primary key was sent but no answer
-// came back: the transaction may or may not have committed. Read the keys in a new
-// transaction to find out; do not blindly retry a non-idempotent change.
+// UndeterminedError says the commit of the transaction's primary key (or its one-phase
+// commit, with CommitTS 0: the store picks it) was sent but no answer came back: the
+// transaction may or may not have committed. Read the keys in a new transaction to find
+// out; do not blindly retry a non-idempotent change.
 type UndeterminedError struct {
 	StartTS, CommitTS uint64
 	Primary           []byte

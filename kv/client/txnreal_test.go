@@ -6,26 +6,58 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/gee-project/gee/kv/engine"
+	"github.com/gee-project/gee/kv/proto/kvrpcpb"
 	"github.com/gee-project/gee/kv/proto/metapb"
 	pb "github.com/gee-project/gee/kv/proto/schedulerpb"
+	"github.com/gee-project/gee/kv/server"
+	"github.com/gee-project/gee/kv/storage/standalone"
 )
 
 // realTxnSetup starts a real kv/server on a standalone storage (one region, all keys) and a
 // scheduler that knows it, and returns a region-aware client: the commands are kv/txn's.
+// The server takes commit timestamps from the scheduler, as tinykv-server does, so
+// single-region transactions commit in one phase.
 func realTxnSetup(t *testing.T) *Client {
 	t.Helper()
-	_, addr := standaloneServer(t)
+	c, _ := realTxnServer(t)
+	return c
+}
+
+// commitCounter counts the KvCommit calls a server answers.
+type commitCounter struct {
+	*server.Server
+	commits atomic.Int32
+}
+
+func (c *commitCounter) KvCommit(ctx context.Context, req *kvrpcpb.KvCommitRequest) (*kvrpcpb.KvCommitResponse, error) {
+	c.commits.Add(1)
+	return c.Server.KvCommit(ctx, req)
+}
+
+func realTxnServer(t *testing.T) (*Client, *commitCounter) {
+	t.Helper()
+	st, err := standalone.Open(t.TempDir(), engine.Options{CacheSize: 1 << 20, MemTableSize: 1 << 20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Stop() })
+	s := &commitCounter{Server: server.New(st, nil, server.Limits{}, nil)}
+	addr := listen(t, s)
 	ts := startScheduler(t)
 	ctx := ctxT(t)
-	err := ts.admin.Bootstrap(ctx, &metapb.Store{Id: 1, Address: addr}, &metapb.Region{Id: 1,
+	err = ts.admin.Bootstrap(ctx, &metapb.Store{Id: 1, Address: addr}, &metapb.Region{Id: 1,
 		RegionEpoch: &metapb.RegionEpoch{ConfVer: 1, Version: 1}, Peers: []*metapb.Peer{{Id: 1, StoreId: 1}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return regionClient(t, ts)
+	c := regionClient(t, ts)
+	s.Txn().SetClock(c.route.sched)
+	return c, s
 }
 
 func TestTxnRealServerCommitScanConflict(t *testing.T) {
@@ -218,4 +250,60 @@ func transfer(ctx context.Context, c *Client, from, to string) error {
 		}
 	}
 	return errors.New("transfer: too many conflicts")
+}
+
+// locksLeft lists the keys locked on the server.
+func locksLeft(t *testing.T, s *commitCounter, c *Client) []string {
+	t.Helper()
+	ts, err := c.route.sched.GetTS(ctxT(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Txn().ScanLock(ctxT(t), &kvrpcpb.KvScanLockRequest{MaxVersion: ts, Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, l := range r.GetLocks() {
+		out = append(out, string(l.GetKey()))
+	}
+	return out
+}
+
+// TestTxnRealServerOnePhaseCommit: a one-region transaction commits without KvCommit, at a
+// timestamp above its start, leaving no lock; WithTwoPhaseCommit still commits with
+// KvCommit; both detect the write conflict.
+func TestTxnRealServerOnePhaseCommit(t *testing.T) {
+	c, s := realTxnServer(t)
+	ctx := ctxT(t)
+	for i, opts := range [][]TxnOption{nil, {WithTwoPhaseCommit()}} {
+		s.commits.Store(0)
+		a, _ := c.Begin(ctx, opts...)
+		b, _ := c.Begin(ctx, opts...)
+		for _, txn := range []*Txn{a, b} {
+			_ = txn.Set([]byte("k1"), []byte(fmt.Sprint(txn.StartTS())))
+			_ = txn.Set([]byte("k2"), []byte(fmt.Sprint(txn.StartTS())))
+		}
+		if err := b.Commit(ctx); err != nil {
+			t.Fatal(err)
+		}
+		waitBG(t, b)
+		if b.CommitTS() <= b.StartTS() {
+			t.Fatalf("commit ts %d not above start ts %d", b.CommitTS(), b.StartTS())
+		}
+		if onePC, n := i == 0, s.commits.Load(); onePC != (n == 0) {
+			t.Fatalf("one-phase %v: the commit sent %d KvCommit calls", onePC, n)
+		}
+		if left := locksLeft(t, s, c); len(left) > 0 {
+			t.Fatalf("locks left after commit: %v", left)
+		}
+		if err := a.Commit(ctx); !IsRetryable(err) {
+			t.Fatalf("older conflicting commit: %v; want a ConflictError", err)
+		}
+		waitBG(t, a)
+		want := fmt.Sprintf("k1=%d k2=%d", b.StartTS(), b.StartTS())
+		if got := view(t, c, "k1", "k2"); got != want {
+			t.Fatalf("read %s, want %s", got, want)
+		}
+	}
 }

@@ -94,6 +94,11 @@ func runAnomalyTest(t *testing.T, stores int, seed int64, clients, transferers i
 	cancel()
 	(<-chaos).report(t)
 	t.Logf("GC: safe point %d, %d versions removed", <-gc, tc.gcRemovedSoFar())
+	if n := tc.onePhaseCommits(); n == 0 {
+		t.Error("no transaction committed in one phase")
+	} else {
+		t.Logf("one-phase commits: %d", n)
+	}
 	finalRead(t, cl, h, "m/", "m0")
 	b.audit(t, cl)
 	h.check(t)

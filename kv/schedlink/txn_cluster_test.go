@@ -37,6 +37,21 @@ type txnServer struct {
 	dir, addr string
 	g         *grpc.Server
 	gc        *gcworker.Worker
+	srv       *server.Server
+	onePCs    uint64 // one-phase commits of the store's earlier runs
+}
+
+// onePhaseCommits returns how many one-phase commits the stores applied, restarts included
+// (like gcRemovedSoFar, called once the chaos that restarts stores is over).
+func (tc *txnCluster) onePhaseCommits() uint64 {
+	var n uint64
+	for _, s := range tc.servers {
+		n += s.onePCs
+		if s.srv != nil {
+			n += s.srv.Txn().OnePhaseCommits()
+		}
+	}
+	return n
 }
 
 // newTxnCluster starts a scheduler (long store down time, so a crashed store keeps its
@@ -88,6 +103,11 @@ func (tc *txnCluster) startStore(id uint64) error {
 		return fmt.Errorf("store %d: %w", id, err)
 	}
 	srv := server.New(n.st.Storage(), nil, server.Limits{}, nil)
+	srv.Txn().SetClock(n.cli) // one-phase commit on, as tinykv-server runs it
+	if s.srv != nil {
+		s.onePCs += s.srv.Txn().OnePhaseCommits()
+	}
+	s.srv = srv
 	s.g = server.NewGRPCServer(srv, server.GRPCConfig{},
 		grpc.WaitForHandlers(true)) // crash: Stop cancels calls and waits for them before the engine closes
 	go func() { _ = s.g.Serve(lis) }()

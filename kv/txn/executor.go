@@ -40,10 +40,34 @@ type Executor struct {
 	// gcFloor is the highest safe point GC has run with here: GC may have removed the rollback
 	// records of transactions that started below it, so their prewrites are refused.
 	gcFloor atomic.Uint64
+	clock   atomic.Pointer[clockBox]
+	mem     memLocks
+	onePCs  atomic.Uint64
 }
+
+// OnePhaseCommits returns how many one-phase commits this executor has applied.
+func (e *Executor) OnePhaseCommits() uint64 { return e.onePCs.Load() }
+
+// Clock hands out timestamps from the cluster's TSO; a *schedclient.Client is one.
+type Clock interface {
+	GetTS(ctx context.Context) (uint64, error)
+}
+
+type clockBox struct{ c Clock }
 
 // New returns an executor over st with its own latches.
 func New(st storage.Storage) *Executor { return &Executor{st: st, latches: latches.New()} }
+
+// SetClock gives the executor the cluster's TSO, which enables one-phase commit
+// (KvPrewriteRequest.try_one_pc). Without one every prewrite writes locks.
+func (e *Executor) SetClock(c Clock) { e.clock.Store(&clockBox{c}) }
+
+func (e *Executor) getClock() Clock {
+	if b := e.clock.Load(); b != nil {
+		return b.c
+	}
+	return nil
+}
 
 // keyErr is a command's per-key outcome: nil, or the KeyError for the response.
 type keyErr = *kvrpcpb.KeyError
@@ -52,6 +76,13 @@ type keyErr = *kvrpcpb.KeyError
 // then applies what fn collected unless fn returned a KeyError.
 func (e *Executor) write(ctx context.Context, kvctx *kvrpcpb.Context, keys [][]byte, startTS uint64,
 	fn func(t *mvcc.MvccTxn) (keyErr, error)) (keyErr, error) {
+	return e.writeThen(ctx, kvctx, keys, startTS, fn, nil)
+}
+
+// writeThen is write that, when fn buffered writes, passes the outcome of applying them
+// to then (if not nil), still under the latches, and returns what then returns.
+func (e *Executor) writeThen(ctx context.Context, kvctx *kvrpcpb.Context, keys [][]byte, startTS uint64,
+	fn func(t *mvcc.MvccTxn) (keyErr, error), then func(err error) error) (keyErr, error) {
 	g, err := e.latches.Acquire(ctx, keys)
 	if err != nil {
 		return nil, err
@@ -67,10 +98,14 @@ func (e *Executor) write(ctx context.Context, kvctx *kvrpcpb.Context, keys [][]b
 	if ke != nil || err != nil || len(t.Writes()) == 0 {
 		return ke, err
 	}
-	if err := g.CheckWrites(t.Writes(), mvcc.UserKey); err != nil {
-		return nil, err
+	err = g.CheckWrites(t.Writes(), mvcc.UserKey)
+	if err == nil {
+		err = e.st.Write(ctx, kvctx, t.Writes())
 	}
-	return nil, e.st.Write(ctx, kvctx, t.Writes())
+	if then != nil {
+		err = then(err)
+	}
+	return nil, err
 }
 
 // read runs fn on a transaction buffer reading at ts.

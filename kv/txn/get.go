@@ -18,6 +18,9 @@ func (e *Executor) Get(ctx context.Context, req *kvrpcpb.KvGetRequest) (*kvrpcpb
 	if err := checkTS("version", req.GetVersion()); err != nil {
 		return nil, err
 	}
+	if err := e.mem.waitKeys(ctx, [][]byte{req.GetKey()}, req.GetVersion()); err != nil {
+		return nil, err
+	}
 	resp := &kvrpcpb.KvGetResponse{}
 	err := e.read(ctx, req.GetContext(), req.GetVersion(), func(t *mvcc.MvccTxn) error {
 		v, ke, err := readKey(t, req.GetKey())
@@ -37,6 +40,9 @@ func (e *Executor) BatchGet(ctx context.Context, req *kvrpcpb.KvBatchGetRequest)
 		return nil, err
 	}
 	if err := checkTS("version", req.GetVersion()); err != nil {
+		return nil, err
+	}
+	if err := e.mem.waitKeys(ctx, req.GetKeys(), req.GetVersion()); err != nil {
 		return nil, err
 	}
 	resp := &kvrpcpb.KvBatchGetResponse{}

@@ -14,6 +14,9 @@ import (
 // a key where start_version was rolled back answers Abort. If any key errs, nothing is
 // written and every error is returned. A key already locked by this transaction is left
 // as it is, so a retried prewrite succeeds. A key listed twice keeps its last mutation.
+//
+// With try_one_pc and a Clock, the keys are committed at once instead (see onepc.go); a
+// retried one-phase commit that already committed answers its commit version again.
 func (e *Executor) Prewrite(ctx context.Context, req *kvrpcpb.KvPrewriteRequest) (*kvrpcpb.KvPrewriteResponse, error) {
 	muts, err := checkPrewrite(req)
 	if err != nil {
@@ -24,27 +27,54 @@ func (e *Executor) Prewrite(ctx context.Context, req *kvrpcpb.KvPrewriteRequest)
 		keys[i] = m.GetKey()
 	}
 	resp := &kvrpcpb.KvPrewriteResponse{}
-	_, err = e.write(ctx, req.GetContext(), keys, req.GetStartVersion(), func(t *mvcc.MvccTxn) (keyErr, error) {
+	var pc *onePC
+	defer func() {
+		if pc != nil {
+			e.mem.release(pc.lock)
+		}
+	}()
+	fn := func(t *mvcc.MvccTxn) (keyErr, error) {
 		if floor := e.gcFloor.Load(); t.StartTS <= floor {
 			// GC may have removed a rollback record of this transaction: it must not lock now.
 			resp.Errors = []*kvrpcpb.KeyError{abortErr("txn %d started at or below the GC safe point %d", t.StartTS, floor)}
 			return resp.Errors[0], nil
 		}
+		if req.GetTryOnePc() {
+			ts, err := committedAlready(t, muts)
+			if err != nil || ts > 0 {
+				resp.OnePcCommitVersion = ts
+				return nil, err
+			}
+		}
+		fresh := make([]*kvrpcpb.Mutation, 0, len(muts))
 		for _, m := range muts {
-			ke, err := prewriteKey(t, req, m)
+			ke, locked, err := checkPrewriteKey(t, req, m)
 			if err != nil {
 				return nil, err
 			}
 			if ke != nil {
 				resp.Errors = append(resp.Errors, ke)
+			} else if !locked {
+				fresh = append(fresh, m)
 			}
 		}
 		if len(resp.Errors) > 0 {
 			return resp.Errors[0], nil // write nothing
 		}
+		if req.GetTryOnePc() && len(fresh) == len(muts) {
+			pc = e.beginOnePC(ctx, keys, t.StartTS)
+		}
+		for _, m := range fresh {
+			if pc != nil {
+				pc.buffer(t, m)
+			} else {
+				bufferLock(t, req, m)
+			}
+		}
 		return nil, nil
-	})
-	if err != nil {
+	}
+	then := func(err error) error { return e.endOnePC(ctx, req.GetContext(), keys[0], pc, err, resp) }
+	if _, err := e.writeThen(ctx, req.GetContext(), keys, req.GetStartVersion(), fn, then); err != nil {
 		return nil, err
 	}
 	return resp, nil
@@ -81,28 +111,30 @@ func checkPrewrite(req *kvrpcpb.KvPrewriteRequest) ([]*kvrpcpb.Mutation, error) 
 	return out, nil
 }
 
-// prewriteKey checks one mutation and, if it may go ahead, buffers its lock and value.
-func prewriteKey(t *mvcc.MvccTxn, req *kvrpcpb.KvPrewriteRequest, m *kvrpcpb.Mutation) (keyErr, error) {
+// checkPrewriteKey checks one mutation: a KeyError, or whether this transaction has
+// locked the key already.
+func checkPrewriteKey(t *mvcc.MvccTxn, req *kvrpcpb.KvPrewriteRequest, m *kvrpcpb.Mutation) (keyErr, bool, error) {
 	key := m.GetKey()
 	l, err := t.GetLock(key)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if l != nil && l.Ts != t.StartTS {
-		return &kvrpcpb.KeyError{Locked: l.Info(key)}, nil
+		return &kvrpcpb.KeyError{Locked: l.Info(key)}, false, nil
 	}
 	if ke, err := checkWrites(t, key, req.GetPrimaryLock()); ke != nil || err != nil {
-		return ke, err
+		return ke, false, err
 	}
-	if l != nil {
-		return nil, nil // already prewritten by this transaction
-	}
+	return nil, l != nil, nil
+}
+
+// bufferLock buffers the lock, and a put's value, of a checked mutation.
+func bufferLock(t *mvcc.MvccTxn, req *kvrpcpb.KvPrewriteRequest, m *kvrpcpb.Mutation) {
 	kind, _ := mvcc.KindOfOp(m.GetOp())
-	t.PutLock(key, &mvcc.Lock{Primary: req.GetPrimaryLock(), Ts: t.StartTS, Ttl: req.GetLockTtl(), Kind: kind})
+	t.PutLock(m.GetKey(), &mvcc.Lock{Primary: req.GetPrimaryLock(), Ts: t.StartTS, Ttl: req.GetLockTtl(), Kind: kind})
 	if kind == mvcc.WritePut {
-		t.PutValue(key, m.GetValue())
+		t.PutValue(m.GetKey(), m.GetValue())
 	}
-	return nil, nil
 }
 
 // checkWrites fails a prewrite of key if a write at or after its start_ts exists: a

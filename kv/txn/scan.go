@@ -26,6 +26,9 @@ func (e *Executor) Scan(ctx context.Context, req *kvrpcpb.KvScanRequest) (*kvrpc
 	if req.GetLimit() == 0 || (len(req.GetEndKey()) > 0 && bytes.Compare(req.GetStartKey(), req.GetEndKey()) >= 0) {
 		return resp, nil
 	}
+	if err := e.mem.waitRange(ctx, req.GetStartKey(), req.GetEndKey(), req.GetVersion()); err != nil {
+		return nil, err
+	}
 	err := e.read(ctx, req.GetContext(), req.GetVersion(), func(t *mvcc.MvccTxn) error {
 		pairs, err := scanPairs(t, req)
 		resp.Pairs = pairs

@@ -862,7 +862,11 @@ type KvPrewriteRequest struct {
 	PrimaryLock  []byte                 `protobuf:"bytes,3,opt,name=primary_lock,json=primaryLock,proto3" json:"primary_lock,omitempty"`
 	StartVersion uint64                 `protobuf:"varint,4,opt,name=start_version,json=startVersion,proto3" json:"start_version,omitempty"`
 	// lock_ttl is in milliseconds.
-	LockTtl       uint64 `protobuf:"varint,5,opt,name=lock_ttl,json=lockTtl,proto3" json:"lock_ttl,omitempty"`
+	LockTtl uint64 `protobuf:"varint,5,opt,name=lock_ttl,json=lockTtl,proto3" json:"lock_ttl,omitempty"`
+	// try_one_pc asks the store to commit at once (one-phase commit) when the mutations are the
+	// whole transaction: it takes a commit timestamp from the TSO after every key is checked and
+	// writes the records instead of locks. A store that cannot (no TSO) prewrites as usual.
+	TryOnePc      bool `protobuf:"varint,6,opt,name=try_one_pc,json=tryOnePc,proto3" json:"try_one_pc,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -932,13 +936,23 @@ func (x *KvPrewriteRequest) GetLockTtl() uint64 {
 	return 0
 }
 
+func (x *KvPrewriteRequest) GetTryOnePc() bool {
+	if x != nil {
+		return x.TryOnePc
+	}
+	return false
+}
+
 // KvPrewriteResponse: empty errors means every mutation is locked and written; otherwise nothing was.
 type KvPrewriteResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	RegionError   *errorpb.Error         `protobuf:"bytes,1,opt,name=region_error,json=regionError,proto3" json:"region_error,omitempty"`
-	Errors        []*KeyError            `protobuf:"bytes,2,rep,name=errors,proto3" json:"errors,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state       protoimpl.MessageState `protogen:"open.v1"`
+	RegionError *errorpb.Error         `protobuf:"bytes,1,opt,name=region_error,json=regionError,proto3" json:"region_error,omitempty"`
+	Errors      []*KeyError            `protobuf:"bytes,2,rep,name=errors,proto3" json:"errors,omitempty"`
+	// one_pc_commit_version > 0: try_one_pc committed the transaction at this version, and no
+	// lock was written. 0 with no errors: the keys are locked, commit them with KvCommit.
+	OnePcCommitVersion uint64 `protobuf:"varint,3,opt,name=one_pc_commit_version,json=onePcCommitVersion,proto3" json:"one_pc_commit_version,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *KvPrewriteResponse) Reset() {
@@ -983,6 +997,13 @@ func (x *KvPrewriteResponse) GetErrors() []*KeyError {
 		return x.Errors
 	}
 	return nil
+}
+
+func (x *KvPrewriteResponse) GetOnePcCommitVersion() uint64 {
+	if x != nil {
+		return x.OnePcCommitVersion
+	}
+	return 0
 }
 
 // KvCommitRequest is the second phase of 2PC for keys of one region.
@@ -1778,16 +1799,19 @@ const file_kv_proto_kvrpcpb_txn_proto_rawDesc = "" +
 	"\aend_key\x18\x05 \x01(\fR\x06endKey\"y\n" +
 	"\x0eKvScanResponse\x127\n" +
 	"\fregion_error\x18\x01 \x01(\v2\x14.geekv.errorpb.ErrorR\vregionError\x12.\n" +
-	"\x05pairs\x18\x02 \x03(\v2\x18.geekv.kvrpcpb.TxnKvPairR\x05pairs\"\xdf\x01\n" +
+	"\x05pairs\x18\x02 \x03(\v2\x18.geekv.kvrpcpb.TxnKvPairR\x05pairs\"\xfd\x01\n" +
 	"\x11KvPrewriteRequest\x120\n" +
 	"\acontext\x18\x01 \x01(\v2\x16.geekv.kvrpcpb.ContextR\acontext\x125\n" +
 	"\tmutations\x18\x02 \x03(\v2\x17.geekv.kvrpcpb.MutationR\tmutations\x12!\n" +
 	"\fprimary_lock\x18\x03 \x01(\fR\vprimaryLock\x12#\n" +
 	"\rstart_version\x18\x04 \x01(\x04R\fstartVersion\x12\x19\n" +
-	"\block_ttl\x18\x05 \x01(\x04R\alockTtl\"~\n" +
+	"\block_ttl\x18\x05 \x01(\x04R\alockTtl\x12\x1c\n" +
+	"\n" +
+	"try_one_pc\x18\x06 \x01(\bR\btryOnePc\"\xb1\x01\n" +
 	"\x12KvPrewriteResponse\x127\n" +
 	"\fregion_error\x18\x01 \x01(\v2\x14.geekv.errorpb.ErrorR\vregionError\x12/\n" +
-	"\x06errors\x18\x02 \x03(\v2\x17.geekv.kvrpcpb.KeyErrorR\x06errors\"\xa3\x01\n" +
+	"\x06errors\x18\x02 \x03(\v2\x17.geekv.kvrpcpb.KeyErrorR\x06errors\x121\n" +
+	"\x15one_pc_commit_version\x18\x03 \x01(\x04R\x12onePcCommitVersion\"\xa3\x01\n" +
 	"\x0fKvCommitRequest\x120\n" +
 	"\acontext\x18\x01 \x01(\v2\x16.geekv.kvrpcpb.ContextR\acontext\x12#\n" +
 	"\rstart_version\x18\x02 \x01(\x04R\fstartVersion\x12\x12\n" +
