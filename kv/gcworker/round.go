@@ -19,6 +19,7 @@ func (w *Worker) round(ctx context.Context) {
 		return
 	}
 	w.update(func(s *Stats) { s.Rounds++; s.SafePoint = sp })
+	w.cfg.Collector.RaiseGCFloor(sp)
 	led := w.cfg.Regions()
 	still := make(map[regionVersion]bool, len(led))
 	for _, r := range led {

@@ -22,9 +22,13 @@ type SafePoints interface {
 }
 
 // Collector removes, in one region's [start, end), the versions no read at or after safePoint can
-// see, and returns how many records it removed; *txn.Executor satisfies it.
+// see, and returns how many records it removed; *txn.Executor satisfies it. RaiseGCFloor tells it
+// the cluster's safe point each round, before any collection: another store may already have
+// collected at it (a region led elsewhere until now, or this store restarted), so transactions
+// that started at or below it must no longer prewrite here.
 type Collector interface {
 	GC(ctx context.Context, kvctx *kvrpcpb.Context, safePoint uint64, start, end []byte) (int, error)
+	RaiseGCFloor(safePoint uint64)
 }
 
 // Region is one region this store leads: its meta (range and epoch) and this store's peer.

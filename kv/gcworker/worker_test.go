@@ -37,7 +37,10 @@ type fakeCollector struct {
 	calls   []call
 	failFor map[uint64]int
 	block   bool // wait for the context to end, then fail with its error
+	floor   atomic.Uint64
 }
+
+func (f *fakeCollector) RaiseGCFloor(sp uint64) { f.floor.Store(max(f.floor.Load(), sp)) }
 
 func (f *fakeCollector) GC(ctx context.Context, kvctx *kvrpcpb.Context, sp uint64, start, end []byte) (int, error) {
 	if f.block {
@@ -110,6 +113,9 @@ func TestCollectsEachLedRegionOncePerSafePoint(t *testing.T) {
 	}
 	sp.sp.Store(100)
 	waitRounds(t, w, 3)
+	if f := c.floor.Load(); f != 100 {
+		t.Fatalf("collector's GC floor %d, want the safe point 100", f)
+	}
 	want := []call{{1, 1, 100, "", "m", 101}, {2, 1, 100, "m", "", 102}}
 	if got := c.got(); fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Fatalf("calls %v, want %v", got, want)

@@ -37,8 +37,9 @@ var ErrInvalidRequest = errors.New("invalid request")
 type Executor struct {
 	st      storage.Storage
 	latches *latches.Latches
-	// gcFloor is the highest safe point GC has run with here: GC may have removed the rollback
-	// records of transactions that started below it, so their prewrites are refused.
+	// gcFloor is the highest safe point GC has run with here or RaiseGCFloor was given: GC may
+	// have removed the rollback records of transactions that started below it, so their
+	// prewrites are refused.
 	gcFloor atomic.Uint64
 	clock   atomic.Pointer[clockBox]
 	mem     memLocks

@@ -27,7 +27,7 @@ func (e *Executor) GC(ctx context.Context, kvctx *kvrpcpb.Context, safePoint uin
 	if err := checkBound("end", end); err != nil {
 		return 0, err
 	}
-	e.raiseGCFloor(safePoint)
+	e.RaiseGCFloor(safePoint)
 	removed, from := 0, start
 	for safePoint > 0 && (len(end) == 0 || bytes.Compare(from, end) < 0) {
 		keys, err := e.gcCandidates(ctx, kvctx, safePoint, from, end)
@@ -167,8 +167,11 @@ func eachVersion(r storage.Reader, from, end []byte, f func(key []byte, v versio
 	return it.Err()
 }
 
-// raiseGCFloor records safePoint before GC removes anything below it.
-func (e *Executor) raiseGCFloor(safePoint uint64) {
+// RaiseGCFloor records a GC safe point: from now on a prewrite of a transaction that started at
+// or below it answers Abort, since GC (here, or on another replica that led the region) may have
+// removed the rollback record that would have stopped it. GC calls it before removing anything;
+// a store's GC worker calls it with the cluster's safe point every round. It never lowers the floor.
+func (e *Executor) RaiseGCFloor(safePoint uint64) {
 	for {
 		cur := e.gcFloor.Load()
 		if safePoint <= cur || e.gcFloor.CompareAndSwap(cur, safePoint) {

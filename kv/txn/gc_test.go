@@ -129,4 +129,15 @@ func TestPrewriteBelowGCSafePointAborts(t *testing.T) {
 	if errs := f.prewrite(60, "a", put("a", "1")).GetErrors(); len(errs) > 0 {
 		t.Fatalf("prewrite at 60: %v", errs)
 	}
+	// The cluster's safe point, from the GC worker, counts without a collection here; one-phase
+	// commits obey it too, and a lower value does not lower the floor.
+	f.e.RaiseGCFloor(70)
+	f.e.RaiseGCFloor(55)
+	f.e.SetClock(&fakeClock{next: 90})
+	if errs := f.onePC(65, put("b", "1")).GetErrors(); len(errs) != 1 || errs[0].GetAbort() == "" {
+		t.Fatalf("one-phase commit at 65 after the floor rose to 70: %v, want one Abort", errs)
+	}
+	if resp := f.onePC(75, put("b", "1")); resp.GetOnePcCommitVersion() != 90 {
+		t.Fatalf("one-phase commit at 75: %v, want committed at 90", resp)
+	}
 }
