@@ -125,6 +125,25 @@ func (t *MvccTxn) MostRecentWrite(key []byte) (*Write, uint64, error) {
 	return found, commit, err
 }
 
+// ConflictingWrite returns the newest of key's write records with commit_ts at or above StartTS
+// that is not another transaction's rollback, with its commit_ts, or nil. Another transaction's
+// rollback changed no value, so a prewrite need not fail on it (this one's own does count).
+func (t *MvccTxn) ConflictingWrite(key []byte) (*Write, uint64, error) {
+	var found *Write
+	var commit uint64
+	err := t.scanWrites(key, ^uint64(0), func(w *Write, ts uint64) (bool, error) {
+		if ts < t.StartTS {
+			return false, nil
+		}
+		if w.Kind == WriteRollback && w.StartTS != t.StartTS {
+			return true, nil
+		}
+		found, commit = w, ts
+		return false, nil
+	})
+	return found, commit, err
+}
+
 // scanWrites calls f on key's write records with commit_ts <= maxTS, newest first,
 // while f returns true.
 func (t *MvccTxn) scanWrites(key []byte, maxTS uint64, f func(w *Write, commitTS uint64) (bool, error)) error {

@@ -286,3 +286,25 @@ func TestMostRecentWrite4A(t *testing.T) {
 		}
 	}
 }
+
+func TestConflictingWriteSkipsOthersRollbacks(t *testing.T) {
+	f := newFixture(t)
+	f.commit("k", 10, 20, WritePut, "a")
+	f.commit("k", 30, 30, WriteRollback, "")
+	f.commit("k", 35, 35, WriteRollback, "")
+	f.commit("k\x00", 50, 60, WritePut, "other key")
+	for _, c := range []struct {
+		start, wantCommit uint64
+		what              string
+	}{
+		{5, 20, "the commit at 20 under two newer rollbacks of other txns"},
+		{25, 0, "nothing: only other txns' rollbacks above 25"},
+		{30, 30, "this txn's own rollback"},
+		{36, 0, "nothing at or above 36"},
+	} {
+		w, commit, err := f.txn(c.start).ConflictingWrite([]byte("k"))
+		if err != nil || commit != c.wantCommit || (w == nil) != (c.wantCommit == 0) {
+			t.Fatalf("ConflictingWrite at %d = %+v, %d, %v; want %s", c.start, w, commit, err, c.what)
+		}
+	}
+}

@@ -138,15 +138,19 @@ func bufferLock(t *mvcc.MvccTxn, req *kvrpcpb.KvPrewriteRequest, m *kvrpcpb.Muta
 }
 
 // checkWrites fails a prewrite of key if a write at or after its start_ts exists: a
-// rollback of this transaction (abort) or another transaction's commit (conflict).
+// rollback of this transaction (abort) or another transaction's commit (conflict). Another
+// transaction's rollback record is no conflict: it changed nothing (TiKV counts it, which
+// lets one aborted transaction abort the next ones that touch its keys).
 func checkWrites(t *mvcc.MvccTxn, key, primary []byte) (keyErr, error) {
-	w, commitTS, err := t.MostRecentWrite(key)
-	if err != nil || w == nil || commitTS < t.StartTS {
+	w, commitTS, err := t.ConflictingWrite(key)
+	if err != nil || w == nil {
 		return nil, err
 	}
-	own, _, err := t.CurrentWrite(key)
-	if err != nil {
-		return nil, err
+	own := w
+	if w.StartTS != t.StartTS {
+		if own, _, err = t.CurrentWrite(key); err != nil {
+			return nil, err
+		}
 	}
 	if own != nil && own.Kind == mvcc.WriteRollback {
 		return abortErr("txn %d was rolled back on key %q", t.StartTS, key), nil

@@ -68,6 +68,21 @@ func TestPrewriteWrittenNoConflict4B(t *testing.T) {
 	}
 }
 
+// TestPrewriteIgnoresOthersRollbacks: another transaction's rollback record above start_ts
+// changed no value, so it is no write conflict; a commit above it still is.
+func TestPrewriteIgnoresOthersRollbacks(t *testing.T) {
+	f := newFixture(t)
+	f.rolledBack("k", 20)
+	if errs := f.prewrite(11, "k", put("k", "new")).GetErrors(); len(errs) > 0 {
+		t.Fatalf("prewrite at 11 under another txn's rollback at 20: %v", errs)
+	}
+	f.rolledBack("j", 20)
+	f.committed("j", 25, 30, []byte("v"))
+	if errs := f.prewrite(12, "j", put("j", "new")).GetErrors(); len(errs) != 1 || errs[0].GetConflict().GetConflictCommitTs() != 30 {
+		t.Fatalf("prewrite at 12 under a commit at 30: %v, want a conflict with it", errs)
+	}
+}
+
 func TestPrewriteOverwrite4B(t *testing.T) {
 	f := newFixture(t)
 	if errs := f.prewrite(10, "k", put("k", "first"), del("k"), put("k", "last")).GetErrors(); len(errs) > 0 {
