@@ -255,6 +255,9 @@ func (s *fakeStore) KvCheckTxnStatus(_ context.Context, req *kvrpcpb.KvCheckTxnS
 		}
 		return &kvrpcpb.KvCheckTxnStatusResponse{CommitVersion: w.commitTS}, nil
 	}
+	if !req.RollbackIfNotExist {
+		return &kvrpcpb.KvCheckTxnStatusResponse{Error: &kvrpcpb.KeyError{TxnNotFound: &kvrpcpb.TxnNotFound{StartTs: req.LockTs, PrimaryKey: req.PrimaryKey}}}, nil
+	}
 	m.finish(k, req.LockTs, 0)
 	return &kvrpcpb.KvCheckTxnStatusResponse{Action: kvrpcpb.Action_LockNotExistRollback}, nil
 }

@@ -28,10 +28,15 @@ func realTxnSetup(t *testing.T) *Client {
 	return c
 }
 
-// commitCounter counts the KvCommit calls a server answers.
+// commitCounter counts the KvCommit and KvCheckTxnStatus calls a server answers.
 type commitCounter struct {
 	*server.Server
-	commits atomic.Int32
+	commits, checks atomic.Int32
+}
+
+func (c *commitCounter) KvCheckTxnStatus(ctx context.Context, req *kvrpcpb.KvCheckTxnStatusRequest) (*kvrpcpb.KvCheckTxnStatusResponse, error) {
+	c.checks.Add(1)
+	return c.Server.KvCheckTxnStatus(ctx, req)
 }
 
 func (c *commitCounter) KvCommit(ctx context.Context, req *kvrpcpb.KvCommitRequest) (*kvrpcpb.KvCommitResponse, error) {
@@ -305,5 +310,50 @@ func TestTxnRealServerOnePhaseCommit(t *testing.T) {
 		if got := view(t, c, "k1", "k2"); got != want {
 			t.Fatalf("read %s, want %s", got, want)
 		}
+	}
+}
+
+// TestTxnRealServerWaitsForYoungPrimary: a reader meeting a secondary lock whose primary is not
+// locked yet (prewrites go to every region at once) waits instead of rolling the transaction
+// back, so the primary's prewrite still succeeds and the transaction commits.
+func TestTxnRealServerWaitsForYoungPrimary(t *testing.T) {
+	c, s := realTxnServer(t)
+	ctx := ctxT(t)
+	start, err := c.route.sched.GetTS(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	prewrite := func(key string) *kvrpcpb.KvPrewriteResponse {
+		r, err := s.Txn().Prewrite(ctx, &kvrpcpb.KvPrewriteRequest{Mutations: []*kvrpcpb.Mutation{
+			{Op: kvrpcpb.Op_Put, Key: []byte(key), Value: []byte("v")}}, PrimaryLock: []byte("p"), StartVersion: start, LockTtl: 10_000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	if r := prewrite("s"); len(r.GetErrors()) > 0 {
+		t.Fatal(r.GetErrors())
+	}
+	read := make(chan string, 1)
+	go func() { read <- view(t, c, "s") }()
+	for s.checks.Load() == 0 { // the reader met the lock and asked about p
+		time.Sleep(time.Millisecond)
+	}
+	if r := prewrite("p"); len(r.GetErrors()) > 0 {
+		t.Fatalf("primary's prewrite after the reader's check: %v; want it to succeed", r.GetErrors())
+	}
+	commitTS, err := c.route.sched.GetTS(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := s.Txn().Commit(ctx, &kvrpcpb.KvCommitRequest{StartVersion: start, Keys: [][]byte{[]byte("p")}, CommitVersion: commitTS}); err != nil || r.GetError() != nil {
+		t.Fatalf("commit of the primary: %v, %v", r, err)
+	}
+	// The reader started before the commit: it must not see it, but it waited, then committed s.
+	if got := <-read; got != "s=-" {
+		t.Fatalf("reader got %s, want s=- (its snapshot is older than the commit)", got)
+	}
+	if got := view(t, c, "p", "s"); got != "p=v s=v" {
+		t.Fatalf("after the commit: %s, want p=v s=v", got)
 	}
 }

@@ -128,22 +128,21 @@ func parallel(n int, f func(i int) error) error {
 }
 
 // checkTxnStatus asks the region of l's primary key what became of l's transaction; an
-// expired lock is rolled back by the check itself.
+// expired lock is rolled back by the check itself. A primary with neither lock nor record
+// (its prewrite, sent at the same time as l's, may not have applied yet) counts as alive
+// until l's own TTL runs out; only then is the check asked to roll the transaction back.
 func (c *Client) checkTxnStatus(ctx context.Context, l *kvrpcpb.LockInfo, now uint64) (txnStatus, error) {
 	primary := l.GetPrimaryLock()
 	if len(primary) == 0 {
 		return txnStatus{}, fmt.Errorf("client: lock on key %q of txn %d names no primary key", l.GetKey(), l.GetLockVersion())
 	}
-	var resp *kvrpcpb.KvCheckTxnStatusResponse
-	err := c.routeKeys(ctx, [][]byte{primary}, false, func(ctx context.Context, kv tinykvpb.TinyKvClient, kctx *kvrpcpb.Context, _ *regioncache.KeyGroup) result {
-		r, err := kv.KvCheckTxnStatus(ctx, &kvrpcpb.KvCheckTxnStatusRequest{Context: kctx, PrimaryKey: primary,
-			LockTs: l.GetLockVersion(), CurrentTs: now})
-		resp = r
-		return result{err: err, regionErr: r.GetRegionError()}
-	})
+	rollback := lockExpired(l, now)
+	resp, err := c.askTxnStatus(ctx, l, primary, now, rollback)
 	switch {
 	case err != nil:
 		return txnStatus{}, fmt.Errorf("client: checking txn %d (primary %q) for the lock on key %q: %v", l.GetLockVersion(), primary, l.GetKey(), err)
+	case resp.GetError().GetTxnNotFound() != nil && !rollback:
+		return txnStatus{alive: true}, nil // l is young: wait for the primary's prewrite
 	case resp.GetError() != nil:
 		return txnStatus{}, fmt.Errorf("client: checking txn %d (primary %q) for the lock on key %q: %v",
 			l.GetLockVersion(), primary, l.GetKey(), keyError(l.GetLockVersion(), primary, resp.GetError()))
@@ -151,6 +150,26 @@ func (c *Client) checkTxnStatus(ctx context.Context, l *kvrpcpb.LockInfo, now ui
 		return txnStatus{commitTS: resp.GetCommitVersion()}, nil
 	}
 	return txnStatus{alive: resp.GetLockTtl() > 0}, nil
+}
+
+func (c *Client) askTxnStatus(ctx context.Context, l *kvrpcpb.LockInfo, primary []byte, now uint64, rollback bool) (*kvrpcpb.KvCheckTxnStatusResponse, error) {
+	var resp *kvrpcpb.KvCheckTxnStatusResponse
+	err := c.routeKeys(ctx, [][]byte{primary}, false, func(ctx context.Context, kv tinykvpb.TinyKvClient, kctx *kvrpcpb.Context, _ *regioncache.KeyGroup) result {
+		r, err := kv.KvCheckTxnStatus(ctx, &kvrpcpb.KvCheckTxnStatusRequest{Context: kctx, PrimaryKey: primary,
+			LockTs: l.GetLockVersion(), CurrentTs: now, RollbackIfNotExist: rollback})
+		resp = r
+		return result{err: err, regionErr: r.GetRegionError()}
+	})
+	return resp, err
+}
+
+// tsoLogicalBits is how many low bits of a TSO timestamp count within one millisecond.
+const tsoLogicalBits = 18
+
+// lockExpired reports whether l's TTL (milliseconds from its start_ts) has run out at now.
+func lockExpired(l *kvrpcpb.LockInfo, now uint64) bool {
+	deadline := l.GetLockVersion()>>tsoLogicalBits + l.GetLockTtl()
+	return deadline >= l.GetLockTtl() && now>>tsoLogicalBits >= deadline
 }
 
 // resolveTxnLocks commits (commitTS > 0) or rolls back transaction startTS's locks in the

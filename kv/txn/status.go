@@ -28,8 +28,9 @@ func expired(l *mvcc.Lock, currentTS uint64) bool {
 // and settles it when it can: a live lock answers its lock_ttl, at least 1 (NoAction); a lock whose
 // TTL has run out at current_ts is rolled back (TTLExpireRollback); a committed
 // transaction answers its commit_version; a rolled-back one answers 0s (NoAction); with
-// neither lock nor record a rollback record is written (LockNotExistRollback), so the
-// transaction can never commit.
+// neither lock nor record and rollback_if_not_exist, a rollback record is written
+// (LockNotExistRollback), so the transaction can never commit; without the flag nothing is
+// written and the answer is KeyError.txn_not_found.
 func (e *Executor) CheckTxnStatus(ctx context.Context, req *kvrpcpb.KvCheckTxnStatusRequest) (*kvrpcpb.KvCheckTxnStatusResponse, error) {
 	key := req.GetPrimaryKey()
 	if err := checkKey("primary_key", key); err != nil {
@@ -43,7 +44,7 @@ func (e *Executor) CheckTxnStatus(ctx context.Context, req *kvrpcpb.KvCheckTxnSt
 	}
 	resp := &kvrpcpb.KvCheckTxnStatusResponse{}
 	_, err := e.write(ctx, req.GetContext(), [][]byte{key}, req.GetLockTs(), func(t *mvcc.MvccTxn) (keyErr, error) {
-		return nil, checkStatus(t, key, req.GetCurrentTs(), resp)
+		return nil, checkStatus(t, key, req.GetCurrentTs(), req.GetRollbackIfNotExist(), resp)
 	})
 	if err != nil {
 		return nil, err
@@ -51,7 +52,7 @@ func (e *Executor) CheckTxnStatus(ctx context.Context, req *kvrpcpb.KvCheckTxnSt
 	return resp, nil
 }
 
-func checkStatus(t *mvcc.MvccTxn, key []byte, currentTS uint64, resp *kvrpcpb.KvCheckTxnStatusResponse) error {
+func checkStatus(t *mvcc.MvccTxn, key []byte, currentTS uint64, rollbackIfNotExist bool, resp *kvrpcpb.KvCheckTxnStatusResponse) error {
 	l, err := t.GetLock(key)
 	if err != nil {
 		return err
@@ -73,9 +74,11 @@ func checkStatus(t *mvcc.MvccTxn, key []byte, currentTS uint64, resp *kvrpcpb.Kv
 		resp.Action = kvrpcpb.Action_NoAction
 	case w != nil:
 		resp.CommitVersion, resp.Action = commitTS, kvrpcpb.Action_NoAction
-	default:
+	case rollbackIfNotExist:
 		writeRollback(t, key, l)
 		resp.Action = kvrpcpb.Action_LockNotExistRollback
+	default:
+		resp.Error = &kvrpcpb.KeyError{TxnNotFound: &kvrpcpb.TxnNotFound{StartTs: t.StartTS, PrimaryKey: key}}
 	}
 	return nil
 }

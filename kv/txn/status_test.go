@@ -13,7 +13,13 @@ func ts(physicalMs, logical uint64) uint64 { return physicalMs<<logicalBits | lo
 
 func (f *fixture) checkStatus(primary string, lockTS, currentTS uint64) *kvrpcpb.KvCheckTxnStatusResponse {
 	f.t.Helper()
-	resp, err := f.e.CheckTxnStatus(ctx, &kvrpcpb.KvCheckTxnStatusRequest{PrimaryKey: []byte(primary), LockTs: lockTS, CurrentTs: currentTS})
+	return f.checkStatusIf(primary, lockTS, currentTS, true)
+}
+
+func (f *fixture) checkStatusIf(primary string, lockTS, currentTS uint64, rollbackIfNotExist bool) *kvrpcpb.KvCheckTxnStatusResponse {
+	f.t.Helper()
+	resp, err := f.e.CheckTxnStatus(ctx, &kvrpcpb.KvCheckTxnStatusRequest{PrimaryKey: []byte(primary), LockTs: lockTS,
+		CurrentTs: currentTS, RollbackIfNotExist: rollbackIfNotExist})
 	if err != nil {
 		f.t.Fatalf("CheckTxnStatus: %v", err)
 	}
@@ -80,6 +86,29 @@ func TestCheckTxnStatusNoLockNoWrite4C(t *testing.T) {
 	f.wantDump("write p@10: rollback start=10")
 	if errs := f.prewrite(10, "p", put("p", "late")).GetErrors(); len(errs) != 1 || errs[0].GetAbort() == "" {
 		t.Fatalf("late prewrite after the status check: %v, want an abort", errs)
+	}
+}
+
+// TestCheckTxnStatusNotFoundWritesNothing: without rollback_if_not_exist a primary with
+// neither lock nor record answers txn_not_found and stays free for the late prewrite; a lock or
+// a record is answered as with the flag.
+func TestCheckTxnStatusNotFoundWritesNothing(t *testing.T) {
+	f := newFixture(t)
+	resp := f.checkStatusIf("p", 10, ts(5000, 0), false)
+	if nf := resp.GetError().GetTxnNotFound(); nf == nil || nf.GetStartTs() != 10 || string(nf.GetPrimaryKey()) != "p" ||
+		resp.Action != kvrpcpb.Action_NoAction {
+		t.Fatalf("status = %v, want txn_not_found for 10 on p", resp)
+	}
+	f.wantDump()
+	if errs := f.prewrite(10, "p", put("p", "v")).GetErrors(); len(errs) > 0 {
+		t.Fatalf("prewrite after the check: %v", errs)
+	}
+	if resp := f.checkStatusIf("p", 10, ts(0, 11), false); resp.GetLockTtl() == 0 || resp.GetError() != nil {
+		t.Fatalf("status of the now locked primary = %v, want live", resp)
+	}
+	f.commit(10, 20, "p")
+	if resp := f.checkStatusIf("p", 10, ts(5000, 0), false); resp.GetCommitVersion() != 20 {
+		t.Fatalf("status after commit = %v, want commit_version 20", resp)
 	}
 }
 

@@ -357,7 +357,10 @@ type KeyError struct {
 	// abort: the transaction can no longer commit (for example it was rolled back).
 	Abort string `protobuf:"bytes,3,opt,name=abort,proto3" json:"abort,omitempty"`
 	// conflict: a write newer than the transaction's start_ts exists.
-	Conflict      *WriteConflict `protobuf:"bytes,4,opt,name=conflict,proto3" json:"conflict,omitempty"`
+	Conflict *WriteConflict `protobuf:"bytes,4,opt,name=conflict,proto3" json:"conflict,omitempty"`
+	// txn_not_found: KvCheckTxnStatus without rollback_if_not_exist found neither the primary's
+	// lock nor its record (its prewrite may still be on the way).
+	TxnNotFound   *TxnNotFound `protobuf:"bytes,5,opt,name=txn_not_found,json=txnNotFound,proto3" json:"txn_not_found,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -420,6 +423,66 @@ func (x *KeyError) GetConflict() *WriteConflict {
 	return nil
 }
 
+func (x *KeyError) GetTxnNotFound() *TxnNotFound {
+	if x != nil {
+		return x.TxnNotFound
+	}
+	return nil
+}
+
+// TxnNotFound names the transaction whose primary key holds neither lock nor record.
+type TxnNotFound struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	StartTs       uint64                 `protobuf:"varint,1,opt,name=start_ts,json=startTs,proto3" json:"start_ts,omitempty"`
+	PrimaryKey    []byte                 `protobuf:"bytes,2,opt,name=primary_key,json=primaryKey,proto3" json:"primary_key,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TxnNotFound) Reset() {
+	*x = TxnNotFound{}
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TxnNotFound) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TxnNotFound) ProtoMessage() {}
+
+func (x *TxnNotFound) ProtoReflect() protoreflect.Message {
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TxnNotFound.ProtoReflect.Descriptor instead.
+func (*TxnNotFound) Descriptor() ([]byte, []int) {
+	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *TxnNotFound) GetStartTs() uint64 {
+	if x != nil {
+		return x.StartTs
+	}
+	return 0
+}
+
+func (x *TxnNotFound) GetPrimaryKey() []byte {
+	if x != nil {
+		return x.PrimaryKey
+	}
+	return nil
+}
+
 // TxnKvPair is one key read by a transaction, or the error that kept it from being read.
 type TxnKvPair struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -432,7 +495,7 @@ type TxnKvPair struct {
 
 func (x *TxnKvPair) Reset() {
 	*x = TxnKvPair{}
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[4]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -444,7 +507,7 @@ func (x *TxnKvPair) String() string {
 func (*TxnKvPair) ProtoMessage() {}
 
 func (x *TxnKvPair) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[4]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -457,7 +520,7 @@ func (x *TxnKvPair) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use TxnKvPair.ProtoReflect.Descriptor instead.
 func (*TxnKvPair) Descriptor() ([]byte, []int) {
-	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{4}
+	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *TxnKvPair) GetError() *KeyError {
@@ -493,7 +556,7 @@ type KvGetRequest struct {
 
 func (x *KvGetRequest) Reset() {
 	*x = KvGetRequest{}
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[5]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -505,7 +568,7 @@ func (x *KvGetRequest) String() string {
 func (*KvGetRequest) ProtoMessage() {}
 
 func (x *KvGetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[5]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -518,7 +581,7 @@ func (x *KvGetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KvGetRequest.ProtoReflect.Descriptor instead.
 func (*KvGetRequest) Descriptor() ([]byte, []int) {
-	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{5}
+	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *KvGetRequest) GetContext() *Context {
@@ -554,7 +617,7 @@ type KvGetResponse struct {
 
 func (x *KvGetResponse) Reset() {
 	*x = KvGetResponse{}
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[6]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -566,7 +629,7 @@ func (x *KvGetResponse) String() string {
 func (*KvGetResponse) ProtoMessage() {}
 
 func (x *KvGetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[6]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -579,7 +642,7 @@ func (x *KvGetResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KvGetResponse.ProtoReflect.Descriptor instead.
 func (*KvGetResponse) Descriptor() ([]byte, []int) {
-	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{6}
+	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *KvGetResponse) GetRegionError() *errorpb.Error {
@@ -622,7 +685,7 @@ type KvBatchGetRequest struct {
 
 func (x *KvBatchGetRequest) Reset() {
 	*x = KvBatchGetRequest{}
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[7]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -634,7 +697,7 @@ func (x *KvBatchGetRequest) String() string {
 func (*KvBatchGetRequest) ProtoMessage() {}
 
 func (x *KvBatchGetRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[7]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -647,7 +710,7 @@ func (x *KvBatchGetRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KvBatchGetRequest.ProtoReflect.Descriptor instead.
 func (*KvBatchGetRequest) Descriptor() ([]byte, []int) {
-	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{7}
+	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *KvBatchGetRequest) GetContext() *Context {
@@ -682,7 +745,7 @@ type KvBatchGetResponse struct {
 
 func (x *KvBatchGetResponse) Reset() {
 	*x = KvBatchGetResponse{}
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[8]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -694,7 +757,7 @@ func (x *KvBatchGetResponse) String() string {
 func (*KvBatchGetResponse) ProtoMessage() {}
 
 func (x *KvBatchGetResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[8]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -707,7 +770,7 @@ func (x *KvBatchGetResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KvBatchGetResponse.ProtoReflect.Descriptor instead.
 func (*KvBatchGetResponse) Descriptor() ([]byte, []int) {
-	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{8}
+	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *KvBatchGetResponse) GetRegionError() *errorpb.Error {
@@ -738,7 +801,7 @@ type KvScanRequest struct {
 
 func (x *KvScanRequest) Reset() {
 	*x = KvScanRequest{}
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[9]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -750,7 +813,7 @@ func (x *KvScanRequest) String() string {
 func (*KvScanRequest) ProtoMessage() {}
 
 func (x *KvScanRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[9]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -763,7 +826,7 @@ func (x *KvScanRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KvScanRequest.ProtoReflect.Descriptor instead.
 func (*KvScanRequest) Descriptor() ([]byte, []int) {
-	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{9}
+	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *KvScanRequest) GetContext() *Context {
@@ -812,7 +875,7 @@ type KvScanResponse struct {
 
 func (x *KvScanResponse) Reset() {
 	*x = KvScanResponse{}
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[10]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -824,7 +887,7 @@ func (x *KvScanResponse) String() string {
 func (*KvScanResponse) ProtoMessage() {}
 
 func (x *KvScanResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[10]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -837,7 +900,7 @@ func (x *KvScanResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KvScanResponse.ProtoReflect.Descriptor instead.
 func (*KvScanResponse) Descriptor() ([]byte, []int) {
-	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{10}
+	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *KvScanResponse) GetRegionError() *errorpb.Error {
@@ -873,7 +936,7 @@ type KvPrewriteRequest struct {
 
 func (x *KvPrewriteRequest) Reset() {
 	*x = KvPrewriteRequest{}
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[11]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -885,7 +948,7 @@ func (x *KvPrewriteRequest) String() string {
 func (*KvPrewriteRequest) ProtoMessage() {}
 
 func (x *KvPrewriteRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[11]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -898,7 +961,7 @@ func (x *KvPrewriteRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KvPrewriteRequest.ProtoReflect.Descriptor instead.
 func (*KvPrewriteRequest) Descriptor() ([]byte, []int) {
-	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{11}
+	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *KvPrewriteRequest) GetContext() *Context {
@@ -957,7 +1020,7 @@ type KvPrewriteResponse struct {
 
 func (x *KvPrewriteResponse) Reset() {
 	*x = KvPrewriteResponse{}
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[12]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -969,7 +1032,7 @@ func (x *KvPrewriteResponse) String() string {
 func (*KvPrewriteResponse) ProtoMessage() {}
 
 func (x *KvPrewriteResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[12]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -982,7 +1045,7 @@ func (x *KvPrewriteResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KvPrewriteResponse.ProtoReflect.Descriptor instead.
 func (*KvPrewriteResponse) Descriptor() ([]byte, []int) {
-	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{12}
+	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *KvPrewriteResponse) GetRegionError() *errorpb.Error {
@@ -1019,7 +1082,7 @@ type KvCommitRequest struct {
 
 func (x *KvCommitRequest) Reset() {
 	*x = KvCommitRequest{}
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[13]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1031,7 +1094,7 @@ func (x *KvCommitRequest) String() string {
 func (*KvCommitRequest) ProtoMessage() {}
 
 func (x *KvCommitRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[13]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1044,7 +1107,7 @@ func (x *KvCommitRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KvCommitRequest.ProtoReflect.Descriptor instead.
 func (*KvCommitRequest) Descriptor() ([]byte, []int) {
-	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{13}
+	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{14}
 }
 
 func (x *KvCommitRequest) GetContext() *Context {
@@ -1085,7 +1148,7 @@ type KvCommitResponse struct {
 
 func (x *KvCommitResponse) Reset() {
 	*x = KvCommitResponse{}
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[14]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1097,7 +1160,7 @@ func (x *KvCommitResponse) String() string {
 func (*KvCommitResponse) ProtoMessage() {}
 
 func (x *KvCommitResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[14]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1110,7 +1173,7 @@ func (x *KvCommitResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KvCommitResponse.ProtoReflect.Descriptor instead.
 func (*KvCommitResponse) Descriptor() ([]byte, []int) {
-	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{14}
+	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *KvCommitResponse) GetRegionError() *errorpb.Error {
@@ -1129,18 +1192,23 @@ func (x *KvCommitResponse) GetError() *KeyError {
 
 // KvCheckTxnStatusRequest asks the state of the transaction whose primary is primary_key.
 type KvCheckTxnStatusRequest struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Context       *Context               `protobuf:"bytes,1,opt,name=context,proto3" json:"context,omitempty"`
-	PrimaryKey    []byte                 `protobuf:"bytes,2,opt,name=primary_key,json=primaryKey,proto3" json:"primary_key,omitempty"`
-	LockTs        uint64                 `protobuf:"varint,3,opt,name=lock_ts,json=lockTs,proto3" json:"lock_ts,omitempty"`
-	CurrentTs     uint64                 `protobuf:"varint,4,opt,name=current_ts,json=currentTs,proto3" json:"current_ts,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state      protoimpl.MessageState `protogen:"open.v1"`
+	Context    *Context               `protobuf:"bytes,1,opt,name=context,proto3" json:"context,omitempty"`
+	PrimaryKey []byte                 `protobuf:"bytes,2,opt,name=primary_key,json=primaryKey,proto3" json:"primary_key,omitempty"`
+	LockTs     uint64                 `protobuf:"varint,3,opt,name=lock_ts,json=lockTs,proto3" json:"lock_ts,omitempty"`
+	CurrentTs  uint64                 `protobuf:"varint,4,opt,name=current_ts,json=currentTs,proto3" json:"current_ts,omitempty"`
+	// rollback_if_not_exist: with neither lock nor record on the primary, write a rollback record
+	// (LockNotExistRollback) so the transaction can never commit. Without it nothing is written and
+	// the answer is KeyError.txn_not_found: a reader that met a young secondary lock waits for the
+	// primary's prewrite instead of aborting the transaction (TiKV's flag of the same name).
+	RollbackIfNotExist bool `protobuf:"varint,5,opt,name=rollback_if_not_exist,json=rollbackIfNotExist,proto3" json:"rollback_if_not_exist,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
 }
 
 func (x *KvCheckTxnStatusRequest) Reset() {
 	*x = KvCheckTxnStatusRequest{}
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[15]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1152,7 +1220,7 @@ func (x *KvCheckTxnStatusRequest) String() string {
 func (*KvCheckTxnStatusRequest) ProtoMessage() {}
 
 func (x *KvCheckTxnStatusRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[15]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1165,7 +1233,7 @@ func (x *KvCheckTxnStatusRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KvCheckTxnStatusRequest.ProtoReflect.Descriptor instead.
 func (*KvCheckTxnStatusRequest) Descriptor() ([]byte, []int) {
-	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{15}
+	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *KvCheckTxnStatusRequest) GetContext() *Context {
@@ -1196,6 +1264,13 @@ func (x *KvCheckTxnStatusRequest) GetCurrentTs() uint64 {
 	return 0
 }
 
+func (x *KvCheckTxnStatusRequest) GetRollbackIfNotExist() bool {
+	if x != nil {
+		return x.RollbackIfNotExist
+	}
+	return false
+}
+
 // KvCheckTxnStatusResponse: commit_version > 0 means committed; lock_ttl > 0 means still locked;
 // both 0 means rolled back.
 type KvCheckTxnStatusResponse struct {
@@ -1211,7 +1286,7 @@ type KvCheckTxnStatusResponse struct {
 
 func (x *KvCheckTxnStatusResponse) Reset() {
 	*x = KvCheckTxnStatusResponse{}
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[16]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1223,7 +1298,7 @@ func (x *KvCheckTxnStatusResponse) String() string {
 func (*KvCheckTxnStatusResponse) ProtoMessage() {}
 
 func (x *KvCheckTxnStatusResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[16]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1236,7 +1311,7 @@ func (x *KvCheckTxnStatusResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KvCheckTxnStatusResponse.ProtoReflect.Descriptor instead.
 func (*KvCheckTxnStatusResponse) Descriptor() ([]byte, []int) {
-	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{16}
+	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{17}
 }
 
 func (x *KvCheckTxnStatusResponse) GetRegionError() *errorpb.Error {
@@ -1286,7 +1361,7 @@ type KvBatchRollbackRequest struct {
 
 func (x *KvBatchRollbackRequest) Reset() {
 	*x = KvBatchRollbackRequest{}
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[17]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1298,7 +1373,7 @@ func (x *KvBatchRollbackRequest) String() string {
 func (*KvBatchRollbackRequest) ProtoMessage() {}
 
 func (x *KvBatchRollbackRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[17]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1311,7 +1386,7 @@ func (x *KvBatchRollbackRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KvBatchRollbackRequest.ProtoReflect.Descriptor instead.
 func (*KvBatchRollbackRequest) Descriptor() ([]byte, []int) {
-	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{17}
+	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{18}
 }
 
 func (x *KvBatchRollbackRequest) GetContext() *Context {
@@ -1345,7 +1420,7 @@ type KvBatchRollbackResponse struct {
 
 func (x *KvBatchRollbackResponse) Reset() {
 	*x = KvBatchRollbackResponse{}
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[18]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1357,7 +1432,7 @@ func (x *KvBatchRollbackResponse) String() string {
 func (*KvBatchRollbackResponse) ProtoMessage() {}
 
 func (x *KvBatchRollbackResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[18]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1370,7 +1445,7 @@ func (x *KvBatchRollbackResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KvBatchRollbackResponse.ProtoReflect.Descriptor instead.
 func (*KvBatchRollbackResponse) Descriptor() ([]byte, []int) {
-	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{18}
+	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *KvBatchRollbackResponse) GetRegionError() *errorpb.Error {
@@ -1400,7 +1475,7 @@ type KvScanLockRequest struct {
 
 func (x *KvScanLockRequest) Reset() {
 	*x = KvScanLockRequest{}
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[19]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1412,7 +1487,7 @@ func (x *KvScanLockRequest) String() string {
 func (*KvScanLockRequest) ProtoMessage() {}
 
 func (x *KvScanLockRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[19]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1425,7 +1500,7 @@ func (x *KvScanLockRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KvScanLockRequest.ProtoReflect.Descriptor instead.
 func (*KvScanLockRequest) Descriptor() ([]byte, []int) {
-	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{19}
+	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *KvScanLockRequest) GetContext() *Context {
@@ -1467,7 +1542,7 @@ type KvScanLockResponse struct {
 
 func (x *KvScanLockResponse) Reset() {
 	*x = KvScanLockResponse{}
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[20]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1479,7 +1554,7 @@ func (x *KvScanLockResponse) String() string {
 func (*KvScanLockResponse) ProtoMessage() {}
 
 func (x *KvScanLockResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[20]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1492,7 +1567,7 @@ func (x *KvScanLockResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KvScanLockResponse.ProtoReflect.Descriptor instead.
 func (*KvScanLockResponse) Descriptor() ([]byte, []int) {
-	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{20}
+	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{21}
 }
 
 func (x *KvScanLockResponse) GetRegionError() *errorpb.Error {
@@ -1531,7 +1606,7 @@ type KvResolveLockRequest struct {
 
 func (x *KvResolveLockRequest) Reset() {
 	*x = KvResolveLockRequest{}
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[21]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1543,7 +1618,7 @@ func (x *KvResolveLockRequest) String() string {
 func (*KvResolveLockRequest) ProtoMessage() {}
 
 func (x *KvResolveLockRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[21]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1556,7 +1631,7 @@ func (x *KvResolveLockRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KvResolveLockRequest.ProtoReflect.Descriptor instead.
 func (*KvResolveLockRequest) Descriptor() ([]byte, []int) {
-	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{21}
+	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *KvResolveLockRequest) GetContext() *Context {
@@ -1597,7 +1672,7 @@ type KvResolveLockResponse struct {
 
 func (x *KvResolveLockResponse) Reset() {
 	*x = KvResolveLockResponse{}
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[22]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1609,7 +1684,7 @@ func (x *KvResolveLockResponse) String() string {
 func (*KvResolveLockResponse) ProtoMessage() {}
 
 func (x *KvResolveLockResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[22]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1622,7 +1697,7 @@ func (x *KvResolveLockResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KvResolveLockResponse.ProtoReflect.Descriptor instead.
 func (*KvResolveLockResponse) Descriptor() ([]byte, []int) {
-	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{22}
+	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *KvResolveLockResponse) GetRegionError() *errorpb.Error {
@@ -1650,7 +1725,7 @@ type KvGCRequest struct {
 
 func (x *KvGCRequest) Reset() {
 	*x = KvGCRequest{}
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[23]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[24]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1662,7 +1737,7 @@ func (x *KvGCRequest) String() string {
 func (*KvGCRequest) ProtoMessage() {}
 
 func (x *KvGCRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[23]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[24]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1675,7 +1750,7 @@ func (x *KvGCRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KvGCRequest.ProtoReflect.Descriptor instead.
 func (*KvGCRequest) Descriptor() ([]byte, []int) {
-	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{23}
+	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{24}
 }
 
 func (x *KvGCRequest) GetContext() *Context {
@@ -1702,7 +1777,7 @@ type KvGCResponse struct {
 
 func (x *KvGCResponse) Reset() {
 	*x = KvGCResponse{}
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[24]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[25]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1714,7 +1789,7 @@ func (x *KvGCResponse) String() string {
 func (*KvGCResponse) ProtoMessage() {}
 
 func (x *KvGCResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[24]
+	mi := &file_kv_proto_kvrpcpb_txn_proto_msgTypes[25]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1727,7 +1802,7 @@ func (x *KvGCResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use KvGCResponse.ProtoReflect.Descriptor instead.
 func (*KvGCResponse) Descriptor() ([]byte, []int) {
-	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{24}
+	return file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP(), []int{25}
 }
 
 func (x *KvGCResponse) GetRegionError() *errorpb.Error {
@@ -1765,12 +1840,17 @@ const file_kv_proto_kvrpcpb_txn_proto_rawDesc = "" +
 	"conflictTs\x12\x10\n" +
 	"\x03key\x18\x03 \x01(\fR\x03key\x12\x18\n" +
 	"\aprimary\x18\x04 \x01(\fR\aprimary\x12,\n" +
-	"\x12conflict_commit_ts\x18\x05 \x01(\x04R\x10conflictCommitTs\"\xa9\x01\n" +
+	"\x12conflict_commit_ts\x18\x05 \x01(\x04R\x10conflictCommitTs\"\xe9\x01\n" +
 	"\bKeyError\x12/\n" +
 	"\x06locked\x18\x01 \x01(\v2\x17.geekv.kvrpcpb.LockInfoR\x06locked\x12\x1c\n" +
 	"\tretryable\x18\x02 \x01(\tR\tretryable\x12\x14\n" +
 	"\x05abort\x18\x03 \x01(\tR\x05abort\x128\n" +
-	"\bconflict\x18\x04 \x01(\v2\x1c.geekv.kvrpcpb.WriteConflictR\bconflict\"b\n" +
+	"\bconflict\x18\x04 \x01(\v2\x1c.geekv.kvrpcpb.WriteConflictR\bconflict\x12>\n" +
+	"\rtxn_not_found\x18\x05 \x01(\v2\x1a.geekv.kvrpcpb.TxnNotFoundR\vtxnNotFound\"I\n" +
+	"\vTxnNotFound\x12\x19\n" +
+	"\bstart_ts\x18\x01 \x01(\x04R\astartTs\x12\x1f\n" +
+	"\vprimary_key\x18\x02 \x01(\fR\n" +
+	"primaryKey\"b\n" +
 	"\tTxnKvPair\x12-\n" +
 	"\x05error\x18\x01 \x01(\v2\x17.geekv.kvrpcpb.KeyErrorR\x05error\x12\x10\n" +
 	"\x03key\x18\x02 \x01(\fR\x03key\x12\x14\n" +
@@ -1819,14 +1899,15 @@ const file_kv_proto_kvrpcpb_txn_proto_rawDesc = "" +
 	"\x0ecommit_version\x18\x04 \x01(\x04R\rcommitVersion\"z\n" +
 	"\x10KvCommitResponse\x127\n" +
 	"\fregion_error\x18\x01 \x01(\v2\x14.geekv.errorpb.ErrorR\vregionError\x12-\n" +
-	"\x05error\x18\x02 \x01(\v2\x17.geekv.kvrpcpb.KeyErrorR\x05error\"\xa4\x01\n" +
+	"\x05error\x18\x02 \x01(\v2\x17.geekv.kvrpcpb.KeyErrorR\x05error\"\xd7\x01\n" +
 	"\x17KvCheckTxnStatusRequest\x120\n" +
 	"\acontext\x18\x01 \x01(\v2\x16.geekv.kvrpcpb.ContextR\acontext\x12\x1f\n" +
 	"\vprimary_key\x18\x02 \x01(\fR\n" +
 	"primaryKey\x12\x17\n" +
 	"\alock_ts\x18\x03 \x01(\x04R\x06lockTs\x12\x1d\n" +
 	"\n" +
-	"current_ts\x18\x04 \x01(\x04R\tcurrentTs\"\xf3\x01\n" +
+	"current_ts\x18\x04 \x01(\x04R\tcurrentTs\x121\n" +
+	"\x15rollback_if_not_exist\x18\x05 \x01(\bR\x12rollbackIfNotExist\"\xf3\x01\n" +
 	"\x18KvCheckTxnStatusResponse\x127\n" +
 	"\fregion_error\x18\x01 \x01(\v2\x14.geekv.errorpb.ErrorR\vregionError\x12\x19\n" +
 	"\block_ttl\x18\x02 \x01(\x04R\alockTtl\x12%\n" +
@@ -1888,7 +1969,7 @@ func file_kv_proto_kvrpcpb_txn_proto_rawDescGZIP() []byte {
 }
 
 var file_kv_proto_kvrpcpb_txn_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
-var file_kv_proto_kvrpcpb_txn_proto_msgTypes = make([]protoimpl.MessageInfo, 25)
+var file_kv_proto_kvrpcpb_txn_proto_msgTypes = make([]protoimpl.MessageInfo, 26)
 var file_kv_proto_kvrpcpb_txn_proto_goTypes = []any{
 	(Op)(0),                          // 0: geekv.kvrpcpb.Op
 	(Action)(0),                      // 1: geekv.kvrpcpb.Action
@@ -1896,74 +1977,76 @@ var file_kv_proto_kvrpcpb_txn_proto_goTypes = []any{
 	(*LockInfo)(nil),                 // 3: geekv.kvrpcpb.LockInfo
 	(*WriteConflict)(nil),            // 4: geekv.kvrpcpb.WriteConflict
 	(*KeyError)(nil),                 // 5: geekv.kvrpcpb.KeyError
-	(*TxnKvPair)(nil),                // 6: geekv.kvrpcpb.TxnKvPair
-	(*KvGetRequest)(nil),             // 7: geekv.kvrpcpb.KvGetRequest
-	(*KvGetResponse)(nil),            // 8: geekv.kvrpcpb.KvGetResponse
-	(*KvBatchGetRequest)(nil),        // 9: geekv.kvrpcpb.KvBatchGetRequest
-	(*KvBatchGetResponse)(nil),       // 10: geekv.kvrpcpb.KvBatchGetResponse
-	(*KvScanRequest)(nil),            // 11: geekv.kvrpcpb.KvScanRequest
-	(*KvScanResponse)(nil),           // 12: geekv.kvrpcpb.KvScanResponse
-	(*KvPrewriteRequest)(nil),        // 13: geekv.kvrpcpb.KvPrewriteRequest
-	(*KvPrewriteResponse)(nil),       // 14: geekv.kvrpcpb.KvPrewriteResponse
-	(*KvCommitRequest)(nil),          // 15: geekv.kvrpcpb.KvCommitRequest
-	(*KvCommitResponse)(nil),         // 16: geekv.kvrpcpb.KvCommitResponse
-	(*KvCheckTxnStatusRequest)(nil),  // 17: geekv.kvrpcpb.KvCheckTxnStatusRequest
-	(*KvCheckTxnStatusResponse)(nil), // 18: geekv.kvrpcpb.KvCheckTxnStatusResponse
-	(*KvBatchRollbackRequest)(nil),   // 19: geekv.kvrpcpb.KvBatchRollbackRequest
-	(*KvBatchRollbackResponse)(nil),  // 20: geekv.kvrpcpb.KvBatchRollbackResponse
-	(*KvScanLockRequest)(nil),        // 21: geekv.kvrpcpb.KvScanLockRequest
-	(*KvScanLockResponse)(nil),       // 22: geekv.kvrpcpb.KvScanLockResponse
-	(*KvResolveLockRequest)(nil),     // 23: geekv.kvrpcpb.KvResolveLockRequest
-	(*KvResolveLockResponse)(nil),    // 24: geekv.kvrpcpb.KvResolveLockResponse
-	(*KvGCRequest)(nil),              // 25: geekv.kvrpcpb.KvGCRequest
-	(*KvGCResponse)(nil),             // 26: geekv.kvrpcpb.KvGCResponse
-	(*Context)(nil),                  // 27: geekv.kvrpcpb.Context
-	(*errorpb.Error)(nil),            // 28: geekv.errorpb.Error
+	(*TxnNotFound)(nil),              // 6: geekv.kvrpcpb.TxnNotFound
+	(*TxnKvPair)(nil),                // 7: geekv.kvrpcpb.TxnKvPair
+	(*KvGetRequest)(nil),             // 8: geekv.kvrpcpb.KvGetRequest
+	(*KvGetResponse)(nil),            // 9: geekv.kvrpcpb.KvGetResponse
+	(*KvBatchGetRequest)(nil),        // 10: geekv.kvrpcpb.KvBatchGetRequest
+	(*KvBatchGetResponse)(nil),       // 11: geekv.kvrpcpb.KvBatchGetResponse
+	(*KvScanRequest)(nil),            // 12: geekv.kvrpcpb.KvScanRequest
+	(*KvScanResponse)(nil),           // 13: geekv.kvrpcpb.KvScanResponse
+	(*KvPrewriteRequest)(nil),        // 14: geekv.kvrpcpb.KvPrewriteRequest
+	(*KvPrewriteResponse)(nil),       // 15: geekv.kvrpcpb.KvPrewriteResponse
+	(*KvCommitRequest)(nil),          // 16: geekv.kvrpcpb.KvCommitRequest
+	(*KvCommitResponse)(nil),         // 17: geekv.kvrpcpb.KvCommitResponse
+	(*KvCheckTxnStatusRequest)(nil),  // 18: geekv.kvrpcpb.KvCheckTxnStatusRequest
+	(*KvCheckTxnStatusResponse)(nil), // 19: geekv.kvrpcpb.KvCheckTxnStatusResponse
+	(*KvBatchRollbackRequest)(nil),   // 20: geekv.kvrpcpb.KvBatchRollbackRequest
+	(*KvBatchRollbackResponse)(nil),  // 21: geekv.kvrpcpb.KvBatchRollbackResponse
+	(*KvScanLockRequest)(nil),        // 22: geekv.kvrpcpb.KvScanLockRequest
+	(*KvScanLockResponse)(nil),       // 23: geekv.kvrpcpb.KvScanLockResponse
+	(*KvResolveLockRequest)(nil),     // 24: geekv.kvrpcpb.KvResolveLockRequest
+	(*KvResolveLockResponse)(nil),    // 25: geekv.kvrpcpb.KvResolveLockResponse
+	(*KvGCRequest)(nil),              // 26: geekv.kvrpcpb.KvGCRequest
+	(*KvGCResponse)(nil),             // 27: geekv.kvrpcpb.KvGCResponse
+	(*Context)(nil),                  // 28: geekv.kvrpcpb.Context
+	(*errorpb.Error)(nil),            // 29: geekv.errorpb.Error
 }
 var file_kv_proto_kvrpcpb_txn_proto_depIdxs = []int32{
 	0,  // 0: geekv.kvrpcpb.Mutation.op:type_name -> geekv.kvrpcpb.Op
 	0,  // 1: geekv.kvrpcpb.LockInfo.lock_type:type_name -> geekv.kvrpcpb.Op
 	3,  // 2: geekv.kvrpcpb.KeyError.locked:type_name -> geekv.kvrpcpb.LockInfo
 	4,  // 3: geekv.kvrpcpb.KeyError.conflict:type_name -> geekv.kvrpcpb.WriteConflict
-	5,  // 4: geekv.kvrpcpb.TxnKvPair.error:type_name -> geekv.kvrpcpb.KeyError
-	27, // 5: geekv.kvrpcpb.KvGetRequest.context:type_name -> geekv.kvrpcpb.Context
-	28, // 6: geekv.kvrpcpb.KvGetResponse.region_error:type_name -> geekv.errorpb.Error
-	5,  // 7: geekv.kvrpcpb.KvGetResponse.error:type_name -> geekv.kvrpcpb.KeyError
-	27, // 8: geekv.kvrpcpb.KvBatchGetRequest.context:type_name -> geekv.kvrpcpb.Context
-	28, // 9: geekv.kvrpcpb.KvBatchGetResponse.region_error:type_name -> geekv.errorpb.Error
-	6,  // 10: geekv.kvrpcpb.KvBatchGetResponse.pairs:type_name -> geekv.kvrpcpb.TxnKvPair
-	27, // 11: geekv.kvrpcpb.KvScanRequest.context:type_name -> geekv.kvrpcpb.Context
-	28, // 12: geekv.kvrpcpb.KvScanResponse.region_error:type_name -> geekv.errorpb.Error
-	6,  // 13: geekv.kvrpcpb.KvScanResponse.pairs:type_name -> geekv.kvrpcpb.TxnKvPair
-	27, // 14: geekv.kvrpcpb.KvPrewriteRequest.context:type_name -> geekv.kvrpcpb.Context
-	2,  // 15: geekv.kvrpcpb.KvPrewriteRequest.mutations:type_name -> geekv.kvrpcpb.Mutation
-	28, // 16: geekv.kvrpcpb.KvPrewriteResponse.region_error:type_name -> geekv.errorpb.Error
-	5,  // 17: geekv.kvrpcpb.KvPrewriteResponse.errors:type_name -> geekv.kvrpcpb.KeyError
-	27, // 18: geekv.kvrpcpb.KvCommitRequest.context:type_name -> geekv.kvrpcpb.Context
-	28, // 19: geekv.kvrpcpb.KvCommitResponse.region_error:type_name -> geekv.errorpb.Error
-	5,  // 20: geekv.kvrpcpb.KvCommitResponse.error:type_name -> geekv.kvrpcpb.KeyError
-	27, // 21: geekv.kvrpcpb.KvCheckTxnStatusRequest.context:type_name -> geekv.kvrpcpb.Context
-	28, // 22: geekv.kvrpcpb.KvCheckTxnStatusResponse.region_error:type_name -> geekv.errorpb.Error
-	1,  // 23: geekv.kvrpcpb.KvCheckTxnStatusResponse.action:type_name -> geekv.kvrpcpb.Action
-	5,  // 24: geekv.kvrpcpb.KvCheckTxnStatusResponse.error:type_name -> geekv.kvrpcpb.KeyError
-	27, // 25: geekv.kvrpcpb.KvBatchRollbackRequest.context:type_name -> geekv.kvrpcpb.Context
-	28, // 26: geekv.kvrpcpb.KvBatchRollbackResponse.region_error:type_name -> geekv.errorpb.Error
-	5,  // 27: geekv.kvrpcpb.KvBatchRollbackResponse.error:type_name -> geekv.kvrpcpb.KeyError
-	27, // 28: geekv.kvrpcpb.KvScanLockRequest.context:type_name -> geekv.kvrpcpb.Context
-	28, // 29: geekv.kvrpcpb.KvScanLockResponse.region_error:type_name -> geekv.errorpb.Error
-	5,  // 30: geekv.kvrpcpb.KvScanLockResponse.error:type_name -> geekv.kvrpcpb.KeyError
-	3,  // 31: geekv.kvrpcpb.KvScanLockResponse.locks:type_name -> geekv.kvrpcpb.LockInfo
-	27, // 32: geekv.kvrpcpb.KvResolveLockRequest.context:type_name -> geekv.kvrpcpb.Context
-	28, // 33: geekv.kvrpcpb.KvResolveLockResponse.region_error:type_name -> geekv.errorpb.Error
-	5,  // 34: geekv.kvrpcpb.KvResolveLockResponse.error:type_name -> geekv.kvrpcpb.KeyError
-	27, // 35: geekv.kvrpcpb.KvGCRequest.context:type_name -> geekv.kvrpcpb.Context
-	28, // 36: geekv.kvrpcpb.KvGCResponse.region_error:type_name -> geekv.errorpb.Error
-	5,  // 37: geekv.kvrpcpb.KvGCResponse.error:type_name -> geekv.kvrpcpb.KeyError
-	38, // [38:38] is the sub-list for method output_type
-	38, // [38:38] is the sub-list for method input_type
-	38, // [38:38] is the sub-list for extension type_name
-	38, // [38:38] is the sub-list for extension extendee
-	0,  // [0:38] is the sub-list for field type_name
+	6,  // 4: geekv.kvrpcpb.KeyError.txn_not_found:type_name -> geekv.kvrpcpb.TxnNotFound
+	5,  // 5: geekv.kvrpcpb.TxnKvPair.error:type_name -> geekv.kvrpcpb.KeyError
+	28, // 6: geekv.kvrpcpb.KvGetRequest.context:type_name -> geekv.kvrpcpb.Context
+	29, // 7: geekv.kvrpcpb.KvGetResponse.region_error:type_name -> geekv.errorpb.Error
+	5,  // 8: geekv.kvrpcpb.KvGetResponse.error:type_name -> geekv.kvrpcpb.KeyError
+	28, // 9: geekv.kvrpcpb.KvBatchGetRequest.context:type_name -> geekv.kvrpcpb.Context
+	29, // 10: geekv.kvrpcpb.KvBatchGetResponse.region_error:type_name -> geekv.errorpb.Error
+	7,  // 11: geekv.kvrpcpb.KvBatchGetResponse.pairs:type_name -> geekv.kvrpcpb.TxnKvPair
+	28, // 12: geekv.kvrpcpb.KvScanRequest.context:type_name -> geekv.kvrpcpb.Context
+	29, // 13: geekv.kvrpcpb.KvScanResponse.region_error:type_name -> geekv.errorpb.Error
+	7,  // 14: geekv.kvrpcpb.KvScanResponse.pairs:type_name -> geekv.kvrpcpb.TxnKvPair
+	28, // 15: geekv.kvrpcpb.KvPrewriteRequest.context:type_name -> geekv.kvrpcpb.Context
+	2,  // 16: geekv.kvrpcpb.KvPrewriteRequest.mutations:type_name -> geekv.kvrpcpb.Mutation
+	29, // 17: geekv.kvrpcpb.KvPrewriteResponse.region_error:type_name -> geekv.errorpb.Error
+	5,  // 18: geekv.kvrpcpb.KvPrewriteResponse.errors:type_name -> geekv.kvrpcpb.KeyError
+	28, // 19: geekv.kvrpcpb.KvCommitRequest.context:type_name -> geekv.kvrpcpb.Context
+	29, // 20: geekv.kvrpcpb.KvCommitResponse.region_error:type_name -> geekv.errorpb.Error
+	5,  // 21: geekv.kvrpcpb.KvCommitResponse.error:type_name -> geekv.kvrpcpb.KeyError
+	28, // 22: geekv.kvrpcpb.KvCheckTxnStatusRequest.context:type_name -> geekv.kvrpcpb.Context
+	29, // 23: geekv.kvrpcpb.KvCheckTxnStatusResponse.region_error:type_name -> geekv.errorpb.Error
+	1,  // 24: geekv.kvrpcpb.KvCheckTxnStatusResponse.action:type_name -> geekv.kvrpcpb.Action
+	5,  // 25: geekv.kvrpcpb.KvCheckTxnStatusResponse.error:type_name -> geekv.kvrpcpb.KeyError
+	28, // 26: geekv.kvrpcpb.KvBatchRollbackRequest.context:type_name -> geekv.kvrpcpb.Context
+	29, // 27: geekv.kvrpcpb.KvBatchRollbackResponse.region_error:type_name -> geekv.errorpb.Error
+	5,  // 28: geekv.kvrpcpb.KvBatchRollbackResponse.error:type_name -> geekv.kvrpcpb.KeyError
+	28, // 29: geekv.kvrpcpb.KvScanLockRequest.context:type_name -> geekv.kvrpcpb.Context
+	29, // 30: geekv.kvrpcpb.KvScanLockResponse.region_error:type_name -> geekv.errorpb.Error
+	5,  // 31: geekv.kvrpcpb.KvScanLockResponse.error:type_name -> geekv.kvrpcpb.KeyError
+	3,  // 32: geekv.kvrpcpb.KvScanLockResponse.locks:type_name -> geekv.kvrpcpb.LockInfo
+	28, // 33: geekv.kvrpcpb.KvResolveLockRequest.context:type_name -> geekv.kvrpcpb.Context
+	29, // 34: geekv.kvrpcpb.KvResolveLockResponse.region_error:type_name -> geekv.errorpb.Error
+	5,  // 35: geekv.kvrpcpb.KvResolveLockResponse.error:type_name -> geekv.kvrpcpb.KeyError
+	28, // 36: geekv.kvrpcpb.KvGCRequest.context:type_name -> geekv.kvrpcpb.Context
+	29, // 37: geekv.kvrpcpb.KvGCResponse.region_error:type_name -> geekv.errorpb.Error
+	5,  // 38: geekv.kvrpcpb.KvGCResponse.error:type_name -> geekv.kvrpcpb.KeyError
+	39, // [39:39] is the sub-list for method output_type
+	39, // [39:39] is the sub-list for method input_type
+	39, // [39:39] is the sub-list for extension type_name
+	39, // [39:39] is the sub-list for extension extendee
+	0,  // [0:39] is the sub-list for field type_name
 }
 
 func init() { file_kv_proto_kvrpcpb_txn_proto_init() }
@@ -1978,7 +2061,7 @@ func file_kv_proto_kvrpcpb_txn_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_kv_proto_kvrpcpb_txn_proto_rawDesc), len(file_kv_proto_kvrpcpb_txn_proto_rawDesc)),
 			NumEnums:      2,
-			NumMessages:   25,
+			NumMessages:   26,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
