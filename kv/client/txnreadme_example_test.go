@@ -28,7 +28,7 @@ func ExampleTxn_Commit() {
 	txn, _ := c.Begin(ctx)                     // start_ts from the scheduler's TSO
 	_ = txn.Set([]byte("alice"), []byte("90")) // buffered until Commit
 	_ = txn.Set([]byte("bob"), []byte("10"))
-	err = txn.Commit(ctx) // two-phase commit; on client.IsRetryable(err), start over
+	err = txn.Commit(ctx) // 2PC, or 1PC in one region; on client.IsRetryable(err), start over
 	fmt.Println(err, txn.CommitTS() > txn.StartTS())
 	// Output: <nil> true
 }
