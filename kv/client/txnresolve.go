@@ -7,6 +7,7 @@ import (
 
 	"github.com/gee-project/gee/kv/proto/kvrpcpb"
 	"github.com/gee-project/gee/kv/proto/tinykvpb"
+	"github.com/gee-project/gee/kv/schedclient"
 	"github.com/gee-project/gee/kv/schedclient/regioncache"
 )
 
@@ -163,13 +164,11 @@ func (c *Client) askTxnStatus(ctx context.Context, l *kvrpcpb.LockInfo, primary 
 	return resp, err
 }
 
-// tsoLogicalBits is how many low bits of a TSO timestamp count within one millisecond.
-const tsoLogicalBits = 18
-
-// lockExpired reports whether l's TTL (milliseconds from its start_ts) has run out at now.
+// lockExpired reports whether l's TTL (milliseconds from its start_ts) has run out at now, as
+// the store's KvCheckTxnStatus counts it (a TTL so long that the deadline overflows never ends).
 func lockExpired(l *kvrpcpb.LockInfo, now uint64) bool {
-	deadline := l.GetLockVersion()>>tsoLogicalBits + l.GetLockTtl()
-	return deadline >= l.GetLockTtl() && now>>tsoLogicalBits >= deadline
+	deadline := schedclient.PhysicalMs(l.GetLockVersion()) + l.GetLockTtl()
+	return deadline >= l.GetLockTtl() && schedclient.PhysicalMs(now) >= deadline
 }
 
 // resolveTxnLocks commits (commitTS > 0) or rolls back transaction startTS's locks in the

@@ -10,6 +10,10 @@ import (
 
 const logicalBits = 18
 
+// PhysicalMs returns the physical part of a TSO timestamp, in milliseconds: lock TTLs are
+// counted on it.
+func PhysicalMs(ts uint64) uint64 { return ts >> logicalBits }
+
 type tsoResult struct {
 	ts  uint64
 	err error

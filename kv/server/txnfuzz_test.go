@@ -2,6 +2,7 @@ package server
 
 import (
 	"context"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -58,8 +59,11 @@ func FuzzTxnRequests(f *testing.F) {
 	seed(3, &kvrpcpb.KvPrewriteRequest{Mutations: []*kvrpcpb.Mutation{putMut("a", "1"), {Op: kvrpcpb.Op_Lock, Key: []byte("b")}},
 		PrimaryLock: []byte("a"), StartVersion: 5, LockTtl: 1})
 	seed(3, &kvrpcpb.KvPrewriteRequest{Mutations: []*kvrpcpb.Mutation{{Op: 7, Key: []byte("a")}}, PrimaryLock: []byte("a"), StartVersion: 5})
+	seed(3, &kvrpcpb.KvPrewriteRequest{Mutations: []*kvrpcpb.Mutation{putMut("c", "1"), {Op: kvrpcpb.Op_Del, Key: []byte("d")}},
+		PrimaryLock: []byte("c"), StartVersion: 7, TryOnePc: true})
 	seed(4, &kvrpcpb.KvCommitRequest{Keys: [][]byte{[]byte("a")}, StartVersion: 5, CommitVersion: 6})
 	seed(5, &kvrpcpb.KvCheckTxnStatusRequest{PrimaryKey: []byte("a"), LockTs: 5, CurrentTs: 1 << 40})
+	seed(5, &kvrpcpb.KvCheckTxnStatusRequest{PrimaryKey: []byte("z"), LockTs: 5, CurrentTs: 6, RollbackIfNotExist: true})
 	seed(6, &kvrpcpb.KvBatchRollbackRequest{Keys: [][]byte{[]byte("a")}, StartVersion: 5})
 	seed(7, &kvrpcpb.KvScanLockRequest{MaxVersion: 10, Limit: 2})
 	seed(8, &kvrpcpb.KvResolveLockRequest{StartVersion: 5, CommitVersion: 4})
@@ -71,6 +75,9 @@ func FuzzTxnRequests(f *testing.F) {
 	}
 	defer st.Stop()
 	s := New(st, nil, Limits{MaxKeySize: 32, MaxValueSize: 64, MaxBatchKeys: 8, MaxScanLimit: 16, MaxBatchBytes: 256}, nil)
+	clock := &counterClock{}
+	clock.next.Store(1 << 30)
+	s.Txn().SetClock(clock) // try_one_pc commits, as on a linked store
 	f.Fuzz(func(t *testing.T, in []byte) {
 		if len(in) == 0 {
 			return
@@ -85,3 +92,8 @@ func FuzzTxnRequests(f *testing.F) {
 		}
 	})
 }
+
+// counterClock hands out increasing timestamps, standing in for the scheduler's TSO.
+type counterClock struct{ next atomic.Uint64 }
+
+func (c *counterClock) GetTS(context.Context) (uint64, error) { return c.next.Add(1), nil }
