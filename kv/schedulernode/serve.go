@@ -1,4 +1,4 @@
-package main
+package schedulernode
 
 import (
 	"context"
@@ -14,8 +14,8 @@ import (
 	"google.golang.org/grpc"
 )
 
-// run parses args and serves until ctx ends; it returns the exit code (2: bad command line).
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+// Run parses args and serves until ctx ends; it returns the exit code (2: bad command line).
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg, err := parseFlags(args, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0

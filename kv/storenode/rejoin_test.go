@@ -1,4 +1,4 @@
-package main
+package storenode
 
 import (
 	"context"
@@ -56,7 +56,7 @@ func TestWipedStoreRejoinsWithoutBootstrap(t *testing.T) {
 	ps[0].stop(t)
 	var out, errb strings.Builder
 	bad := []string{"-store-id", "2", "-addr", addrs[0], "-data", dirs[0], "-peers", peers}
-	if code := run(ctx, bad, &out, &errb); code != 1 || !strings.Contains(errb.String(), "belongs to store 1, not -store-id 2") {
+	if code := Run(ctx, bad, &out, &errb); code != 1 || !strings.Contains(errb.String(), "belongs to store 1, not -store-id 2") {
 		t.Fatalf("store 1's directory as store 2: exit %d, stderr %q", code, errb.String())
 	}
 	if !strings.Contains(ps[2].stderr.String(), "not bootstrapping") {

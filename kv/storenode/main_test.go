@@ -1,4 +1,4 @@
-package main
+package storenode
 
 import (
 	"bufio"
@@ -18,7 +18,7 @@ import (
 
 func TestHelpDocumentsEveryFlag(t *testing.T) {
 	var out, errb bytes.Buffer
-	if code := run(context.Background(), []string{"-h"}, &out, &errb); code != 0 {
+	if code := Run(context.Background(), []string{"-h"}, &out, &errb); code != 0 {
 		t.Fatalf("-h exit code %d, stderr %q", code, errb.String())
 	}
 	help := out.String()
@@ -62,7 +62,7 @@ func TestBadCommandLines(t *testing.T) {
 	}
 	for _, tc := range cases {
 		var out, errb bytes.Buffer
-		code := run(context.Background(), tc.args, &out, &errb)
+		code := Run(context.Background(), tc.args, &out, &errb)
 		if code != 2 || !strings.Contains(errb.String(), tc.want) || out.Len() != 0 {
 			t.Errorf("%v: exit %d, stderr %q, stdout %q; want exit 2 naming %q and nothing started",
 				tc.args, code, errb.String(), out.String(), tc.want)
@@ -123,7 +123,7 @@ func startTB(t testing.TB, args ...string) *proc {
 	pr, pw := io.Pipe()
 	p := &proc{cancel: cancel, done: make(chan int, 1), stderr: &syncBuffer{}}
 	go func() {
-		p.done <- run(ctx, args, pw, p.stderr)
+		p.done <- Run(ctx, args, pw, p.stderr)
 		close(p.done)
 		pw.Close()
 	}()
@@ -202,7 +202,7 @@ func TestBindFailureIsReported(t *testing.T) {
 	}
 	defer lis.Close()
 	var out, errb bytes.Buffer
-	code := run(context.Background(), []string{"-standalone", "-data", t.TempDir(), "-addr", lis.Addr().String()}, &out, &errb)
+	code := Run(context.Background(), []string{"-standalone", "-data", t.TempDir(), "-addr", lis.Addr().String()}, &out, &errb)
 	if code != 1 || strings.Contains(out.String(), "listening") || !strings.Contains(errb.String(), "-addr") {
 		t.Fatalf("busy port: exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
 	}

@@ -1,4 +1,4 @@
-package main
+package storenode
 
 import (
 	"bytes"
@@ -106,13 +106,13 @@ func TestSchedulerModeGC(t *testing.T) {
 
 func TestGCIntervalFlag(t *testing.T) {
 	var out, errb bytes.Buffer
-	if code := run(context.Background(), []string{"-h"}, &out, &errb); code != 0 || !strings.Contains(out.String(), "-gc-interval") ||
+	if code := Run(context.Background(), []string{"-h"}, &out, &errb); code != 0 || !strings.Contains(out.String(), "-gc-interval") ||
 		!strings.Contains(out.String(), "0 turns this GC off") {
 		t.Fatalf("-h does not document -gc-interval (exit %d)", code)
 	}
 	out.Reset()
 	errb.Reset()
-	code := run(context.Background(), []string{"-data", "d", "-store-id", "1", "-scheduler", "127.0.0.1:1", "-addr", "127.0.0.1:5", "-gc-interval", "-1s"}, &out, &errb)
+	code := Run(context.Background(), []string{"-data", "d", "-store-id", "1", "-scheduler", "127.0.0.1:1", "-addr", "127.0.0.1:5", "-gc-interval", "-1s"}, &out, &errb)
 	if code != 2 || !strings.Contains(errb.String(), "-gc-interval -1s") {
 		t.Fatalf("negative -gc-interval: exit %d, stderr %q", code, errb.String())
 	}

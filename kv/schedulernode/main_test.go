@@ -1,4 +1,4 @@
-package main
+package schedulernode
 
 import (
 	"bytes"
@@ -21,7 +21,7 @@ import (
 
 func TestHelp(t *testing.T) {
 	var out, errb bytes.Buffer
-	if code := run(context.Background(), []string{"-h"}, &out, &errb); code != 0 {
+	if code := Run(context.Background(), []string{"-h"}, &out, &errb); code != 0 {
 		t.Fatalf("-h exit %d", code)
 	}
 	for _, want := range []string{"Examples:", "-data", "-addr", "-max-replicas", "-max-store-down-time", "-schedule-interval", "-schedulers"} {
@@ -47,7 +47,7 @@ func TestBadCommandLines(t *testing.T) {
 	}
 	for name, args := range cases {
 		var out, errb bytes.Buffer
-		if code := run(context.Background(), args, &out, &errb); code != 2 || errb.Len() == 0 {
+		if code := Run(context.Background(), args, &out, &errb); code != 2 || errb.Len() == 0 {
 			t.Errorf("%s: exit %d, stderr %q", name, code, errb.String())
 		}
 	}
@@ -79,7 +79,7 @@ func startRun(t *testing.T, args ...string) (addr string, stop func() int) {
 	ctx, cancel := context.WithCancel(context.Background())
 	out := &syncBuffer{}
 	code := make(chan int, 1)
-	go func() { code <- run(ctx, args, out, io.Discard) }()
+	go func() { code <- Run(ctx, args, out, io.Discard) }()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		if m := listening.FindStringSubmatch(out.String()); m != nil {
@@ -154,7 +154,7 @@ func TestBindFailure(t *testing.T) {
 	addr, stop := startRun(t, "-data", t.TempDir(), "-addr", "127.0.0.1:0")
 	defer stop()
 	var errb bytes.Buffer
-	if code := run(context.Background(), []string{"-data", t.TempDir(), "-addr", addr}, io.Discard, &errb); code != 1 {
+	if code := Run(context.Background(), []string{"-data", t.TempDir(), "-addr", addr}, io.Discard, &errb); code != 1 {
 		t.Fatalf("second server on %s: exit %d (%s)", addr, code, errb.String())
 	}
 }
@@ -188,7 +188,7 @@ func TestRealProcessKillAndTerm(t *testing.T) {
 		t.Skip("builds the binary")
 	}
 	bin := t.TempDir() + "/tinykv-scheduler"
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/gee-project/gee/cmd/tinykv-scheduler").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
 	dir := t.TempDir()

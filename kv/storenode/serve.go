@@ -1,4 +1,4 @@
-package main
+package storenode
 
 import (
 	"context"
@@ -23,9 +23,9 @@ import (
 	"google.golang.org/grpc"
 )
 
-// run is main without the process: it returns the exit code (0 also for -h, 2 for a
+// Run is main without the process: it returns the exit code (0 also for -h, 2 for a
 // bad command line, 1 for a failure while serving) and serves until ctx ends.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	cfg, err := parseFlags(args, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0

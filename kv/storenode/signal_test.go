@@ -1,4 +1,4 @@
-package main
+package storenode
 
 import (
 	"bufio"
@@ -15,7 +15,7 @@ import (
 // expects exit status 0; a restart on the same directory still has the write.
 func TestSIGTERMStopsGracefully(t *testing.T) {
 	bin := filepath.Join(t.TempDir(), "tinykv-server")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/gee-project/gee/cmd/tinykv-server").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
 	dir := t.TempDir()
