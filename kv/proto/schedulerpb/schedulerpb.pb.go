@@ -43,6 +43,15 @@ const (
 	ErrorType_STALE_REGION ErrorType = 9
 	// UNAVAILABLE: a transient failure (storage write failed); retry later.
 	ErrorType_UNAVAILABLE ErrorType = 10
+	// PEER_EXISTS: the region already has a replica on that store (AddOperator add-peer).
+	ErrorType_PEER_EXISTS ErrorType = 11
+	// PEER_NOT_FOUND: the region has no replica on that store (transfer-leader, remove-peer).
+	ErrorType_PEER_NOT_FOUND ErrorType = 12
+	// OPERATOR_RUNNING: the region already has an operator; wait for it to finish.
+	ErrorType_OPERATOR_RUNNING ErrorType = 13
+	// STORE_NOT_UP: the store is known but cannot take a replica or leader now (offline,
+	// disconnected or down).
+	ErrorType_STORE_NOT_UP ErrorType = 14
 )
 
 // Enum value maps for ErrorType.
@@ -59,6 +68,10 @@ var (
 		8:  "REGION_NOT_FOUND",
 		9:  "STALE_REGION",
 		10: "UNAVAILABLE",
+		11: "PEER_EXISTS",
+		12: "PEER_NOT_FOUND",
+		13: "OPERATOR_RUNNING",
+		14: "STORE_NOT_UP",
 	}
 	ErrorType_value = map[string]int32{
 		"OK":                   0,
@@ -72,6 +85,10 @@ var (
 		"REGION_NOT_FOUND":     8,
 		"STALE_REGION":         9,
 		"UNAVAILABLE":          10,
+		"PEER_EXISTS":          11,
+		"PEER_NOT_FOUND":       12,
+		"OPERATOR_RUNNING":     13,
+		"STORE_NOT_UP":         14,
 	}
 )
 
@@ -100,6 +117,62 @@ func (x ErrorType) Number() protoreflect.EnumNumber {
 // Deprecated: Use ErrorType.Descriptor instead.
 func (ErrorType) EnumDescriptor() ([]byte, []int) {
 	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{0}
+}
+
+// OperatorKind is what an AddOperator request asks for.
+type OperatorKind int32
+
+const (
+	OperatorKind_OPERATOR_KIND_UNKNOWN OperatorKind = 0
+	// TRANSFER_LEADER: hand the region's leadership to its peer on store_id.
+	OperatorKind_TRANSFER_LEADER OperatorKind = 1
+	// ADD_PEER: add a replica of the region on store_id.
+	OperatorKind_ADD_PEER OperatorKind = 2
+	// REMOVE_PEER: remove the region's replica on store_id (moving leadership away first if needed).
+	OperatorKind_REMOVE_PEER OperatorKind = 3
+)
+
+// Enum value maps for OperatorKind.
+var (
+	OperatorKind_name = map[int32]string{
+		0: "OPERATOR_KIND_UNKNOWN",
+		1: "TRANSFER_LEADER",
+		2: "ADD_PEER",
+		3: "REMOVE_PEER",
+	}
+	OperatorKind_value = map[string]int32{
+		"OPERATOR_KIND_UNKNOWN": 0,
+		"TRANSFER_LEADER":       1,
+		"ADD_PEER":              2,
+		"REMOVE_PEER":           3,
+	}
+)
+
+func (x OperatorKind) Enum() *OperatorKind {
+	p := new(OperatorKind)
+	*p = x
+	return p
+}
+
+func (x OperatorKind) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (OperatorKind) Descriptor() protoreflect.EnumDescriptor {
+	return file_kv_proto_schedulerpb_schedulerpb_proto_enumTypes[1].Descriptor()
+}
+
+func (OperatorKind) Type() protoreflect.EnumType {
+	return &file_kv_proto_schedulerpb_schedulerpb_proto_enumTypes[1]
+}
+
+func (x OperatorKind) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Use OperatorKind.Descriptor instead.
+func (OperatorKind) EnumDescriptor() ([]byte, []int) {
+	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{1}
 }
 
 // RequestHeader: cluster_id 0 means "not known yet"; any other value must match the cluster's.
@@ -1042,8 +1115,13 @@ type StoreStats struct {
 	ApplyingSnapCount uint32 `protobuf:"varint,8,opt,name=applying_snap_count,json=applyingSnapCount,proto3" json:"applying_snap_count,omitempty"`
 	IsBusy            bool   `protobuf:"varint,9,opt,name=is_busy,json=isBusy,proto3" json:"is_busy,omitempty"`
 	UsedSize          uint64 `protobuf:"varint,10,opt,name=used_size,json=usedSize,proto3" json:"used_size,omitempty"`
-	unknownFields     protoimpl.UnknownFields
-	sizeCache         protoimpl.SizeCache
+	// kv_requests: KV RPCs (kvrpcpb requests: Kv*, Raw*) the store served since its process started.
+	KvRequests uint64 `protobuf:"varint,11,opt,name=kv_requests,json=kvRequests,proto3" json:"kv_requests,omitempty"`
+	// kv_commits: transactions committed since the process started: KvCommit calls that committed
+	// (primary or secondary) plus one-phase commits.
+	KvCommits     uint64 `protobuf:"varint,12,opt,name=kv_commits,json=kvCommits,proto3" json:"kv_commits,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *StoreStats) Reset() {
@@ -1142,6 +1220,20 @@ func (x *StoreStats) GetIsBusy() bool {
 func (x *StoreStats) GetUsedSize() uint64 {
 	if x != nil {
 		return x.UsedSize
+	}
+	return 0
+}
+
+func (x *StoreStats) GetKvRequests() uint64 {
+	if x != nil {
+		return x.KvRequests
+	}
+	return 0
+}
+
+func (x *StoreStats) GetKvCommits() uint64 {
+	if x != nil {
+		return x.KvCommits
 	}
 	return 0
 }
@@ -3037,6 +3129,332 @@ func (x *UpdateGCSafePointResponse) GetNewSafePoint() uint64 {
 	return 0
 }
 
+type AddOperatorRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Header        *RequestHeader         `protobuf:"bytes,1,opt,name=header,proto3" json:"header,omitempty"`
+	Kind          OperatorKind           `protobuf:"varint,2,opt,name=kind,proto3,enum=geekv.schedulerpb.OperatorKind" json:"kind,omitempty"`
+	RegionId      uint64                 `protobuf:"varint,3,opt,name=region_id,json=regionId,proto3" json:"region_id,omitempty"`
+	StoreId       uint64                 `protobuf:"varint,4,opt,name=store_id,json=storeId,proto3" json:"store_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AddOperatorRequest) Reset() {
+	*x = AddOperatorRequest{}
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[53]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AddOperatorRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AddOperatorRequest) ProtoMessage() {}
+
+func (x *AddOperatorRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[53]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AddOperatorRequest.ProtoReflect.Descriptor instead.
+func (*AddOperatorRequest) Descriptor() ([]byte, []int) {
+	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{53}
+}
+
+func (x *AddOperatorRequest) GetHeader() *RequestHeader {
+	if x != nil {
+		return x.Header
+	}
+	return nil
+}
+
+func (x *AddOperatorRequest) GetKind() OperatorKind {
+	if x != nil {
+		return x.Kind
+	}
+	return OperatorKind_OPERATOR_KIND_UNKNOWN
+}
+
+func (x *AddOperatorRequest) GetRegionId() uint64 {
+	if x != nil {
+		return x.RegionId
+	}
+	return 0
+}
+
+func (x *AddOperatorRequest) GetStoreId() uint64 {
+	if x != nil {
+		return x.StoreId
+	}
+	return 0
+}
+
+type AddOperatorResponse struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Header *ResponseHeader        `protobuf:"bytes,1,opt,name=header,proto3" json:"header,omitempty"`
+	// operator is the operator created.
+	Operator      *OperatorInfo `protobuf:"bytes,2,opt,name=operator,proto3" json:"operator,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AddOperatorResponse) Reset() {
+	*x = AddOperatorResponse{}
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[54]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AddOperatorResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AddOperatorResponse) ProtoMessage() {}
+
+func (x *AddOperatorResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[54]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AddOperatorResponse.ProtoReflect.Descriptor instead.
+func (*AddOperatorResponse) Descriptor() ([]byte, []int) {
+	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{54}
+}
+
+func (x *AddOperatorResponse) GetHeader() *ResponseHeader {
+	if x != nil {
+		return x.Header
+	}
+	return nil
+}
+
+func (x *AddOperatorResponse) GetOperator() *OperatorInfo {
+	if x != nil {
+		return x.Operator
+	}
+	return nil
+}
+
+type GetOperatorsRequest struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Header *RequestHeader         `protobuf:"bytes,1,opt,name=header,proto3" json:"header,omitempty"`
+	// limit: at most this many (0: all the server keeps).
+	Limit         uint32 `protobuf:"varint,2,opt,name=limit,proto3" json:"limit,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetOperatorsRequest) Reset() {
+	*x = GetOperatorsRequest{}
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[55]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetOperatorsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetOperatorsRequest) ProtoMessage() {}
+
+func (x *GetOperatorsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[55]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetOperatorsRequest.ProtoReflect.Descriptor instead.
+func (*GetOperatorsRequest) Descriptor() ([]byte, []int) {
+	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{55}
+}
+
+func (x *GetOperatorsRequest) GetHeader() *RequestHeader {
+	if x != nil {
+		return x.Header
+	}
+	return nil
+}
+
+func (x *GetOperatorsRequest) GetLimit() uint32 {
+	if x != nil {
+		return x.Limit
+	}
+	return 0
+}
+
+type GetOperatorsResponse struct {
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Header *ResponseHeader        `protobuf:"bytes,1,opt,name=header,proto3" json:"header,omitempty"`
+	// operators: running ones and the last finished ones (at most 256), newest start first.
+	Operators     []*OperatorInfo `protobuf:"bytes,2,rep,name=operators,proto3" json:"operators,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetOperatorsResponse) Reset() {
+	*x = GetOperatorsResponse{}
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[56]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetOperatorsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetOperatorsResponse) ProtoMessage() {}
+
+func (x *GetOperatorsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[56]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetOperatorsResponse.ProtoReflect.Descriptor instead.
+func (*GetOperatorsResponse) Descriptor() ([]byte, []int) {
+	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{56}
+}
+
+func (x *GetOperatorsResponse) GetHeader() *ResponseHeader {
+	if x != nil {
+		return x.Header
+	}
+	return nil
+}
+
+func (x *GetOperatorsResponse) GetOperators() []*OperatorInfo {
+	if x != nil {
+		return x.Operators
+	}
+	return nil
+}
+
+// OperatorInfo describes one operator, running or finished.
+type OperatorInfo struct {
+	state    protoimpl.MessageState `protogen:"open.v1"`
+	RegionId uint64                 `protobuf:"varint,1,opt,name=region_id,json=regionId,proto3" json:"region_id,omitempty"`
+	// kind: what made it ("transfer-leader", "add-peer", "remove-peer", "balance-region", …).
+	Kind string `protobuf:"bytes,2,opt,name=kind,proto3" json:"kind,omitempty"`
+	// desc: its steps in words ("add peer 7 on store 4, remove peer 3 on store 2").
+	Desc string `protobuf:"bytes,3,opt,name=desc,proto3" json:"desc,omitempty"`
+	// status: "running", "success", "timeout", "cancelled" (stale: the region changed under it,
+	// or its target store became unusable) or "replaced" (by a higher-priority operator).
+	Status      string `protobuf:"bytes,4,opt,name=status,proto3" json:"status,omitempty"`
+	StartUnixMs int64  `protobuf:"varint,5,opt,name=start_unix_ms,json=startUnixMs,proto3" json:"start_unix_ms,omitempty"`
+	// end_unix_ms: 0 while running.
+	EndUnixMs int64 `protobuf:"varint,6,opt,name=end_unix_ms,json=endUnixMs,proto3" json:"end_unix_ms,omitempty"`
+	// source: "admin" for AddOperator, else the scheduler or checker that made it.
+	Source        string `protobuf:"bytes,7,opt,name=source,proto3" json:"source,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *OperatorInfo) Reset() {
+	*x = OperatorInfo{}
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[57]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OperatorInfo) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OperatorInfo) ProtoMessage() {}
+
+func (x *OperatorInfo) ProtoReflect() protoreflect.Message {
+	mi := &file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes[57]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OperatorInfo.ProtoReflect.Descriptor instead.
+func (*OperatorInfo) Descriptor() ([]byte, []int) {
+	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP(), []int{57}
+}
+
+func (x *OperatorInfo) GetRegionId() uint64 {
+	if x != nil {
+		return x.RegionId
+	}
+	return 0
+}
+
+func (x *OperatorInfo) GetKind() string {
+	if x != nil {
+		return x.Kind
+	}
+	return ""
+}
+
+func (x *OperatorInfo) GetDesc() string {
+	if x != nil {
+		return x.Desc
+	}
+	return ""
+}
+
+func (x *OperatorInfo) GetStatus() string {
+	if x != nil {
+		return x.Status
+	}
+	return ""
+}
+
+func (x *OperatorInfo) GetStartUnixMs() int64 {
+	if x != nil {
+		return x.StartUnixMs
+	}
+	return 0
+}
+
+func (x *OperatorInfo) GetEndUnixMs() int64 {
+	if x != nil {
+		return x.EndUnixMs
+	}
+	return 0
+}
+
+func (x *OperatorInfo) GetSource() string {
+	if x != nil {
+		return x.Source
+	}
+	return ""
+}
+
 var File_kv_proto_schedulerpb_schedulerpb_proto protoreflect.FileDescriptor
 
 const file_kv_proto_schedulerpb_schedulerpb_proto_rawDesc = "" +
@@ -3096,7 +3514,7 @@ const file_kv_proto_schedulerpb_schedulerpb_proto_rawDesc = "" +
 	"\x18exclude_tombstone_stores\x18\x02 \x01(\bR\x16excludeTombstoneStores\"~\n" +
 	"\x14GetAllStoresResponse\x129\n" +
 	"\x06header\x18\x01 \x01(\v2!.geekv.schedulerpb.ResponseHeaderR\x06header\x12+\n" +
-	"\x06stores\x18\x02 \x03(\v2\x13.geekv.metapb.StoreR\x06stores\"\xe9\x02\n" +
+	"\x06stores\x18\x02 \x03(\v2\x13.geekv.metapb.StoreR\x06stores\"\xa9\x03\n" +
 	"\n" +
 	"StoreStats\x12\x19\n" +
 	"\bstore_id\x18\x01 \x01(\x04R\astoreId\x12\x1a\n" +
@@ -3110,7 +3528,11 @@ const file_kv_proto_schedulerpb_schedulerpb_proto_rawDesc = "" +
 	"\x13applying_snap_count\x18\b \x01(\rR\x11applyingSnapCount\x12\x17\n" +
 	"\ais_busy\x18\t \x01(\bR\x06isBusy\x12\x1b\n" +
 	"\tused_size\x18\n" +
-	" \x01(\x04R\busedSize\"\x86\x01\n" +
+	" \x01(\x04R\busedSize\x12\x1f\n" +
+	"\vkv_requests\x18\v \x01(\x04R\n" +
+	"kvRequests\x12\x1d\n" +
+	"\n" +
+	"kv_commits\x18\f \x01(\x04R\tkvCommits\"\x86\x01\n" +
 	"\x15StoreHeartbeatRequest\x128\n" +
 	"\x06header\x18\x01 \x01(\v2 .geekv.schedulerpb.RequestHeaderR\x06header\x123\n" +
 	"\x05stats\x18\x02 \x01(\v2\x1d.geekv.schedulerpb.StoreStatsR\x05stats\"S\n" +
@@ -3239,7 +3661,29 @@ const file_kv_proto_schedulerpb_schedulerpb_proto_rawDesc = "" +
 	"safe_point\x18\x02 \x01(\x04R\tsafePoint\"|\n" +
 	"\x19UpdateGCSafePointResponse\x129\n" +
 	"\x06header\x18\x01 \x01(\v2!.geekv.schedulerpb.ResponseHeaderR\x06header\x12$\n" +
-	"\x0enew_safe_point\x18\x02 \x01(\x04R\fnewSafePoint*\xdf\x01\n" +
+	"\x0enew_safe_point\x18\x02 \x01(\x04R\fnewSafePoint\"\xbb\x01\n" +
+	"\x12AddOperatorRequest\x128\n" +
+	"\x06header\x18\x01 \x01(\v2 .geekv.schedulerpb.RequestHeaderR\x06header\x123\n" +
+	"\x04kind\x18\x02 \x01(\x0e2\x1f.geekv.schedulerpb.OperatorKindR\x04kind\x12\x1b\n" +
+	"\tregion_id\x18\x03 \x01(\x04R\bregionId\x12\x19\n" +
+	"\bstore_id\x18\x04 \x01(\x04R\astoreId\"\x8d\x01\n" +
+	"\x13AddOperatorResponse\x129\n" +
+	"\x06header\x18\x01 \x01(\v2!.geekv.schedulerpb.ResponseHeaderR\x06header\x12;\n" +
+	"\boperator\x18\x02 \x01(\v2\x1f.geekv.schedulerpb.OperatorInfoR\boperator\"e\n" +
+	"\x13GetOperatorsRequest\x128\n" +
+	"\x06header\x18\x01 \x01(\v2 .geekv.schedulerpb.RequestHeaderR\x06header\x12\x14\n" +
+	"\x05limit\x18\x02 \x01(\rR\x05limit\"\x90\x01\n" +
+	"\x14GetOperatorsResponse\x129\n" +
+	"\x06header\x18\x01 \x01(\v2!.geekv.schedulerpb.ResponseHeaderR\x06header\x12=\n" +
+	"\toperators\x18\x02 \x03(\v2\x1f.geekv.schedulerpb.OperatorInfoR\toperators\"\xc7\x01\n" +
+	"\fOperatorInfo\x12\x1b\n" +
+	"\tregion_id\x18\x01 \x01(\x04R\bregionId\x12\x12\n" +
+	"\x04kind\x18\x02 \x01(\tR\x04kind\x12\x12\n" +
+	"\x04desc\x18\x03 \x01(\tR\x04desc\x12\x16\n" +
+	"\x06status\x18\x04 \x01(\tR\x06status\x12\"\n" +
+	"\rstart_unix_ms\x18\x05 \x01(\x03R\vstartUnixMs\x12\x1e\n" +
+	"\vend_unix_ms\x18\x06 \x01(\x03R\tendUnixMs\x12\x16\n" +
+	"\x06source\x18\a \x01(\tR\x06source*\xac\x02\n" +
 	"\tErrorType\x12\x06\n" +
 	"\x02OK\x10\x00\x12\v\n" +
 	"\aUNKNOWN\x10\x01\x12\x14\n" +
@@ -3252,7 +3696,16 @@ const file_kv_proto_schedulerpb_schedulerpb_proto_rawDesc = "" +
 	"\x10REGION_NOT_FOUND\x10\b\x12\x10\n" +
 	"\fSTALE_REGION\x10\t\x12\x0f\n" +
 	"\vUNAVAILABLE\x10\n" +
-	"2\x89\x11\n" +
+	"\x12\x0f\n" +
+	"\vPEER_EXISTS\x10\v\x12\x12\n" +
+	"\x0ePEER_NOT_FOUND\x10\f\x12\x14\n" +
+	"\x10OPERATOR_RUNNING\x10\r\x12\x10\n" +
+	"\fSTORE_NOT_UP\x10\x0e*]\n" +
+	"\fOperatorKind\x12\x19\n" +
+	"\x15OPERATOR_KIND_UNKNOWN\x10\x00\x12\x13\n" +
+	"\x0fTRANSFER_LEADER\x10\x01\x12\f\n" +
+	"\bADD_PEER\x10\x02\x12\x0f\n" +
+	"\vREMOVE_PEER\x10\x032\xcc\x12\n" +
 	"\tScheduler\x12X\n" +
 	"\tBootstrap\x12#.geekv.schedulerpb.BootstrapRequest\x1a$.geekv.schedulerpb.BootstrapResponse\"\x00\x12g\n" +
 	"\x0eIsBootstrapped\x12(.geekv.schedulerpb.IsBootstrappedRequest\x1a).geekv.schedulerpb.IsBootstrappedResponse\"\x00\x12R\n" +
@@ -3275,7 +3728,9 @@ const file_kv_proto_schedulerpb_schedulerpb_proto_rawDesc = "" +
 	"\rSetStoreState\x12'.geekv.schedulerpb.SetStoreStateRequest\x1a(.geekv.schedulerpb.SetStoreStateResponse\"\x00\x12^\n" +
 	"\vRemoveStore\x12%.geekv.schedulerpb.RemoveStoreRequest\x1a&.geekv.schedulerpb.RemoveStoreResponse\"\x00\x12g\n" +
 	"\x0eGetGCSafePoint\x12(.geekv.schedulerpb.GetGCSafePointRequest\x1a).geekv.schedulerpb.GetGCSafePointResponse\"\x00\x12p\n" +
-	"\x11UpdateGCSafePoint\x12+.geekv.schedulerpb.UpdateGCSafePointRequest\x1a,.geekv.schedulerpb.UpdateGCSafePointResponse\"\x00B1Z/github.com/gee-project/gee/kv/proto/schedulerpbb\x06proto3"
+	"\x11UpdateGCSafePoint\x12+.geekv.schedulerpb.UpdateGCSafePointRequest\x1a,.geekv.schedulerpb.UpdateGCSafePointResponse\"\x00\x12^\n" +
+	"\vAddOperator\x12%.geekv.schedulerpb.AddOperatorRequest\x1a&.geekv.schedulerpb.AddOperatorResponse\"\x00\x12a\n" +
+	"\fGetOperators\x12&.geekv.schedulerpb.GetOperatorsRequest\x1a'.geekv.schedulerpb.GetOperatorsResponse\"\x00B1Z/github.com/gee-project/gee/kv/proto/schedulerpbb\x06proto3"
 
 var (
 	file_kv_proto_schedulerpb_schedulerpb_proto_rawDescOnce sync.Once
@@ -3289,198 +3744,215 @@ func file_kv_proto_schedulerpb_schedulerpb_proto_rawDescGZIP() []byte {
 	return file_kv_proto_schedulerpb_schedulerpb_proto_rawDescData
 }
 
-var file_kv_proto_schedulerpb_schedulerpb_proto_enumTypes = make([]protoimpl.EnumInfo, 1)
-var file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes = make([]protoimpl.MessageInfo, 53)
+var file_kv_proto_schedulerpb_schedulerpb_proto_enumTypes = make([]protoimpl.EnumInfo, 2)
+var file_kv_proto_schedulerpb_schedulerpb_proto_msgTypes = make([]protoimpl.MessageInfo, 58)
 var file_kv_proto_schedulerpb_schedulerpb_proto_goTypes = []any{
 	(ErrorType)(0),                    // 0: geekv.schedulerpb.ErrorType
-	(*RequestHeader)(nil),             // 1: geekv.schedulerpb.RequestHeader
-	(*ResponseHeader)(nil),            // 2: geekv.schedulerpb.ResponseHeader
-	(*Error)(nil),                     // 3: geekv.schedulerpb.Error
-	(*BootstrapRequest)(nil),          // 4: geekv.schedulerpb.BootstrapRequest
-	(*BootstrapResponse)(nil),         // 5: geekv.schedulerpb.BootstrapResponse
-	(*IsBootstrappedRequest)(nil),     // 6: geekv.schedulerpb.IsBootstrappedRequest
-	(*IsBootstrappedResponse)(nil),    // 7: geekv.schedulerpb.IsBootstrappedResponse
-	(*AllocIDRequest)(nil),            // 8: geekv.schedulerpb.AllocIDRequest
-	(*AllocIDResponse)(nil),           // 9: geekv.schedulerpb.AllocIDResponse
-	(*TsoRequest)(nil),                // 10: geekv.schedulerpb.TsoRequest
-	(*Timestamp)(nil),                 // 11: geekv.schedulerpb.Timestamp
-	(*TsoResponse)(nil),               // 12: geekv.schedulerpb.TsoResponse
-	(*PutStoreRequest)(nil),           // 13: geekv.schedulerpb.PutStoreRequest
-	(*PutStoreResponse)(nil),          // 14: geekv.schedulerpb.PutStoreResponse
-	(*GetStoreRequest)(nil),           // 15: geekv.schedulerpb.GetStoreRequest
-	(*GetStoreResponse)(nil),          // 16: geekv.schedulerpb.GetStoreResponse
-	(*GetAllStoresRequest)(nil),       // 17: geekv.schedulerpb.GetAllStoresRequest
-	(*GetAllStoresResponse)(nil),      // 18: geekv.schedulerpb.GetAllStoresResponse
-	(*StoreStats)(nil),                // 19: geekv.schedulerpb.StoreStats
-	(*StoreHeartbeatRequest)(nil),     // 20: geekv.schedulerpb.StoreHeartbeatRequest
-	(*StoreHeartbeatResponse)(nil),    // 21: geekv.schedulerpb.StoreHeartbeatResponse
-	(*PeerStats)(nil),                 // 22: geekv.schedulerpb.PeerStats
-	(*RegionHeartbeatRequest)(nil),    // 23: geekv.schedulerpb.RegionHeartbeatRequest
-	(*ChangePeer)(nil),                // 24: geekv.schedulerpb.ChangePeer
-	(*TransferLeader)(nil),            // 25: geekv.schedulerpb.TransferLeader
-	(*SplitRegion)(nil),               // 26: geekv.schedulerpb.SplitRegion
-	(*RegionHeartbeatResponse)(nil),   // 27: geekv.schedulerpb.RegionHeartbeatResponse
-	(*GetRegionRequest)(nil),          // 28: geekv.schedulerpb.GetRegionRequest
-	(*GetRegionResponse)(nil),         // 29: geekv.schedulerpb.GetRegionResponse
-	(*GetRegionByIDRequest)(nil),      // 30: geekv.schedulerpb.GetRegionByIDRequest
-	(*ScanRegionsRequest)(nil),        // 31: geekv.schedulerpb.ScanRegionsRequest
-	(*RegionWithLeader)(nil),          // 32: geekv.schedulerpb.RegionWithLeader
-	(*ScanRegionsResponse)(nil),       // 33: geekv.schedulerpb.ScanRegionsResponse
-	(*AskBatchSplitRequest)(nil),      // 34: geekv.schedulerpb.AskBatchSplitRequest
-	(*SplitID)(nil),                   // 35: geekv.schedulerpb.SplitID
-	(*AskBatchSplitResponse)(nil),     // 36: geekv.schedulerpb.AskBatchSplitResponse
-	(*ReportBatchSplitRequest)(nil),   // 37: geekv.schedulerpb.ReportBatchSplitRequest
-	(*ReportBatchSplitResponse)(nil),  // 38: geekv.schedulerpb.ReportBatchSplitResponse
-	(*ClusterConfig)(nil),             // 39: geekv.schedulerpb.ClusterConfig
-	(*GetClusterConfigRequest)(nil),   // 40: geekv.schedulerpb.GetClusterConfigRequest
-	(*GetClusterConfigResponse)(nil),  // 41: geekv.schedulerpb.GetClusterConfigResponse
-	(*PutClusterConfigRequest)(nil),   // 42: geekv.schedulerpb.PutClusterConfigRequest
-	(*PutClusterConfigResponse)(nil),  // 43: geekv.schedulerpb.PutClusterConfigResponse
-	(*SplitRegionsRequest)(nil),       // 44: geekv.schedulerpb.SplitRegionsRequest
-	(*SplitRegionsResponse)(nil),      // 45: geekv.schedulerpb.SplitRegionsResponse
-	(*SetStoreStateRequest)(nil),      // 46: geekv.schedulerpb.SetStoreStateRequest
-	(*SetStoreStateResponse)(nil),     // 47: geekv.schedulerpb.SetStoreStateResponse
-	(*RemoveStoreRequest)(nil),        // 48: geekv.schedulerpb.RemoveStoreRequest
-	(*RemoveStoreResponse)(nil),       // 49: geekv.schedulerpb.RemoveStoreResponse
-	(*GetGCSafePointRequest)(nil),     // 50: geekv.schedulerpb.GetGCSafePointRequest
-	(*GetGCSafePointResponse)(nil),    // 51: geekv.schedulerpb.GetGCSafePointResponse
-	(*UpdateGCSafePointRequest)(nil),  // 52: geekv.schedulerpb.UpdateGCSafePointRequest
-	(*UpdateGCSafePointResponse)(nil), // 53: geekv.schedulerpb.UpdateGCSafePointResponse
-	(*metapb.Store)(nil),              // 54: geekv.metapb.Store
-	(*metapb.Region)(nil),             // 55: geekv.metapb.Region
-	(*metapb.Peer)(nil),               // 56: geekv.metapb.Peer
-	(raftpb.ConfChangeType)(0),        // 57: geekv.raftpb.ConfChangeType
-	(*metapb.RegionEpoch)(nil),        // 58: geekv.metapb.RegionEpoch
-	(metapb.StoreState)(0),            // 59: geekv.metapb.StoreState
+	(OperatorKind)(0),                 // 1: geekv.schedulerpb.OperatorKind
+	(*RequestHeader)(nil),             // 2: geekv.schedulerpb.RequestHeader
+	(*ResponseHeader)(nil),            // 3: geekv.schedulerpb.ResponseHeader
+	(*Error)(nil),                     // 4: geekv.schedulerpb.Error
+	(*BootstrapRequest)(nil),          // 5: geekv.schedulerpb.BootstrapRequest
+	(*BootstrapResponse)(nil),         // 6: geekv.schedulerpb.BootstrapResponse
+	(*IsBootstrappedRequest)(nil),     // 7: geekv.schedulerpb.IsBootstrappedRequest
+	(*IsBootstrappedResponse)(nil),    // 8: geekv.schedulerpb.IsBootstrappedResponse
+	(*AllocIDRequest)(nil),            // 9: geekv.schedulerpb.AllocIDRequest
+	(*AllocIDResponse)(nil),           // 10: geekv.schedulerpb.AllocIDResponse
+	(*TsoRequest)(nil),                // 11: geekv.schedulerpb.TsoRequest
+	(*Timestamp)(nil),                 // 12: geekv.schedulerpb.Timestamp
+	(*TsoResponse)(nil),               // 13: geekv.schedulerpb.TsoResponse
+	(*PutStoreRequest)(nil),           // 14: geekv.schedulerpb.PutStoreRequest
+	(*PutStoreResponse)(nil),          // 15: geekv.schedulerpb.PutStoreResponse
+	(*GetStoreRequest)(nil),           // 16: geekv.schedulerpb.GetStoreRequest
+	(*GetStoreResponse)(nil),          // 17: geekv.schedulerpb.GetStoreResponse
+	(*GetAllStoresRequest)(nil),       // 18: geekv.schedulerpb.GetAllStoresRequest
+	(*GetAllStoresResponse)(nil),      // 19: geekv.schedulerpb.GetAllStoresResponse
+	(*StoreStats)(nil),                // 20: geekv.schedulerpb.StoreStats
+	(*StoreHeartbeatRequest)(nil),     // 21: geekv.schedulerpb.StoreHeartbeatRequest
+	(*StoreHeartbeatResponse)(nil),    // 22: geekv.schedulerpb.StoreHeartbeatResponse
+	(*PeerStats)(nil),                 // 23: geekv.schedulerpb.PeerStats
+	(*RegionHeartbeatRequest)(nil),    // 24: geekv.schedulerpb.RegionHeartbeatRequest
+	(*ChangePeer)(nil),                // 25: geekv.schedulerpb.ChangePeer
+	(*TransferLeader)(nil),            // 26: geekv.schedulerpb.TransferLeader
+	(*SplitRegion)(nil),               // 27: geekv.schedulerpb.SplitRegion
+	(*RegionHeartbeatResponse)(nil),   // 28: geekv.schedulerpb.RegionHeartbeatResponse
+	(*GetRegionRequest)(nil),          // 29: geekv.schedulerpb.GetRegionRequest
+	(*GetRegionResponse)(nil),         // 30: geekv.schedulerpb.GetRegionResponse
+	(*GetRegionByIDRequest)(nil),      // 31: geekv.schedulerpb.GetRegionByIDRequest
+	(*ScanRegionsRequest)(nil),        // 32: geekv.schedulerpb.ScanRegionsRequest
+	(*RegionWithLeader)(nil),          // 33: geekv.schedulerpb.RegionWithLeader
+	(*ScanRegionsResponse)(nil),       // 34: geekv.schedulerpb.ScanRegionsResponse
+	(*AskBatchSplitRequest)(nil),      // 35: geekv.schedulerpb.AskBatchSplitRequest
+	(*SplitID)(nil),                   // 36: geekv.schedulerpb.SplitID
+	(*AskBatchSplitResponse)(nil),     // 37: geekv.schedulerpb.AskBatchSplitResponse
+	(*ReportBatchSplitRequest)(nil),   // 38: geekv.schedulerpb.ReportBatchSplitRequest
+	(*ReportBatchSplitResponse)(nil),  // 39: geekv.schedulerpb.ReportBatchSplitResponse
+	(*ClusterConfig)(nil),             // 40: geekv.schedulerpb.ClusterConfig
+	(*GetClusterConfigRequest)(nil),   // 41: geekv.schedulerpb.GetClusterConfigRequest
+	(*GetClusterConfigResponse)(nil),  // 42: geekv.schedulerpb.GetClusterConfigResponse
+	(*PutClusterConfigRequest)(nil),   // 43: geekv.schedulerpb.PutClusterConfigRequest
+	(*PutClusterConfigResponse)(nil),  // 44: geekv.schedulerpb.PutClusterConfigResponse
+	(*SplitRegionsRequest)(nil),       // 45: geekv.schedulerpb.SplitRegionsRequest
+	(*SplitRegionsResponse)(nil),      // 46: geekv.schedulerpb.SplitRegionsResponse
+	(*SetStoreStateRequest)(nil),      // 47: geekv.schedulerpb.SetStoreStateRequest
+	(*SetStoreStateResponse)(nil),     // 48: geekv.schedulerpb.SetStoreStateResponse
+	(*RemoveStoreRequest)(nil),        // 49: geekv.schedulerpb.RemoveStoreRequest
+	(*RemoveStoreResponse)(nil),       // 50: geekv.schedulerpb.RemoveStoreResponse
+	(*GetGCSafePointRequest)(nil),     // 51: geekv.schedulerpb.GetGCSafePointRequest
+	(*GetGCSafePointResponse)(nil),    // 52: geekv.schedulerpb.GetGCSafePointResponse
+	(*UpdateGCSafePointRequest)(nil),  // 53: geekv.schedulerpb.UpdateGCSafePointRequest
+	(*UpdateGCSafePointResponse)(nil), // 54: geekv.schedulerpb.UpdateGCSafePointResponse
+	(*AddOperatorRequest)(nil),        // 55: geekv.schedulerpb.AddOperatorRequest
+	(*AddOperatorResponse)(nil),       // 56: geekv.schedulerpb.AddOperatorResponse
+	(*GetOperatorsRequest)(nil),       // 57: geekv.schedulerpb.GetOperatorsRequest
+	(*GetOperatorsResponse)(nil),      // 58: geekv.schedulerpb.GetOperatorsResponse
+	(*OperatorInfo)(nil),              // 59: geekv.schedulerpb.OperatorInfo
+	(*metapb.Store)(nil),              // 60: geekv.metapb.Store
+	(*metapb.Region)(nil),             // 61: geekv.metapb.Region
+	(*metapb.Peer)(nil),               // 62: geekv.metapb.Peer
+	(raftpb.ConfChangeType)(0),        // 63: geekv.raftpb.ConfChangeType
+	(*metapb.RegionEpoch)(nil),        // 64: geekv.metapb.RegionEpoch
+	(metapb.StoreState)(0),            // 65: geekv.metapb.StoreState
 }
 var file_kv_proto_schedulerpb_schedulerpb_proto_depIdxs = []int32{
-	3,   // 0: geekv.schedulerpb.ResponseHeader.error:type_name -> geekv.schedulerpb.Error
+	4,   // 0: geekv.schedulerpb.ResponseHeader.error:type_name -> geekv.schedulerpb.Error
 	0,   // 1: geekv.schedulerpb.Error.type:type_name -> geekv.schedulerpb.ErrorType
-	1,   // 2: geekv.schedulerpb.BootstrapRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	54,  // 3: geekv.schedulerpb.BootstrapRequest.store:type_name -> geekv.metapb.Store
-	55,  // 4: geekv.schedulerpb.BootstrapRequest.region:type_name -> geekv.metapb.Region
-	2,   // 5: geekv.schedulerpb.BootstrapResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	1,   // 6: geekv.schedulerpb.IsBootstrappedRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	2,   // 7: geekv.schedulerpb.IsBootstrappedResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	1,   // 8: geekv.schedulerpb.AllocIDRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	2,   // 9: geekv.schedulerpb.AllocIDResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	1,   // 10: geekv.schedulerpb.TsoRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	2,   // 11: geekv.schedulerpb.TsoResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	11,  // 12: geekv.schedulerpb.TsoResponse.timestamp:type_name -> geekv.schedulerpb.Timestamp
-	1,   // 13: geekv.schedulerpb.PutStoreRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	54,  // 14: geekv.schedulerpb.PutStoreRequest.store:type_name -> geekv.metapb.Store
-	2,   // 15: geekv.schedulerpb.PutStoreResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	1,   // 16: geekv.schedulerpb.GetStoreRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	2,   // 17: geekv.schedulerpb.GetStoreResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	54,  // 18: geekv.schedulerpb.GetStoreResponse.store:type_name -> geekv.metapb.Store
-	19,  // 19: geekv.schedulerpb.GetStoreResponse.stats:type_name -> geekv.schedulerpb.StoreStats
-	1,   // 20: geekv.schedulerpb.GetAllStoresRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	2,   // 21: geekv.schedulerpb.GetAllStoresResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	54,  // 22: geekv.schedulerpb.GetAllStoresResponse.stores:type_name -> geekv.metapb.Store
-	1,   // 23: geekv.schedulerpb.StoreHeartbeatRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	19,  // 24: geekv.schedulerpb.StoreHeartbeatRequest.stats:type_name -> geekv.schedulerpb.StoreStats
-	2,   // 25: geekv.schedulerpb.StoreHeartbeatResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	56,  // 26: geekv.schedulerpb.PeerStats.peer:type_name -> geekv.metapb.Peer
-	1,   // 27: geekv.schedulerpb.RegionHeartbeatRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	55,  // 28: geekv.schedulerpb.RegionHeartbeatRequest.region:type_name -> geekv.metapb.Region
-	56,  // 29: geekv.schedulerpb.RegionHeartbeatRequest.leader:type_name -> geekv.metapb.Peer
-	22,  // 30: geekv.schedulerpb.RegionHeartbeatRequest.down_peers:type_name -> geekv.schedulerpb.PeerStats
-	56,  // 31: geekv.schedulerpb.RegionHeartbeatRequest.pending_peers:type_name -> geekv.metapb.Peer
-	56,  // 32: geekv.schedulerpb.ChangePeer.peer:type_name -> geekv.metapb.Peer
-	57,  // 33: geekv.schedulerpb.ChangePeer.change_type:type_name -> geekv.raftpb.ConfChangeType
-	56,  // 34: geekv.schedulerpb.TransferLeader.peer:type_name -> geekv.metapb.Peer
-	2,   // 35: geekv.schedulerpb.RegionHeartbeatResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	24,  // 36: geekv.schedulerpb.RegionHeartbeatResponse.change_peer:type_name -> geekv.schedulerpb.ChangePeer
-	25,  // 37: geekv.schedulerpb.RegionHeartbeatResponse.transfer_leader:type_name -> geekv.schedulerpb.TransferLeader
-	58,  // 38: geekv.schedulerpb.RegionHeartbeatResponse.region_epoch:type_name -> geekv.metapb.RegionEpoch
-	56,  // 39: geekv.schedulerpb.RegionHeartbeatResponse.target_peer:type_name -> geekv.metapb.Peer
-	26,  // 40: geekv.schedulerpb.RegionHeartbeatResponse.split_region:type_name -> geekv.schedulerpb.SplitRegion
-	1,   // 41: geekv.schedulerpb.GetRegionRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	2,   // 42: geekv.schedulerpb.GetRegionResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	55,  // 43: geekv.schedulerpb.GetRegionResponse.region:type_name -> geekv.metapb.Region
-	56,  // 44: geekv.schedulerpb.GetRegionResponse.leader:type_name -> geekv.metapb.Peer
-	56,  // 45: geekv.schedulerpb.GetRegionResponse.pending_peers:type_name -> geekv.metapb.Peer
-	56,  // 46: geekv.schedulerpb.GetRegionResponse.down_peers:type_name -> geekv.metapb.Peer
-	1,   // 47: geekv.schedulerpb.GetRegionByIDRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	1,   // 48: geekv.schedulerpb.ScanRegionsRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	55,  // 49: geekv.schedulerpb.RegionWithLeader.region:type_name -> geekv.metapb.Region
-	56,  // 50: geekv.schedulerpb.RegionWithLeader.leader:type_name -> geekv.metapb.Peer
-	2,   // 51: geekv.schedulerpb.ScanRegionsResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	32,  // 52: geekv.schedulerpb.ScanRegionsResponse.regions:type_name -> geekv.schedulerpb.RegionWithLeader
-	1,   // 53: geekv.schedulerpb.AskBatchSplitRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	55,  // 54: geekv.schedulerpb.AskBatchSplitRequest.region:type_name -> geekv.metapb.Region
-	2,   // 55: geekv.schedulerpb.AskBatchSplitResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	35,  // 56: geekv.schedulerpb.AskBatchSplitResponse.ids:type_name -> geekv.schedulerpb.SplitID
-	1,   // 57: geekv.schedulerpb.ReportBatchSplitRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	55,  // 58: geekv.schedulerpb.ReportBatchSplitRequest.regions:type_name -> geekv.metapb.Region
-	2,   // 59: geekv.schedulerpb.ReportBatchSplitResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	1,   // 60: geekv.schedulerpb.GetClusterConfigRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	2,   // 61: geekv.schedulerpb.GetClusterConfigResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	39,  // 62: geekv.schedulerpb.GetClusterConfigResponse.config:type_name -> geekv.schedulerpb.ClusterConfig
-	1,   // 63: geekv.schedulerpb.PutClusterConfigRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	39,  // 64: geekv.schedulerpb.PutClusterConfigRequest.config:type_name -> geekv.schedulerpb.ClusterConfig
-	2,   // 65: geekv.schedulerpb.PutClusterConfigResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	1,   // 66: geekv.schedulerpb.SplitRegionsRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	2,   // 67: geekv.schedulerpb.SplitRegionsResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	1,   // 68: geekv.schedulerpb.SetStoreStateRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	59,  // 69: geekv.schedulerpb.SetStoreStateRequest.state:type_name -> geekv.metapb.StoreState
-	2,   // 70: geekv.schedulerpb.SetStoreStateResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	54,  // 71: geekv.schedulerpb.SetStoreStateResponse.store:type_name -> geekv.metapb.Store
-	1,   // 72: geekv.schedulerpb.RemoveStoreRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	2,   // 73: geekv.schedulerpb.RemoveStoreResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	1,   // 74: geekv.schedulerpb.GetGCSafePointRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	2,   // 75: geekv.schedulerpb.GetGCSafePointResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	1,   // 76: geekv.schedulerpb.UpdateGCSafePointRequest.header:type_name -> geekv.schedulerpb.RequestHeader
-	2,   // 77: geekv.schedulerpb.UpdateGCSafePointResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
-	4,   // 78: geekv.schedulerpb.Scheduler.Bootstrap:input_type -> geekv.schedulerpb.BootstrapRequest
-	6,   // 79: geekv.schedulerpb.Scheduler.IsBootstrapped:input_type -> geekv.schedulerpb.IsBootstrappedRequest
-	8,   // 80: geekv.schedulerpb.Scheduler.AllocID:input_type -> geekv.schedulerpb.AllocIDRequest
-	10,  // 81: geekv.schedulerpb.Scheduler.Tso:input_type -> geekv.schedulerpb.TsoRequest
-	13,  // 82: geekv.schedulerpb.Scheduler.PutStore:input_type -> geekv.schedulerpb.PutStoreRequest
-	15,  // 83: geekv.schedulerpb.Scheduler.GetStore:input_type -> geekv.schedulerpb.GetStoreRequest
-	17,  // 84: geekv.schedulerpb.Scheduler.GetAllStores:input_type -> geekv.schedulerpb.GetAllStoresRequest
-	20,  // 85: geekv.schedulerpb.Scheduler.StoreHeartbeat:input_type -> geekv.schedulerpb.StoreHeartbeatRequest
-	23,  // 86: geekv.schedulerpb.Scheduler.RegionHeartbeat:input_type -> geekv.schedulerpb.RegionHeartbeatRequest
-	28,  // 87: geekv.schedulerpb.Scheduler.GetRegion:input_type -> geekv.schedulerpb.GetRegionRequest
-	28,  // 88: geekv.schedulerpb.Scheduler.GetPrevRegion:input_type -> geekv.schedulerpb.GetRegionRequest
-	30,  // 89: geekv.schedulerpb.Scheduler.GetRegionByID:input_type -> geekv.schedulerpb.GetRegionByIDRequest
-	31,  // 90: geekv.schedulerpb.Scheduler.ScanRegions:input_type -> geekv.schedulerpb.ScanRegionsRequest
-	34,  // 91: geekv.schedulerpb.Scheduler.AskBatchSplit:input_type -> geekv.schedulerpb.AskBatchSplitRequest
-	37,  // 92: geekv.schedulerpb.Scheduler.ReportBatchSplit:input_type -> geekv.schedulerpb.ReportBatchSplitRequest
-	40,  // 93: geekv.schedulerpb.Scheduler.GetClusterConfig:input_type -> geekv.schedulerpb.GetClusterConfigRequest
-	42,  // 94: geekv.schedulerpb.Scheduler.PutClusterConfig:input_type -> geekv.schedulerpb.PutClusterConfigRequest
-	44,  // 95: geekv.schedulerpb.Scheduler.SplitRegions:input_type -> geekv.schedulerpb.SplitRegionsRequest
-	46,  // 96: geekv.schedulerpb.Scheduler.SetStoreState:input_type -> geekv.schedulerpb.SetStoreStateRequest
-	48,  // 97: geekv.schedulerpb.Scheduler.RemoveStore:input_type -> geekv.schedulerpb.RemoveStoreRequest
-	50,  // 98: geekv.schedulerpb.Scheduler.GetGCSafePoint:input_type -> geekv.schedulerpb.GetGCSafePointRequest
-	52,  // 99: geekv.schedulerpb.Scheduler.UpdateGCSafePoint:input_type -> geekv.schedulerpb.UpdateGCSafePointRequest
-	5,   // 100: geekv.schedulerpb.Scheduler.Bootstrap:output_type -> geekv.schedulerpb.BootstrapResponse
-	7,   // 101: geekv.schedulerpb.Scheduler.IsBootstrapped:output_type -> geekv.schedulerpb.IsBootstrappedResponse
-	9,   // 102: geekv.schedulerpb.Scheduler.AllocID:output_type -> geekv.schedulerpb.AllocIDResponse
-	12,  // 103: geekv.schedulerpb.Scheduler.Tso:output_type -> geekv.schedulerpb.TsoResponse
-	14,  // 104: geekv.schedulerpb.Scheduler.PutStore:output_type -> geekv.schedulerpb.PutStoreResponse
-	16,  // 105: geekv.schedulerpb.Scheduler.GetStore:output_type -> geekv.schedulerpb.GetStoreResponse
-	18,  // 106: geekv.schedulerpb.Scheduler.GetAllStores:output_type -> geekv.schedulerpb.GetAllStoresResponse
-	21,  // 107: geekv.schedulerpb.Scheduler.StoreHeartbeat:output_type -> geekv.schedulerpb.StoreHeartbeatResponse
-	27,  // 108: geekv.schedulerpb.Scheduler.RegionHeartbeat:output_type -> geekv.schedulerpb.RegionHeartbeatResponse
-	29,  // 109: geekv.schedulerpb.Scheduler.GetRegion:output_type -> geekv.schedulerpb.GetRegionResponse
-	29,  // 110: geekv.schedulerpb.Scheduler.GetPrevRegion:output_type -> geekv.schedulerpb.GetRegionResponse
-	29,  // 111: geekv.schedulerpb.Scheduler.GetRegionByID:output_type -> geekv.schedulerpb.GetRegionResponse
-	33,  // 112: geekv.schedulerpb.Scheduler.ScanRegions:output_type -> geekv.schedulerpb.ScanRegionsResponse
-	36,  // 113: geekv.schedulerpb.Scheduler.AskBatchSplit:output_type -> geekv.schedulerpb.AskBatchSplitResponse
-	38,  // 114: geekv.schedulerpb.Scheduler.ReportBatchSplit:output_type -> geekv.schedulerpb.ReportBatchSplitResponse
-	41,  // 115: geekv.schedulerpb.Scheduler.GetClusterConfig:output_type -> geekv.schedulerpb.GetClusterConfigResponse
-	43,  // 116: geekv.schedulerpb.Scheduler.PutClusterConfig:output_type -> geekv.schedulerpb.PutClusterConfigResponse
-	45,  // 117: geekv.schedulerpb.Scheduler.SplitRegions:output_type -> geekv.schedulerpb.SplitRegionsResponse
-	47,  // 118: geekv.schedulerpb.Scheduler.SetStoreState:output_type -> geekv.schedulerpb.SetStoreStateResponse
-	49,  // 119: geekv.schedulerpb.Scheduler.RemoveStore:output_type -> geekv.schedulerpb.RemoveStoreResponse
-	51,  // 120: geekv.schedulerpb.Scheduler.GetGCSafePoint:output_type -> geekv.schedulerpb.GetGCSafePointResponse
-	53,  // 121: geekv.schedulerpb.Scheduler.UpdateGCSafePoint:output_type -> geekv.schedulerpb.UpdateGCSafePointResponse
-	100, // [100:122] is the sub-list for method output_type
-	78,  // [78:100] is the sub-list for method input_type
-	78,  // [78:78] is the sub-list for extension type_name
-	78,  // [78:78] is the sub-list for extension extendee
-	0,   // [0:78] is the sub-list for field type_name
+	2,   // 2: geekv.schedulerpb.BootstrapRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	60,  // 3: geekv.schedulerpb.BootstrapRequest.store:type_name -> geekv.metapb.Store
+	61,  // 4: geekv.schedulerpb.BootstrapRequest.region:type_name -> geekv.metapb.Region
+	3,   // 5: geekv.schedulerpb.BootstrapResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	2,   // 6: geekv.schedulerpb.IsBootstrappedRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	3,   // 7: geekv.schedulerpb.IsBootstrappedResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	2,   // 8: geekv.schedulerpb.AllocIDRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	3,   // 9: geekv.schedulerpb.AllocIDResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	2,   // 10: geekv.schedulerpb.TsoRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	3,   // 11: geekv.schedulerpb.TsoResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	12,  // 12: geekv.schedulerpb.TsoResponse.timestamp:type_name -> geekv.schedulerpb.Timestamp
+	2,   // 13: geekv.schedulerpb.PutStoreRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	60,  // 14: geekv.schedulerpb.PutStoreRequest.store:type_name -> geekv.metapb.Store
+	3,   // 15: geekv.schedulerpb.PutStoreResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	2,   // 16: geekv.schedulerpb.GetStoreRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	3,   // 17: geekv.schedulerpb.GetStoreResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	60,  // 18: geekv.schedulerpb.GetStoreResponse.store:type_name -> geekv.metapb.Store
+	20,  // 19: geekv.schedulerpb.GetStoreResponse.stats:type_name -> geekv.schedulerpb.StoreStats
+	2,   // 20: geekv.schedulerpb.GetAllStoresRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	3,   // 21: geekv.schedulerpb.GetAllStoresResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	60,  // 22: geekv.schedulerpb.GetAllStoresResponse.stores:type_name -> geekv.metapb.Store
+	2,   // 23: geekv.schedulerpb.StoreHeartbeatRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	20,  // 24: geekv.schedulerpb.StoreHeartbeatRequest.stats:type_name -> geekv.schedulerpb.StoreStats
+	3,   // 25: geekv.schedulerpb.StoreHeartbeatResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	62,  // 26: geekv.schedulerpb.PeerStats.peer:type_name -> geekv.metapb.Peer
+	2,   // 27: geekv.schedulerpb.RegionHeartbeatRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	61,  // 28: geekv.schedulerpb.RegionHeartbeatRequest.region:type_name -> geekv.metapb.Region
+	62,  // 29: geekv.schedulerpb.RegionHeartbeatRequest.leader:type_name -> geekv.metapb.Peer
+	23,  // 30: geekv.schedulerpb.RegionHeartbeatRequest.down_peers:type_name -> geekv.schedulerpb.PeerStats
+	62,  // 31: geekv.schedulerpb.RegionHeartbeatRequest.pending_peers:type_name -> geekv.metapb.Peer
+	62,  // 32: geekv.schedulerpb.ChangePeer.peer:type_name -> geekv.metapb.Peer
+	63,  // 33: geekv.schedulerpb.ChangePeer.change_type:type_name -> geekv.raftpb.ConfChangeType
+	62,  // 34: geekv.schedulerpb.TransferLeader.peer:type_name -> geekv.metapb.Peer
+	3,   // 35: geekv.schedulerpb.RegionHeartbeatResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	25,  // 36: geekv.schedulerpb.RegionHeartbeatResponse.change_peer:type_name -> geekv.schedulerpb.ChangePeer
+	26,  // 37: geekv.schedulerpb.RegionHeartbeatResponse.transfer_leader:type_name -> geekv.schedulerpb.TransferLeader
+	64,  // 38: geekv.schedulerpb.RegionHeartbeatResponse.region_epoch:type_name -> geekv.metapb.RegionEpoch
+	62,  // 39: geekv.schedulerpb.RegionHeartbeatResponse.target_peer:type_name -> geekv.metapb.Peer
+	27,  // 40: geekv.schedulerpb.RegionHeartbeatResponse.split_region:type_name -> geekv.schedulerpb.SplitRegion
+	2,   // 41: geekv.schedulerpb.GetRegionRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	3,   // 42: geekv.schedulerpb.GetRegionResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	61,  // 43: geekv.schedulerpb.GetRegionResponse.region:type_name -> geekv.metapb.Region
+	62,  // 44: geekv.schedulerpb.GetRegionResponse.leader:type_name -> geekv.metapb.Peer
+	62,  // 45: geekv.schedulerpb.GetRegionResponse.pending_peers:type_name -> geekv.metapb.Peer
+	62,  // 46: geekv.schedulerpb.GetRegionResponse.down_peers:type_name -> geekv.metapb.Peer
+	2,   // 47: geekv.schedulerpb.GetRegionByIDRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	2,   // 48: geekv.schedulerpb.ScanRegionsRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	61,  // 49: geekv.schedulerpb.RegionWithLeader.region:type_name -> geekv.metapb.Region
+	62,  // 50: geekv.schedulerpb.RegionWithLeader.leader:type_name -> geekv.metapb.Peer
+	3,   // 51: geekv.schedulerpb.ScanRegionsResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	33,  // 52: geekv.schedulerpb.ScanRegionsResponse.regions:type_name -> geekv.schedulerpb.RegionWithLeader
+	2,   // 53: geekv.schedulerpb.AskBatchSplitRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	61,  // 54: geekv.schedulerpb.AskBatchSplitRequest.region:type_name -> geekv.metapb.Region
+	3,   // 55: geekv.schedulerpb.AskBatchSplitResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	36,  // 56: geekv.schedulerpb.AskBatchSplitResponse.ids:type_name -> geekv.schedulerpb.SplitID
+	2,   // 57: geekv.schedulerpb.ReportBatchSplitRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	61,  // 58: geekv.schedulerpb.ReportBatchSplitRequest.regions:type_name -> geekv.metapb.Region
+	3,   // 59: geekv.schedulerpb.ReportBatchSplitResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	2,   // 60: geekv.schedulerpb.GetClusterConfigRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	3,   // 61: geekv.schedulerpb.GetClusterConfigResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	40,  // 62: geekv.schedulerpb.GetClusterConfigResponse.config:type_name -> geekv.schedulerpb.ClusterConfig
+	2,   // 63: geekv.schedulerpb.PutClusterConfigRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	40,  // 64: geekv.schedulerpb.PutClusterConfigRequest.config:type_name -> geekv.schedulerpb.ClusterConfig
+	3,   // 65: geekv.schedulerpb.PutClusterConfigResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	2,   // 66: geekv.schedulerpb.SplitRegionsRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	3,   // 67: geekv.schedulerpb.SplitRegionsResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	2,   // 68: geekv.schedulerpb.SetStoreStateRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	65,  // 69: geekv.schedulerpb.SetStoreStateRequest.state:type_name -> geekv.metapb.StoreState
+	3,   // 70: geekv.schedulerpb.SetStoreStateResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	60,  // 71: geekv.schedulerpb.SetStoreStateResponse.store:type_name -> geekv.metapb.Store
+	2,   // 72: geekv.schedulerpb.RemoveStoreRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	3,   // 73: geekv.schedulerpb.RemoveStoreResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	2,   // 74: geekv.schedulerpb.GetGCSafePointRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	3,   // 75: geekv.schedulerpb.GetGCSafePointResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	2,   // 76: geekv.schedulerpb.UpdateGCSafePointRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	3,   // 77: geekv.schedulerpb.UpdateGCSafePointResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	2,   // 78: geekv.schedulerpb.AddOperatorRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	1,   // 79: geekv.schedulerpb.AddOperatorRequest.kind:type_name -> geekv.schedulerpb.OperatorKind
+	3,   // 80: geekv.schedulerpb.AddOperatorResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	59,  // 81: geekv.schedulerpb.AddOperatorResponse.operator:type_name -> geekv.schedulerpb.OperatorInfo
+	2,   // 82: geekv.schedulerpb.GetOperatorsRequest.header:type_name -> geekv.schedulerpb.RequestHeader
+	3,   // 83: geekv.schedulerpb.GetOperatorsResponse.header:type_name -> geekv.schedulerpb.ResponseHeader
+	59,  // 84: geekv.schedulerpb.GetOperatorsResponse.operators:type_name -> geekv.schedulerpb.OperatorInfo
+	5,   // 85: geekv.schedulerpb.Scheduler.Bootstrap:input_type -> geekv.schedulerpb.BootstrapRequest
+	7,   // 86: geekv.schedulerpb.Scheduler.IsBootstrapped:input_type -> geekv.schedulerpb.IsBootstrappedRequest
+	9,   // 87: geekv.schedulerpb.Scheduler.AllocID:input_type -> geekv.schedulerpb.AllocIDRequest
+	11,  // 88: geekv.schedulerpb.Scheduler.Tso:input_type -> geekv.schedulerpb.TsoRequest
+	14,  // 89: geekv.schedulerpb.Scheduler.PutStore:input_type -> geekv.schedulerpb.PutStoreRequest
+	16,  // 90: geekv.schedulerpb.Scheduler.GetStore:input_type -> geekv.schedulerpb.GetStoreRequest
+	18,  // 91: geekv.schedulerpb.Scheduler.GetAllStores:input_type -> geekv.schedulerpb.GetAllStoresRequest
+	21,  // 92: geekv.schedulerpb.Scheduler.StoreHeartbeat:input_type -> geekv.schedulerpb.StoreHeartbeatRequest
+	24,  // 93: geekv.schedulerpb.Scheduler.RegionHeartbeat:input_type -> geekv.schedulerpb.RegionHeartbeatRequest
+	29,  // 94: geekv.schedulerpb.Scheduler.GetRegion:input_type -> geekv.schedulerpb.GetRegionRequest
+	29,  // 95: geekv.schedulerpb.Scheduler.GetPrevRegion:input_type -> geekv.schedulerpb.GetRegionRequest
+	31,  // 96: geekv.schedulerpb.Scheduler.GetRegionByID:input_type -> geekv.schedulerpb.GetRegionByIDRequest
+	32,  // 97: geekv.schedulerpb.Scheduler.ScanRegions:input_type -> geekv.schedulerpb.ScanRegionsRequest
+	35,  // 98: geekv.schedulerpb.Scheduler.AskBatchSplit:input_type -> geekv.schedulerpb.AskBatchSplitRequest
+	38,  // 99: geekv.schedulerpb.Scheduler.ReportBatchSplit:input_type -> geekv.schedulerpb.ReportBatchSplitRequest
+	41,  // 100: geekv.schedulerpb.Scheduler.GetClusterConfig:input_type -> geekv.schedulerpb.GetClusterConfigRequest
+	43,  // 101: geekv.schedulerpb.Scheduler.PutClusterConfig:input_type -> geekv.schedulerpb.PutClusterConfigRequest
+	45,  // 102: geekv.schedulerpb.Scheduler.SplitRegions:input_type -> geekv.schedulerpb.SplitRegionsRequest
+	47,  // 103: geekv.schedulerpb.Scheduler.SetStoreState:input_type -> geekv.schedulerpb.SetStoreStateRequest
+	49,  // 104: geekv.schedulerpb.Scheduler.RemoveStore:input_type -> geekv.schedulerpb.RemoveStoreRequest
+	51,  // 105: geekv.schedulerpb.Scheduler.GetGCSafePoint:input_type -> geekv.schedulerpb.GetGCSafePointRequest
+	53,  // 106: geekv.schedulerpb.Scheduler.UpdateGCSafePoint:input_type -> geekv.schedulerpb.UpdateGCSafePointRequest
+	55,  // 107: geekv.schedulerpb.Scheduler.AddOperator:input_type -> geekv.schedulerpb.AddOperatorRequest
+	57,  // 108: geekv.schedulerpb.Scheduler.GetOperators:input_type -> geekv.schedulerpb.GetOperatorsRequest
+	6,   // 109: geekv.schedulerpb.Scheduler.Bootstrap:output_type -> geekv.schedulerpb.BootstrapResponse
+	8,   // 110: geekv.schedulerpb.Scheduler.IsBootstrapped:output_type -> geekv.schedulerpb.IsBootstrappedResponse
+	10,  // 111: geekv.schedulerpb.Scheduler.AllocID:output_type -> geekv.schedulerpb.AllocIDResponse
+	13,  // 112: geekv.schedulerpb.Scheduler.Tso:output_type -> geekv.schedulerpb.TsoResponse
+	15,  // 113: geekv.schedulerpb.Scheduler.PutStore:output_type -> geekv.schedulerpb.PutStoreResponse
+	17,  // 114: geekv.schedulerpb.Scheduler.GetStore:output_type -> geekv.schedulerpb.GetStoreResponse
+	19,  // 115: geekv.schedulerpb.Scheduler.GetAllStores:output_type -> geekv.schedulerpb.GetAllStoresResponse
+	22,  // 116: geekv.schedulerpb.Scheduler.StoreHeartbeat:output_type -> geekv.schedulerpb.StoreHeartbeatResponse
+	28,  // 117: geekv.schedulerpb.Scheduler.RegionHeartbeat:output_type -> geekv.schedulerpb.RegionHeartbeatResponse
+	30,  // 118: geekv.schedulerpb.Scheduler.GetRegion:output_type -> geekv.schedulerpb.GetRegionResponse
+	30,  // 119: geekv.schedulerpb.Scheduler.GetPrevRegion:output_type -> geekv.schedulerpb.GetRegionResponse
+	30,  // 120: geekv.schedulerpb.Scheduler.GetRegionByID:output_type -> geekv.schedulerpb.GetRegionResponse
+	34,  // 121: geekv.schedulerpb.Scheduler.ScanRegions:output_type -> geekv.schedulerpb.ScanRegionsResponse
+	37,  // 122: geekv.schedulerpb.Scheduler.AskBatchSplit:output_type -> geekv.schedulerpb.AskBatchSplitResponse
+	39,  // 123: geekv.schedulerpb.Scheduler.ReportBatchSplit:output_type -> geekv.schedulerpb.ReportBatchSplitResponse
+	42,  // 124: geekv.schedulerpb.Scheduler.GetClusterConfig:output_type -> geekv.schedulerpb.GetClusterConfigResponse
+	44,  // 125: geekv.schedulerpb.Scheduler.PutClusterConfig:output_type -> geekv.schedulerpb.PutClusterConfigResponse
+	46,  // 126: geekv.schedulerpb.Scheduler.SplitRegions:output_type -> geekv.schedulerpb.SplitRegionsResponse
+	48,  // 127: geekv.schedulerpb.Scheduler.SetStoreState:output_type -> geekv.schedulerpb.SetStoreStateResponse
+	50,  // 128: geekv.schedulerpb.Scheduler.RemoveStore:output_type -> geekv.schedulerpb.RemoveStoreResponse
+	52,  // 129: geekv.schedulerpb.Scheduler.GetGCSafePoint:output_type -> geekv.schedulerpb.GetGCSafePointResponse
+	54,  // 130: geekv.schedulerpb.Scheduler.UpdateGCSafePoint:output_type -> geekv.schedulerpb.UpdateGCSafePointResponse
+	56,  // 131: geekv.schedulerpb.Scheduler.AddOperator:output_type -> geekv.schedulerpb.AddOperatorResponse
+	58,  // 132: geekv.schedulerpb.Scheduler.GetOperators:output_type -> geekv.schedulerpb.GetOperatorsResponse
+	109, // [109:133] is the sub-list for method output_type
+	85,  // [85:109] is the sub-list for method input_type
+	85,  // [85:85] is the sub-list for extension type_name
+	85,  // [85:85] is the sub-list for extension extendee
+	0,   // [0:85] is the sub-list for field type_name
 }
 
 func init() { file_kv_proto_schedulerpb_schedulerpb_proto_init() }
@@ -3493,8 +3965,8 @@ func file_kv_proto_schedulerpb_schedulerpb_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_kv_proto_schedulerpb_schedulerpb_proto_rawDesc), len(file_kv_proto_schedulerpb_schedulerpb_proto_rawDesc)),
-			NumEnums:      1,
-			NumMessages:   53,
+			NumEnums:      2,
+			NumMessages:   58,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

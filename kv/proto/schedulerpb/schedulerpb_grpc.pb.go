@@ -44,6 +44,8 @@ const (
 	Scheduler_RemoveStore_FullMethodName       = "/geekv.schedulerpb.Scheduler/RemoveStore"
 	Scheduler_GetGCSafePoint_FullMethodName    = "/geekv.schedulerpb.Scheduler/GetGCSafePoint"
 	Scheduler_UpdateGCSafePoint_FullMethodName = "/geekv.schedulerpb.Scheduler/UpdateGCSafePoint"
+	Scheduler_AddOperator_FullMethodName       = "/geekv.schedulerpb.Scheduler/AddOperator"
+	Scheduler_GetOperators_FullMethodName      = "/geekv.schedulerpb.Scheduler/GetOperators"
 )
 
 // SchedulerClient is the client API for Scheduler service.
@@ -93,6 +95,12 @@ type SchedulerClient interface {
 	GetGCSafePoint(ctx context.Context, in *GetGCSafePointRequest, opts ...grpc.CallOption) (*GetGCSafePointResponse, error)
 	// UpdateGCSafePoint raises the safe point; it never moves back (the answer holds the current one).
 	UpdateGCSafePoint(ctx context.Context, in *UpdateGCSafePointRequest, opts ...grpc.CallOption) (*UpdateGCSafePointResponse, error)
+	// AddOperator (admin) creates an operator for one region by hand, like PD's `operator add`:
+	// it is sent to the region's leader on its heartbeat stream like a scheduler-made one. It
+	// fails with OPERATOR_RUNNING when the region already has an operator (nothing is replaced).
+	AddOperator(ctx context.Context, in *AddOperatorRequest, opts ...grpc.CallOption) (*AddOperatorResponse, error)
+	// GetOperators lists the running operators and the last finished ones, newest first.
+	GetOperators(ctx context.Context, in *GetOperatorsRequest, opts ...grpc.CallOption) (*GetOperatorsResponse, error)
 }
 
 type schedulerClient struct {
@@ -329,6 +337,26 @@ func (c *schedulerClient) UpdateGCSafePoint(ctx context.Context, in *UpdateGCSaf
 	return out, nil
 }
 
+func (c *schedulerClient) AddOperator(ctx context.Context, in *AddOperatorRequest, opts ...grpc.CallOption) (*AddOperatorResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AddOperatorResponse)
+	err := c.cc.Invoke(ctx, Scheduler_AddOperator_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *schedulerClient) GetOperators(ctx context.Context, in *GetOperatorsRequest, opts ...grpc.CallOption) (*GetOperatorsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetOperatorsResponse)
+	err := c.cc.Invoke(ctx, Scheduler_GetOperators_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // SchedulerServer is the server API for Scheduler service.
 // All implementations must embed UnimplementedSchedulerServer
 // for forward compatibility.
@@ -376,6 +404,12 @@ type SchedulerServer interface {
 	GetGCSafePoint(context.Context, *GetGCSafePointRequest) (*GetGCSafePointResponse, error)
 	// UpdateGCSafePoint raises the safe point; it never moves back (the answer holds the current one).
 	UpdateGCSafePoint(context.Context, *UpdateGCSafePointRequest) (*UpdateGCSafePointResponse, error)
+	// AddOperator (admin) creates an operator for one region by hand, like PD's `operator add`:
+	// it is sent to the region's leader on its heartbeat stream like a scheduler-made one. It
+	// fails with OPERATOR_RUNNING when the region already has an operator (nothing is replaced).
+	AddOperator(context.Context, *AddOperatorRequest) (*AddOperatorResponse, error)
+	// GetOperators lists the running operators and the last finished ones, newest first.
+	GetOperators(context.Context, *GetOperatorsRequest) (*GetOperatorsResponse, error)
 	mustEmbedUnimplementedSchedulerServer()
 }
 
@@ -451,6 +485,12 @@ func (UnimplementedSchedulerServer) GetGCSafePoint(context.Context, *GetGCSafePo
 }
 func (UnimplementedSchedulerServer) UpdateGCSafePoint(context.Context, *UpdateGCSafePointRequest) (*UpdateGCSafePointResponse, error) {
 	return nil, status.Errorf(codes.Unimplemented, "method UpdateGCSafePoint not implemented")
+}
+func (UnimplementedSchedulerServer) AddOperator(context.Context, *AddOperatorRequest) (*AddOperatorResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method AddOperator not implemented")
+}
+func (UnimplementedSchedulerServer) GetOperators(context.Context, *GetOperatorsRequest) (*GetOperatorsResponse, error) {
+	return nil, status.Errorf(codes.Unimplemented, "method GetOperators not implemented")
 }
 func (UnimplementedSchedulerServer) mustEmbedUnimplementedSchedulerServer() {}
 func (UnimplementedSchedulerServer) testEmbeddedByValue()                   {}
@@ -847,6 +887,42 @@ func _Scheduler_UpdateGCSafePoint_Handler(srv interface{}, ctx context.Context, 
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Scheduler_AddOperator_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AddOperatorRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulerServer).AddOperator(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Scheduler_AddOperator_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulerServer).AddOperator(ctx, req.(*AddOperatorRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Scheduler_GetOperators_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetOperatorsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(SchedulerServer).GetOperators(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Scheduler_GetOperators_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(SchedulerServer).GetOperators(ctx, req.(*GetOperatorsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Scheduler_ServiceDesc is the grpc.ServiceDesc for Scheduler service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -933,6 +1009,14 @@ var Scheduler_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "UpdateGCSafePoint",
 			Handler:    _Scheduler_UpdateGCSafePoint_Handler,
+		},
+		{
+			MethodName: "AddOperator",
+			Handler:    _Scheduler_AddOperator_Handler,
+		},
+		{
+			MethodName: "GetOperators",
+			Handler:    _Scheduler_GetOperators_Handler,
 		},
 	},
 	Streams: []grpc.StreamDesc{
