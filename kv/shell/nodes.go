@@ -34,6 +34,9 @@ func (s *Shell) node(cmd, state, arg string, do func(Nodes, uint64) error) error
 	if err != nil {
 		return err
 	}
+	if s.dry {
+		return errDry
+	}
 	if s.cfg.Nodes == nil {
 		return usagef("%s: only in the playground (tinykv playground), where the shell runs the stores", cmd)
 	}

@@ -106,7 +106,6 @@ var errDry = errors.New("dry run")
 // Check checks line as Exec would, up to its first cluster call, without running it: the
 // command, argument count, numbers, keys and quotes. It returns the command's name ("" for an
 // empty line or a comment). It does not know a shell's state: commit without begin passes.
-// It checks as a shell outside the playground (kill fails).
 func Check(line string) (string, error) {
 	cmd, args, err := parse(line)
 	if err != nil || cmd == nil {
