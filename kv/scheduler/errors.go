@@ -28,9 +28,12 @@ var (
 // typed maps an error from core or storage to a wire error.
 func typed(err error) *Error {
 	var e *Error
+	var wt interface{ ErrorType() pb.ErrorType } // errors from the scheduling policies
 	switch {
 	case errors.As(err, &e):
 		return e
+	case errors.As(err, &wt):
+		return errorf(wt.ErrorType(), "%v", err)
 	case errors.Is(err, core.ErrStaleEpoch), errors.Is(err, core.ErrStaleRegion):
 		return errorf(pb.ErrorType_STALE_REGION, "%v", err)
 	case errors.Is(err, core.ErrInvalidRegion), errors.Is(err, core.ErrInvalidStore):

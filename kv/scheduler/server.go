@@ -48,6 +48,8 @@ type Server struct {
 	splits  splitQueue    // admin split keys offered to region heartbeats
 	removed removedStores // ids of removed stores
 	pushers pushers       // region heartbeat stream per store, for pushing new operators
+	loads   storeLoads    // the last two heartbeats' KV counters per store, for StoreLoad
+	started time.Time     // when Open ran: StoreHealth counts silence from here at most
 
 	tsoStreams, regionStreams atomic.Int64
 	stats                     statCounters
@@ -63,7 +65,7 @@ func Open(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, limits: cfg.Limits, st: st, cluster: core.NewCluster()}
+	s := &Server{cfg: cfg, limits: cfg.Limits, st: st, cluster: core.NewCluster(), started: cfg.Now()}
 	s.drained = sync.NewCond(&s.gate)
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	if err := s.load(); err != nil {

@@ -152,7 +152,10 @@ func (s *Server) StoreHeartbeat(_ context.Context, req *pb.StoreHeartbeatRequest
 		} else if s.removed.has(st.GetStoreId()) {
 			err = errRemoved(st.GetStoreId())
 		} else {
-			err = s.cluster.StoreHeartbeat(st.GetStoreId(), s.cfg.Now(), statsFromPB(st))
+			now := s.cfg.Now()
+			if err = s.cluster.StoreHeartbeat(st.GetStoreId(), now, statsFromPB(st)); err == nil {
+				s.loads.note(st.GetStoreId(), now, st.GetKvRequests(), st.GetKvCommits())
+			}
 		}
 	}
 	return &pb.StoreHeartbeatResponse{Header: s.header(err)}, nil
@@ -163,7 +166,7 @@ func statsFromPB(st *pb.StoreStats) core.StoreStats {
 		Capacity: st.GetCapacity(), Available: st.GetAvailable(), UsedSize: st.GetUsedSize(),
 		RegionCount: int(st.GetRegionCount()), SendingSnapCount: int(st.GetSendingSnapCount()),
 		ReceivingSnapCount: int(st.GetReceivingSnapCount()), ApplyingSnapCount: int(st.GetApplyingSnapCount()),
-		IsBusy: st.GetIsBusy(),
+		IsBusy: st.GetIsBusy(), KVRequests: st.GetKvRequests(), KVCommits: st.GetKvCommits(),
 	}
 }
 
@@ -173,7 +176,7 @@ func statsToPB(info *core.StoreInfo) *pb.StoreStats {
 		StoreId: info.ID(), Capacity: st.Capacity, Available: st.Available, UsedSize: st.UsedSize,
 		RegionCount: uint32(st.RegionCount), SendingSnapCount: uint32(st.SendingSnapCount),
 		ReceivingSnapCount: uint32(st.ReceivingSnapCount), ApplyingSnapCount: uint32(st.ApplyingSnapCount),
-		IsBusy: st.IsBusy,
+		IsBusy: st.IsBusy, KvRequests: st.KVRequests, KvCommits: st.KVCommits,
 	}
 }
 

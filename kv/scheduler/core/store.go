@@ -16,6 +16,8 @@ type StoreStats struct {
 	ReceivingSnapCount int
 	ApplyingSnapCount  int
 	IsBusy             bool
+	KVRequests         uint64 // KV RPCs served since the store process started
+	KVCommits          uint64 // transactions committed since the store process started
 }
 
 // StoreInfo is a snapshot of the scheduler's view of one store: its meta, last heartbeat,

@@ -21,6 +21,7 @@ type OperatorController struct {
 	influence map[uint64]*StoreInfluence // from the unfinished steps of every operator
 
 	finished, stale, expired, replaced atomic.Int64
+	history                            opHistory
 }
 
 type opShard struct {
@@ -61,6 +62,7 @@ func (oc *OperatorController) AddOperator(op *Operator) bool {
 		}
 		oc.dropLocked(sh, old)
 		oc.replaced.Add(1)
+		oc.record(old, StatusReplaced)
 	}
 	sh.ops[op.regionID] = op
 	oc.counts[op.kind].Add(1)
@@ -86,6 +88,7 @@ func (oc *OperatorController) RemoveOperator(regionID uint64) bool {
 		return false
 	}
 	oc.dropLocked(sh, op)
+	oc.record(op, StatusCancelled)
 	return true
 }
 
@@ -108,10 +111,13 @@ func (oc *OperatorController) Dispatch(region *core.RegionInfo) Step {
 	switch state {
 	case Finished:
 		oc.finished.Add(1)
+		oc.record(op, StatusSuccess)
 	case Stale:
 		oc.stale.Add(1)
+		oc.record(op, StatusCancelled)
 	case Expired:
 		oc.expired.Add(1)
+		oc.record(op, StatusTimeout)
 	}
 	if state != Running {
 		oc.dropLocked(sh, op)
@@ -135,6 +141,7 @@ func (oc *OperatorController) RemoveExpired() int {
 			if op.Expired(now) {
 				oc.dropLocked(sh, op)
 				oc.expired.Add(1)
+				oc.record(op, StatusTimeout)
 				n++
 			}
 		}
@@ -154,6 +161,7 @@ func (oc *OperatorController) RemoveIf(drop func(op *Operator) bool) int {
 			if drop(op) {
 				oc.dropLocked(sh, op)
 				oc.stale.Add(1)
+				oc.record(op, StatusCancelled)
 				n++
 			}
 		}

@@ -67,6 +67,7 @@ func (s State) String() string {
 // Operator is an ordered list of steps for one region, created for one epoch of that region.
 type Operator struct {
 	desc       string
+	source     string // set for admin operators; see Source
 	regionID   uint64
 	confVer    uint64 // the region's epoch when the operator was made
 	version    uint64

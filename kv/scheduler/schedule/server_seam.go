@@ -64,3 +64,19 @@ func Command(step Step) *schedulerpb.RegionHeartbeatResponse {
 	}
 	return nil
 }
+
+// AddOperator installs an operator asked for by hand (see Coordinator.AddAdminOperator) and
+// describes it; errors carry their wire type (OpError).
+func (s ServerScheduling) AddOperator(kind schedulerpb.OperatorKind, regionID, storeID uint64) (*schedulerpb.OperatorInfo, error) {
+	op, err := s.Coord.AddAdminOperator(kind, regionID, storeID)
+	if err != nil {
+		return nil, err
+	}
+	return op.Info(StatusRunning, time.Time{}), nil
+}
+
+// Operators lists the running operators and the last finished ones, the latest started first,
+// at most limit (0: all).
+func (s ServerScheduling) Operators(limit int) []*schedulerpb.OperatorInfo {
+	return s.Coord.Operators().Listing(limit)
+}
