@@ -38,6 +38,10 @@ type Config struct {
 	RPCTimeout time.Duration
 	// Logger receives errors; nil discards them.
 	Logger *slog.Logger
+	// Counters, if set, returns the store's cumulative KV requests served and transactions
+	// committed (kv/server Stats().KVRequests and TxnCommits); store heartbeats carry them as
+	// kv_requests and kv_commits. Nil reports 0. It must be cheap and goroutine-safe.
+	Counters func() (kvRequests, kvCommits uint64)
 }
 
 func (c Config) withDefaults() (Config, error) {

@@ -32,6 +32,9 @@ func (l *Link) storeStats() *pb.StoreStats {
 	if st != nil {
 		s.RegionCount = uint32(len(st.Regions()))
 	}
+	if l.cfg.Counters != nil {
+		s.KvRequests, s.KvCommits = l.cfg.Counters()
+	}
 	l.mu.Lock()
 	for _, sz := range l.sizes {
 		s.UsedSize += sz

@@ -85,8 +85,10 @@ func NewGRPCServer(s *Server, cfg GRPCConfig, extra ...grpc.ServerOption) *grpc.
 	return g
 }
 
-// countUnary tracks unary calls in flight for DrainUnary.
+// countUnary tracks unary calls in flight for DrainUnary and counts them for Stats (every
+// unary RPC of the TinyKv service is a KV request: Raw* and Kv*).
 func (s *Server) countUnary(ctx context.Context, req any, _ *grpc.UnaryServerInfo, h grpc.UnaryHandler) (any, error) {
+	s.stats.kvRequests.Add(1)
 	s.inflight.Add(1)
 	defer s.inflight.Add(-1)
 	return h(ctx, req)

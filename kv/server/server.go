@@ -100,14 +100,24 @@ type Server struct {
 type counters struct {
 	raftDelivered, raftRejected atomic.Uint64
 	snapDelivered, snapRejected atomic.Uint64
+	kvRequests, txnCommits      atomic.Uint64
 }
 
-// Stats counts peer traffic, for tests and metrics.
+// Stats counts peer traffic and client requests since the server was created, for tests,
+// metrics and the store heartbeat (kv/schedlink Config.Counters).
 type Stats struct {
 	RaftDelivered     uint64 // raft messages handed to the RaftHandler and accepted
 	RaftRejected      uint64 // raft messages dropped: invalid, or refused by the handler
 	SnapshotDelivered uint64 // snapshot streams reassembled and accepted
 	SnapshotRejected  uint64 // snapshot streams dropped: invalid, truncated, too large, refused
+	// KVRequests counts the KV RPCs (Raw*, Kv*) received through NewGRPCServer's server, answered
+	// or failed; calls made on the Server directly, not through gRPC, are not counted.
+	KVRequests uint64
+	// TxnCommits counts KvCommit calls that committed (primary or secondary batches alike: a
+	// transaction over several regions counts once per region; a retried commit of keys already
+	// committed counts again) plus KvPrewrite calls that committed in one phase. Commits done by
+	// KvResolveLock on behalf of another transaction are not counted.
+	TxnCommits uint64
 }
 
 // New returns a server over st. raft may be nil (standalone mode): the Raft and Snapshot
@@ -122,12 +132,14 @@ func New(st storage.Storage, raft RaftHandler, lim Limits, logf Logf) *Server {
 // Limits returns the limits in force (defaults filled in).
 func (s *Server) Limits() Limits { return s.lim }
 
-// Stats returns the peer traffic counters.
+// Stats returns the counters.
 func (s *Server) Stats() Stats {
 	return Stats{
 		RaftDelivered:     s.stats.raftDelivered.Load(),
 		RaftRejected:      s.stats.raftRejected.Load(),
 		SnapshotDelivered: s.stats.snapDelivered.Load(),
 		SnapshotRejected:  s.stats.snapRejected.Load(),
+		KVRequests:        s.stats.kvRequests.Load(),
+		TxnCommits:        s.stats.txnCommits.Load(),
 	}
 }

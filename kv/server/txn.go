@@ -114,6 +114,9 @@ func (s *Server) KvPrewrite(ctx context.Context, req *kvrpcpb.KvPrewriteRequest)
 	}
 	req.Context = s.readContext(req.GetContext(), req.GetMutations()[0].GetKey())
 	resp, err := s.txn.Prewrite(ctx, req)
+	if err == nil && resp.GetOnePcCommitVersion() != 0 && len(resp.GetErrors()) == 0 && resp.GetRegionError() == nil {
+		s.stats.txnCommits.Add(1) // committed in one phase
+	}
 	return answer(resp, err, func(e *errorpb.Error) *kvrpcpb.KvPrewriteResponse { return &kvrpcpb.KvPrewriteResponse{RegionError: e} })
 }
 
@@ -131,6 +134,9 @@ func (s *Server) KvCommit(ctx context.Context, req *kvrpcpb.KvCommitRequest) (*k
 	}
 	req.Context = s.readContext(req.GetContext(), req.GetKeys()[0])
 	resp, err := s.txn.Commit(ctx, req)
+	if err == nil && resp.GetError() == nil && resp.GetRegionError() == nil {
+		s.stats.txnCommits.Add(1)
+	}
 	return answer(resp, err, func(e *errorpb.Error) *kvrpcpb.KvCommitResponse { return &kvrpcpb.KvCommitResponse{RegionError: e} })
 }
 
