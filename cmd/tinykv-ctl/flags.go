@@ -1,49 +1,62 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/gee-project/gee/kv/shell"
 )
 
-const usage = `tinykv-ctl administers a TinyKV cluster through its scheduler.
+const usageHead = `tinykv-ctl administers a TinyKV cluster through its scheduler: it runs one command of the
+TinyKV shell (the playground's), or several with -e.
 
 Usage:
-  tinykv-ctl [-scheduler HOST:PORT,...] [-timeout D] COMMAND [ARGS]
+  tinykv-ctl [-scheduler HOST:PORT,...] [-timeout D] [-json] COMMAND [ARGS]
+  tinykv-ctl [-scheduler HOST:PORT,...] [-timeout D] [-json] -e 'COMMAND ARGS; COMMAND ARGS...'
 
 Commands:
-  stores                 list stores: id, address, state, replicas and leaders (from the region map),
-                         available bytes (from the last store heartbeat)
-  regions                list regions: id, start and end key, epoch, leader store, peers (store ids)
-  split KEY...           split the regions holding the keys at exactly those keys; returns when
-                         the scheduler has seen every new region (or -timeout passes)
+`
+
+const usageTail = `
+Administration (tinykv-ctl only):
   store-offline ID       drain store ID: its replicas move to other stores, then it becomes Tombstone
   store-up ID            cancel a drain (Offline back to Up)
   store-remove ID        forget a Tombstone store for good (its id can never register again)
-  put KEY VALUE          write KEY (raw, through the region leaders)
-  get KEY                print KEY's value (exit 1 if it does not exist)
   gc-safepoint get       print the GC safe point (a TSO timestamp; 0 until first set)
   gc-safepoint set TS    raise the GC safe point to TS (stores then remove versions no read at or
                          after TS can see); it never moves back: a lower TS prints the current one.
                          Locks older than TS are not resolved first (kv/client's Client.GC does that)
 
-Keys and values are taken as given (bytes of the argument); the output quotes keys.
+On the command line (without -e) keys and values are taken as given (the bytes of each
+argument); in an -e script they are words or double-quoted strings with Go escapes. A
+transaction (begin ... commit) lives for one run, so it needs -e; one left open is rolled back
+(exit 1). -json prints one JSON value per command (lowercase field names), for scripts.
 
 Examples:
   tinykv-ctl -scheduler 127.0.0.1:2379 stores
   tinykv-ctl -scheduler 127.0.0.1:2379 split user100 user200 user300
   tinykv-ctl -scheduler 127.0.0.1:2379 regions
+  tinykv-ctl -scheduler 127.0.0.1:2379 region 2
   tinykv-ctl -scheduler 127.0.0.1:2379 put greeting hello
   tinykv-ctl -scheduler 127.0.0.1:2379 get greeting
+  tinykv-ctl -scheduler 127.0.0.1:2379 scan user user~ 20
+  tinykv-ctl -scheduler 127.0.0.1:2379 -e 'begin; put a 1; put b 2; commit'
+  tinykv-ctl -scheduler 127.0.0.1:2379 -e 'put "a key" "\x00\x01"; get "a key"'
+  tinykv-ctl -scheduler 127.0.0.1:2379 transfer-leader 2 3
+  tinykv-ctl -scheduler 127.0.0.1:2379 operator add-peer 2 4   # then watch it:
+  tinykv-ctl -scheduler 127.0.0.1:2379 operators
+  tinykv-ctl -scheduler 127.0.0.1:2379 -json regions          # JSON for scripts (jq, ...)
   tinykv-ctl -scheduler 127.0.0.1:2379 gc-safepoint set 449031862591815680
   tinykv-ctl -scheduler 127.0.0.1:2379 store-offline 4   # then, once 'stores' shows Tombstone:
   tinykv-ctl -scheduler 127.0.0.1:2379 store-remove 4
 
-Exit status: 0 done, 1 the command failed (the error is printed), 2 bad command line.
+Exit status: 0 done, 1 a command failed (the error is printed), 2 bad command line.
 
 Flags:
 `
@@ -52,47 +65,38 @@ Flags:
 type config struct {
 	scheduler []string
 	timeout   time.Duration
-	cmd       string
-	args      []string
-	storeID   uint64 // store-* commands
-	gcSet     bool   // gc-safepoint set
-	gcTS      uint64 // gc-safepoint set TS
+	json      bool
+	steps     []step // the commands to run, in order
 }
 
-// argForms gives each command's argument form (as usage errors show it) and count: exact,
-// or at least min when max is -1.
-var argForms = map[string]struct {
-	form     string
-	min, max int
-}{
-	"stores": {"no arguments", 0, 0}, "regions": {"no arguments", 0, 0}, "split": {"KEY...", 1, -1},
-	"store-offline": {"ID", 1, 1}, "store-up": {"ID", 1, 1}, "store-remove": {"ID", 1, 1},
-	"put": {"KEY VALUE", 2, 2}, "get": {"KEY", 1, 1}, "gc-safepoint": {"get or set TS", 1, 2},
+// step is one command: a shell command's words, or an administration command (ctl set).
+type step struct {
+	words []string
+	ctl   *ctlCmd
 }
 
-// argCountError is the usage error of cmd given n arguments, e.g.
-// "put: want KEY VALUE, got 1 argument".
-func argCountError(cmd string, n int) error {
-	plural := "s"
-	if n == 1 {
-		plural = ""
-	}
-	return fmt.Errorf("%s: want %s, got %d argument%s (see -h)", cmd, argForms[cmd].form, n, plural)
+// usage prints the -h text: the shell's command list between the head and the tail.
+func usage(out io.Writer, fs *flag.FlagSet) {
+	var cmds bytes.Buffer
+	_ = shell.New(shell.Config{Out: &cmds}).Exec(context.Background(), "help")
+	fmt.Fprint(out, usageHead, cmds.String(), usageTail)
+	fs.SetOutput(out)
+	fs.PrintDefaults()
 }
 
 func parseFlags(args []string, stdout io.Writer) (*config, error) {
 	c := &config{}
 	fs := flag.NewFlagSet("tinykv-ctl", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	var sched string
+	var sched, script string
 	fs.StringVar(&sched, "scheduler", "127.0.0.1:2379", "the scheduler's `HOST:PORT` (comma-separated for several)")
-	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "give up on the command after this long")
+	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "give up after this long (all the commands together)")
+	fs.BoolVar(&c.json, "json", false, "print one JSON value per command")
+	fs.StringVar(&script, "e", "", "run the `COMMANDS` separated by ; instead of one from the arguments")
 	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, usage)
-			fs.SetOutput(stdout)
-			fs.PrintDefaults()
+			usage(stdout, fs)
 			return nil, flag.ErrHelp
 		}
 		return nil, err
@@ -108,33 +112,46 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 	if c.timeout <= 0 {
 		return nil, fmt.Errorf("-timeout %v: must be positive", c.timeout)
 	}
-	if fs.NArg() == 0 {
-		return nil, errors.New("no command (see -h)")
-	}
-	c.cmd, c.args = fs.Arg(0), fs.Args()[1:]
-	f, ok := argForms[c.cmd]
+	var lines [][]string
 	switch {
-	case !ok:
-		return nil, fmt.Errorf("unknown command %q (see -h)", c.cmd)
-	case len(c.args) < f.min || (f.max >= 0 && len(c.args) > f.max):
-		return nil, argCountError(c.cmd, len(c.args))
-	}
-	if strings.HasPrefix(c.cmd, "store-") {
-		id, err := strconv.ParseUint(c.args[0], 10, 64)
-		if err != nil || id == 0 {
-			return nil, fmt.Errorf("%s: store id %q is not a positive integer", c.cmd, c.args[0])
+	case script != "" && fs.NArg() > 0:
+		return nil, fmt.Errorf("-e and the command %q: give one or the other", fs.Arg(0))
+	case script != "":
+		for _, line := range shell.SplitCommands(script) {
+			ws, err := shell.Words(line)
+			if err != nil {
+				return nil, err
+			}
+			if len(ws) > 0 {
+				lines = append(lines, ws)
+			}
 		}
-		c.storeID = id
+		if len(lines) == 0 {
+			return nil, errors.New("-e: no command")
+		}
+	case fs.NArg() == 0:
+		return nil, errors.New("no command (see -h)")
+	default:
+		lines = [][]string{fs.Args()}
 	}
-	if c.cmd == "gc-safepoint" {
-		if err := c.parseGCSafePoint(); err != nil {
+	for _, ws := range lines {
+		st, err := parseStep(ws)
+		if err != nil {
 			return nil, err
 		}
-	}
-	for i, a := range c.args {
-		if a == "" && (c.cmd == "split" || i == 0 && (c.cmd == "put" || c.cmd == "get")) {
-			return nil, fmt.Errorf("%s: empty key", c.cmd)
-		}
+		c.steps = append(c.steps, st)
 	}
 	return c, nil
+}
+
+// parseStep checks one command: an administration command here, any other as the shell would.
+func parseStep(ws []string) (step, error) {
+	if _, ok := ctlForms[ws[0]]; ok {
+		cc, err := parseCtl(ws)
+		return step{ctl: cc}, err
+	}
+	if _, err := shell.CheckWords(ws); err != nil {
+		return step{}, err
+	}
+	return step{words: ws}, nil
 }

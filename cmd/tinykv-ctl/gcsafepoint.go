@@ -10,7 +10,7 @@ import (
 )
 
 // parseGCSafePoint checks "gc-safepoint get" or "gc-safepoint set TS".
-func (c *config) parseGCSafePoint() error {
+func (c *ctlCmd) parseGCSafePoint() error {
 	switch {
 	case c.args[0] == "get" && len(c.args) == 1:
 		return nil
@@ -27,25 +27,29 @@ func (c *config) parseGCSafePoint() error {
 	return fmt.Errorf("gc-safepoint: unknown action %q, want get or set TS (see -h)", c.args[0])
 }
 
+// gcJSON is gc-safepoint's JSON answer; changed is false when a set did not move it.
+type gcJSON struct {
+	SafePoint uint64 `json:"safe_point"`
+	Changed   bool   `json:"changed"`
+}
+
 // gcSafePoint prints the safe point, after raising it for "set"; a set that did not move it
 // (TS not above the current one) says so.
-func gcSafePoint(ctx context.Context, c *config, sc *schedclient.Client, out io.Writer) error {
+func gcSafePoint(ctx context.Context, c *ctlCmd, sc *schedclient.Client, asJSON bool, out io.Writer) error {
 	if !c.gcSet {
 		sp, err := sc.GetGCSafePoint(ctx)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "gc safe point %d\n", sp)
-		return nil
+		return emit(out, asJSON, gcJSON{SafePoint: sp}, fmt.Sprintf("gc safe point %d\n", sp))
 	}
 	sp, err := sc.UpdateGCSafePoint(ctx, c.gcTS)
 	if err != nil {
 		return err
 	}
 	if sp != c.gcTS {
-		fmt.Fprintf(out, "gc safe point %d (unchanged: %d is not above it)\n", sp, c.gcTS)
-		return nil
+		return emit(out, asJSON, gcJSON{SafePoint: sp},
+			fmt.Sprintf("gc safe point %d (unchanged: %d is not above it)\n", sp, c.gcTS))
 	}
-	fmt.Fprintf(out, "gc safe point %d\n", sp)
-	return nil
+	return emit(out, asJSON, gcJSON{SafePoint: sp, Changed: true}, fmt.Sprintf("gc safe point %d\n", sp))
 }

@@ -19,7 +19,8 @@ func TestHelp(t *testing.T) {
 		t.Fatalf("-h exit %d", code)
 	}
 	for _, want := range []string{"Examples:", "-scheduler", "-timeout", "stores", "regions", "split KEY",
-		"store-offline", "store-up", "store-remove", "put KEY VALUE", "get KEY", "gc-safepoint get", "gc-safepoint set TS"} {
+		"store-offline", "store-up", "store-remove", "put KEY VALUE", "get KEY", "gc-safepoint get", "gc-safepoint set TS",
+		"-json", "-e COMMANDS", "operator add-peer 2 4", "scan [START [END [LIMIT]]]", "transfer-leader REGION STORE", "begin; put a 1"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("-h output lacks %q", want)
 		}
@@ -45,6 +46,16 @@ func TestBadCommandLines(t *testing.T) {
 		"no scheduler":    {[]string{"-scheduler", ",", "stores"}, "-scheduler: no address"},
 		"bad timeout":     {[]string{"-timeout", "0s", "stores"}, "-timeout"},
 		"unknown flag":    {[]string{"-nope", "stores"}, "-nope"},
+		"region word":     {[]string{"region", "two"}, `region: region id "two" is not a positive integer`},
+		"operator kind":   {[]string{"operator", "merge", "2", "3"}, `operator: unknown kind "merge"`},
+		"operator count":  {[]string{"operator", "add-peer", "2"}, "operator: want KIND REGION STORE, got 2 arguments"},
+		"scan limit":      {[]string{"scan", "a", "b", "0"}, `scan: limit "0"`},
+		"-e and command":  {[]string{"-e", "stores", "regions"}, `-e and the command "regions"`},
+		"-e empty":        {[]string{"-e", " ; ;"}, "-e: no command"},
+		"-e unknown":      {[]string{"-e", "put a 1; frob"}, `unknown command "frob" (type help)`},
+		"-e quote":        {[]string{"-e", `get "abc`}, "unterminated quoted string"},
+		"-e store id":     {[]string{"-e", "stores; store-up x"}, `store-up: store id "x"`},
+		"-e count":        {[]string{"-e", "put a"}, "put: want KEY VALUE, got 1 argument (usage: put KEY VALUE)"},
 	}
 	for name, c := range cases {
 		var out, errb bytes.Buffer

@@ -94,7 +94,7 @@ func TestHelp(t *testing.T) {
 	if !strings.Contains(out, "double-quoted") {
 		t.Errorf("help does not explain quoting")
 	}
-	if out := f.mustRun(t, "help operator"); !strings.HasPrefix(out, "usage: operator add-peer|remove-peer|transfer-leader REGION STORE\n") ||
+	if out := f.mustRun(t, "help operator"); !strings.HasPrefix(out, "usage: operator KIND REGION STORE\n") ||
 		!strings.Contains(out, "watch it with operators") {
 		t.Errorf("help operator = %q", out)
 	}

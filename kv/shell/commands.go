@@ -47,12 +47,11 @@ func init() {
 // names returns the command names in help's order.
 func names() []string { return order }
 
-// parse splits line into its command and arguments and checks the argument count; a nil
-// command with a nil error is an empty line.
-func parse(line string) (*command, []string, error) {
-	ws, err := words(line)
-	if err != nil || len(ws) == 0 {
-		return nil, nil, err
+// parseWords finds the command named by ws[0] and checks the argument count; a nil command
+// with a nil error is no words.
+func parseWords(ws []string) (*command, []string, error) {
+	if len(ws) == 0 {
+		return nil, nil, nil
 	}
 	c, ok := commands[ws[0]]
 	if !ok {

@@ -18,14 +18,14 @@ const (
 func dataCommands() []*command {
 	return []*command{
 		{name: "put", form: "KEY VALUE", min: 2, max: 2, kv: true, run: (*Shell).put,
-			brief: "write KEY = VALUE (buffered until commit inside a transaction)"},
+			brief: "write KEY = VALUE (inside a transaction: at commit)"},
 		{name: "get", form: "KEY", min: 1, max: 1, kv: true, run: (*Shell).get,
 			brief: "print KEY's value (an error if it does not exist)"},
 		{name: "delete", form: "KEY", min: 1, max: 1, kv: true, run: (*Shell).del,
 			brief: "remove KEY (removing an absent key succeeds)"},
 		{name: "scan", form: "[START [END [LIMIT]]]", min: 0, max: 3, kv: true, run: (*Shell).scan,
-			brief: fmt.Sprintf("list pairs with START <= key < END in key order (END \"\" or absent: no bound; LIMIT default %d, at most %d)",
-				defaultScanLimit, maxScanLimit)},
+			brief: "list the pairs with START <= key < END in key order",
+			detail: fmt.Sprintf("START absent or \"\": from the first key; END absent or \"\": no bound. LIMIT is at most %d;\nthe default is %d.", maxScanLimit, defaultScanLimit)},
 	}
 }
 

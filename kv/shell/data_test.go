@@ -69,7 +69,7 @@ func TestCommandErrors(t *testing.T) {
 		"region 0":               `region: region id "0"`,
 		"transfer-leader 2 x":    `transfer-leader: store id "x" is not a positive integer`,
 		"transfer-leader x 2":    `transfer-leader: region id "x"`,
-		"operator add-peer 2":    "operator: want add-peer|remove-peer|transfer-leader REGION STORE, got 2 arguments",
+		"operator add-peer 2":    "operator: want KIND REGION STORE, got 2 arguments",
 		"operator merge 2 3":     `operator: unknown kind "merge"`,
 		"operator add-peer 2 -4": `operator add-peer: store id "-4"`,
 		"operators 0":            `operators: limit "0" is not an integer from 1 to 256`,
@@ -163,5 +163,22 @@ func TestMissingBackends(t *testing.T) {
 	}
 	if err := sh.Exec(context.Background(), "kill 1"); err == nil || !strings.Contains(err.Error(), "kill: only in the playground") {
 		t.Errorf("kill without Nodes: %v", err)
+	}
+}
+
+// ExecWords takes each word as given: spaces and quotes are part of the key.
+func TestExecWordsTakesWordsAsGiven(t *testing.T) {
+	f := newFixture(false)
+	if err := f.sh.ExecWords(context.Background(), []string{"put", "a b", `"q"`}); err != nil {
+		t.Fatal(err)
+	}
+	if f.kv.raw["a b"] != `"q"` {
+		t.Errorf("raw map = %q", f.kv.raw)
+	}
+	if err := f.sh.ExecWords(context.Background(), nil); err != nil {
+		t.Errorf("no words: %v", err)
+	}
+	if name, err := CheckWords([]string{"scan", "a", "b", "x"}); name != "" || err == nil || !strings.Contains(err.Error(), `limit "x"`) {
+		t.Errorf("CheckWords(scan a b x) = %q, %v", name, err)
 	}
 }

@@ -10,7 +10,8 @@ import (
 const helpFooter = `Keys and values are words, or double-quoted strings with Go escapes ("a b", "\x00\xff", "" for
 empty); output quotes them the same way when needed. Separate several commands with ;.
 Outside a transaction put, get, delete and scan are raw (non-transactional) operations; raw and
-transactional keys are separate key spaces, so a transaction does not see raw puts.`
+transactional keys are separate key spaces, so a transaction does not see raw puts.
+help COMMAND tells more (limits and defaults).`
 
 func helpCommand() *command {
 	return &command{name: "help", form: "[COMMAND]", min: 0, max: 1, run: (*Shell).help,

@@ -34,10 +34,10 @@ func appendTrimmed(out []string, s string) []string {
 	return out
 }
 
-// words splits a command line into its words: runs of non-space bytes, or double-quoted
-// strings with Go escapes ("a b\x00" is the three bytes a, space, b and a zero byte; "" is
-// the empty word). A line whose first word starts with # is a comment: no words.
-func words(line string) ([]string, error) {
+// Words splits a command line into its words: runs of non-space bytes, or double-quoted
+// strings with Go escapes ("a b\x00" is the bytes a, space, b and a zero byte; "" is the empty
+// word). A line whose first word starts with # is a comment: no words. Errors match ErrUsage.
+func Words(line string) ([]string, error) {
 	var out []string
 	for i := 0; i < len(line); {
 		r, size := utf8.DecodeRuneInString(line[i:])

@@ -40,9 +40,9 @@ func TestWords(t *testing.T) {
 		"":                      nil,
 	}
 	for in, want := range cases {
-		got, err := words(in)
+		got, err := Words(in)
 		if err != nil || !reflect.DeepEqual(got, want) {
-			t.Errorf("words(%q) = %q, %v, want %q", in, got, err, want)
+			t.Errorf("Words(%q) = %q, %v, want %q", in, got, err, want)
 		}
 	}
 }
@@ -56,9 +56,9 @@ func TestWordsErrors(t *testing.T) {
 		`put "a` + "\n" + `b" 1`: "bad quoted string",
 	}
 	for in, want := range cases {
-		_, err := words(in)
+		_, err := Words(in)
 		if err == nil || !strings.Contains(err.Error(), want) || !errors.Is(err, ErrUsage) {
-			t.Errorf("words(%q) error %v, want a usage error containing %q", in, err, want)
+			t.Errorf("Words(%q) error %v, want a usage error containing %q", in, err, want)
 		}
 	}
 }
@@ -67,7 +67,7 @@ func TestWordsErrors(t *testing.T) {
 func TestQuoteRoundTrips(t *testing.T) {
 	for _, k := range []string{"a", "user:1", "a b", "", "\x00\xff", `"`, `\`, "a;b", "#x", "é", "tab\there"} {
 		q := Quote([]byte(k))
-		got, err := words("get " + q)
+		got, err := Words("get " + q)
 		if err != nil || len(got) != 2 || got[1] != k {
 			t.Errorf("Quote(%q) = %s reads back as %q, %v", k, q, got, err)
 		}

@@ -9,7 +9,7 @@ import (
 func nodeCommands() []*command {
 	return []*command{
 		{name: "kill", form: "STORE", min: 1, max: 1, run: (*Shell).kill,
-			brief: "stop store STORE's process at once, as a crash would (playground only)"},
+			brief: "crash store STORE (playground only)"},
 		{name: "restart", form: "STORE", min: 1, max: 1, run: (*Shell).restart,
 			brief: "start store STORE again on its data (playground only)"},
 	}

@@ -39,13 +39,14 @@ func operatorFunc(a OperatorAdmin, kind string) func(context.Context, uint64, ui
 
 func operatorCommands() []*command {
 	return []*command{
-		{name: "operator", form: "add-peer|remove-peer|transfer-leader REGION STORE", min: 3, max: 3, run: (*Shell).operator,
-			brief:  "ask the scheduler to add a replica of REGION on STORE, remove it, or move the leadership there",
-			detail: "The scheduler starts the operator and this prints it; it runs in the background: watch it with operators."},
+		{name: "operator", form: "KIND REGION STORE", min: 3, max: 3, run: (*Shell).operator,
+			brief:  "KIND add-peer, remove-peer or transfer-leader: REGION's replica on STORE",
+			detail: "add-peer adds a replica of REGION on STORE, remove-peer removes it, transfer-leader moves the\nleadership to it. The scheduler starts the operator and this prints it; it runs in the\nbackground: watch it with operators."},
 		{name: "transfer-leader", form: "REGION STORE", min: 2, max: 2, run: (*Shell).transferLeader,
-			brief: "move REGION's leadership to its replica on STORE (operator transfer-leader)"},
+			brief: "move REGION's leadership to its replica on STORE"},
 		{name: "operators", form: "[LIMIT]", min: 0, max: 1, run: (*Shell).operators,
-			brief: fmt.Sprintf("list running and recently finished operators, newest first (LIMIT default %d, at most %d)", defaultOperators, maxOperators)},
+			brief: "list running and recently finished operators, newest first",
+			detail: fmt.Sprintf("LIMIT is at most %d; the default is %d.", maxOperators, defaultOperators)},
 	}
 }
 

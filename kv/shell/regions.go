@@ -14,13 +14,15 @@ import (
 func adminCommands() []*command {
 	return []*command{
 		{name: "regions", form: "[START [LIMIT]]", min: 0, max: 2, run: (*Shell).regions,
-			brief: fmt.Sprintf("list regions from the one holding START (default: all, at most %d): id, keys, epoch, leader store, peers' stores", maxRegions)},
+			brief: "list regions (from the one holding START): keys, epoch, leader, peers",
+			detail: fmt.Sprintf("LIMIT is at most %d, the default.", maxRegions)},
 		{name: "region", form: "ID", min: 1, max: 1, run: (*Shell).region,
 			brief: "show region ID: keys, epoch, leader, peers, pending and down peers"},
 		{name: "stores", run: (*Shell).stores,
-			brief: "list stores: id, address, state, replicas and leaders, capacity and available bytes"},
+			brief: "list stores: address, state, replicas, leaders, space"},
 		{name: "split", form: "KEY...", min: 1, max: -1, run: (*Shell).split,
-			brief: "split the regions holding the keys at exactly those keys; returns once the scheduler has seen every new region"},
+			brief: "split regions at exactly these keys",
+			detail: "It returns once the scheduler has seen every new region."},
 	}
 }
 

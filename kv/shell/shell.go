@@ -93,7 +93,17 @@ func usagef(format string, args ...any) error {
 // Exec runs one command line (an empty line or a # comment does nothing). Every cluster call
 // uses ctx, so cancelling it stops a running command. Errors name the command.
 func (s *Shell) Exec(ctx context.Context, line string) error {
-	cmd, args, err := parse(line)
+	ws, err := Words(line)
+	if err != nil {
+		return err
+	}
+	return s.ExecWords(ctx, ws)
+}
+
+// ExecWords runs the command already split into words (ws[0] is its name), each word taken
+// as given: no quotes are removed. No words does nothing.
+func (s *Shell) ExecWords(ctx context.Context, ws []string) error {
+	cmd, args, err := parseWords(ws)
 	if err != nil || cmd == nil {
 		return err
 	}
@@ -107,7 +117,16 @@ var errDry = errors.New("dry run")
 // command, argument count, numbers, keys and quotes. It returns the command's name ("" for an
 // empty line or a comment). It does not know a shell's state: commit without begin passes.
 func Check(line string) (string, error) {
-	cmd, args, err := parse(line)
+	ws, err := Words(line)
+	if err != nil {
+		return "", err
+	}
+	return CheckWords(ws)
+}
+
+// CheckWords is Check of a command already split into words, as ExecWords takes them.
+func CheckWords(ws []string) (string, error) {
+	cmd, args, err := parseWords(ws)
 	if err != nil || cmd == nil {
 		return "", err
 	}

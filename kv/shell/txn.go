@@ -9,7 +9,7 @@ import (
 func txnCommands() []*command {
 	return []*command{
 		{name: "begin", kv: true, run: (*Shell).begin,
-			brief: "start a transaction: put, get, delete and scan then go through it until commit or rollback"},
+			brief: "start a transaction: put, get, delete, scan go through it until commit"},
 		{name: "commit", kv: true, run: (*Shell).commit,
 			brief: "commit the open transaction and print its commit timestamp"},
 		{name: "rollback", kv: true, run: (*Shell).rollback,
