@@ -24,7 +24,7 @@ func dataCommands() []*command {
 		{name: "delete", form: "KEY", min: 1, max: 1, kv: true, run: (*Shell).del,
 			brief: "remove KEY (removing an absent key succeeds)"},
 		{name: "scan", form: "[START [END [LIMIT]]]", min: 0, max: 3, kv: true, run: (*Shell).scan,
-			brief: "list the pairs with START <= key < END in key order",
+			brief:  "list the pairs with START <= key < END in key order",
 			detail: fmt.Sprintf("START absent or \"\": from the first key; END absent or \"\": no bound. LIMIT is at most %d;\nthe default is %d.", maxScanLimit, defaultScanLimit)},
 	}
 }

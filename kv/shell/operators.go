@@ -45,7 +45,7 @@ func operatorCommands() []*command {
 		{name: "transfer-leader", form: "REGION STORE", min: 2, max: 2, run: (*Shell).transferLeader,
 			brief: "move REGION's leadership to its replica on STORE"},
 		{name: "operators", form: "[LIMIT]", min: 0, max: 1, run: (*Shell).operators,
-			brief: "list running and recently finished operators, newest first",
+			brief:  "list running and recently finished operators, newest first",
 			detail: fmt.Sprintf("LIMIT is at most %d; the default is %d.", maxOperators, defaultOperators)},
 	}
 }

@@ -14,14 +14,14 @@ import (
 func adminCommands() []*command {
 	return []*command{
 		{name: "regions", form: "[START [LIMIT]]", min: 0, max: 2, run: (*Shell).regions,
-			brief: "list regions (from the one holding START): keys, epoch, leader, peers",
+			brief:  "list regions (from the one holding START): keys, epoch, leader, peers",
 			detail: fmt.Sprintf("LIMIT is at most %d, the default.", maxRegions)},
 		{name: "region", form: "ID", min: 1, max: 1, run: (*Shell).region,
 			brief: "show region ID: keys, epoch, leader, peers, pending and down peers"},
 		{name: "stores", run: (*Shell).stores,
 			brief: "list stores: address, state, replicas, leaders, space"},
 		{name: "split", form: "KEY...", min: 1, max: -1, run: (*Shell).split,
-			brief: "split regions at exactly these keys",
+			brief:  "split regions at exactly these keys",
 			detail: "It returns once the scheduler has seen every new region."},
 	}
 }
