@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/gee-project/gee/kv/engine"
@@ -11,6 +12,7 @@ import (
 	"github.com/gee-project/gee/kv/raftstore"
 	"github.com/gee-project/gee/kv/schedclient"
 	"github.com/gee-project/gee/kv/schedlink"
+	"github.com/gee-project/gee/kv/server"
 	"github.com/gee-project/gee/kv/transport"
 )
 
@@ -23,8 +25,9 @@ func openLinked(cfg *config, eng *engine.Engine, log *slog.Logger) (*backend, er
 	if err != nil {
 		return nil, fmt.Errorf("-scheduler: %w", err)
 	}
+	counted := &countedServer{}
 	link, err := schedlink.New(cli, schedlink.Config{StoreID: cfg.storeID, Address: cfg.addr,
-		DataDir: cfg.dataDir, StoreHeartbeatInterval: cfg.storeHeartbeat, Logger: log})
+		DataDir: cfg.dataDir, StoreHeartbeatInterval: cfg.storeHeartbeat, Logger: log, Counters: counted.counters})
 	if err != nil {
 		cli.Close()
 		return nil, err
@@ -55,7 +58,8 @@ func openLinked(cfg *config, eng *engine.Engine, log *slog.Logger) (*backend, er
 		stop()
 		return nil, err
 	}
-	be := &backend{st: store.Storage(), raft: store, stop: stop, gone: tombstoned(link, cfg.storeID), clock: cli}
+	be := &backend{st: store.Storage(), raft: store, stop: stop, gone: tombstoned(link, cfg.storeID), clock: cli,
+		served: counted.set}
 	if cfg.gcInterval > 0 {
 		be.startGC = func(c gcworker.Collector) func() {
 			w, err := gcworker.Start(gcworker.Config{SafePoints: cli, Collector: c, Regions: gcworker.RaftstoreRegions(store),
@@ -80,4 +84,19 @@ func tombstoned(link *schedlink.Link, id uint64) <-chan error {
 			"heartbeats; its data is no longer needed (start a new store with a new -store-id and an empty -data)", id)
 	}()
 	return out
+}
+
+// countedServer hands the server's request and commit counters to the store heartbeats; the
+// link starts before the server exists, so it reports 0 until set is called.
+type countedServer struct{ srv atomic.Pointer[server.Server] }
+
+func (c *countedServer) set(s *server.Server) { c.srv.Store(s) }
+
+func (c *countedServer) counters() (kvRequests, kvCommits uint64) {
+	s := c.srv.Load()
+	if s == nil {
+		return 0, 0
+	}
+	st := s.Stats()
+	return st.KVRequests, st.TxnCommits
 }

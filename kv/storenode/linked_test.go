@@ -31,7 +31,7 @@ func TestSchedulerMode(t *testing.T) {
 
 	addr := freeAddrs(t, 1)[0]
 	start(t, "-store-id", "1", "-addr", addr, "-data", t.TempDir(), "-scheduler", lis.Addr().String(),
-		"-tick", "20ms", "-shutdown-timeout", "5s")
+		"-tick", "20ms", "-shutdown-timeout", "5s", "-store-heartbeat", "100ms")
 	c := newClient(t, addr)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
@@ -47,6 +47,21 @@ func TestSchedulerMode(t *testing.T) {
 	if !srv.Bootstrapped() {
 		t.Fatal("scheduler not bootstrapped by the store")
 	}
+	// Store heartbeats carry the server's request counter (the dashboard's rates come from it).
+	sc, err := schedclient.New(ctx, []string{lis.Addr().String()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sc.Close()
+	var got uint64
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		if _, stats, err := sc.GetStore(ctx, 1); err == nil {
+			if got = stats.GetKvRequests(); got >= 6 {
+				return
+			}
+		}
+	}
+	t.Fatalf("store heartbeats report %d KV requests, want at least the 6 served", got)
 }
 
 // TestTombstoneStoreExits: a store the scheduler drains to Tombstone (store-offline with no

@@ -54,6 +54,8 @@ type backend struct {
 	startGC func(c gcworker.Collector) (stop func())
 	// clock, if set, is the cluster's TSO: the executor then runs one-phase commits.
 	clock txn.Clock
+	// served, if set, is given the server once it exists (its counters feed store heartbeats).
+	served func(*server.Server)
 }
 
 func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
@@ -93,6 +95,9 @@ func serve(ctx context.Context, cfg *config, stdout, stderr io.Writer) error {
 	srv := server.New(be.st, be.raft, cfg.limits, logf)
 	if be.clock != nil {
 		srv.Txn().SetClock(be.clock)
+	}
+	if be.served != nil {
+		be.served(srv)
 	}
 	stopGC := func() {}
 	if be.startGC != nil {
