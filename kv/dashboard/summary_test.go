@@ -1,6 +1,9 @@
 package dashboard
 
 import (
+	"net/http"
+	"strconv"
+	"sync"
 	"testing"
 	"time"
 )
@@ -71,5 +74,27 @@ func TestSummaryCacheReadsSourceOncePerTTL(t *testing.T) {
 	getJSON(t, h, "/dashboard/api/summary", &s)
 	if f.reads != 2 || s.Stores[1].State != HealthOffline {
 		t.Fatalf("after the TTL: %d reads, store 2 %q; want 2 reads and offline", f.reads, s.Stores[1].State)
+	}
+}
+
+func TestConcurrentBrowsersShareOneRead(t *testing.T) {
+	f := newFake(5, 2000)
+	h := New(f, Options{CacheTTL: time.Hour, Now: func() time.Time { return testNow }})
+	var wg sync.WaitGroup
+	for g := range 16 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 5 {
+				p := []string{"/dashboard/api/summary", "/dashboard/api/replicas", "/dashboard/api/regions?store=" + strconv.Itoa(1+(g+i)%5)}[i%3]
+				if w := do(t, h, http.MethodGet, p); w.Code != http.StatusOK {
+					t.Errorf("GET %s: %d", p, w.Code)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if f.reads != 1 {
+		t.Errorf("80 concurrent requests read the regions %d times, want 1", f.reads)
 	}
 }
