@@ -9,8 +9,9 @@ import (
 // helpFooter explains what every command shares.
 const helpFooter = `Keys and values are words, or double-quoted strings with Go escapes ("a b", "\x00\xff", "" for
 empty); output quotes them the same way when needed. Separate several commands with ;.
-Outside a transaction put, get, delete and scan are raw (non-transactional) operations; raw and
-transactional keys are separate key spaces, so a transaction does not see raw puts.
+Outside a transaction put, get, delete and scan are raw (non-transactional) operations. Raw and
+transactional data do not mix: a transaction does not see raw puts, and a raw scan shows
+transactional data in its stored form (key plus encoded timestamp).
 help COMMAND tells more (limits and defaults).`
 
 func helpCommand() *command {
