@@ -175,3 +175,27 @@ func TestGetOperatorsAfterSuccess(t *testing.T) {
 		t.Fatalf("RecentOperators(1) = %v", got)
 	}
 }
+
+// An admin operator's first step is pushed at once to the stream the region's leader store
+// reports on (ScheduleInterval is an hour: no round runs), with no further heartbeat.
+func TestAddOperatorPushedOnStream(t *testing.T) {
+	ts, _, _ := opServer(t)
+	got := make(chan *pb.RegionHeartbeatResponse, 4)
+	ts.cli.SetRegionHeartbeatHandler(func(r *pb.RegionHeartbeatResponse) { got <- r })
+	r := region(2, "", "", 2, 1, peer(3, 1), peer(4, 2))
+	if err := ts.cli.ReportRegion(&pb.RegionHeartbeatRequest{Region: r, Leader: peer(3, 1), Term: 2}); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the stream to be open", func() bool { return ts.s.pushers.get(1) != nil })
+	if _, err := ts.cli.TransferLeader(ctx(t), 2, 2); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case cmd := <-got:
+		if cmd.GetRegionId() != 2 || cmd.GetTransferLeader().GetPeer().GetStoreId() != 2 {
+			t.Fatalf("pushed %v", cmd)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("no command pushed within 10 s")
+	}
+}
