@@ -124,7 +124,7 @@ func regionToJSON(r *Region) regionJSON {
 		PendingPeers:    append([]uint64{}, r.PendingPeers...),
 	}
 	for _, p := range r.Peers {
-		j.Peers = append(j.Peers, peerJSON{ID: p.ID, StoreID: p.StoreID, Learner: p.Learner})
+		j.Peers = append(j.Peers, peerJSON(p))
 	}
 	return j
 }
