@@ -99,3 +99,14 @@ func TestHelp(t *testing.T) {
 		t.Errorf("help operator = %q", out)
 	}
 }
+
+func TestCommandsSorted(t *testing.T) {
+	got := Commands()
+	if len(got) != len(commands) || got[0] != "begin" || got[len(got)-1] != "transfer-leader" {
+		t.Errorf("Commands() = %q", got)
+	}
+	got[0] = "x"
+	if Commands()[0] != "begin" {
+		t.Errorf("Commands shares its slice")
+	}
+}

@@ -1,4 +1,10 @@
 package shell
 
+import "sort"
+
 // Commands lists the command names in sorted order, for completion in a line editor.
-func Commands() []string { return names() }
+func Commands() []string {
+	out := append([]string(nil), names()...)
+	sort.Strings(out)
+	return out
+}
