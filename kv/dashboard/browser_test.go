@@ -36,19 +36,24 @@ func storeRows(dom string) map[string]map[string]string {
 	return out
 }
 
-// TestBrowserRendersLiveStores loads the page in headless Chromium against a fake cluster, twice
-// with a change in between, and once with a failing API.
-func TestBrowserRendersLiveStores(t *testing.T) {
+// browserFixture serves a fake cluster's dashboard on 127.0.0.1 for a headless browser.
+type browserFixture struct {
+	t            *testing.T
+	f            *fakeSource
+	url          string
+	failReplicas atomic.Bool // answer /api/replicas with 500
+	failed       bool
+}
+
+func newBrowserFixture(t *testing.T, f *fakeSource) *browserFixture {
 	if _, err := headless.Find(); err != nil {
 		t.Skipf("no browser for the real-browser test: %v", err)
 	}
-	f := newFake(5, 300)
-	f.stores[2].Health = HealthDisconnected
-	var failReplicas atomic.Bool
+	b := &browserFixture{t: t, f: f}
 	dash := New(f, Options{CacheTTL: -1})
 	mux := http.NewServeMux()
 	mux.HandleFunc("/dashboard/", func(w http.ResponseWriter, r *http.Request) {
-		if failReplicas.Load() && r.URL.Path == "/dashboard/api/replicas" {
+		if b.failReplicas.Load() && r.URL.Path == "/dashboard/api/replicas" {
 			http.Error(w, `{"error":"injected failure"}`, http.StatusInternalServerError)
 			return
 		}
@@ -56,48 +61,58 @@ func TestBrowserRendersLiveStores(t *testing.T) {
 	})
 	mux.Handle("/dashboard", dash)
 	srv := httptest.NewServer(mux) // listens on 127.0.0.1
-	defer srv.Close()
-	url := srv.URL + "/dashboard?interval=200"
+	b.url = srv.URL + "/dashboard?interval=200"
+	t.Cleanup(func() {
+		if b.failed {
+			saveScreenshot(t, b.url)
+		}
+		srv.Close()
+	})
+	return b
+}
 
-	load := func(step string) string {
-		t.Helper()
-		ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-		defer cancel()
-		dom, err := headless.DumpDOM(ctx, url, 1500*time.Millisecond)
-		if err != nil {
-			t.Fatalf("%s: %v", step, err)
-		}
-		return dom
+// load returns the page's DOM after 1.5 s of virtual time (several refreshes).
+func (b *browserFixture) load(step string) string {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	dom, err := headless.DumpDOM(ctx, b.url, 1500*time.Millisecond)
+	if err != nil {
+		b.failed = true
+		b.t.Fatalf("%s: %v", step, err)
 	}
-	failed := false
-	check := func(step, dom string, want map[string][3]string) {
-		t.Helper()
-		rows := storeRows(dom)
-		ok := len(rows) == len(want)
-		for id, w := range want {
-			r := rows[id]
-			if r["store-state"] != w[0] || r["replicas"] != w[1] || r["leaders"] != w[2] {
-				ok = false
-			}
-		}
-		up := updatedRE.FindStringSubmatch(dom)
-		er := errorRE.FindStringSubmatch(dom)
-		if !ok || up == nil || strings.TrimSpace(up[1]) == "" || er == nil || er[1] != "" {
-			t.Errorf("%s: store rows %v, want state/replicas/leaders %v; #updated %q, #error %q", step, rows, want, up, er)
-			failed = true
-		}
-		if n := len(regionRowRE.FindAllString(dom, -1)); n != DefaultRegionsLimit {
-			t.Errorf("%s: %d region rows, want a page of %d", step, n, DefaultRegionsLimit)
-			failed = true
-		}
-	}
-	defer func() {
-		if failed {
-			saveScreenshot(t, url)
-		}
-	}()
+	return dom
+}
 
-	check("first load", load("first load"), map[string][3]string{
+// check wants the store rows' state, replicas and leaders, #updated set, #error empty, a full
+// page of region rows.
+func (b *browserFixture) check(step, dom string, want map[string][3]string) {
+	b.t.Helper()
+	rows := storeRows(dom)
+	ok := len(rows) == len(want)
+	for id, w := range want {
+		r := rows[id]
+		ok = ok && r["store-state"] == w[0] && r["replicas"] == w[1] && r["leaders"] == w[2]
+	}
+	up := updatedRE.FindStringSubmatch(dom)
+	er := errorRE.FindStringSubmatch(dom)
+	if !ok || up == nil || strings.TrimSpace(up[1]) == "" || er == nil || er[1] != "" {
+		b.t.Errorf("%s: store rows %v, want state/replicas/leaders %v; #updated %q, #error %q", step, rows, want, up, er)
+		b.failed = true
+	}
+	if n := len(regionRowRE.FindAllString(dom, -1)); n != DefaultRegionsLimit {
+		b.t.Errorf("%s: %d region rows, want a page of %d", step, n, DefaultRegionsLimit)
+		b.failed = true
+	}
+}
+
+// TestBrowserRendersLiveStores loads the page in headless Chromium against a fake cluster, twice
+// with a change in between, and once with a failing API.
+func TestBrowserRendersLiveStores(t *testing.T) {
+	f := newFake(5, 300)
+	f.stores[2].Health = HealthDisconnected
+	b := newBrowserFixture(t, f)
+	b.check("first load", b.load("first load"), map[string][3]string{
 		"1": {"up", "180", "60"}, "2": {"up", "180", "60"}, "3": {"disconnected", "180", "60"},
 		"4": {"up", "180", "60"}, "5": {"up", "180", "60"},
 	})
@@ -108,16 +123,16 @@ func TestBrowserRendersLiveStores(t *testing.T) {
 	f.setHealth(3, HealthUp)
 	f.setHealth(4, HealthDown)
 	f.setHealth(5, HealthTombstone)
-	check("after the change", load("after the change"), map[string][3]string{
+	b.check("after the change", b.load("after the change"), map[string][3]string{
 		"1": {"up", "120", "40"}, "2": {"up", "120", "40"}, "3": {"up", "120", "40"},
 		"4": {"down", "120", "40"}, "5": {"tombstone", "120", "40"},
 	})
 
-	failReplicas.Store(true)
-	dom := load("failing API")
+	b.failReplicas.Store(true)
+	dom := b.load("failing API")
 	if er := errorRE.FindStringSubmatch(dom); er == nil || !strings.Contains(er[1], "replicas") || !strings.Contains(er[1], "500") {
 		t.Errorf("failing API: #error %q, want it to name /dashboard/api/replicas and HTTP 500", er)
-		failed = true
+		b.failed = true
 	}
 }
 

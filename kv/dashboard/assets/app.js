@@ -39,7 +39,8 @@
   async function getJSON(path) {
     let resp;
     try {
-      resp = await fetch(path, { cache: 'no-store' });
+      // A hung scheduler must show as an error, not as a page that silently stops changing.
+      resp = await fetch(path, { cache: 'no-store', signal: AbortSignal.timeout(Math.max(5000, 3 * interval)) });
     } catch (e) {
       throw new Error(path + ': ' + e.message);
     }
