@@ -14,9 +14,13 @@ var assets embed.FS
 const (
 	DefaultCacheTTL      = 500 * time.Millisecond
 	DefaultOperatorLimit = 20
-	MaxBuckets           = 120 // the most buckets /api/replicas returns
-	DefaultRegionsLimit  = 100
-	MaxRegionsLimit      = 500
+)
+
+// Response bounds: the APIs answer in a size that does not grow with the region count.
+const (
+	MaxBuckets          = 120 // the most buckets /api/replicas returns
+	DefaultRegionsLimit = 100 // regions per /api/regions page without limit=
+	MaxRegionsLimit     = 500 // the largest limit= /api/regions accepts
 )
 
 // Options configures New. Zero fields take the defaults.
