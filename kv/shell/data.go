@@ -26,7 +26,104 @@ func dataCommands() []*command {
 		{name: "scan", form: "[START [END [LIMIT]]]", min: 0, max: 3, kv: true, run: (*Shell).scan,
 			brief:  "list the pairs with START <= key < END in key order",
 			detail: fmt.Sprintf("START absent or \"\": from the first key; END absent or \"\": no bound. LIMIT is at most %d;\nthe default is %d.", maxScanLimit, defaultScanLimit)},
+		{name: "raw", form: "put|get|delete|scan ARGS...", min: 1, max: 4, kv: true, run: (*Shell).raw,
+			brief: "the same data commands on the raw (non-transactional) API, a key space of its own",
+			detail: "Raw and transactional data do not mix: a transaction does not see raw puts, and a raw scan\n" +
+				"shows transactional data in its stored form (key plus encoded timestamp)."},
 	}
+}
+
+// raw runs a data command on the raw API.
+func (s *Shell) raw(ctx context.Context, args []string) error {
+	c, ok := commands[args[0]]
+	if !ok || c.run == nil || !isDataCommand(args[0]) {
+		return usagef("raw: unknown operation %q (want put, get, delete or scan)", args[0])
+	}
+	rest := args[1:]
+	if len(rest) < c.min || (c.max >= 0 && len(rest) > c.max) {
+		return argCountError(c, len(rest))
+	}
+	if s.dry {
+		return s.data(ctx, args[0], rest, dryAccess{})
+	}
+	kv, err := s.kv("raw " + args[0])
+	if err != nil {
+		return err
+	}
+	return s.data(ctx, args[0], rest, rawAccess{kv})
+}
+
+func isDataCommand(name string) bool {
+	return name == "put" || name == "get" || name == "delete" || name == "scan"
+}
+
+func (s *Shell) put(ctx context.Context, args []string) error  { return s.inTxn(ctx, "put", args) }
+func (s *Shell) get(ctx context.Context, args []string) error  { return s.inTxn(ctx, "get", args) }
+func (s *Shell) del(ctx context.Context, args []string) error  { return s.inTxn(ctx, "delete", args) }
+func (s *Shell) scan(ctx context.Context, args []string) error { return s.inTxn(ctx, "scan", args) }
+
+// inTxn runs a data command in the open transaction or, with none open, in a transaction of
+// its own that commits right after a write and is dropped after a read (autocommit, as in a
+// SQL shell), so everything the shell writes lives in the one transactional key space.
+func (s *Shell) inTxn(ctx context.Context, cmd string, args []string) error {
+	if s.dry {
+		return s.data(ctx, cmd, args, dryAccess{})
+	}
+	if s.txn != nil {
+		return s.data(ctx, cmd, args, s.txn)
+	}
+	kv, err := s.kv(cmd)
+	if err != nil {
+		return err
+	}
+	t, err := s.startTxn(ctx, kv)
+	if err != nil {
+		return clusterErr(cmd, err)
+	}
+	if err := s.data(ctx, cmd, args, t); err != nil {
+		_ = t.Rollback(ctx)
+		return err
+	}
+	if cmd == "put" || cmd == "delete" {
+		if err := t.Commit(ctx); err != nil {
+			return clusterErr(cmd, err)
+		}
+		return nil
+	}
+	return t.Rollback(ctx) // read only: nothing to undo, no locks were taken
+}
+
+// access is where a data command reads and writes: a transaction (Txn) or the raw API.
+type access interface {
+	Get(ctx context.Context, key []byte) ([]byte, error)
+	Scan(ctx context.Context, start, end []byte, limit int) ([]client.KV, error)
+}
+
+// rawAccess adapts the raw API to access, and writes directly.
+type rawAccess struct{ kv KV }
+
+func (r rawAccess) Get(ctx context.Context, key []byte) ([]byte, error) { return r.kv.Get(ctx, key) }
+func (r rawAccess) Scan(ctx context.Context, start, end []byte, limit int) ([]client.KV, error) {
+	return r.kv.Scan(ctx, start, end, limit)
+}
+
+// dryAccess is Check's: it stops a command at its first cluster call.
+type dryAccess struct{}
+
+func (dryAccess) Get(context.Context, []byte) ([]byte, error) { return nil, errDry }
+func (dryAccess) Scan(context.Context, []byte, []byte, int) ([]client.KV, error) {
+	return nil, errDry
+}
+
+// data runs put, get, delete or scan against a.
+func (s *Shell) data(ctx context.Context, cmd string, args []string, a access) error {
+	switch cmd {
+	case "put", "delete":
+		return s.write(ctx, cmd, args, a)
+	case "get":
+		return s.getFrom(ctx, args, a)
+	}
+	return s.scanFrom(ctx, args, a)
 }
 
 // kv returns the client for cmd, or an error when the shell has none.
@@ -48,38 +145,30 @@ func key(cmd, arg string) ([]byte, error) {
 	return []byte(arg), nil
 }
 
-func (s *Shell) put(ctx context.Context, args []string) error {
-	k, err := key("put", args[0])
+// write runs put or delete: buffered in a transaction, at once on the raw API.
+func (s *Shell) write(ctx context.Context, cmd string, args []string, a access) error {
+	k, err := key(cmd, args[0])
 	if err != nil {
 		return err
 	}
-	if s.txn != nil {
-		err = s.txn.Set(k, []byte(args[1]))
-	} else if kv, kerr := s.kv("put"); kerr != nil {
-		return kerr
-	} else {
-		err = kv.Put(ctx, k, []byte(args[1]))
+	switch a := a.(type) {
+	case Txn:
+		if cmd == "put" {
+			err = a.Set(k, []byte(args[1]))
+		} else {
+			err = a.Delete(k)
+		}
+	case rawAccess:
+		if cmd == "put" {
+			err = a.kv.Put(ctx, k, []byte(args[1]))
+		} else {
+			err = a.kv.Delete(ctx, k)
+		}
+	default:
+		err = errDry
 	}
 	if err != nil {
-		return clusterErr("put", err)
-	}
-	return s.emitOK()
-}
-
-func (s *Shell) del(ctx context.Context, args []string) error {
-	k, err := key("delete", args[0])
-	if err != nil {
-		return err
-	}
-	if s.txn != nil {
-		err = s.txn.Delete(k)
-	} else if kv, kerr := s.kv("delete"); kerr != nil {
-		return kerr
-	} else {
-		err = kv.Delete(ctx, k)
-	}
-	if err != nil {
-		return clusterErr("delete", err)
+		return clusterErr(cmd, err)
 	}
 	return s.emitOK()
 }
@@ -89,19 +178,12 @@ func (s *Shell) emitOK() error {
 	return s.emit(okJSON{OK: true, Txn: s.txn != nil}, func(io.Writer) {})
 }
 
-func (s *Shell) get(ctx context.Context, args []string) error {
+func (s *Shell) getFrom(ctx context.Context, args []string, a access) error {
 	k, err := key("get", args[0])
 	if err != nil {
 		return err
 	}
-	var v []byte
-	if s.txn != nil {
-		v, err = s.txn.Get(ctx, k)
-	} else if kv, kerr := s.kv("get"); kerr != nil {
-		return kerr
-	} else {
-		v, err = kv.Get(ctx, k)
-	}
+	v, err := a.Get(ctx, k)
 	if errors.Is(err, client.ErrNotFound) {
 		return fmt.Errorf("get: %s: key not found", Quote(k))
 	}
@@ -111,7 +193,7 @@ func (s *Shell) get(ctx context.Context, args []string) error {
 	return s.emit(newKVJSON(k, v), func(w io.Writer) { fmt.Fprintln(w, Quote(v)) })
 }
 
-func (s *Shell) scan(ctx context.Context, args []string) error {
+func (s *Shell) scanFrom(ctx context.Context, args []string, a access) error {
 	var start, end []byte
 	if len(args) > 0 {
 		start = []byte(args[0])
@@ -123,14 +205,7 @@ func (s *Shell) scan(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	var kvs []client.KV
-	if s.txn != nil {
-		kvs, err = s.txn.Scan(ctx, start, end, limit)
-	} else if kv, kerr := s.kv("scan"); kerr != nil {
-		return kerr
-	} else {
-		kvs, err = kv.Scan(ctx, start, end, limit)
-	}
+	kvs, err := a.Scan(ctx, start, end, limit)
 	if err != nil {
 		return clusterErr("scan", err)
 	}

@@ -172,8 +172,8 @@ func TestExecWordsTakesWordsAsGiven(t *testing.T) {
 	if err := f.sh.ExecWords(context.Background(), []string{"put", "a b", `"q"`}); err != nil {
 		t.Fatal(err)
 	}
-	if f.kv.raw["a b"] != `"q"` {
-		t.Errorf("raw map = %q", f.kv.raw)
+	if f.kv.txn["a b"] != `"q"` {
+		t.Errorf("txn map = %q", f.kv.txn)
 	}
 	if err := f.sh.ExecWords(context.Background(), nil); err != nil {
 		t.Errorf("no words: %v", err)

@@ -9,9 +9,8 @@ import (
 // helpFooter explains what every command shares.
 const helpFooter = `Keys and values are words, or double-quoted strings with Go escapes ("a b", "\x00\xff", "" for
 empty); output quotes them the same way when needed. Separate several commands with ;.
-Outside a transaction put, get, delete and scan are raw (non-transactional) operations. Raw and
-transactional data do not mix: a transaction does not see raw puts, and a raw scan shows
-transactional data in its stored form (key plus encoded timestamp).
+Outside begin ... commit, put, get, delete and scan each run as a transaction of their own
+(autocommit). raw put|get|delete|scan use the raw API instead, a separate key space.
 help COMMAND tells more (limits and defaults).`
 
 func helpCommand() *command {

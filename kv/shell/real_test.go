@@ -111,8 +111,8 @@ func script(t *testing.T, sh *Shell, out *bytes.Buffer, s string) string {
 func TestRealCluster(t *testing.T) {
 	addr := realCluster(t)
 	sh, out := realShell(t, addr, false)
-	script(t, sh, out, `put a 1; put "b b" 2; put "\x00bin" "\xff"; delete a`)
-	if got := lines(script(t, sh, out, "scan")); strings.Join(got, "|") != `KEY VALUE|"\x00bin" "\xff"|"b b" 2|(2 pairs)` {
+	script(t, sh, out, `raw put a 1; raw put "b b" 2; raw put "\x00bin" "\xff"; raw delete a`)
+	if got := lines(script(t, sh, out, "raw scan")); strings.Join(got, "|") != `KEY VALUE|"\x00bin" "\xff"|"b b" 2|(2 pairs)` {
 		t.Errorf("raw scan = %q", got)
 	}
 	got := script(t, sh, out, "begin; put t1 x; put t2 y; get t1; scan t t3; commit")
@@ -124,8 +124,12 @@ func TestRealCluster(t *testing.T) {
 	if !strings.Contains(got, "|t1 x|t2 y|(2 pairs)|y|") || strings.Contains(got, "t3") {
 		t.Errorf("after commit and rollback, a transaction sees: %s", got)
 	}
-	if err := sh.Exec(testCtx(t), "get t1"); err == nil || !strings.Contains(err.Error(), "get: t1: key not found") {
+	if err := sh.Exec(testCtx(t), "raw get t1"); err == nil || !strings.Contains(err.Error(), "get: t1: key not found") {
 		t.Errorf("raw get of a transactional key: %v", err)
+	}
+	// Autocommit: a put outside begin is a transaction of its own, seen by later transactions.
+	if got := script(t, sh, out, "put auto v1; begin; get auto; rollback; get t2"); !strings.Contains(got, "v1\n") || !strings.Contains(got, "y\n") {
+		t.Errorf("autocommit put/get printed:\n%s", got)
 	}
 	if got := lines(script(t, sh, out, "stores")); len(got) != 2 || !strings.HasPrefix(got[1], "1 127.0.0.1:") || !strings.Contains(got[1], " Up 1 0 ") {
 		t.Errorf("stores = %q", got)

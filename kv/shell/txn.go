@@ -31,12 +31,7 @@ func (s *Shell) begin(ctx context.Context, _ []string) error {
 	if err != nil {
 		return err
 	}
-	var t Txn
-	if b, ok := kv.(TxnBeginner); ok {
-		t, err = b.BeginTxn(ctx)
-	} else {
-		t, err = beginClient(ctx, kv)
-	}
+	t, err := s.startTxn(ctx, kv)
 	if err != nil {
 		return clusterErr("begin", err)
 	}
@@ -44,6 +39,14 @@ func (s *Shell) begin(ctx context.Context, _ []string) error {
 	return s.emit(txnJSON{StartTS: t.StartTS()}, func(w io.Writer) {
 		fmt.Fprintf(w, "transaction %d open\n", t.StartTS())
 	})
+}
+
+// startTxn starts a transaction on kv (through BeginTxn when kv has it).
+func (s *Shell) startTxn(ctx context.Context, kv KV) (Txn, error) {
+	if b, ok := kv.(TxnBeginner); ok {
+		return b.BeginTxn(ctx)
+	}
+	return beginClient(ctx, kv)
 }
 
 // beginClient starts a *client.Txn; a nil one is not returned as a non-nil Txn.

@@ -11,7 +11,7 @@ import (
 // writes and prints the commit ts; rollback drops them.
 func TestTxnStateMachine(t *testing.T) {
 	f := newFixture(false)
-	f.mustRun(t, "put raw 1")
+	f.mustRun(t, "raw put raw 1")
 	if out := f.mustRun(t, "begin"); out != "transaction 101 open\n" || !f.sh.InTxn() {
 		t.Fatalf("begin printed %q, in txn %v", out, f.sh.InTxn())
 	}
@@ -39,12 +39,15 @@ func TestTxnStateMachine(t *testing.T) {
 	if f.kv.txn["a"] != "1" || len(f.kv.txn) != 1 {
 		t.Errorf("after commit: %v", f.kv.txn)
 	}
-	if out := f.mustRun(t, "get raw"); out != "1\n" {
-		t.Errorf("after commit, get is raw again: %q", out)
+	if out := f.mustRun(t, "raw get raw"); out != "1\n" {
+		t.Errorf("raw get after commit: %q", out)
+	}
+	if out := f.mustRun(t, "get a"); out != "1\n" || f.sh.InTxn() {
+		t.Errorf("after commit, an autocommit get sees %q (in txn %v)", out, f.sh.InTxn())
 	}
 	f.mustRun(t, "begin")
 	f.mustRun(t, "put z 26")
-	if out := f.mustRun(t, "rollback"); out != "transaction 103 rolled back\n" || f.sh.InTxn() {
+	if out := f.mustRun(t, "rollback"); out != "transaction 104 rolled back\n" || f.sh.InTxn() {
 		t.Errorf("rollback printed %q, in txn %v", out, f.sh.InTxn())
 	}
 	if _, ok := f.kv.txn["z"]; ok {
