@@ -22,6 +22,7 @@ type config struct {
 	scheduleInterval time.Duration
 	schedulers       []string
 	shutdownTimeout  time.Duration
+	httpAddr         string // "" = no dashboard
 	// setReplicas / setDownTime: the flag was given, so it replaces the persisted value.
 	setReplicas, setDownTime bool
 }
@@ -48,8 +49,14 @@ Examples:
   # one replica per region, replace a store's replicas after 10 minutes of silence
   tinykv-scheduler -data /tmp/sched -max-replicas 1 -max-store-down-time 10m
 
+  # with the live dashboard at http://127.0.0.1:2380/dashboard
+  tinykv-scheduler -data /tmp/sched -http 127.0.0.1:2380
+
   # only the replica checker and leader balancing, scheduling every second
   tinykv-scheduler -data /tmp/sched -schedulers balance-leader -schedule-interval 1s
+
+-http serves the dashboard (stores, regions, operators, rates; read-only) over plain HTTP
+with timeouts on every request; bind it to a local or otherwise trusted address.
 
 It prints "listening on ADDR" once the port is bound. SIGTERM or Ctrl-C stops it gracefully:
 streams are ended, calls in flight answered, region maps flushed, storage closed.
@@ -73,6 +80,7 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 	fs.StringVar(&schedulers, "schedulers", schedule.BalanceRegionName+","+schedule.BalanceLeaderName,
 		"balance schedulers to run, comma-separated (empty: none; the replica checker always runs)")
 	fs.DurationVar(&c.shutdownTimeout, "shutdown-timeout", 10*time.Second, "on SIGTERM, how long calls in flight may take")
+	fs.StringVar(&c.httpAddr, "http", "", "`HOST:PORT` serving the dashboard at /dashboard (default: none)")
 	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -101,6 +109,11 @@ func parseFlags(args []string, stdout io.Writer) (*config, error) {
 func (c *config) check() error {
 	if _, _, err := net.SplitHostPort(c.addr); err != nil {
 		return fmt.Errorf("-addr %q: %v", c.addr, err)
+	}
+	if c.httpAddr != "" {
+		if _, _, err := net.SplitHostPort(c.httpAddr); err != nil {
+			return fmt.Errorf("-http %q: %v", c.httpAddr, err)
+		}
 	}
 	switch {
 	case c.dataDir == "":

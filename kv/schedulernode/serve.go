@@ -63,6 +63,14 @@ func serve(ctx context.Context, cfg *config, stdout io.Writer) error {
 		_ = srv.Close()
 		return err
 	}
+	stopHTTP := func() {}
+	if cfg.httpAddr != "" {
+		if stopHTTP, err = startHTTP(cfg.httpAddr, srv, stdout); err != nil {
+			_ = lis.Close()
+			_ = srv.Close()
+			return err
+		}
+	}
 	g := scheduler.NewGRPCServer(srv, scheduler.GRPCConfig{})
 	served := make(chan error, 1)
 	go func() { served <- g.Serve(lis) }()
@@ -71,6 +79,7 @@ func serve(ctx context.Context, cfg *config, stdout io.Writer) error {
 	case <-ctx.Done():
 	case err = <-served:
 	}
+	stopHTTP()
 	shutdown(g, srv, cfg.shutdownTimeout)
 	if cerr := srv.Close(); err == nil {
 		err = cerr
