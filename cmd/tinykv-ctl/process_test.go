@@ -190,7 +190,7 @@ func TestProcessCluster(t *testing.T) {
 			t.Fatalf("acknowledged %s=%s reads %q, %v", k, v, got, err)
 		}
 	}
-	if out := ctl("get", "k00000"); out != acked["k00000"]+"\n" {
+	if out := ctl("raw", "get", "k00000"); out != acked["k00000"]+"\n" {
 		t.Fatalf("tinykv-ctl get k00000 = %q, want %q", out, acked["k00000"])
 	}
 	t.Logf("%d acknowledged writes read back (%d failed or ambiguous)", len(acked), w.failed)
