@@ -55,6 +55,14 @@ func (c *Client) GetStore(ctx context.Context, id uint64) (*metapb.Store, *pb.St
 	return resp.GetStore(), resp.GetStats(), err
 }
 
+// StoreStatus returns a store's meta, last reported statistics, the scheduler's view of its
+// health ("up", "disconnected", "down", "offline", "tombstone") and when it last heard from it.
+func (c *Client) StoreStatus(ctx context.Context, id uint64) (*pb.GetStoreResponse, error) {
+	return call(ctx, c, func(ctx context.Context, cli pb.SchedulerClient) (*pb.GetStoreResponse, error) {
+		return cli.GetStore(ctx, &pb.GetStoreRequest{Header: c.header(), StoreId: id})
+	})
+}
+
 // GetAllStores returns every store, optionally without tombstones.
 func (c *Client) GetAllStores(ctx context.Context, excludeTombstones bool) ([]*metapb.Store, error) {
 	resp, err := call(ctx, c, func(ctx context.Context, cli pb.SchedulerClient) (*pb.GetAllStoresResponse, error) {

@@ -124,7 +124,11 @@ func (s *Server) GetStore(_ context.Context, req *pb.GetStoreRequest) (*pb.GetSt
 	if st == nil {
 		return &pb.GetStoreResponse{Header: s.header(errorf(pb.ErrorType_STORE_NOT_FOUND, "store %d", req.GetStoreId()))}, nil
 	}
-	return &pb.GetStoreResponse{Header: s.header(nil), Store: st.Meta(), Stats: statsToPB(st)}, nil
+	resp := &pb.GetStoreResponse{Header: s.header(nil), Store: st.Meta(), Stats: statsToPB(st), Health: s.StoreHealth(st.ID())}
+	if last := st.LastHeartbeat(); !last.IsZero() {
+		resp.LastHeartbeatUnixMs = last.UnixMilli()
+	}
+	return resp, nil
 }
 
 // GetAllStores returns every store, optionally without tombstones.

@@ -53,10 +53,17 @@ func TestStoreHealth(t *testing.T) {
 		after time.Duration
 		want  string
 	}{{0, HealthUp}, {StoreDisconnectWindow + time.Second, HealthDisconnected}, {time.Minute, HealthDown}}
+	beat := clock.now()
 	for _, st := range steps {
 		clock.advance(st.after)
 		if got := s.StoreHealth(1); got != st.want {
 			t.Fatalf("after %v more: %q, want %q", st.after, got, st.want)
+		}
+		// GetStore answers the same health and when the last heartbeat came (for tinykv-ctl stores).
+		resp, err := s.GetStore(ctx(t), &pb.GetStoreRequest{StoreId: 1})
+		if err != nil || resp.GetHealth() != st.want || resp.GetLastHeartbeatUnixMs() != beat.UnixMilli() {
+			t.Fatalf("GetStore after %v more: health %q, last heartbeat %d, %v; want %q, %d", st.after,
+				resp.GetHealth(), resp.GetLastHeartbeatUnixMs(), err, st.want, beat.UnixMilli())
 		}
 	}
 	storeBeat(t, s, 1, 0, 0)

@@ -12,7 +12,7 @@ import (
 // Admin is the scheduler client of the cluster commands; *schedclient.Client satisfies it.
 type Admin interface {
 	GetAllStores(ctx context.Context, excludeTombstones bool) ([]*metapb.Store, error)
-	GetStore(ctx context.Context, id uint64) (*metapb.Store, *schedulerpb.StoreStats, error)
+	StoreStatus(ctx context.Context, id uint64) (*schedulerpb.GetStoreResponse, error)
 	GetRegionByID(ctx context.Context, id uint64) (*schedclient.Region, error)
 	ScanRegions(ctx context.Context, start, end []byte, limit int) ([]*schedclient.Region, error)
 	SplitRegions(ctx context.Context, keys [][]byte) ([]uint64, error)

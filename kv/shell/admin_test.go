@@ -29,8 +29,9 @@ func TestRegionsAndRegion(t *testing.T) {
 
 func TestStoresAndSplit(t *testing.T) {
 	f := newFixture(false)
-	want := []string{"ID ADDRESS STATE REPLICAS LEADERS CAPACITY AVAILABLE",
-		"1 127.0.0.1:20161 Up 2 2 1000 601", "2 127.0.0.1:20162 Up 2 0 1000 602", "3 127.0.0.1:20163 Up 2 0 1000 603"}
+	want := []string{"ID ADDRESS STATE HEALTH HEARTBEAT REPLICAS LEADERS CAPACITY AVAILABLE",
+		"1 127.0.0.1:20161 Up up - 2 2 1000B 601B", "2 127.0.0.1:20162 Up up - 2 0 1000B 602B",
+		"3 127.0.0.1:20163 Up down - 2 0 1000B 603B"}
 	if out := f.mustRun(t, "stores"); !reflect.DeepEqual(lines(out), want) {
 		t.Errorf("stores = %q, want %q", lines(out), want)
 	}

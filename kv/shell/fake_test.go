@@ -207,13 +207,18 @@ func (a *fakeAdmin) GetAllStores(ctx context.Context, _ bool) ([]*metapb.Store, 
 	return a.stores, a.err
 }
 
-func (a *fakeAdmin) GetStore(_ context.Context, id uint64) (*metapb.Store, *schedulerpb.StoreStats, error) {
+func (a *fakeAdmin) StoreStatus(_ context.Context, id uint64) (*schedulerpb.GetStoreResponse, error) {
 	for _, s := range a.stores {
 		if s.Id == id {
-			return s, &schedulerpb.StoreStats{StoreId: id, Capacity: 1000, Available: 600 + id}, nil
+			health := "up"
+			if id == 3 {
+				health = "down"
+			}
+			return &schedulerpb.GetStoreResponse{Store: s, Health: health,
+				Stats: &schedulerpb.StoreStats{StoreId: id, Capacity: 1000, Available: 600 + id}}, nil
 		}
 	}
-	return nil, nil, errors.New("no such store")
+	return nil, errors.New("no such store")
 }
 
 func (a *fakeAdmin) GetRegionByID(_ context.Context, id uint64) (*schedclient.Region, error) {

@@ -75,7 +75,7 @@ func TestJSONAdmin(t *testing.T) {
 	}
 	stores := jsonOf(t, f, "stores").([]any)
 	if len(stores) != 3 || !reflect.DeepEqual(stores[0], map[string]any{"id": 1.0, "address": "127.0.0.1:20161", "state": "Up",
-		"replicas": 2.0, "leaders": 2.0, "capacity": 1000.0, "available": 601.0}) {
+		"replicas": 2.0, "leaders": 2.0, "capacity": 1000.0, "available": 601.0, "health": "up", "heartbeat_age_ms": -1.0}) {
 		t.Errorf("stores = %v", stores)
 	}
 	if v := jsonOf(t, f, "split k"); !reflect.DeepEqual(v, []any{map[string]any{"key": "k", "region_id": 100.0}}) {

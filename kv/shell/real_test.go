@@ -131,7 +131,7 @@ func TestRealCluster(t *testing.T) {
 	if got := script(t, sh, out, "put auto v1; begin; get auto; rollback; get t2"); !strings.Contains(got, "v1\n") || !strings.Contains(got, "y\n") {
 		t.Errorf("autocommit put/get printed:\n%s", got)
 	}
-	if got := lines(script(t, sh, out, "stores")); len(got) != 2 || !strings.HasPrefix(got[1], "1 127.0.0.1:") || !strings.Contains(got[1], " Up 1 0 ") {
+	if got := lines(script(t, sh, out, "stores")); len(got) != 2 || !strings.HasPrefix(got[1], "1 127.0.0.1:") || !strings.Contains(got[1], " Up up - 1 0 ") {
 		t.Errorf("stores = %q", got)
 	}
 	if got := lines(script(t, sh, out, "regions")); len(got) != 2 || got[1] != `2 "" "" 1/1 - [1]` {

@@ -938,12 +938,18 @@ func (x *GetStoreRequest) GetStoreId() uint64 {
 }
 
 type GetStoreResponse struct {
-	state         protoimpl.MessageState `protogen:"open.v1"`
-	Header        *ResponseHeader        `protobuf:"bytes,1,opt,name=header,proto3" json:"header,omitempty"`
-	Store         *metapb.Store          `protobuf:"bytes,2,opt,name=store,proto3" json:"store,omitempty"`
-	Stats         *StoreStats            `protobuf:"bytes,3,opt,name=stats,proto3" json:"stats,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	state  protoimpl.MessageState `protogen:"open.v1"`
+	Header *ResponseHeader        `protobuf:"bytes,1,opt,name=header,proto3" json:"header,omitempty"`
+	Store  *metapb.Store          `protobuf:"bytes,2,opt,name=store,proto3" json:"store,omitempty"`
+	Stats  *StoreStats            `protobuf:"bytes,3,opt,name=stats,proto3" json:"stats,omitempty"`
+	// health is the scheduler's view: "up", "disconnected" (silent longer than its disconnect
+	// window), "down" (silent longer than max_store_down_time), "offline" or "tombstone".
+	Health string `protobuf:"bytes,4,opt,name=health,proto3" json:"health,omitempty"`
+	// last_heartbeat_unix_ms is when the store's last heartbeat arrived; 0 if none since the
+	// scheduler started.
+	LastHeartbeatUnixMs int64 `protobuf:"varint,5,opt,name=last_heartbeat_unix_ms,json=lastHeartbeatUnixMs,proto3" json:"last_heartbeat_unix_ms,omitempty"`
+	unknownFields       protoimpl.UnknownFields
+	sizeCache           protoimpl.SizeCache
 }
 
 func (x *GetStoreResponse) Reset() {
@@ -995,6 +1001,20 @@ func (x *GetStoreResponse) GetStats() *StoreStats {
 		return x.Stats
 	}
 	return nil
+}
+
+func (x *GetStoreResponse) GetHealth() string {
+	if x != nil {
+		return x.Health
+	}
+	return ""
+}
+
+func (x *GetStoreResponse) GetLastHeartbeatUnixMs() int64 {
+	if x != nil {
+		return x.LastHeartbeatUnixMs
+	}
+	return 0
 }
 
 type GetAllStoresRequest struct {
@@ -3504,11 +3524,13 @@ const file_kv_proto_schedulerpb_schedulerpb_proto_rawDesc = "" +
 	"\x06header\x18\x01 \x01(\v2!.geekv.schedulerpb.ResponseHeaderR\x06header\"f\n" +
 	"\x0fGetStoreRequest\x128\n" +
 	"\x06header\x18\x01 \x01(\v2 .geekv.schedulerpb.RequestHeaderR\x06header\x12\x19\n" +
-	"\bstore_id\x18\x02 \x01(\x04R\astoreId\"\xad\x01\n" +
+	"\bstore_id\x18\x02 \x01(\x04R\astoreId\"\xfa\x01\n" +
 	"\x10GetStoreResponse\x129\n" +
 	"\x06header\x18\x01 \x01(\v2!.geekv.schedulerpb.ResponseHeaderR\x06header\x12)\n" +
 	"\x05store\x18\x02 \x01(\v2\x13.geekv.metapb.StoreR\x05store\x123\n" +
-	"\x05stats\x18\x03 \x01(\v2\x1d.geekv.schedulerpb.StoreStatsR\x05stats\"\x89\x01\n" +
+	"\x05stats\x18\x03 \x01(\v2\x1d.geekv.schedulerpb.StoreStatsR\x05stats\x12\x16\n" +
+	"\x06health\x18\x04 \x01(\tR\x06health\x123\n" +
+	"\x16last_heartbeat_unix_ms\x18\x05 \x01(\x03R\x13lastHeartbeatUnixMs\"\x89\x01\n" +
 	"\x13GetAllStoresRequest\x128\n" +
 	"\x06header\x18\x01 \x01(\v2 .geekv.schedulerpb.RequestHeaderR\x06header\x128\n" +
 	"\x18exclude_tombstone_stores\x18\x02 \x01(\bR\x16excludeTombstoneStores\"~\n" +
