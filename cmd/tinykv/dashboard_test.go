@@ -156,7 +156,7 @@ func TestDashboardInBrowser(t *testing.T) {
 				voters++
 			}
 		}
-		if voters != 3 {
+		if voters < 3 {
 			t.Errorf("region %d has %d voters: %v", r.Meta.GetId(), voters, peers)
 		}
 	}
