@@ -81,7 +81,7 @@ func (c Config) withDefaults() (Config, error) {
 	return c, nil
 }
 
-// Start runs the scheduler and the stores and returns once the first region has a leader. On
+// Start runs the scheduler and the stores and returns once the first region is fully replicated. On
 // error everything it started is stopped.
 func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 	cfg, err := cfg.withDefaults()
@@ -139,11 +139,12 @@ func (c *Cluster) start(ctx context.Context) error {
 			return err
 		}
 	}
-	return c.waitLeader(ctx)
+	return c.waitReplicated(ctx)
 }
 
-// waitLeader waits until the scheduler knows a leader for the region holding the empty key.
-func (c *Cluster) waitLeader(ctx context.Context) error {
+// waitReplicated waits until the region holding the empty key has a leader and all its
+// replicas (min(3, stores)) caught up, so a store killed right away loses nothing.
+func (c *Cluster) waitReplicated(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.StartTimeout)
 	defer cancel()
 	sc, err := schedclient.New(ctx, []string{c.layout.Scheduler})
@@ -153,12 +154,15 @@ func (c *Cluster) waitLeader(ctx context.Context) error {
 	defer sc.Close()
 	for {
 		r, err := sc.GetRegion(ctx, nil)
-		if err == nil && r.Leader != nil {
+		if err == nil && r.Leader != nil && len(r.Meta.GetPeers()) >= min(3, c.cfg.Stores) && len(r.PendingPeers) == 0 {
 			return nil
+		}
+		if err == nil {
+			err = fmt.Errorf("region %d has %d peers, %d pending, leader %v", r.Meta.GetId(), len(r.Meta.GetPeers()), len(r.PendingPeers), r.Leader)
 		}
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("no region leader within %v (last: %v); logs in %s", c.cfg.StartTimeout, err, filepath.Join(c.dir, "logs"))
+			return fmt.Errorf("the first region was not replicated within %v (last: %v); logs in %s", c.cfg.StartTimeout, err, filepath.Join(c.dir, "logs"))
 		case <-time.After(50 * time.Millisecond):
 		}
 	}
