@@ -3,17 +3,14 @@
 package main
 
 import (
-	"bytes"
-	"fmt"
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
-	"golang.org/x/sys/unix"
+	"github.com/gee-project/gee/internal/ptytest"
 )
 
 // TestMain lets the test binary act as the monkey command, so the terminal
@@ -26,67 +23,10 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func openPTY(t *testing.T) (master, slave *os.File) {
-	t.Helper()
-	master, err := os.OpenFile("/dev/ptmx", os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		t.Skipf("no pseudo-terminals here: %v", err)
-	}
-	fd := int(master.Fd())
-	if err := unix.IoctlSetPointerInt(fd, unix.TIOCSPTLCK, 0); err != nil {
-		t.Skipf("unlockpt: %v", err)
-	}
-	n, err := unix.IoctlGetInt(fd, unix.TIOCGPTN)
-	if err != nil {
-		t.Skipf("ptsname: %v", err)
-	}
-	if err := unix.IoctlSetWinsize(fd, unix.TIOCSWINSZ, &unix.Winsize{Row: 24, Col: 80}); err != nil {
-		t.Skipf("set window size: %v", err)
-	}
-	slave, err = os.OpenFile(fmt.Sprintf("/dev/pts/%d", n), os.O_RDWR|syscall.O_NOCTTY, 0)
-	if err != nil {
-		t.Skipf("open pts: %v", err)
-	}
-	return master, slave
-}
-
-// screen collects everything the child writes to the terminal.
-type screen struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (s *screen) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.Write(p)
-}
-
-func (s *screen) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.String()
-}
-
-// waitFor waits until the screen shows want after offset; it returns the new
-// offset. The deadline only guards against a hung child.
-func (s *screen) waitFor(t *testing.T, offset int, want string) int {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for time.Now().Before(deadline) {
-		if i := strings.Index(s.String()[offset:], want); i >= 0 {
-			return offset + i + len(want)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Fatalf("terminal never showed %q; screen:\n%s", want, s.String())
-	return 0
-}
-
 // TestTerminalREPL types into the REPL through a pseudo-terminal as a person
 // would: editing keys, multi-line input, errors, history and Ctrl-D.
 func TestTerminalREPL(t *testing.T) {
-	master, slave := openPTY(t)
+	master, slave := ptytest.Open(t, 24, 80)
 	defer master.Close()
 	home := t.TempDir()
 	cmd := exec.Command(os.Args[0])
@@ -97,8 +37,7 @@ func TestTerminalREPL(t *testing.T) {
 		t.Fatal(err)
 	}
 	slave.Close()
-	scr := &screen{}
-	go func() { _, _ = bufCopy(scr, master) }()
+	scr := ptytest.Record(master)
 
 	type step struct{ keys, want string }
 	steps := []step{
@@ -138,8 +77,8 @@ func TestTerminalREPL(t *testing.T) {
 	}
 	off := 0
 	for _, s := range steps {
-		typeKeys(t, master, s.keys)
-		off = scr.waitFor(t, off, s.want)
+		ptytest.Type(t, master, s.keys)
+		off = scr.WaitFor(t, off, s.want, 20*time.Second)
 	}
 	if _, err := master.Write([]byte{4}); err != nil { // Ctrl-D
 		t.Fatal(err)
@@ -158,37 +97,5 @@ func TestTerminalREPL(t *testing.T) {
 	hist, err := os.ReadFile(home + "/.monkey_history")
 	if err != nil || !strings.Contains(string(hist), "x * 10") || !strings.Contains(string(hist), `#multi "[1,\n2]"`) {
 		t.Errorf("history file: %q, %v", hist, err)
-	}
-}
-
-// typeKeys writes one key at a time (an escape sequence is one key), pausing
-// between keys like a typist, so the line editor sees separate key presses.
-func typeKeys(t *testing.T, w *os.File, keys string) {
-	t.Helper()
-	for len(keys) > 0 {
-		n := 1
-		if strings.HasPrefix(keys, "\x1b[") && len(keys) >= 3 {
-			n = 3
-		}
-		if _, err := w.Write([]byte(keys[:n])); err != nil {
-			t.Fatal(err)
-		}
-		keys = keys[n:]
-		time.Sleep(2 * time.Millisecond)
-	}
-}
-
-func bufCopy(dst *screen, src *os.File) (int, error) {
-	buf := make([]byte, 4096)
-	total := 0
-	for {
-		n, err := src.Read(buf)
-		if n > 0 {
-			_, _ = dst.Write(buf[:n])
-			total += n
-		}
-		if err != nil {
-			return total, err
-		}
 	}
 }
