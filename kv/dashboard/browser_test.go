@@ -74,9 +74,16 @@ func newBrowserFixture(t *testing.T, f *fakeSource) *browserFixture {
 // load returns the page's DOM after 1.5 s of virtual time (several refreshes).
 func (b *browserFixture) load(step string) string {
 	b.t.Helper()
+	return b.loadFor(step, 1500*time.Millisecond)
+}
+
+// loadFor returns the page's DOM after budget of virtual time; it fails the test if the browser
+// has not finished within 15 s of real time.
+func (b *browserFixture) loadFor(step string, budget time.Duration) string {
+	b.t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	dom, err := headless.DumpDOM(ctx, b.url, 1500*time.Millisecond)
+	dom, err := headless.DumpDOM(ctx, b.url, budget)
 	if err != nil {
 		b.failed = true
 		b.t.Fatalf("%s: %v", step, err)
