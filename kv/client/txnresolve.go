@@ -141,7 +141,7 @@ func (c *Client) checkTxnStatus(ctx context.Context, l *kvrpcpb.LockInfo, now ui
 	resp, err := c.askTxnStatus(ctx, l, primary, now, rollback)
 	switch {
 	case err != nil:
-		return txnStatus{}, fmt.Errorf("client: checking txn %d (primary %q) for the lock on key %q: %v", l.GetLockVersion(), primary, l.GetKey(), err)
+		return txnStatus{}, fmt.Errorf("client: checking txn %d (primary %q) for the lock on key %q: %w", l.GetLockVersion(), primary, l.GetKey(), err)
 	case resp.GetError().GetTxnNotFound() != nil && !rollback:
 		return txnStatus{alive: true}, nil // l is young: wait for the primary's prewrite
 	case resp.GetError() != nil:
