@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"path/filepath"
 	"strings"
 
 	"github.com/chzyer/readline"
+	"github.com/gee-project/gee/internal/interrupt"
 )
 
 const (
@@ -27,38 +27,19 @@ func repl(std stdio) int {
 		return terminalREPL(s)
 	}
 	s.piped = true
-	it := newInterrupter(os.Exit)
-	defer it.stop()
+	// One handler for the whole session: installing one per input cost more than evaluating a
+	// simple line. Ctrl-C while waiting for input ends the session.
+	it := interrupt.New(func() { os.Exit(exitInterrupted) })
+	defer it.Stop()
 	sc := bufio.NewScanner(std.in)
 	sc.Buffer(make([]byte, 64*1024), 16*1024*1024)
 	for sc.Scan() {
 		if strings.TrimSpace(sc.Text()) == "exit" && len(s.pending) == 0 {
 			return exitOK
 		}
-		it.run(func(ctx context.Context) { s.feed(ctx, sc.Text()) })
+		it.Run(context.Background(), func(ctx context.Context) { s.feed(ctx, sc.Text()) })
 	}
 	return exitOK
-}
-
-// interruptible runs f with a context that Ctrl-C (SIGINT) cancels, so an
-// interrupt stops a long evaluation and returns to the prompt instead of
-// ending the session.
-func interruptible(f func(ctx context.Context)) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt)
-	defer signal.Stop(sigs)
-	done := make(chan struct{})
-	defer close(done)
-	go func() {
-		select {
-		case <-sigs:
-			cancel()
-		case <-done:
-		}
-	}()
-	f(ctx)
 }
 
 func terminalREPL(s *session) int {
@@ -103,7 +84,7 @@ func terminalREPL(s *session) int {
 		}
 		var more bool
 		var entry string
-		interruptible(func(ctx context.Context) { more, entry = s.feed(ctx, line) })
+		interrupt.Do(context.Background(), func(ctx context.Context) { more, entry = s.feed(ctx, line) })
 		if more {
 			rl.SetPrompt(contPrompt)
 			continue

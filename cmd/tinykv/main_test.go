@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -157,4 +158,65 @@ func between(s, from, to string) string {
 		return ""
 	}
 	return s[:j]
+}
+
+// TestScriptCtrlC: a Ctrl-C (SIGINT) during -e cancels the command running (a read blocked by a
+// lost quorum) and ends the script, status 1, without running the rest; the cluster stops.
+func TestScriptCtrlC(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a cluster")
+	}
+	cmd := exec.Command(os.Args[0], "playground", "-timeout", "2m", "-e", "kill 1; kill 2; get a; stores")
+	cmd.Env = append(os.Environ(), "TINYKV_TEST_CHILD=1", "HOME="+t.TempDir())
+	out, errOut := &lockedBuffer{}, &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = out, errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	for deadline := time.Now().Add(2 * time.Minute); !strings.Contains(out.String(), "store 2 killed"); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			_ = cmd.Process.Kill()
+			<-done
+			t.Fatalf("no kill output; stderr:\n%s", errOut.String())
+		}
+	}
+	time.Sleep(time.Second) // the get is now retrying against a region without quorum
+	start := time.Now()
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+			t.Fatalf("exit: %v, want status 1; stderr:\n%s", err, errOut.String())
+		}
+	case <-time.After(time.Minute):
+		_ = cmd.Process.Kill()
+		<-done
+		t.Fatalf("the script did not end within a minute of Ctrl-C; stderr:\n%s", errOut.String())
+	}
+	t.Logf("ended %v after Ctrl-C", time.Since(start))
+	if !strings.Contains(errOut.String(), "interrupted") || strings.Contains(out.String(), "ADDRESS") {
+		t.Errorf("want the get interrupted and stores not run; stdout:\n%s\nstderr:\n%s", out.String(), errOut.String())
+	}
+}
+
+// lockedBuffer is a bytes.Buffer a child process and the test can use at once.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }

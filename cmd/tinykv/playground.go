@@ -6,9 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
+	"github.com/gee-project/gee/internal/interrupt"
 	"github.com/gee-project/gee/kv/client"
 	"github.com/gee-project/gee/kv/playground"
 	"github.com/gee-project/gee/kv/schedclient"
@@ -137,14 +137,13 @@ func (s *session) close() {
 	s.admin.Close()
 }
 
-// exec runs one line with the per-command timeout, printing its error; it reports success.
-func (s *session) exec(ctx context.Context, line string, errw io.Writer) bool {
+// exec runs one line with the per-command timeout, printing its error, which it returns.
+func (s *session) exec(ctx context.Context, line string, errw io.Writer) error {
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 	err := s.sh.Exec(ctx, line)
 	switch {
 	case err == nil:
-		return true
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(errw, "interrupted")
 	case errors.Is(err, context.DeadlineExceeded):
@@ -152,26 +151,33 @@ func (s *session) exec(ctx context.Context, line string, errw io.Writer) bool {
 	default:
 		fmt.Fprintf(errw, "error: %v\n", err)
 	}
-	return false
+	return err
 }
 
 // script runs -e's commands in order; every one runs even after a failure, and the exit status
-// is 1 if any failed. A transaction left open is rolled back and counts as a failure.
+// is 1 if any failed. Ctrl-C (or SIGTERM) ends the script with status 1: it cancels the command
+// running, or stops before the next one. A transaction left open is rolled back and fails too.
 func (s *session) script(ctx context.Context, cmds string, std stdio) int {
+	stopped := make(chan struct{})
+	it := interrupt.New(func() { close(stopped) })
+	defer it.Stop()
 	code := 0
-	it := newInterrupter()
-	defer it.stop()
 	for _, line := range shell.SplitCommands(cmds) {
-		if ctx.Err() != nil {
-			return 1
-		}
-		if strings.TrimSpace(line) == "exit" || strings.TrimSpace(line) == "quit" {
+		if isExit(line) {
 			break
 		}
-		ok := true
-		it.run(ctx, func(ctx context.Context) { ok = s.exec(ctx, line, std.err) })
-		if !ok {
+		if ended(ctx, stopped) {
+			fmt.Fprintln(std.err, "interrupted")
 			code = 1
+			break
+		}
+		var err error
+		it.Run(ctx, func(ctx context.Context) { err = s.exec(ctx, line, std.err) })
+		if err != nil {
+			code = 1
+		}
+		if errors.Is(err, context.Canceled) {
+			break
 		}
 	}
 	if err := s.sh.Close(context.Background()); err != nil {
@@ -179,4 +185,14 @@ func (s *session) script(ctx context.Context, cmds string, std stdio) int {
 		code = 1
 	}
 	return code
+}
+
+// ended reports whether ctx is done or stopped is closed.
+func ended(ctx context.Context, stopped <-chan struct{}) bool {
+	select {
+	case <-stopped:
+		return true
+	default:
+		return ctx.Err() != nil
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/chzyer/readline"
+	"github.com/gee-project/gee/internal/interrupt"
 	"github.com/gee-project/gee/kv/playground"
 	"github.com/gee-project/gee/kv/shell"
 )
@@ -32,8 +33,9 @@ func interactive(ctx context.Context, cl *playground.Cluster, c *pgConfig, std s
 		return 1
 	}
 	defer sess.close()
-	it := newInterrupter()
-	defer it.stop()
+	idle := make(chan struct{}) // closed at a Ctrl-C while no command runs: the piped shell ends
+	it := interrupt.New(func() { close(idle) })
+	defer it.Stop()
 	lines := make(chan string)
 	go func() {
 		defer close(lines)
@@ -48,13 +50,13 @@ func interactive(ctx context.Context, cl *playground.Cluster, c *pgConfig, std s
 		var ok bool
 		select {
 		case line, ok = <-lines:
-		case <-it.idle:
+		case <-idle:
 		case <-ctx.Done():
 		}
 		if !ok || isExit(line) {
 			return 0
 		}
-		it.run(ctx, func(ctx context.Context) { sess.exec(ctx, line, std.err) })
+		it.Run(ctx, func(ctx context.Context) { _ = sess.exec(ctx, line, std.err) })
 	}
 }
 
@@ -100,15 +102,8 @@ func terminalShell(ctx context.Context, cl *playground.Cluster, c *pgConfig, std
 			fmt.Fprintln(out, "stopping the cluster...")
 			return 0
 		}
-		interruptible(ctx, func(ctx context.Context) { sess.exec(ctx, line, rl.Stderr()) })
+		interrupt.Do(ctx, func(ctx context.Context) { _ = sess.exec(ctx, line, rl.Stderr()) })
 	}
-}
-
-// interruptible runs f with a context that a Ctrl-C cancels.
-func interruptible(ctx context.Context, f func(ctx context.Context)) {
-	it := newInterrupter()
-	defer it.stop()
-	it.run(ctx, f)
 }
 
 // screenWidth is the terminal width, or 80 when the terminal reports none.
