@@ -37,6 +37,11 @@ func loadLayout(dir string) (*layout, error) {
 	if l.Stores == nil {
 		l.Stores = map[string]string{}
 	}
+	for name, addr := range map[string]string{"scheduler": l.Scheduler, "http": l.HTTP} {
+		if _, _, err := net.SplitHostPort(addr); addr != "" && err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", filepath.Join(dir, layoutFile), name, err)
+		}
+	}
 	for id, addr := range l.Stores {
 		if n, err := strconv.ParseUint(id, 10, 64); err != nil || n == 0 {
 			return nil, fmt.Errorf("%s: store id %q is not a positive number", filepath.Join(dir, layoutFile), id)

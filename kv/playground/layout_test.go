@@ -35,7 +35,7 @@ func TestLayoutKeepsAddresses(t *testing.T) {
 }
 
 func TestLayoutRejectsBadFile(t *testing.T) {
-	for _, body := range []string{`{`, `{"stores":{"x":"127.0.0.1:1"}}`, `{"stores":{"1":"nohostport"}}`} {
+	for _, body := range []string{`{`, `{"stores":{"x":"127.0.0.1:1"}}`, `{"stores":{"1":"nohostport"}}`, `{"scheduler":"bad"}`, `{"http":"x"}`} {
 		dir := t.TempDir()
 		if err := os.WriteFile(filepath.Join(dir, layoutFile), []byte(body), 0o644); err != nil {
 			t.Fatal(err)
@@ -57,4 +57,21 @@ func TestConfigChecks(t *testing.T) {
 	if err != nil || c.Stores != 3 || c.Executable == "" {
 		t.Errorf("defaults %+v, %v", c, err)
 	}
+}
+
+func TestLockDirRefusesSecondUser(t *testing.T) {
+	dir := t.TempDir()
+	first, err := lockDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := lockDir(dir); err == nil || !strings.Contains(err.Error(), "in use by another playground") {
+		t.Fatalf("second lock: %v", err)
+	}
+	first.Close()
+	again, err := lockDir(dir)
+	if err != nil {
+		t.Fatalf("lock after release: %v", err)
+	}
+	again.Close()
 }

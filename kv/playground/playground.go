@@ -51,6 +51,7 @@ type Cluster struct {
 	cfg    Config
 	dir    string
 	temp   bool
+	lock   *os.File // DIR/playground.lock, flocked while the playground runs
 	layout *layout
 	sched  *proc
 	mu     sync.Mutex // serializes Kill, Restart and Close
@@ -95,6 +96,12 @@ func Start(ctx context.Context, cfg Config) (*Cluster, error) {
 		}
 		c.temp = true
 	} else if err := os.MkdirAll(c.dir, 0o755); err != nil {
+		return nil, err
+	}
+	if c.lock, err = lockDir(c.dir); err != nil {
+		if c.temp {
+			_ = os.RemoveAll(c.dir)
+		}
 		return nil, err
 	}
 	if err := c.start(ctx); err != nil {
@@ -251,6 +258,7 @@ func (c *Cluster) Close() error {
 	if c.sched != nil {
 		c.sched.stop(10 * time.Second)
 	}
+	_ = c.lock.Close() // releases the flock
 	if c.temp {
 		return os.RemoveAll(c.dir)
 	}
