@@ -44,6 +44,9 @@ func interactive(ctx context.Context, cl *playground.Cluster, c *pgConfig, std s
 		for sc.Scan() {
 			lines <- sc.Text()
 		}
+		if err := sc.Err(); err != nil { // a line over 1 MiB, or a read error: say why input ends
+			fmt.Fprintf(std.err, "tinykv playground: reading commands: %v (a line may be at most 1 MiB)\n", err)
+		}
 	}()
 	for {
 		var line string
