@@ -27,7 +27,8 @@ func opErr(t schedulerpb.ErrorType, format string, args ...any) *OpError {
 // AddAdminOperator makes and installs an operator asked for by hand (PD's `operator add`):
 // transfer the region's leadership to its peer on storeID, add a replica on storeID (as a learner,
 // then promoted), or remove the replica on storeID (moving leadership away first if it is there).
-// Like PD it replaces nothing: a region with an operator running is refused with OPERATOR_RUNNING.
+// It replaces nothing (PD lets an admin operator replace a lower-priority one; refusing keeps a
+// move in flight from being cut short): a region with an operator running gets OPERATOR_RUNNING.
 // The operator has high priority, so no balance scheduler replaces it.
 func (co *Coordinator) AddAdminOperator(kind schedulerpb.OperatorKind, regionID, storeID uint64) (*Operator, error) {
 	co.mu.Lock() // the round's env is reused here; also keeps the checks and the install together
