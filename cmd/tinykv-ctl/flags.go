@@ -150,8 +150,12 @@ func parseStep(ws []string) (step, error) {
 		cc, err := parseCtl(ws)
 		return step{ctl: cc}, err
 	}
-	if _, err := shell.CheckWords(ws); err != nil {
+	name, err := shell.CheckWords(ws)
+	if err != nil {
 		return step{}, err
+	}
+	if name == "kill" || name == "restart" { // they need the playground's processes
+		return step{}, fmt.Errorf("%s: only in the playground (tinykv playground), which started the stores", name)
 	}
 	return step{words: ws}, nil
 }

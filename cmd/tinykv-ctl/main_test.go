@@ -40,6 +40,7 @@ func TestBadCommandLines(t *testing.T) {
 		"store id word":   {[]string{"store-offline", "four"}, `store id "four"`},
 		"store id zero":   {[]string{"store-remove", "0"}, `store id "0"`},
 		"put one arg":     {[]string{"put", "k"}, "put: want KEY VALUE, got 1 argument "},
+		"kill":            {[]string{"kill", "1"}, "kill: only in the playground (tinykv playground)"},
 		"put three args":  {[]string{"put", "k", "v", "w"}, "put: want KEY VALUE, got 3 arguments"},
 		"get no key":      {[]string{"get"}, "get: want KEY, got 0 arguments"},
 		"store-up two":    {[]string{"store-up", "1", "2"}, "store-up: want ID, got 2 arguments"},
